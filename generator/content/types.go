@@ -1,0 +1,259 @@
+package content
+
+import (
+	"html/template"
+	"time"
+)
+
+// Kind is what a page is, and so which layout renders it.
+type Kind string
+
+// The page kinds. Each has one layout in a theme: layouts/<kind>.html.
+const (
+	KindHome      Kind = "home"      // content/_index.md
+	KindSection   Kind = "section"   // content/<section>/_index.md
+	KindProcedure Kind = "procedure" // content/procedures/<slug>.md
+	KindMember    Kind = "member"    // content/team/<slug>.md
+	KindCase      Kind = "case"      // content/gallery/<case>/index.md
+	KindPage      Kind = "page"      // any other page, e.g. content/financing.md
+)
+
+// Site is a loaded site: its settings from content/site.yaml and every page
+// that is published (drafts and unconsented cases are left out).
+type Site struct {
+	Config Config
+
+	Home       *Page
+	Sections   map[string]*Page // section list pages by section name: "procedures", "team", "gallery"
+	Pages      []*Page          // every published page, ordered by URL
+	Procedures []*Page          // KindProcedure pages by weight, then title
+	Members    []*Page          // KindMember pages by weight, then title
+	Cases      []*Page          // KindCase pages, newest consent first
+	ByURL      map[string]*Page // every published page by URL
+}
+
+// Config is content/site.yaml: the practice and the site's settings.
+type Config struct {
+	Name             string     `yaml:"name"`     // the practice's name; required
+	BaseURL          string     `yaml:"base_url"` // absolute, ending in "/"; required
+	Language         string     `yaml:"language"` // BCP 47, default "en"
+	Phone            string     `yaml:"phone"`
+	Email            string     `yaml:"email"`
+	Address          string     `yaml:"address"`
+	CoordinatorEmail string     `yaml:"coordinator_email"` // the coordinator's queue; the default route for leads
+	Hours            []Hours    `yaml:"hours"`             // opening hours
+	Social           []Link     `yaml:"social"`
+	Categories       []Category `yaml:"categories"` // default: face, breast, body, skin, non-surgical
+	Theme            string     `yaml:"theme"`      // default "default"
+	Palette          Palette    `yaml:"palette"`
+	Markdown         Markdown   `yaml:"markdown"`
+	Form             Form       `yaml:"form"`
+	Intake           Intake     `yaml:"intake"`
+	Photos           Photos     `yaml:"photos"`
+	Gallery          Gallery    `yaml:"gallery"`
+}
+
+// Hours is one line of opening hours, e.g. {Days: "Mon–Fri", Opens: "09:00", Closes: "18:00"}.
+type Hours struct {
+	Days   string `yaml:"days"`
+	Opens  string `yaml:"opens"`
+	Closes string `yaml:"closes"`
+}
+
+// Link is a named external link.
+type Link struct {
+	Name string `yaml:"name"`
+	URL  string `yaml:"url"`
+}
+
+// Category groups procedures. Slugs are what procedures name in `category`.
+type Category struct {
+	Slug  string `yaml:"slug"`
+	Title string `yaml:"title"`
+	Order int    `yaml:"order"`
+}
+
+// Palette lets a site set the theme's colours as CSS colour values. Empty
+// fields keep the theme's own; the loader checks the contrast of text on
+// background is at least 4.5:1.
+type Palette struct {
+	Ink    string `yaml:"ink"`    // body text
+	Paper  string `yaml:"paper"`  // background
+	Accent string `yaml:"accent"` // links, buttons
+	Muted  string `yaml:"muted"`  // secondary text
+}
+
+// Markdown holds the site's Markdown settings.
+type Markdown struct {
+	UnsafeHTML bool `yaml:"unsafe_html"` // keep raw HTML in Markdown; off by default
+}
+
+// Form is the consultation form's settings.
+type Form struct {
+	Endpoint       string `yaml:"endpoint"`        // where the form posts; default "/v1/consultations" (same origin)
+	Page           string `yaml:"page"`            // URL of the "Your consultation" page; default "/consultation/"
+	ThankYou       string `yaml:"thank_you"`       // URL of the thank-you page; default "/consultation/thank-you/"
+	PrivacyWording string `yaml:"privacy_wording"` // label of the required privacy consent box
+	SMSWording     string `yaml:"sms_wording"`     // label of the optional SMS opt-in box
+	WordingVersion string `yaml:"wording_version"` // kept with each opt-in
+}
+
+// Intake holds what the intake service takes from the site.
+type Intake struct {
+	Region         string            `yaml:"region"`          // default region for phone numbers, e.g. "GB"
+	Coordinators   map[string]string `yaml:"coordinators"`    // category slug → coordinator address; others go to CoordinatorEmail
+	AllowedOrigins []string          `yaml:"allowed_origins"` // origins allowed to post the form; the site's own is always allowed
+	ReplyWithin    string            `yaml:"reply_within"`    // promise shown to patients, e.g. "one working day"
+}
+
+// Photos holds the photo pipeline's settings.
+type Photos struct {
+	Widths    []int      `yaml:"widths"`     // default 480, 960, 1440
+	Quality   int        `yaml:"quality"`    // JPEG quality, default 80
+	MaxPixels int        `yaml:"max_pixels"` // larger sources are refused; default 50 000 000
+	Watermark *Watermark `yaml:"watermark"`
+}
+
+// Watermark is drawn on every published photo when set.
+type Watermark struct {
+	Text     string  `yaml:"text"`     // default the practice's name
+	Logo     string  `yaml:"logo"`     // path of a PNG under content/, instead of text
+	Position string  `yaml:"position"` // bottom-right (default), bottom-left, top-right, top-left, center
+	Opacity  float64 `yaml:"opacity"`  // 0..1, default 0.35
+}
+
+// Gallery holds the gallery's settings.
+type Gallery struct {
+	PerPage    int    `yaml:"per_page"`   // cases per gallery page, default 12
+	Disclaimer string `yaml:"disclaimer"` // default "Individual results vary."
+}
+
+// Page is one Markdown file. Common front matter is in Meta; the kind's own
+// fields are in Procedure, Member or Case (nil for other kinds).
+type Page struct {
+	Meta
+
+	File     string // path relative to the site folder, e.g. "content/procedures/rhinoplasty.md"
+	Kind     Kind
+	Section  string // first folder under content/, "" for the home page and top-level pages
+	URL      string // path with a trailing slash, e.g. "/procedures/rhinoplasty/"
+	Body     []byte // the Markdown after the front matter
+	BodyLine int    // the file's line number of Body's first line
+	Bundle   string // for page bundles (<slug>/index.md), the bundle folder relative to the site; else ""
+
+	Procedure *Procedure
+	Member    *Member
+	Case      *Case
+
+	// Filled by the generator after loading.
+	HTML template.HTML // Body rendered by the site's Markdown renderer
+}
+
+// Meta holds the front matter keys common to every page.
+type Meta struct {
+	Title       string    `yaml:"title"`       // required
+	Description string    `yaml:"description"` // meta description, at most 160 characters
+	Draft       bool      `yaml:"draft"`       // drafts are not published
+	Weight      int       `yaml:"weight"`      // lower comes first in lists
+	Aliases     []string  `yaml:"aliases"`     // old URLs that redirect here
+	Slug        string    `yaml:"slug"`        // overrides the file name in the URL
+	Date        time.Time `yaml:"date"`
+	Lastmod     time.Time `yaml:"lastmod"` // default: the file's modification time
+}
+
+// Procedure is the front matter of content/procedures/<slug>.md.
+type Procedure struct {
+	Category     string   `yaml:"category"` // a category slug; required
+	Summary      string   `yaml:"summary"`
+	Fees         Fees     `yaml:"fees"`
+	Recovery     string   `yaml:"recovery"`
+	Duration     string   `yaml:"duration"`
+	Anesthesia   string   `yaml:"anesthesia"`
+	SurgeonSlugs []string `yaml:"surgeons"` // team slugs
+	FAQ          []QA     `yaml:"faq"`
+	RelatedSlugs []string `yaml:"related"` // procedure slugs
+	Reviewed     *Review  `yaml:"reviewed"`
+
+	// Resolved by the loader.
+	CategoryInfo *Category `yaml:"-"`
+	Surgeons     []*Page   `yaml:"-"`
+	Related      []*Page   `yaml:"-"`
+	Cases        []*Page   `yaml:"-"` // published cases of this procedure, newest first
+}
+
+// Fees is a procedure's fee range in whole units of Currency.
+type Fees struct {
+	From     int    `yaml:"from"`
+	To       int    `yaml:"to"`
+	Currency string `yaml:"currency"` // ISO 4217, e.g. "EUR"
+	Note     string `yaml:"note"`     // e.g. "includes aftercare appointments"
+}
+
+// QA is one frequently asked question and its answer (Markdown inline text).
+type QA struct {
+	Q string `yaml:"q"`
+	A string `yaml:"a"`
+}
+
+// Review records who medically reviewed a page, and when.
+type Review struct {
+	By   string    `yaml:"by"` // a team slug or a name
+	Date time.Time `yaml:"date"`
+}
+
+// Member is the front matter of content/team/<slug>.md. The member's name is Meta.Title.
+type Member struct {
+	Role        string   `yaml:"role"` // surgeon, coordinator, nurse, …
+	Credentials string   `yaml:"credentials"`
+	Photo       string   `yaml:"photo"` // image path relative to the page, or to content/
+	Languages   []string `yaml:"languages"`
+	Email       string   `yaml:"email"`
+
+	// Resolved by the loader.
+	Procedures []*Page `yaml:"-"` // procedures that name this member as a surgeon
+}
+
+// Case is the front matter of a before/after case, content/gallery/<case>/index.md.
+type Case struct {
+	ProcedureSlug  string      `yaml:"procedure"` // required
+	SurgeonSlug    string      `yaml:"surgeon"`   // required
+	Patient        Patient     `yaml:"patient"`
+	MonthsAfter    int         `yaml:"months_after"`
+	Consent        time.Time   `yaml:"consent"` // date written consent for web publication was recorded; required
+	ConsentExpires *time.Time  `yaml:"consent_expires"`
+	Sensitive      bool        `yaml:"sensitive"` // photos load only when the visitor chooses
+	Retouched      *bool       `yaml:"retouched"` // false: shown as "Unretouched photos"
+	Photos         []PhotoPair `yaml:"photos"`
+
+	// Resolved by the loader.
+	Procedure *Page `yaml:"-"`
+	Surgeon   *Page `yaml:"-"`
+}
+
+// Patient describes the patient of a case without identifying them.
+type Patient struct {
+	Age    string `yaml:"age"` // a band, e.g. "30-39"
+	Sex    string `yaml:"sex"`
+	Height string `yaml:"height"`
+	Weight string `yaml:"weight"`
+}
+
+// PhotoPair is one angle of a case: a before and an after photo.
+type PhotoPair struct {
+	Before string `yaml:"before"` // file in the bundle
+	After  string `yaml:"after"`
+	Angle  string `yaml:"angle"`
+	Alt    string `yaml:"alt"` // required
+
+	// Filled by the generator's photo step.
+	BeforeImage Image `yaml:"-"`
+	AfterImage  Image `yaml:"-"`
+}
+
+// Image is a published, processed photo in several widths.
+type Image struct {
+	Src    string // URL of the middle width
+	Srcset string // "URL 480w, URL 960w, URL 1440w"
+	Width  int    // of Src
+	Height int    // of Src
+}
