@@ -2,10 +2,36 @@ package main
 
 import (
 	"context"
-	"errors"
+	"fmt"
+
+	"github.com/consultahq/consulta/generator"
 )
 
-// TODO(owner): replace this placeholder.
 func runCheck(ctx context.Context, e env, args []string) error {
-	return errors.New("check: not implemented yet")
+	fs := newFlagSet(e, "check", "check [-s SITE_DIR]",
+		`Check loads and renders the whole site in SITE_DIR like build, writes
+nothing, and prints every problem as file:line: field: message. Like go
+vet, it exits with status 1 if there is any problem, a warning included:
+warnings do not stop a build, but they name something to fix, such as a
+case whose consent has expired.`)
+	site := fs.String("s", ".", "the site's `folder`, holding content/")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		fs.Usage()
+		return errUsage
+	}
+	tuneGC(e)
+	sum, err := generator.Check(ctx, generator.Config{SiteDir: *site})
+	if err != nil {
+		return reportProblems(e.stderr, err)
+	}
+	if len(sum.Warnings) > 0 {
+		printWarnings(e.stderr, sum.Warnings)
+		fmt.Fprintf(e.stderr, "%s; the site builds, but each names something to fix\n", plural(len(sum.Warnings), "warning"))
+		return errReported
+	}
+	fmt.Fprintf(e.stdout, "%s: no problems in %s\n", *site, pageCounts(sum))
+	return nil
 }

@@ -1,11 +1,177 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"path/filepath"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/consultahq/consulta/generator"
+	"github.com/consultahq/consulta/generator/livereload"
+	"github.com/consultahq/consulta/generator/problem"
 )
 
-// TODO(owner): replace this placeholder.
+// liveReloadPath is where serve streams reload events to open pages.
+const liveReloadPath = "/_consulta/livereload"
+
 func runServe(ctx context.Context, e env, args []string) error {
-	return errors.New("serve: not implemented yet")
+	fs := newFlagSet(e, "serve", "serve [-s SITE_DIR] [-addr 127.0.0.1:1313]",
+		`Serve builds the site in SITE_DIR into memory and serves it at addr, with
+the intake service mounted on the same address. It watches content/,
+themes/ and static/, rebuilds only the pages an edit affects, and reloads
+the pages open in the browser. A mistake is shown in the browser and in the
+terminal as file:line: field: message, and the server keeps running; the
+next good edit brings the site back.`)
+	site := fs.String("s", ".", "the site's `folder`, holding content/")
+	addr := fs.String("addr", "127.0.0.1:1313", "`address` to listen on")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		fs.Usage()
+		return errUsage
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+
+	lr := livereload.New()
+	live := generator.NewLive(generator.Config{SiteDir: *site}, liveReloadPath)
+	up, err := live.Build(ctx)
+	report(e.stdout, e.stderr, up, err, "built")
+	watch, err := newWatcher(*site)
+	if err != nil {
+		return err
+	}
+	defer watch.Close()
+
+	mux := http.NewServeMux()
+	mux.Handle(liveReloadPath, lr)
+	runIntake, err := mountIntake(ctx, e, mux, *site)
+	if err != nil {
+		return err
+	}
+	mux.Handle("/", &siteHandler{live: live})
+	ln, err := net.Listen("tcp", *addr)
+	if err != nil {
+		return fmt.Errorf("serve: %w", err)
+	}
+	srv := &http.Server{
+		Handler:           mux,
+		ReadHeaderTimeout: 10 * time.Second,
+		// Requests end with ctx, so that open live-reload streams do not hold up shutdown.
+		BaseContext: func(net.Listener) context.Context { return ctx },
+	}
+	errc := make(chan error, 2)
+	go func() { errc <- srv.Serve(ln) }()
+	if runIntake != nil {
+		go func() { errc <- runIntake(ctx) }()
+	}
+	fmt.Fprintf(e.stdout, "serving %s at http://%s/ — press Ctrl+C to stop\n", *site, ln.Addr())
+
+	for {
+		select {
+		case <-ctx.Done():
+			shutdown, stop := context.WithTimeout(context.Background(), 5*time.Second)
+			defer stop()
+			return srv.Shutdown(shutdown)
+		case err := <-errc:
+			if err != nil && !errors.Is(err, http.ErrServerClosed) && !errors.Is(err, context.Canceled) {
+				return fmt.Errorf("serve: %w", err)
+			}
+		case paths, ok := <-watch.changes:
+			if !ok {
+				return errors.New("serve: the file watcher stopped")
+			}
+			up, err := live.Change(ctx, paths)
+			report(e.stdout, e.stderr, up, err, "rebuilt")
+			lr.Reload()
+		case err := <-watch.errors:
+			fmt.Fprintf(e.stderr, "serve: watching files: %v\n", err)
+		}
+	}
+}
+
+// mountIntake mounts the intake service (cmd/consulta/intake_setup.go) on
+// mux beside the site, with its data under SITE_DIR/.data, and returns its
+// delivery worker.
+func mountIntake(ctx context.Context, e env, mux *http.ServeMux, siteDir string) (func(context.Context) error, error) {
+	h, run, err := newIntake(ctx, e, siteDir, filepath.Join(siteDir, ".data"))
+	if err != nil {
+		return nil, fmt.Errorf("serve: intake service: %w", err)
+	}
+	for _, p := range []string{"/v1/", "/healthz", "/readyz", "/metrics"} {
+		mux.Handle(p, h)
+	}
+	return run, nil
+}
+
+// report prints the outcome of a build in the terminal.
+func report(stdout, stderr io.Writer, up generator.Update, err error, verb string) {
+	now := time.Now().Format("15:04:05")
+	if err != nil {
+		fmt.Fprintf(stderr, "%s %v\n", now, err)
+		return
+	}
+	for _, p := range up.Problems {
+		fmt.Fprintln(stderr, p)
+	}
+	if !up.OK() {
+		fmt.Fprintf(stderr, "%s %s; the browser shows them too — fix them and save\n", now, plural(countErrors(up.Problems), "problem"))
+		return
+	}
+	fmt.Fprintf(stdout, "%s %s %s in %s\n", now, verb, plural(up.Pages, "page"), up.Duration.Round(100*time.Microsecond))
+}
+
+func countErrors(ps []problem.Problem) int {
+	n := 0
+	for _, p := range ps {
+		if p.Severity == problem.Error {
+			n++
+		}
+	}
+	return n
+}
+
+// siteHandler serves the site Live holds; while the site has errors, it
+// serves a page listing them instead of any page.
+type siteHandler struct {
+	live *generator.Live
+}
+
+func (h *siteHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if r.Method != http.MethodGet && r.Method != http.MethodHead {
+		w.Header().Set("Allow", "GET, HEAD")
+		http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
+		return
+	}
+	name := strings.TrimPrefix(r.URL.Path, "/")
+	if name == "" || strings.HasSuffix(name, "/") {
+		name += "index.html"
+	}
+	isPage := strings.HasSuffix(name, ".html")
+	if probs := h.live.Problems(); isPage && slices.ContainsFunc(probs, func(p problem.Problem) bool { return p.Severity == problem.Error }) {
+		writeOverlay(w, probs)
+		return
+	}
+	w.Header().Set("Cache-Control", "no-store")
+	data, ok := h.live.File(name)
+	if !ok {
+		if _, dir := h.live.File(name + "/index.html"); dir {
+			http.Redirect(w, r, r.URL.Path+"/", http.StatusMovedPermanently)
+			return
+		}
+		data, _ = h.live.File("404.html")
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		w.WriteHeader(http.StatusNotFound)
+		_, _ = w.Write(data)
+		return
+	}
+	http.ServeContent(w, r, filepath.Base(name), time.Time{}, bytes.NewReader(data))
 }

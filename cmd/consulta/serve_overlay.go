@@ -1,0 +1,65 @@
+package main
+
+import (
+	"html/template"
+	"net/http"
+
+	"github.com/consultahq/consulta/generator/problem"
+)
+
+// overlay is the page serve shows instead of the site while the site has
+// errors. It reloads itself when the next build is done.
+var overlay = template.Must(template.New("overlay").Parse(`<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Problems in the site — consulta serve</title>
+<style>
+body { margin: 0; font: 1rem/1.5 system-ui, sans-serif; background: #fbf7f4; color: #1f2328; }
+main { max-width: 60rem; margin: 0 auto; padding: 2rem 1.25rem; }
+h1 { font-size: 1.5rem; margin: 0 0 .5rem; }
+ol { padding: 0; list-style: none; }
+li { background: #fff; border-left: .3rem solid #b42318; padding: .75rem 1rem; margin: .75rem 0; overflow-wrap: anywhere; }
+li.warning { border-color: #9a6700; }
+code { font: .95rem/1.5 ui-monospace, monospace; }
+</style>
+</head>
+<body>
+<main>
+<h1>{{len .Errors}} {{if eq (len .Errors) 1}}problem stops{{else}}problems stop{{end}} the site from building</h1>
+<p>Fix {{if eq (len .Errors) 1}}it{{else}}them{{end}} in your editor and save: this page reloads by itself.</p>
+<ol>
+{{- range .All}}
+<li{{if .Warning}} class="warning"{{end}}><code>{{.Text}}</code></li>
+{{- end}}
+</ol>
+</main>
+<script>new EventSource({{.LiveReload}}).onmessage = function () { location.reload(); };</script>
+</body>
+</html>
+`))
+
+type overlayItem struct {
+	Text    string
+	Warning bool
+}
+
+// writeOverlay answers with the page listing the site's problems.
+func writeOverlay(w http.ResponseWriter, probs []problem.Problem) {
+	data := struct {
+		Errors     []problem.Problem
+		All        []overlayItem
+		LiveReload string
+	}{LiveReload: liveReloadPath}
+	for _, p := range probs {
+		if p.Severity == problem.Error {
+			data.Errors = append(data.Errors, p)
+		}
+		data.All = append(data.All, overlayItem{Text: p.String(), Warning: p.Severity == problem.Warning})
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(http.StatusInternalServerError)
+	_ = overlay.Execute(w, data)
+}

@@ -1,0 +1,228 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"errors"
+	"flag"
+	"io"
+	"net/http"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+// testSite copies the generator's test site into a temporary folder.
+func testSite(t *testing.T) string {
+	t.Helper()
+	dir := t.TempDir()
+	if err := os.CopyFS(dir, os.DirFS("../../generator/testdata/site")); err != nil {
+		t.Fatal(err)
+	}
+	return dir
+}
+
+func runCmd(t *testing.T, args ...string) (stdout, stderr string, err error) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	err = run(context.Background(), args, func(string) string { return "" }, strings.NewReader(""), &out, &errb)
+	return out.String(), errb.String(), err
+}
+
+func TestBuildCommand(t *testing.T) {
+	site := testSite(t)
+	out, errOut, err := runCmd(t, "build", "-s", site)
+	if err != nil {
+		t.Fatalf("build: %v\n%s", err, errOut)
+	}
+	if !regexp.MustCompile(`^built .+ in \d+m?s: 10 pages \(1 home, 3 sections, 2 procedures, 2 team members, 1 case, 1 page, 1 redirect\); \d+ files, [\d.]+ kB\n$`).MatchString(out) {
+		t.Errorf("summary = %q", out)
+	}
+	if _, err := os.Stat(filepath.Join(site, "public", "procedures", "rhinoplasty", "index.html")); err != nil {
+		t.Error(err)
+	}
+}
+
+func TestCheckCommand(t *testing.T) {
+	site := testSite(t)
+	if out, errOut, err := runCmd(t, "check", "-s", site); err != nil || !strings.Contains(out, "no problems") {
+		t.Fatalf("check of a good site: %v\n%s%s", err, out, errOut)
+	}
+	md := filepath.Join(site, "content", "procedures", "facelift.md")
+	src, _ := os.ReadFile(md)
+	src = bytes.Replace(src, []byte("category: face"), []byte("category: faces\nanaesthesia: local"), 1)
+	if err := os.WriteFile(md, src, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	_, errOut, err := runCmd(t, "check", "-s", site)
+	if !errors.Is(err, errReported) {
+		t.Fatalf("check of a bad site: err = %v", err)
+	}
+	want := `content/procedures/facelift.md:4: category: no category "faces" — did you mean face? — use one of face, breast, body, skin, non-surgical (the categories in content/site.yaml)
+content/procedures/facelift.md:5: anaesthesia: unknown key — write anesthesia (the site uses American spelling for keys)
+2 problems; nothing was written
+`
+	if errOut != want {
+		t.Errorf("check printed:\n%s\nwant:\n%s", errOut, want)
+	}
+	if _, err := os.Stat(filepath.Join(site, "public")); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("check wrote public/: %v", err)
+	}
+}
+
+func TestNewCommand(t *testing.T) {
+	site := testSite(t)
+	for _, kind := range []string{"procedure", "page", "member"} {
+		if out, errOut, err := runCmd(t, "new", "-s", site, kind, "new-"+kind); err != nil || !strings.HasPrefix(out, "wrote ") {
+			t.Fatalf("new %s: %v %s", kind, err, errOut)
+		}
+	}
+	if _, _, err := runCmd(t, "new", "-s", site, "page", "new-page"); err == nil || !strings.Contains(err.Error(), "exists already") {
+		t.Errorf("new over an existing file: %v", err)
+	}
+	if _, _, err := runCmd(t, "new", "-s", site, "page", "New Page"); err == nil {
+		t.Errorf("new with a bad slug succeeded")
+	}
+	if out, errOut, err := runCmd(t, "check", "-s", site); err != nil {
+		t.Fatalf("the starter files do not build: %v\n%s%s", err, out, errOut)
+	}
+}
+
+func TestHelp(t *testing.T) {
+	for _, cmd := range []string{"build", "check", "new", "serve"} {
+		_, errOut, err := runCmd(t, cmd, "-help")
+		if !errors.Is(err, flag.ErrHelp) || !strings.HasPrefix(errOut, "usage: consulta "+cmd) || !strings.Contains(errOut, "Flags:") {
+			t.Errorf("%s -help: %v\n%s", cmd, err, errOut)
+		}
+	}
+}
+
+// syncBuffer is a bytes.Buffer safe for a writer and a reader at once.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+func TestServe(t *testing.T) {
+	site := testSite(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	var out, errOut syncBuffer
+	done := make(chan error, 1)
+	go func() {
+		done <- run(ctx, []string{"serve", "-s", site, "-addr", "127.0.0.1:0"}, func(string) string { return "" }, strings.NewReader(""), &out, &errOut)
+	}()
+	var base string
+	addrRE := regexp.MustCompile(`at (http://127\.0\.0\.1:\d+)/`)
+	for deadline := time.Now().Add(10 * time.Second); base == ""; time.Sleep(10 * time.Millisecond) {
+		if m := addrRE.FindStringSubmatch(out.String()); m != nil {
+			base = m[1]
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("serve did not start:\n%s%s", out.String(), errOut.String())
+		}
+	}
+	get := func(path string) (int, string) {
+		t.Helper()
+		resp, err := http.Get(base + path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		return resp.StatusCode, string(b)
+	}
+	if code, body := get("/procedures/rhinoplasty/"); code != 200 || !strings.Contains(body, "/_consulta/livereload") {
+		t.Fatalf("GET page: %d", code)
+	}
+	if code, _ := get("/no/such/page/"); code != 404 {
+		t.Errorf("GET a missing page: %d, want 404", code)
+	}
+
+	events, err := http.Get(base + liveReloadPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer events.Body.Close()
+	reloads := make(chan string, 10)
+	go func() {
+		sc := bufio.NewScanner(events.Body)
+		for sc.Scan() {
+			if strings.HasPrefix(sc.Text(), "data:") {
+				reloads <- sc.Text()
+			}
+		}
+	}()
+	time.Sleep(100 * time.Millisecond) // let the watcher and the stream settle
+	edit := func(old, new string) {
+		t.Helper()
+		md := filepath.Join(site, "content", "procedures", "facelift.md")
+		src, _ := os.ReadFile(md)
+		if err := os.WriteFile(md, bytes.Replace(src, []byte(old), []byte(new), 1), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		select {
+		case <-reloads:
+		case <-time.After(10 * time.Second):
+			t.Fatalf("no reload after an edit:\n%s%s", out.String(), errOut.String())
+		}
+	}
+	edit("lower face", "lower face and jawline")
+	if _, body := get("/procedures/facelift/"); !strings.Contains(body, "lower face and jawline") {
+		t.Errorf("the edit is not served")
+	}
+	edit("from: 9000", "from: about 9000")
+	code, body := get("/procedures/facelift/")
+	if code != 500 || !strings.Contains(body, "content/procedures/facelift.md:6: fees.from: &#34;about 9000&#34; is not a number — write 9000") {
+		t.Errorf("a bad edit is not shown in the browser: %d\n%s", code, body)
+	}
+	if !strings.Contains(errOut.String(), `content/procedures/facelift.md:6: fees.from: "about 9000" is not a number — write 9000`) {
+		t.Errorf("a bad edit is not shown in the terminal:\n%s", errOut.String())
+	}
+	edit("from: about 9000", "from: 9000")
+	if code, _ := get("/procedures/facelift/"); code != 200 {
+		t.Errorf("after the fix: %d", code)
+	}
+	cancel()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Errorf("serve returned %v", err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("serve did not stop")
+	}
+}
+
+func TestCheckFailsOnWarnings(t *testing.T) {
+	site := testSite(t)
+	md := filepath.Join(site, "content", "gallery", "case-rhinoplasty-1", "index.md")
+	src, _ := os.ReadFile(md)
+	src = bytes.Replace(src, []byte("consent: 2024-03-01"), []byte("consent: 2024-03-01\nconsent_expires: 2025-01-01"), 1)
+	if err := os.WriteFile(md, src, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	_, errOut, err := runCmd(t, "check", "-s", site)
+	if !errors.Is(err, errReported) || !strings.Contains(errOut, `content/gallery/case-rhinoplasty-1/index.md:10: warning: consent_expires: consent for case "case-rhinoplasty-1" expired on 2025-01-01`) {
+		t.Errorf("check with an expired consent: %v\n%s", err, errOut)
+	}
+	if _, errOut, err := runCmd(t, "build", "-s", site); err != nil {
+		t.Errorf("a warning stopped the build: %v\n%s", err, errOut)
+	}
+}

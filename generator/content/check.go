@@ -1,0 +1,94 @@
+package content
+
+import (
+	"fmt"
+	"io/fs"
+	"path"
+	"strings"
+	"time"
+)
+
+func checkProcedure(f *file) {
+	pr, p := f.page.Procedure, f.page.File
+	if f.missing("category", pr.Category) {
+		f.probs.Errorf(p, f.line("category"), "category", "missing — add a line such as \"category: face\" naming one of the categories in content/site.yaml")
+	}
+	fees := pr.Fees
+	if fees.From < 0 {
+		f.probs.Errorf(p, f.line("fees.from"), "fees.from", "%d is negative — write the lowest fee, e.g. 2500", fees.From)
+	}
+	if fees.To != 0 && fees.To < fees.From {
+		f.probs.Errorf(p, f.line("fees.to"), "fees.to", "%d is less than fees.from (%d) — write the highest fee in to, or leave to out", fees.To, fees.From)
+	}
+	if c := fees.Currency; c != "" && (len(c) != 3 || strings.ToUpper(c) != c) {
+		f.probs.Errorf(p, f.line("fees.currency"), "fees.currency", "%q is not a currency code — write a three-letter ISO 4217 code such as EUR or GBP", c)
+	}
+	for i, qa := range pr.FAQ {
+		if strings.TrimSpace(qa.Q) == "" || strings.TrimSpace(qa.A) == "" {
+			field := fmt.Sprintf("faq[%d]", i)
+			f.probs.Errorf(p, f.line(field), field, "a question needs both q (the question) and a (the answer)")
+		}
+	}
+}
+
+func checkMember(fsys fs.FS, f *file) {
+	m, p := f.page.Member, f.page.File
+	if m.Photo != "" && !fileExists(fsys, pageRelative(f.page, m.Photo)) && !fileExists(fsys, path.Join("content", m.Photo)) {
+		f.probs.Errorf(p, f.line("photo"), "photo", "no file %q next to this page or under content/ — check the name, or add the photo", m.Photo)
+	}
+}
+
+// checkCase checks a before/after case. A case without consent, or whose
+// consent has expired, is not published.
+func checkCase(fsys fs.FS, f *file, now time.Time) {
+	c, p := f.page.Case, f.page.File
+	if f.missing("procedure", c.ProcedureSlug) {
+		f.probs.Errorf(p, f.line("procedure"), "procedure", "missing — add a line such as \"procedure: rhinoplasty\" naming a file in content/procedures/")
+	}
+	if f.missing("surgeon", c.SurgeonSlug) {
+		f.probs.Errorf(p, f.line("surgeon"), "surgeon", "missing — add a line such as \"surgeon: dr-amelia-hart\" naming a file in content/team/")
+	}
+	switch {
+	case c.Consent.IsZero():
+		f.publish = false
+		if f.bad["consent"] {
+			break
+		}
+		f.probs.Errorf(p, f.line("consent"), "consent", "missing — write the date the patient's written consent to publish on the web was recorded, e.g. \"consent: 2024-03-31\"; without it the case is not published")
+	case c.ConsentExpires != nil && !c.ConsentExpires.After(now):
+		f.publish = false
+		f.probs.Warnf(p, f.line("consent_expires"), "consent_expires", "consent for case %q expired on %s, so the case is not published — renew the patient's consent and update the date, or remove the case", f.slug, c.ConsentExpires.Format("2006-01-02"))
+	}
+	if len(c.Photos) == 0 {
+		f.probs.Errorf(p, f.line("photos"), "photos", "no photos — add at least one pair: photos: [{before: before-front.jpg, after: after-front.jpg, angle: front, alt: …}]")
+	}
+	for i, ph := range c.Photos {
+		field := fmt.Sprintf("photos[%d]", i)
+		for _, side := range []struct{ key, name string }{{"before", ph.Before}, {"after", ph.After}} {
+			sub := field + "." + side.key
+			switch {
+			case side.name == "":
+				f.probs.Errorf(p, f.line(field), sub, "missing — name the %s photo's file in this case's folder", side.key)
+			case !fileExists(fsys, pageRelative(f.page, side.name)):
+				f.probs.Errorf(p, f.line(sub), sub, "no file %q in %s — check the name, or add the photo", side.name, path.Dir(p))
+			}
+		}
+		if strings.TrimSpace(ph.Alt) == "" {
+			f.probs.Errorf(p, f.line(field), field+".alt", "missing — describe the photos for patients who cannot see them, e.g. \"alt: front view, 6 months after\"")
+		}
+	}
+}
+
+// pageRelative resolves a file name written in a page's front matter
+// against the page's folder.
+func pageRelative(pg *Page, name string) string {
+	if strings.HasPrefix(name, "/") {
+		return path.Join("content", name)
+	}
+	return path.Join(path.Dir(pg.File), name)
+}
+
+func fileExists(fsys fs.FS, name string) bool {
+	info, err := fs.Stat(fsys, name)
+	return err == nil && !info.IsDir()
+}

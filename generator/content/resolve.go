@@ -1,0 +1,232 @@
+package content
+
+import (
+	"cmp"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/consultahq/consulta/generator/problem"
+)
+
+// resolve builds the Site from the files read: it links references between
+// pages, checks URLs are unique and collects every problem. It reads no
+// file, so that it stays cheap enough to run after every edit.
+func (l *Loader) resolve() (*Site, *problem.List) {
+	probs := &problem.List{}
+	probs.Merge(&l.config.probs)
+	site := &Site{Config: l.config.cfg, Sections: map[string]*Page{}, ByURL: make(map[string]*Page, len(l.files))}
+
+	procedures := map[string]*file{}
+	members := map[string]*file{}
+	for _, p := range l.paths {
+		f := l.files[p]
+		probs.Merge(&f.probs)
+		resetLinks(f.page)
+		switch f.page.Kind {
+		case KindProcedure:
+			procedures[f.slug] = f
+		case KindMember:
+			members[f.slug] = f
+		}
+	}
+	r := resolver{probs: probs, procedures: procedures, members: members, cfg: &site.Config}
+
+	published := make([]*file, 0, len(l.paths))
+	for _, p := range l.paths {
+		f := l.files[p]
+		if f.publish && (f.page.Kind != KindCase || r.caseLinks(f)) {
+			published = append(published, f)
+		}
+	}
+	for _, f := range published {
+		pg := f.page
+		if prev, ok := site.ByURL[pg.URL]; ok {
+			probs.Errorf(pg.File, f.line("slug"), "", "the URL %s is also the URL of %s — rename one of the files, or give one a different slug", pg.URL, prev.File)
+			continue
+		}
+		site.ByURL[pg.URL] = pg
+		site.Pages = append(site.Pages, pg)
+		switch pg.Kind {
+		case KindHome:
+			site.Home = pg
+		case KindSection:
+			if pg.URL == "/"+pg.Section+"/" {
+				site.Sections[pg.Section] = pg
+			}
+		case KindProcedure:
+			r.procedureLinks(f)
+			site.Procedures = append(site.Procedures, pg)
+		case KindMember:
+			site.Members = append(site.Members, pg)
+		case KindCase:
+			site.Cases = append(site.Cases, pg)
+		}
+	}
+	checkAliases(site, published, probs)
+
+	slices.SortFunc(site.Pages, func(a, b *Page) int { return strings.Compare(a.URL, b.URL) })
+	slices.SortFunc(site.Procedures, byWeight)
+	slices.SortFunc(site.Members, byWeight)
+	slices.SortFunc(site.Cases, newestConsent)
+	for _, pr := range site.Procedures {
+		for _, m := range pr.Procedure.Surgeons {
+			m.Member.Procedures = append(m.Member.Procedures, pr)
+		}
+	}
+	for _, c := range site.Cases {
+		pr := c.Case.Procedure.Procedure
+		pr.Cases = append(pr.Cases, c)
+	}
+	l.site, l.probs = site, probs
+	return site, probs
+}
+
+// resetLinks clears what a previous resolve linked, so that a page read
+// once can be resolved again after other files changed.
+func resetLinks(pg *Page) {
+	switch {
+	case pg.Procedure != nil:
+		pr := pg.Procedure
+		pr.CategoryInfo, pr.Surgeons, pr.Related, pr.Cases = nil, nil, nil, nil
+	case pg.Member != nil:
+		pg.Member.Procedures = nil
+	case pg.Case != nil:
+		pg.Case.Procedure, pg.Case.Surgeon = nil, nil
+	}
+}
+
+func byWeight(a, b *Page) int {
+	wa, wb := a.Weight, b.Weight
+	if wa == 0 {
+		wa = 1 << 30 // pages without a weight come last
+	}
+	if wb == 0 {
+		wb = 1 << 30
+	}
+	return cmp.Or(cmp.Compare(wa, wb), strings.Compare(a.Title, b.Title), strings.Compare(a.URL, b.URL))
+}
+
+func newestConsent(a, b *Page) int {
+	return cmp.Or(b.Case.Consent.Compare(a.Case.Consent), strings.Compare(a.URL, b.URL))
+}
+
+type resolver struct {
+	probs      *problem.List
+	procedures map[string]*file // every procedure read, drafts included, by slug
+	members    map[string]*file
+	cfg        *Config
+}
+
+// procedureLinks resolves a procedure's category, surgeons and related
+// procedures. A reference to a draft is left out without a problem.
+func (r *resolver) procedureLinks(f *file) {
+	pr, p := f.page.Procedure, f.page.File
+	if pr.Category != "" {
+		i := slices.IndexFunc(r.cfg.Categories, func(c Category) bool { return c.Slug == pr.Category })
+		if i < 0 {
+			r.probs.Errorf(p, f.line("category"), "category", "no category %q%s — use one of %s (the categories in content/site.yaml)",
+				pr.Category, didYouMean(pr.Category, categorySlugs(r.cfg.Categories)), categoryList(r.cfg.Categories))
+		} else {
+			pr.CategoryInfo = &r.cfg.Categories[i]
+		}
+	}
+	pr.Surgeons = make([]*Page, 0, len(pr.SurgeonSlugs))
+	for i, slug := range pr.SurgeonSlugs {
+		if m := r.lookup(f, listField("surgeons", i), slug, r.members, "team member", "content/team/"); m != nil {
+			pr.Surgeons = append(pr.Surgeons, m)
+		}
+	}
+	pr.Related = make([]*Page, 0, len(pr.RelatedSlugs))
+	for i, slug := range pr.RelatedSlugs {
+		if slug == f.slug {
+			field := listField("related", i)()
+			r.probs.Errorf(p, f.line(field), field, "a procedure cannot be related to itself — remove %q", slug)
+			continue
+		}
+		if rel := r.lookup(f, listField("related", i), slug, r.procedures, "procedure", "content/procedures/"); rel != nil {
+			pr.Related = append(pr.Related, rel)
+		}
+	}
+}
+
+// caseLinks resolves a case's procedure and surgeon, and reports whether
+// the case can be published.
+func (r *resolver) caseLinks(f *file) bool {
+	c := f.page.Case
+	if c.ProcedureSlug != "" {
+		c.Procedure = r.lookup(f, fixedField("procedure"), c.ProcedureSlug, r.procedures, "procedure", "content/procedures/")
+	}
+	if c.SurgeonSlug != "" {
+		c.Surgeon = r.lookup(f, fixedField("surgeon"), c.SurgeonSlug, r.members, "team member", "content/team/")
+	}
+	return c.Procedure != nil && c.Surgeon != nil
+}
+
+// lookup finds the page that slug names in pages, reporting an unknown
+// slug at the field's line. It returns nil for an unknown slug or a draft.
+func (r *resolver) lookup(f *file, fieldName func() string, slug string, pages map[string]*file, what, dir string) *Page {
+	target, ok := pages[slug]
+	if !ok {
+		field := fieldName()
+		slugs := make([]string, 0, len(pages))
+		for s := range pages {
+			slugs = append(slugs, s)
+		}
+		slices.Sort(slugs)
+		r.probs.Errorf(f.page.File, f.line(field), field, "no %s %q (no file %s%s.md)%s", what, slug, dir, slug, didYouMean(slug, slugs))
+		return nil
+	}
+	if !target.publish {
+		return nil
+	}
+	return target.page
+}
+
+// listField and fixedField name a field for lookup, which needs the name
+// only to report a problem: formatting names of list items for every
+// reference would slow down every resolve.
+func listField(list string, i int) func() string {
+	return func() string { return fmt.Sprintf("%s[%d]", list, i) }
+}
+
+func fixedField(name string) func() string { return func() string { return name } }
+
+func didYouMean(s string, candidates []string) string {
+	if best := closest(s, candidates); best != "" {
+		return " — did you mean " + best + "?"
+	}
+	return ""
+}
+
+func categorySlugs(cs []Category) []string {
+	s := make([]string, len(cs))
+	for i, c := range cs {
+		s[i] = c.Slug
+	}
+	return s
+}
+
+// checkAliases reports aliases that clash with a page's URL or another alias.
+func checkAliases(site *Site, published []*file, probs *problem.List) {
+	owner := map[string]*Page{}
+	for _, f := range published {
+		pg := f.page
+		if site.ByURL[pg.URL] != pg {
+			continue
+		}
+		for i, a := range pg.Aliases {
+			field := fmt.Sprintf("aliases[%d]", i)
+			if !strings.HasPrefix(a, "/") {
+				continue // reported when read
+			}
+			if other, ok := site.ByURL[a]; ok {
+				probs.Errorf(pg.File, f.line(field), field, "%s is the URL of %s — an alias must be an old URL that no page has now", a, other.File)
+			} else if other, ok := owner[a]; ok {
+				probs.Errorf(pg.File, f.line(field), field, "%s is already an alias of %s — keep it on one page only", a, other.File)
+			} else {
+				owner[a] = pg
+			}
+		}
+	}
+}

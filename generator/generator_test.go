@@ -1,0 +1,185 @@
+package generator
+
+import (
+	"bytes"
+	"context"
+	"flag"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/consultahq/consulta/generator/content"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files in testdata/golden/")
+
+// copySite copies testdata/site into a temporary folder and gives every
+// file the same modification time, so that lastmod dates are stable.
+func copySite(t *testing.T) string {
+	t.Helper()
+	dir := t.TempDir()
+	if err := os.CopyFS(dir, os.DirFS("testdata/site")); err != nil {
+		t.Fatal(err)
+	}
+	mtime := time.Date(2025, 6, 1, 12, 0, 0, 0, time.UTC)
+	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		return os.Chtimes(p, mtime, mtime)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return dir
+}
+
+// TestBuildGolden builds testdata/site and compares every page (one of
+// each kind), the redirect, 404.html, sitemap.xml and robots.txt with
+// testdata/golden/, asset hashes aside.
+func TestBuildGolden(t *testing.T) {
+	site := copySite(t)
+	out := filepath.Join(site, "public")
+	sum, err := Build(context.Background(), Config{SiteDir: site})
+	if err != nil {
+		t.Fatalf("Build: %v", err)
+	}
+	want := map[content.Kind]int{content.KindHome: 1, content.KindSection: 3, content.KindProcedure: 2, content.KindMember: 2, content.KindCase: 1, content.KindPage: 1}
+	for k, n := range want {
+		if sum.Pages[k] != n {
+			t.Errorf("Summary.Pages[%s] = %d, want %d", k, sum.Pages[k], n)
+		}
+	}
+	if sum.Aliases != 1 || sum.Files == 0 || sum.Bytes == 0 {
+		t.Errorf("Summary = %+v", sum)
+	}
+	var built []string
+	err = filepath.WalkDir(out, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		rel, _ := filepath.Rel(out, p)
+		built = append(built, filepath.ToSlash(rel))
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range []string{"procedures/rhinoplasty/diagram.png", "humans.txt"} {
+		if _, err := os.Stat(filepath.Join(out, name)); err != nil {
+			t.Errorf("%s not published: %v", name, err)
+		}
+	}
+	for _, name := range built {
+		if strings.HasPrefix(name, "assets/") || !strings.HasSuffix(name, ".html") && !strings.HasSuffix(name, ".xml") && name != "robots.txt" {
+			continue
+		}
+		got, err := os.ReadFile(filepath.Join(out, name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		// Asset names carry a hash of the theme's files, which change
+		// apart from the pages: the golden files hold them as HASH.
+		got = assetHash.ReplaceAll(got, []byte("$1.HASH.$2"))
+		golden := filepath.Join("testdata", "golden", filepath.FromSlash(name))
+		if *update {
+			if err := os.MkdirAll(filepath.Dir(golden), 0o755); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.WriteFile(golden, got, 0o644); err != nil {
+				t.Fatal(err)
+			}
+			continue
+		}
+		want, err := os.ReadFile(golden)
+		if err != nil {
+			t.Errorf("%v (run go test -update to create it)", err)
+			continue
+		}
+		if !bytes.Equal(got, want) {
+			t.Errorf("%s differs from %s (run go test -update to accept):\n%s", name, golden, firstDiff(got, want))
+		}
+	}
+}
+
+var assetHash = regexp.MustCompile(`(/assets/[\w./-]+?)\.[0-9a-f]{8}\.(\w+)`)
+
+// firstDiff shows the first line where got and want differ.
+func firstDiff(got, want []byte) string {
+	g, w := strings.Split(string(got), "\n"), strings.Split(string(want), "\n")
+	for i := range max(len(g), len(w)) {
+		var gl, wl string
+		if i < len(g) {
+			gl = g[i]
+		}
+		if i < len(w) {
+			wl = w[i]
+		}
+		if gl != wl {
+			return fmt.Sprintf("line %d:\n got: %s\nwant: %s", i+1, gl, wl)
+		}
+	}
+	return ""
+}
+
+// TestBuildKeepsOutputOnProblems checks that a build with a mistake
+// reports it and leaves the previous output as it was.
+func TestBuildKeepsOutputOnProblems(t *testing.T) {
+	site := copySite(t)
+	out := filepath.Join(site, "public")
+	if _, err := Build(context.Background(), Config{SiteDir: site}); err != nil {
+		t.Fatal(err)
+	}
+	before, err := os.ReadFile(filepath.Join(out, "procedures", "rhinoplasty", "index.html"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	md := filepath.Join(site, "content", "procedures", "rhinoplasty.md")
+	src, _ := os.ReadFile(md)
+	src = bytes.Replace(src, []byte("[facelift](../facelift/)"), []byte("[facelift](../facelfit/)"), 1)
+	src = bytes.Replace(src, []byte("from: 6000"), []byte("from: about 6000"), 1)
+	if err := os.WriteFile(md, src, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	_, err = Build(context.Background(), Config{SiteDir: site})
+	var got []string
+	for _, p := range Problems(err) {
+		got = append(got, p.String())
+	}
+	want := []string{
+		`content/procedures/rhinoplasty.md:7: fees.from: "about 6000" is not a number — write 6000`,
+		`content/procedures/rhinoplasty.md:30: link "../facelfit/" goes to no page (did you mean /procedures/facelift/?) — check the address, or remove the link`,
+	}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("problems:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+	after, err := os.ReadFile(filepath.Join(out, "procedures", "rhinoplasty", "index.html"))
+	if err != nil || !bytes.Equal(before, after) {
+		t.Errorf("the previous output changed (err %v)", err)
+	}
+	entries, _ := os.ReadDir(site)
+	for _, e := range entries {
+		if strings.HasPrefix(e.Name(), ".public") {
+			t.Errorf("temporary output %s left behind", e.Name())
+		}
+	}
+}
+
+func TestBuildRefusesForeignOutput(t *testing.T) {
+	site := copySite(t)
+	out := t.TempDir()
+	if err := os.WriteFile(filepath.Join(out, "thesis.docx"), []byte("precious"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Build(context.Background(), Config{SiteDir: site, OutDir: out}); err == nil || !strings.Contains(err.Error(), "not a previous build") {
+		t.Fatalf("Build into a folder of other files: err = %v", err)
+	}
+	if _, err := os.Stat(filepath.Join(out, "thesis.docx")); err != nil {
+		t.Fatalf("the folder's file is gone: %v", err)
+	}
+}

@@ -1,0 +1,303 @@
+package generator
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"maps"
+	"path"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/consultahq/consulta/generator/content"
+	"github.com/consultahq/consulta/generator/problem"
+	"github.com/consultahq/consulta/generator/render"
+)
+
+// Live is a site built into memory for consulta serve. After an edit,
+// Change reads only the changed files again and renders only the pages
+// the edit affects. Its methods are safe for concurrent use.
+type Live struct {
+	mu      sync.RWMutex
+	b       *builder
+	opts    render.Options
+	site    *content.Site
+	out     *memOutput
+	bodies  map[*content.Page]body
+	links   map[*content.Page]*problem.List // each page's link problems
+	probs   []problem.Problem               // every current problem
+	pending []string                        // changes not rendered yet, because of errors
+}
+
+// Update describes one rebuild.
+type Update struct {
+	Pages    int  // pages rendered
+	Full     bool // everything was rendered again
+	Duration time.Duration
+	Problems []problem.Problem // every current problem, errors and warnings
+}
+
+// OK reports whether the rebuild succeeded: no problem is an error.
+func (u Update) OK() bool {
+	return !slices.ContainsFunc(u.Problems, func(p problem.Problem) bool { return p.Severity == problem.Error })
+}
+
+// NewLive returns a Live for the site cfg names; pages link to the
+// live-reload stream at liveReload ("" for none). Call Build first.
+func NewLive(cfg Config, liveReload string) *Live {
+	return &Live{b: &builder{cfg: cfg.withDefaults()}, opts: render.Options{LiveReload: liveReload}, out: &memOutput{files: map[string][]byte{}}}
+}
+
+// Build loads and renders the whole site.
+func (l *Live) Build(ctx context.Context) (Update, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.keep(l.full(ctx))
+}
+
+// keep records an error that is not a content problem, such as a theme
+// that does not parse, as the one current problem, so that it is shown
+// until a rebuild succeeds.
+func (l *Live) keep(up Update, err error) (Update, error) {
+	if err != nil {
+		l.pending = []string{"*"}
+		l.probs = []problem.Problem{{File: l.b.cfg.SiteDir, Message: err.Error()}}
+	}
+	return up, err
+}
+
+func (l *Live) full(ctx context.Context) (Update, error) {
+	start := time.Now()
+	l.pending = []string{"*"} // until this build succeeds
+	if err := checkSiteDir(l.b.cfg.SiteDir); err != nil {
+		return Update{}, err
+	}
+	b, site, probs := load(ctx, l.b.cfg)
+	l.b = b
+	if site == nil {
+		return l.failed(start, probs), nil
+	}
+	theme, err := render.Load(b.fsys, site.Config.Theme)
+	if err != nil {
+		return Update{}, fmt.Errorf("load theme %q: %w", site.Config.Theme, err)
+	}
+	b.theme = theme
+	bodies, err := b.renderBodies(ctx, site.Pages)
+	if err != nil {
+		return Update{}, err
+	}
+	l.bodies = make(map[*content.Page]body, len(site.Pages))
+	l.links = make(map[*content.Page]*problem.List, len(site.Pages))
+	for i, p := range site.Pages {
+		l.bodies[p] = bodies[i]
+	}
+	files := l.checkLinks(site, site.Pages)
+	l.addLinkProblems(probs)
+	checkGalleryURLs(site, probs)
+	out := &memOutput{files: map[string][]byte{}}
+	if err := b.processPhotos(ctx, site, out, probs); err != nil {
+		return Update{}, fmt.Errorf("process photos: %w", err)
+	}
+	if probs.HasErrors() {
+		return l.failed(start, probs), nil
+	}
+	w := &writer{b: b, site: site, out: out, opts: l.opts}
+	if err := w.pages(ctx, site.Pages); err != nil {
+		return Update{}, err
+	}
+	if err := w.galleryPages(ctx); err != nil {
+		return Update{}, err
+	}
+	if err := w.extras(files); err != nil {
+		return Update{}, err
+	}
+	l.site, l.out, l.probs, l.pending = site, out, probs.Sorted(), nil
+	return Update{Pages: len(site.Pages), Full: true, Duration: time.Since(start), Problems: l.probs}, nil
+}
+
+func (l *Live) failed(start time.Time, probs *problem.List) Update {
+	l.probs = probs.Sorted()
+	return Update{Duration: time.Since(start), Problems: l.probs}
+}
+
+// checkLinks checks the links of pages and keeps their problems. It
+// returns the files the pages link to, to publish.
+func (l *Live) checkLinks(site *content.Site, pages []*content.Page) []bundleFile {
+	c := newLinkChecker(l.b, site, func(p *content.Page) ([]string, bool) {
+		bd, ok := l.bodies[p]
+		return bd.ids, ok
+	})
+	var files []bundleFile
+	for _, p := range pages {
+		pl := &problem.List{}
+		files = append(files, c.page(p, l.bodies[p], pl)...)
+		l.links[p] = pl
+	}
+	return files
+}
+
+func (l *Live) addLinkProblems(probs *problem.List) {
+	for _, pl := range l.links {
+		probs.Merge(pl)
+	}
+}
+
+// Change rebuilds after the files at paths changed (paths relative to the
+// site folder, e.g. "content/procedures/rhinoplasty.md", or
+// "themes/default/layouts/base.html").
+func (l *Live) Change(ctx context.Context, paths []string) (Update, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.keep(l.change(ctx, paths))
+}
+
+func (l *Live) change(ctx context.Context, paths []string) (Update, error) {
+	start := time.Now()
+	if l.b.loader == nil || slices.Contains(l.pending, "*") {
+		return l.full(ctx)
+	}
+	for _, p := range paths {
+		if !strings.HasPrefix(p, "content/") || p == "content/site.yaml" || path.Ext(p) == "" {
+			return l.full(ctx) // the theme, the settings or a whole folder: every page may change
+		}
+	}
+	recovering := len(l.pending) > 0
+	l.pending = append(l.pending, paths...)
+	slices.Sort(l.pending)
+	l.pending = slices.Compact(l.pending)
+	site, probs, changes := l.b.loader.Reload(ctx, l.pending)
+	log := l.b.cfg.Logger
+	log.Debug("reloaded", "files", len(changes), "took", time.Since(start))
+	for i, c := range changes {
+		// Edits made while there were errors were never rendered, so
+		// they may have changed front matter whatever this one did.
+		changes[i].Meta = c.Meta || recovering
+		if c.Old == nil || c.New == nil || c.Old.URL != c.New.URL || !slices.Equal(c.Old.Aliases, c.New.Aliases) {
+			return l.full(ctx) // pages came or went: links elsewhere may break
+		}
+	}
+	var changed, cases []*content.Page
+	for _, c := range changes {
+		delete(l.bodies, c.Old)
+		delete(l.links, c.Old)
+		if site.ByURL[c.New.URL] == c.New && !slices.Contains(changed, c.New) {
+			changed = append(changed, c.New)
+			if c.New.Kind == content.KindCase {
+				cases = append(cases, c.New)
+			}
+		}
+	}
+	bodies, err := l.b.renderBodies(ctx, changed)
+	if err != nil {
+		return Update{}, err
+	}
+	for i, p := range changed {
+		l.bodies[p] = bodies[i]
+	}
+	files := l.checkLinks(site, changed)
+	l.addLinkProblems(probs)
+	checkGalleryURLs(site, probs)
+	onlyChanged := *site
+	onlyChanged.Cases = cases // the photos of other cases are processed already
+	if err := l.b.processPhotos(ctx, &onlyChanged, l.out, probs); err != nil {
+		return Update{}, fmt.Errorf("process photos: %w", err)
+	}
+	if probs.HasErrors() {
+		return l.failed(start, probs), nil
+	}
+	pages, meta := affected(site, changes)
+	log.Debug("rendered markdown", "took", time.Since(start))
+	w := &writer{b: l.b, site: site, out: l.out, opts: l.opts}
+	if err := w.pages(ctx, pages); err != nil {
+		return Update{}, err
+	}
+	log.Debug("rendered pages", "pages", len(pages), "took", time.Since(start))
+	if meta {
+		err = errors.Join(w.galleryPages(ctx), w.extras(files))
+	} else {
+		err = w.linked(files) // the sitemap's lastmod may lag until the next edit of front matter
+	}
+	if err != nil {
+		return Update{}, err
+	}
+	log.Debug("rendered the rest", "took", time.Since(start))
+	l.site, l.probs, l.pending = site, probs.Sorted(), nil
+	return Update{Pages: len(pages), Duration: time.Since(start), Problems: l.probs}, nil
+}
+
+// affected returns the pages to render again after changes: the changed
+// pages, and when front matter changed (meta), the list pages and every
+// page that shows a changed one.
+func affected(site *content.Site, changes []content.Change) (pages []*content.Page, meta bool) {
+	set := map[*content.Page]bool{}
+	for _, c := range changes {
+		if c.New != nil && site.ByURL[c.New.URL] == c.New {
+			set[c.New] = true
+		}
+		meta = meta || c.Meta
+	}
+	if meta {
+		changed := maps.Clone(set)
+		for _, p := range site.Pages {
+			if p.Kind == content.KindHome || p.Kind == content.KindSection || showsAny(p, changed) {
+				set[p] = true
+			}
+		}
+	}
+	pages = make([]*content.Page, 0, len(set))
+	for p := range set {
+		pages = append(pages, p)
+	}
+	return pages, meta
+}
+
+// showsAny reports whether p links to or lists any of pages.
+func showsAny(p *content.Page, pages map[*content.Page]bool) bool {
+	var refs []*content.Page
+	switch {
+	case p.Procedure != nil:
+		refs = slices.Concat(p.Procedure.Surgeons, p.Procedure.Related, p.Procedure.Cases)
+	case p.Member != nil:
+		refs = p.Member.Procedures
+	case p.Case != nil:
+		refs = []*content.Page{p.Case.Procedure, p.Case.Surgeon}
+	}
+	return slices.ContainsFunc(refs, func(r *content.Page) bool { return pages[r] })
+}
+
+// File returns the built file at an output path such as
+// "procedures/rhinoplasty/index.html".
+func (l *Live) File(name string) ([]byte, bool) {
+	l.mu.RLock()
+	defer l.mu.RUnlock()
+	return l.out.get(name)
+}
+
+// Problems returns every current problem.
+func (l *Live) Problems() []problem.Problem {
+	l.mu.RLock()
+	defer l.mu.RUnlock()
+	return l.probs
+}
+
+// memOutput keeps the built files in memory.
+type memOutput struct {
+	mu    sync.RWMutex
+	files map[string][]byte
+}
+
+func (m *memOutput) WriteFile(name string, data []byte) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.files[name] = slices.Clone(data)
+	return nil
+}
+
+func (m *memOutput) get(name string) ([]byte, bool) {
+	m.mu.RLock()
+	defer m.mu.RUnlock()
+	b, ok := m.files[name]
+	return b, ok
+}

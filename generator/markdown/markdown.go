@@ -1,0 +1,150 @@
+// Package markdown is Consulta's one configured Markdown renderer: goldmark
+// with GFM (tables, strikethrough, linkify, task lists), typographic
+// punctuation, footnotes, definition lists, heading attributes and
+// GitHub-style unique heading IDs. Raw HTML is omitted unless the site opts
+// in.
+//
+// While rendering it collects every link and image with its file line, so
+// that the generator can check internal links against the site's URLs; it
+// gives external links rel="noopener", and images loading="lazy",
+// decoding="async" and the width and height read from the file.
+package markdown
+
+import (
+	"bytes"
+	"fmt"
+	"io/fs"
+
+	"github.com/yuin/goldmark"
+	"github.com/yuin/goldmark/ast"
+	"github.com/yuin/goldmark/extension"
+	"github.com/yuin/goldmark/parser"
+	"github.com/yuin/goldmark/renderer"
+	"github.com/yuin/goldmark/renderer/html"
+	"github.com/yuin/goldmark/text"
+	"github.com/yuin/goldmark/util"
+)
+
+// Options configure a Renderer.
+type Options struct {
+	UnsafeHTML bool // keep raw HTML in Markdown instead of omitting it
+}
+
+// Renderer converts Markdown to HTML. It is safe for concurrent use.
+type Renderer struct {
+	md     goldmark.Markdown
+	unsafe bool
+}
+
+// New returns a Renderer configured with o.
+func New(o Options) *Renderer {
+	var rendererOpts []renderer.Option
+	if o.UnsafeHTML {
+		rendererOpts = append(rendererOpts, html.WithUnsafe())
+	}
+	md := goldmark.New(
+		goldmark.WithExtensions(extension.GFM, extension.Typographer, extension.Footnote, extension.DefinitionList),
+		goldmark.WithParserOptions(
+			parser.WithAutoHeadingID(),
+			parser.WithAttribute(),
+			parser.WithASTTransformers(util.Prioritized(transformer{}, 1000)),
+		),
+		goldmark.WithRendererOptions(rendererOpts...),
+	)
+	return &Renderer{md: md, unsafe: o.UnsafeHTML}
+}
+
+// Source is one page's Markdown and where it lives.
+type Source struct {
+	Body     []byte
+	BodyLine int    // the file's line number of Body's first line
+	Dir      string // folder in FS that relative links and images resolve against, e.g. "content/procedures"
+	FS       fs.FS  // the site folder, to read image sizes; nil reads none
+}
+
+// Link is one link or image destination in a page's Markdown.
+type Link struct {
+	Dest  string // as written
+	Line  int    // the file's line
+	Image bool
+}
+
+// Result is a rendered page body.
+type Result struct {
+	HTML  []byte
+	Links []Link   // every link and image, in order
+	IDs   []string // the heading IDs, for checking #fragment links
+	// RawHTML holds the file lines of raw HTML left out of the page
+	// (HTML comments aside); always empty with Options.UnsafeHTML.
+	RawHTML []int
+}
+
+// Render converts src.Body to HTML.
+func (r *Renderer) Render(src Source) (Result, error) {
+	st := &state{src: src, omitHTML: !r.unsafe}
+	pc := parser.NewContext(parser.WithIDs(newIDs()))
+	pc.Set(stateKey, st)
+	doc := r.md.Parser().Parse(text.NewReader(src.Body), parser.WithContext(pc))
+	var buf bytes.Buffer
+	buf.Grow(len(src.Body) * 3 / 2)
+	if err := r.md.Renderer().Render(&buf, src.Body, doc); err != nil {
+		return Result{}, fmt.Errorf("render markdown: %w", err)
+	}
+	return Result{HTML: buf.Bytes(), Links: st.links, IDs: st.ids, RawHTML: st.rawHTML}, nil
+}
+
+var stateKey = parser.NewContextKey()
+
+// state is what the transformer collects for one page.
+type state struct {
+	src      Source
+	links    []Link
+	ids      []string
+	omitHTML bool
+	rawHTML  []int
+	newlines []int // offsets of '\n' in src.Body, computed when first needed
+}
+
+// line returns the file line of a byte offset in the body.
+func (s *state) line(offset int) int {
+	if s.newlines == nil {
+		s.newlines = make([]int, 0, 64)
+		for i, c := range s.src.Body {
+			if c == '\n' {
+				s.newlines = append(s.newlines, i)
+			}
+		}
+	}
+	lo, hi := 0, len(s.newlines)
+	for lo < hi {
+		m := (lo + hi) / 2
+		if s.newlines[m] < offset {
+			lo = m + 1
+		} else {
+			hi = m
+		}
+	}
+	return s.src.BodyLine + lo
+}
+
+// offset returns where an inline node starts in the source, as near as the
+// AST tells: its first text, or else its block's first line.
+func offset(n ast.Node) int {
+	found := -1
+	_ = ast.Walk(n, func(c ast.Node, entering bool) (ast.WalkStatus, error) {
+		if t, ok := c.(*ast.Text); ok && entering {
+			found = t.Segment.Start
+			return ast.WalkStop, nil
+		}
+		return ast.WalkContinue, nil
+	})
+	if found >= 0 {
+		return found
+	}
+	for p := n; p != nil; p = p.Parent() {
+		if p.Type() == ast.TypeBlock && p.Lines().Len() > 0 {
+			return p.Lines().At(0).Start
+		}
+	}
+	return 0
+}

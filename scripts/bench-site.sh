@@ -1,0 +1,82 @@
+#!/usr/bin/env bash
+# bench-site.sh [BENCH_DIR] — times consulta build on gencorpus corpora of 1,000
+# and 10,000 procedures, beside the raw goldmark pass (goldmarkfloor) over
+# the same corpus in the same run, and one edited page under consulta serve.
+#
+# Prints, per corpus: median wall seconds over RUNS cold builds (public/
+# deleted before each), pages per second, median peak RSS (GNU time %M),
+# and the ratio to the goldmark floor's median.
+#
+# BENCH_DIR is ../shared/bench from the repository root by default (it holds
+# gencorpus and goldmarkfloor). Run from the repository root.
+#
+# Environment: RUNS=5 (timed runs per tool), SIZES="1000 10000", LIVE=1 (0
+# skips the serve edit benchmark), TIME=/usr/bin/time, OUT=folder to build
+# into (default: a new folder under $TMPDIR; OUT=/dev/shm/consulta-bench
+# takes the disk out of the figures).
+set -euo pipefail
+
+BENCH=$(cd "${1:-../shared/bench}" && pwd)
+RUNS=${RUNS:-5}
+SIZES=${SIZES:-1000 10000}
+TIME=${TIME:-/usr/bin/time}
+ROOT=$(pwd)
+[ -x "$TIME" ] || { echo "bench-site.sh: needs GNU time at $TIME (apt-get install time)" >&2; exit 2; }
+[ -d "$BENCH/gencorpus" ] || { echo "bench-site.sh: no gencorpus in $BENCH" >&2; exit 2; }
+
+WORK=$(mktemp -d -t consulta-bench.XXXXXX)
+OUTDIR=${OUT:-$WORK/out}
+trap 'rm -rf "$WORK" "$OUTDIR"' EXIT
+go build -o "$WORK/consulta" ./cmd/consulta
+(cd "$BENCH" && go build -o "$WORK/goldmarkfloor" ./goldmarkfloor)
+
+# corpus N: the same folder the Go benchmarks use, made once.
+corpus() {
+	local dir=${TMPDIR:-/tmp}/consulta-corpus-p$1-c0-s1
+	if [ ! -f "$dir/content/site.yaml" ]; then
+		rm -rf "$dir.tmp"
+		(cd "$BENCH" && go run ./gencorpus -out "$dir.tmp" -procedures "$1" -cases 0 -seed 1 >/dev/null)
+		mv "$dir.tmp" "$dir"
+	fi
+	echo "$dir"
+}
+
+# timed NAME CMD...: runs CMD RUNS times, printing "median_seconds
+# peak_MB cpu_seconds" (cpu: user + system, the median).
+timed() {
+	local name=$1 i t0 t1
+	shift
+	: >"$WORK/$name.s"
+	: >"$WORK/$name.kb"
+	: >"$WORK/$name.cpu"
+	for i in $(seq "$RUNS"); do
+		rm -rf "$OUTDIR"
+		sync # let the file system settle the removal before the timed run
+		t0=$(date +%s%N)
+		"$TIME" -f '%M %U %S' -o "$WORK/mem" "$@" >/dev/null 2>"$WORK/err" || { cat "$WORK/err" >&2; exit 1; }
+		t1=$(date +%s%N)
+		echo "$(((t1 - t0) / 1000000))" >>"$WORK/$name.s"
+		tail -n 1 "$WORK/mem" | awk '{ print $1 }' >>"$WORK/$name.kb"
+		tail -n 1 "$WORK/mem" | awk '{ print $2 + $3 }' >>"$WORK/$name.cpu"
+	done
+	echo "$(sort -n "$WORK/$name.s" | awk '{ v[NR] = $1 } END { printf "%.3f", (NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2) / 1000 }')" \
+		"$(sort -n "$WORK/$name.kb" | awk '{ v[NR] = $1 } END { printf "%.0f", (NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2) / 1024 }')" \
+		"$(sort -n "$WORK/$name.cpu" | awk '{ v[NR] = $1 } END { printf "%.2f", NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }')"
+}
+
+printf '%-8s %-9s %9s %10s %8s %9s %8s %8s\n' corpus tool median_s pages/s peak_MB vs_floor cpu_s cpu_vs
+for n in $SIZES; do
+	dir=$(corpus "$n")
+	pages=$(find "$dir/content" -name '*.md' | wc -l)
+	cat $(find "$dir/content" -name '*.md') >/dev/null # fill the OS file cache
+	read -r fs fm fc < <(timed floor-$n "$WORK/goldmarkfloor" "$dir")
+	read -r cs cm cc < <(timed consulta-$n "$WORK/consulta" build -s "$dir" -d "$OUTDIR")
+	printf '%-8s %-9s %9s %10.0f %8s %9s %8s %8s\n' "$n" floor "$fs" "$(echo "$pages / $fs" | bc -l)" "$fm" 1.00 "$fc" 1.00
+	printf '%-8s %-9s %9s %10.0f %8s %9.2f %8s %8.2f\n' "$n" consulta "$cs" "$(echo "$pages / $cs" | bc -l)" "$cm" "$(echo "$cs / $fs" | bc -l)" "$cc" "$(echo "$cc / $fc" | bc -l)"
+done
+
+if [ "${LIVE:-1}" = 1 ]; then
+	echo
+	echo "consulta serve, one procedure edited on the 10,000-procedure corpus (read, resolve, render, ready to reload):"
+	(cd "$ROOT" && go test -run '^$' -bench 'Live.*Edit10k' -benchtime 20x ./generator/ | grep '^Benchmark')
+fi
