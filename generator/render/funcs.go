@@ -1,0 +1,114 @@
+package render
+
+import (
+	"bytes"
+	"html/template"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/consultahq/consulta/generator/content"
+)
+
+// funcs are the functions every template may call.
+func (t *Theme) funcs() template.FuncMap {
+	return template.FuncMap{
+		"asset":  t.assetURL,
+		"fees":   FormatFees,
+		"inline": t.inlineMarkdown,
+		"date":   func(d time.Time) string { return d.Format("2 January 2006") },
+		"isodate": func(d time.Time) string {
+			return d.Format("2006-01-02")
+		},
+		"lower":    strings.ToLower,
+		"title":    upperFirst,
+		"initials": initials,
+		"urls":     func(us ...string) []string { return us },
+	}
+}
+
+// currencySymbols are written before the amount; other currencies are
+// written as their code and a space, e.g. "CHF 3,500".
+var currencySymbols = map[string]string{"EUR": "€", "GBP": "£", "USD": "$", "AUD": "A$", "CAD": "C$", "JPY": "¥"}
+
+// FormatFees formats a fee range for patients: "€3,500 – €6,000",
+// "from €500", "€900" when from and to are equal, "" when no fee is set.
+func FormatFees(f content.Fees) string {
+	switch {
+	case f.From == 0 && f.To == 0:
+		return ""
+	case f.To == 0:
+		return "from " + money(f.From, f.Currency)
+	case f.From == 0:
+		return "up to " + money(f.To, f.Currency)
+	case f.From == f.To:
+		return money(f.From, f.Currency)
+	}
+	return money(f.From, f.Currency) + " – " + money(f.To, f.Currency)
+}
+
+// money writes a whole amount with thousands separators and its currency.
+func money(n int, currency string) string {
+	digits := strconv.Itoa(n)
+	var b strings.Builder
+	for i, d := range digits {
+		if i > 0 && (len(digits)-i)%3 == 0 {
+			b.WriteByte(',')
+		}
+		b.WriteRune(d)
+	}
+	if sym, ok := currencySymbols[currency]; ok {
+		return sym + b.String()
+	}
+	if currency == "" {
+		return b.String()
+	}
+	return currency + "\u00a0" + b.String()
+}
+
+// inlineMarkdown renders a short Markdown text, such as a FAQ answer, as
+// inline HTML: emphasis, code and links, with raw HTML dropped (goldmark's
+// default) and everything else escaped. Text without any Markdown syntax
+// is only escaped, which is most answers and much faster.
+func (t *Theme) inlineMarkdown(s string) (template.HTML, error) {
+	if !strings.ContainsAny(s, "*_`[]<>&\\!~\n") {
+		return template.HTML(template.HTMLEscapeString(s)), nil
+	}
+	var buf bytes.Buffer
+	if err := t.inline.Convert([]byte(s), &buf); err != nil {
+		return "", err
+	}
+	out := bytes.TrimSpace(buf.Bytes())
+	// One paragraph: drop its <p> so that the text can sit inside another element.
+	if bytes.HasPrefix(out, []byte("<p>")) && bytes.HasSuffix(out, []byte("</p>")) && bytes.Count(out, []byte("<p>")) == 1 {
+		out = out[3 : len(out)-4]
+	}
+	return template.HTML(out), nil
+}
+
+// upperFirst capitalises the first letter: "surgeon" → "Surgeon".
+func upperFirst(s string) string {
+	r, n := utf8.DecodeRuneInString(s)
+	return string(unicode.ToUpper(r)) + s[n:]
+}
+
+// initials returns the first letters of a name's first and last words,
+// skipping a leading title: "Dr Amelia Hart" → "AH".
+func initials(name string) string {
+	words := strings.Fields(name)
+	if len(words) > 1 && slices.Contains([]string{"Dr", "Dr.", "Mr", "Mrs", "Ms", "Miss", "Prof", "Prof."}, words[0]) {
+		words = words[1:]
+	}
+	if len(words) == 0 {
+		return ""
+	}
+	first, _ := utf8.DecodeRuneInString(words[0])
+	if len(words) == 1 {
+		return string(first)
+	}
+	last, _ := utf8.DecodeRuneInString(words[len(words)-1])
+	return string(first) + string(last)
+}

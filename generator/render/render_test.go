@@ -1,0 +1,179 @@
+package render
+
+import (
+	"bytes"
+	"encoding/json"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+	"testing/fstest"
+
+	"github.com/consultahq/consulta/generator/content"
+)
+
+// builtin loads the built-in theme for a site folder without a themes/ of its own.
+func builtin(t *testing.T) *Theme {
+	t.Helper()
+	th, err := Load(fstest.MapFS{}, "default")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return th
+}
+
+func renderPage(t *testing.T, th *Theme, s *content.Site, p *content.Page, o Options) string {
+	t.Helper()
+	var buf bytes.Buffer
+	if err := th.Page(&buf, s, p, o); err != nil {
+		t.Fatal(err)
+	}
+	return buf.String()
+}
+
+// TestGolden renders one page of every kind of a hand-made site and
+// compares it with testdata/<name>.html. Run with -update after a
+// deliberate change to the theme, and read the diff.
+func TestGolden(t *testing.T) {
+	th := builtin(t)
+	s := sampleSite()
+	tests := []struct {
+		name string
+		page *content.Page
+	}{
+		{"home", s.Home},
+		{"section-procedures", s.Sections["procedures"]},
+		{"section-team", s.Sections["team"]},
+		{"procedure", s.ByURL["/procedures/sample/"]},
+		{"member", s.ByURL["/team/dr-sample/"]},
+		{"page", s.ByURL["/consultation/"]},
+		{"404", nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var buf bytes.Buffer
+			var err error
+			if tt.page == nil {
+				err = th.NotFound(&buf, s, Options{})
+			} else {
+				err = th.Page(&buf, s, tt.page, Options{})
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			checkGolden(t, filepath.Join("testdata", "pages", tt.name+".html"), redactAssets(buf.Bytes()))
+		})
+	}
+}
+
+// firstDiff shows the first line where got and want differ.
+func firstDiff(got, want string) string {
+	g, w := strings.Split(got, "\n"), strings.Split(want, "\n")
+	for i := range max(len(g), len(w)) {
+		var gl, wl string
+		if i < len(g) {
+			gl = g[i]
+		}
+		if i < len(w) {
+			wl = w[i]
+		}
+		if gl != wl {
+			return "line " + strconv.Itoa(i+1) + ":\n got: " + gl + "\nwant: " + wl
+		}
+	}
+	return ""
+}
+
+// TestProcedurePage checks what a patient must find on every procedure page.
+func TestProcedurePage(t *testing.T) {
+	s := sampleSite()
+	html := renderPage(t, builtin(t), s, s.ByURL["/procedures/sample/"], Options{})
+	for _, want := range []string{
+		"<h1>Sample procedure</h1>",
+		"€1,000 – €2,000",
+		"<dt>Recovery</dt><dd>1 week</dd>",
+		"<dt>Duration</dt><dd>1 hour</dd>",
+		"<dt>Anaesthesia</dt><dd>Local</dd>",
+		`<a href="/team/dr-sample/">Dr Sample</a>`,
+		"<summary>Does it hurt?</summary>",
+		"Very <em>little</em>.",
+		`href="/consultation/?procedure=sample"`,
+		`href="/procedures/other/"`,
+		`Medically reviewed by <a href="/team/dr-sample/">Dr Sample</a> on <time datetime="2026-01-02">2 January 2026</time>.`,
+		`<link rel="canonical" href="https://www.example.org/procedures/sample/">`,
+		`<meta property="og:title" content="Sample procedure">`,
+		`<style>:root{--ink:#111111;--paper:#ffffff;--accent:#333333;--muted:#444444;}</style>`,
+	} {
+		if !strings.Contains(html, want) {
+			t.Errorf("procedure page lacks %q", want)
+		}
+	}
+}
+
+// TestJSONLD checks that each page kind describes itself with the right
+// schema.org types, in JSON that parses.
+func TestJSONLD(t *testing.T) {
+	th, s := builtin(t), sampleSite()
+	script := regexp.MustCompile(`<script type="application/ld\+json">(.*)</script>`)
+	tests := []struct {
+		url   string
+		types []string
+	}{
+		{"/", []string{"MedicalClinic"}},
+		{"/procedures/sample/", []string{"MedicalProcedure", "FAQPage", "BreadcrumbList"}},
+		{"/procedures/other/", []string{"MedicalProcedure", "BreadcrumbList"}},
+		{"/team/dr-sample/", []string{"Physician", "BreadcrumbList"}},
+		{"/team/coordinator/", []string{"BreadcrumbList"}},
+	}
+	for _, tt := range tests {
+		m := script.FindStringSubmatch(renderPage(t, th, s, s.ByURL[tt.url], Options{}))
+		if m == nil {
+			t.Errorf("%s: no JSON-LD", tt.url)
+			continue
+		}
+		var doc struct {
+			Graph []struct {
+				Type string `json:"@type"`
+			} `json:"@graph"`
+		}
+		if err := json.Unmarshal([]byte(m[1]), &doc); err != nil {
+			t.Errorf("%s: JSON-LD does not parse: %v", tt.url, err)
+			continue
+		}
+		var got []string
+		for _, n := range doc.Graph {
+			got = append(got, n.Type)
+		}
+		if strings.Join(got, ",") != strings.Join(tt.types, ",") {
+			t.Errorf("%s: JSON-LD types %v, want %v", tt.url, got, tt.types)
+		}
+	}
+}
+
+// TestEscaping checks that text from content cannot inject markup, in the
+// page body, in FAQ answers, or in the JSON-LD script.
+func TestEscaping(t *testing.T) {
+	th, s := builtin(t), sampleSite()
+	p := s.ByURL["/procedures/sample/"]
+	p.Title = `Lift </script><script>alert(1)</script>`
+	p.Procedure.FAQ = []content.QA{{Q: "<b>Q</b>", A: `Fine <img src=x onerror=alert(1)> and [a link](javascript:alert(1))`}}
+	html := renderPage(t, th, s, p, Options{})
+	for _, bad := range []string{"<script>alert(1)", "<img src=x", "<b>Q</b>", `href="javascript:`} {
+		if strings.Contains(html, bad) {
+			t.Errorf("page contains unescaped %q", bad)
+		}
+	}
+}
+
+func TestLiveReload(t *testing.T) {
+	th, s := builtin(t), sampleSite()
+	with := renderPage(t, th, s, s.Home, Options{LiveReload: "/_consulta/live"})
+	if !strings.Contains(with, `new EventSource("/_consulta/live")`) {
+		t.Error("page rendered with LiveReload lacks the event stream script")
+	}
+	without := renderPage(t, th, s, s.Home, Options{})
+	if strings.Contains(without, "EventSource") {
+		t.Error("production page carries the live-reload script")
+	}
+}

@@ -1,0 +1,106 @@
+package render
+
+import (
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/consultahq/consulta/generator/content"
+)
+
+// sampleSite is a small site with one page of every kind and every
+// optional field set, which Load executes each layout against.
+func sampleSite() *content.Site {
+	day := time.Date(2026, 1, 2, 0, 0, 0, 0, time.UTC)
+	s := &content.Site{
+		Config: content.Config{
+			Name: "Sample Practice", BaseURL: "https://www.example.org/", Language: "en",
+			Phone: "+44 20 7946 0000", Email: "hello@example.org", Address: "1 Sample Street",
+			Hours:      []content.Hours{{Days: "Mon–Fri", Opens: "09:00", Closes: "18:00"}},
+			Social:     []content.Link{{Name: "Instagram", URL: "https://instagram.example/sample"}},
+			Categories: content.DefaultCategories,
+			Palette:    content.Palette{Ink: "#111111", Paper: "#ffffff", Accent: "#333333", Muted: "#444444"},
+			Form:       content.Form{Endpoint: "/v1/consultations", Page: "/consultation/", ThankYou: "/consultation/thank-you/"},
+			Intake:     content.Intake{ReplyWithin: "one working day"},
+			Gallery:    content.Gallery{PerPage: 12, Disclaimer: "Individual results vary."},
+		},
+		Sections: map[string]*content.Page{},
+		ByURL:    map[string]*content.Page{},
+	}
+	page := func(kind content.Kind, section, url, title string) *content.Page {
+		p := &content.Page{Meta: content.Meta{Title: title, Description: title, Date: day, Lastmod: day}, Kind: kind, Section: section, URL: url, HTML: "<p>Text.</p>"}
+		s.Pages = append(s.Pages, p)
+		s.ByURL[url] = p
+		if kind == content.KindSection {
+			s.Sections[section] = p
+		}
+		return p
+	}
+	s.Home = page(content.KindHome, "", "/", "Sample Practice")
+	page(content.KindSection, "procedures", "/procedures/", "Procedures")
+	page(content.KindSection, "team", "/team/", "Our team")
+	page(content.KindSection, "gallery", "/gallery/", "Gallery")
+	page(content.KindPage, "", "/consultation/", "Your consultation")
+	page(content.KindPage, "consultation", "/consultation/thank-you/", "Thank you")
+	surgeon := page(content.KindMember, "team", "/team/dr-sample/", "Dr Sample")
+	surgeon.Member = &content.Member{Role: "surgeon", Credentials: "FRCS", Languages: []string{"English"}, Email: "dr@example.org"}
+	coord := page(content.KindMember, "team", "/team/coordinator/", "Coordinator")
+	coord.Member = &content.Member{Role: "coordinator"}
+	proc := page(content.KindProcedure, "procedures", "/procedures/sample/", "Sample procedure")
+	proc.Procedure = &content.Procedure{
+		Category: "face", Summary: "A sample.", Recovery: "1 week", Duration: "1 hour", Anesthesia: "Local",
+		Fees:         content.Fees{From: 1000, To: 2000, Currency: "EUR", Note: "Includes aftercare."},
+		SurgeonSlugs: []string{"dr-sample"}, FAQ: []content.QA{{Q: "Does it hurt?", A: "Very *little*."}},
+		RelatedSlugs: []string{"sample"}, Reviewed: &content.Review{By: "dr-sample", Date: day},
+		CategoryInfo: &s.Config.Categories[0], Surgeons: []*content.Page{surgeon},
+	}
+	other := page(content.KindProcedure, "procedures", "/procedures/other/", "Other procedure")
+	other.Procedure = &content.Procedure{Category: "breast", Fees: content.Fees{From: 500, Currency: "GBP"},
+		CategoryInfo: &s.Config.Categories[1], Related: []*content.Page{proc}}
+	proc.Procedure.Related = []*content.Page{other}
+	surgeon.Member.Procedures = []*content.Page{proc}
+	s.Procedures = []*content.Page{proc, other}
+	s.Members = []*content.Page{surgeon, coord}
+	cs := page(content.KindCase, "gallery", "/gallery/sample-case/", "Sample case")
+	cs.Case = &content.Case{
+		ProcedureSlug: "sample", SurgeonSlug: "dr-sample", Patient: content.Patient{Age: "30-39", Sex: "female"},
+		MonthsAfter: 6, Consent: day, Procedure: proc, Surgeon: surgeon,
+		Photos: []content.PhotoPair{{Before: "b.jpg", After: "a.jpg", Angle: "front", Alt: "Front view",
+			BeforeImage: content.Image{Src: "/b.jpg", Srcset: "/b.jpg 960w", Width: 960, Height: 720},
+			AfterImage:  content.Image{Src: "/a.jpg", Srcset: "/a.jpg 960w", Width: 960, Height: 720}}},
+	}
+	proc.Procedure.Cases = []*content.Page{cs}
+	s.Cases = []*content.Page{cs}
+	slices.SortFunc(s.Pages, func(a, b *content.Page) int { return strings.Compare(a.URL, b.URL) })
+	return s
+}
+
+// samplePages returns the pages of the sample site that a layout renders.
+func samplePages(s *content.Site, layout string) []*content.Page {
+	switch layout {
+	case "home":
+		return []*content.Page{s.Home}
+	case "procedure":
+		return s.Procedures
+	case "member":
+		return s.Members
+	case "case":
+		return s.Cases
+	case "case-photos":
+		photos := *s.Cases[0]
+		photos.Kind, photos.URL = content.Kind(layout), photos.URL+"photos/"
+		return []*content.Page{&photos}
+	case "404":
+		return []*content.Page{{Meta: content.Meta{Title: "Page not found"}, Kind: "404", URL: "/404.html"}}
+	case "page":
+		return []*content.Page{s.ByURL["/consultation/"], s.ByURL["/consultation/thank-you/"]}
+	}
+	if sec := s.Sections[layout]; sec != nil {
+		return []*content.Page{sec}
+	}
+	var ps []*content.Page
+	for _, name := range sortedKeys(s.Sections) {
+		ps = append(ps, s.Sections[name])
+	}
+	return ps
+}

@@ -1,0 +1,253 @@
+package render
+
+import (
+	"cmp"
+	"html/template"
+	"path"
+	"slices"
+	"strings"
+
+	"github.com/consultahq/consulta/generator/content"
+)
+
+// View is the data every layout and partial is executed with.
+type View struct {
+	Site   *content.Site
+	Page   *content.Page
+	Config *content.Config // &Site.Config, for short
+
+	Title       string       // the <title>: "Rhinoplasty — Harbour Aesthetic Surgery"; the practice's name alone at home
+	Description string       // meta description: the page's, else a procedure's summary, else the home page's
+	Canonical   string       // absolute URL of the page; "" on the 404 page
+	OGType      string       // Open Graph type: "website" at home, else "article"
+	Breadcrumbs []Crumb      // from Home to the page itself; empty at home
+	Nav         []NavItem    // the main navigation
+	JSONLD      template.JS  // the page's structured data, a JSON-LD @graph
+	Palette     template.CSS // the site's palette as CSS custom properties; "" when site.yaml sets none
+	BookURL     string       // the consultation page; with ?procedure=<slug> on a procedure page
+	Tel         template.URL // the practice's phone as a tel: URL; "" when site.yaml has no phone
+	LiveReload  string       // URL of the live-reload stream; "" in production
+}
+
+// Crumb is one step of a breadcrumb trail.
+type Crumb struct {
+	Title   string
+	URL     string
+	Current bool // the page itself: the last crumb
+}
+
+// NavItem is one link of the main navigation.
+type NavItem struct {
+	Title   string
+	URL     string
+	Current string // aria-current: "page" on the item's own page, "true" below it, else ""
+}
+
+// Group is one category of procedures.
+type Group struct {
+	Category   content.Category
+	Procedures []*content.Page
+	More       int // procedures left out by a limit
+}
+
+func (t *Theme) view(s *content.Site, p *content.Page, o Options) *View {
+	cfg := &s.Config
+	v := &View{
+		Site:        s,
+		Page:        p,
+		Config:      cfg,
+		Title:       p.Title,
+		Description: p.Description,
+		OGType:      "article",
+		BookURL:     cmp.Or(cfg.Form.Page, "/consultation/"),
+		Tel:         telURL(cfg.Phone),
+		LiveReload:  o.LiveReload,
+		Palette:     paletteCSS(cfg.Palette),
+	}
+	if p.Kind == content.KindHome {
+		v.OGType = "website"
+	}
+	if p.Title != cfg.Name {
+		v.Title = p.Title + " — " + cfg.Name
+	}
+	if v.Description == "" && p.Procedure != nil {
+		v.Description = p.Procedure.Summary
+	}
+	if v.Description == "" && s.Home != nil {
+		v.Description = s.Home.Description
+	}
+	if p.Kind == content.KindProcedure {
+		v.BookURL += "?procedure=" + slugOf(p)
+	}
+	if p.Kind != "404" {
+		v.Canonical = absURL(cfg.BaseURL, p.URL)
+	}
+	v.Breadcrumbs = breadcrumbs(s, p)
+	v.Nav = nav(s, p)
+	v.JSONLD = jsonLD(v)
+	return v
+}
+
+// slugOf is the last element of a page's URL: the name other pages use for it.
+func slugOf(p *content.Page) string {
+	return path.Base(strings.TrimSuffix(p.URL, "/"))
+}
+
+func absURL(base, url string) string {
+	return strings.TrimSuffix(base, "/") + url
+}
+
+// telURL keeps only the digits and plus sign of a phone number, so the
+// result is safe as a URL.
+func telURL(phone string) template.URL {
+	var b strings.Builder
+	for _, r := range phone {
+		if r == '+' || r >= '0' && r <= '9' {
+			b.WriteRune(r)
+		}
+	}
+	if b.Len() == 0 {
+		return ""
+	}
+	return template.URL("tel:" + b.String())
+}
+
+// paletteCSS turns the site's palette into CSS custom properties. Only
+// #rgb and #rrggbb colours are written (the loader reports any other).
+func paletteCSS(p content.Palette) template.CSS {
+	var b strings.Builder
+	for _, c := range []struct{ name, value string }{{"ink", p.Ink}, {"paper", p.Paper}, {"accent", p.Accent}, {"muted", p.Muted}} {
+		if isHexColour(c.value) {
+			b.WriteString("--" + c.name + ":" + c.value + ";")
+		}
+	}
+	if b.Len() == 0 {
+		return ""
+	}
+	return template.CSS(":root{" + b.String() + "}")
+}
+
+func isHexColour(s string) bool {
+	h, ok := strings.CutPrefix(s, "#")
+	if !ok || len(h) != 3 && len(h) != 6 {
+		return false
+	}
+	return strings.Trim(strings.ToLower(h), "0123456789abcdef") == ""
+}
+
+// breadcrumbs lists Home, every ancestor page that exists, and the page.
+func breadcrumbs(s *content.Site, p *content.Page) []Crumb {
+	if p.Kind == content.KindHome {
+		return nil
+	}
+	crumbs := []Crumb{{Title: "Home", URL: "/"}}
+	parts := strings.Split(strings.Trim(p.URL, "/"), "/")
+	for i := 1; i < len(parts); i++ {
+		url := "/" + strings.Join(parts[:i], "/") + "/"
+		if a := s.ByURL[url]; a != nil {
+			crumbs = append(crumbs, Crumb{Title: a.Title, URL: url})
+		}
+	}
+	return append(crumbs, Crumb{Title: p.Title, URL: p.URL, Current: true})
+}
+
+// nav lists the sections a practice site has, then the consultation page.
+func nav(s *content.Site, p *content.Page) []NavItem {
+	var items []NavItem
+	add := func(title, url string) {
+		if s.ByURL[url] == nil {
+			return
+		}
+		item := NavItem{Title: title, URL: url}
+		switch {
+		case p.URL == url:
+			item.Current = "page"
+		case strings.HasPrefix(p.URL, url):
+			item.Current = "true"
+		}
+		items = append(items, item)
+	}
+	for _, sec := range []struct{ name, title string }{{"procedures", "Procedures"}, {"gallery", "Gallery"}, {"team", "Our team"}} {
+		if pg := s.Sections[sec.name]; pg != nil {
+			add(sec.title, pg.URL)
+		}
+	}
+	add("About", "/about/")
+	return items
+}
+
+// ProcedureGroups returns the site's procedures grouped by category in the
+// order of content/site.yaml, leaving out empty categories. With limit > 0,
+// each group holds at most limit procedures and More counts the rest.
+func (v *View) ProcedureGroups(limit int) []Group {
+	byCat := map[string][]*content.Page{}
+	for _, p := range v.Site.Procedures {
+		if p.Procedure != nil {
+			byCat[p.Procedure.Category] = append(byCat[p.Procedure.Category], p)
+		}
+	}
+	var groups []Group
+	for _, c := range v.Config.Categories {
+		ps := byCat[c.Slug]
+		if len(ps) == 0 {
+			continue
+		}
+		g := Group{Category: c, Procedures: ps}
+		if limit > 0 && len(ps) > limit {
+			g.Procedures, g.More = ps[:limit], len(ps)-limit
+		}
+		groups = append(groups, g)
+	}
+	return groups
+}
+
+// SectionPages returns the pages of the current page's section other than
+// the section page itself, by weight, then title.
+func (v *View) SectionPages() []*content.Page {
+	var ps []*content.Page
+	for _, p := range v.Site.Pages {
+		if p.Section == v.Page.Section && p != v.Page && p.Kind != content.KindSection {
+			ps = append(ps, p)
+		}
+	}
+	slices.SortStableFunc(ps, func(a, b *content.Page) int {
+		return cmp.Or(cmp.Compare(a.Weight, b.Weight), cmp.Compare(a.Title, b.Title))
+	})
+	return ps
+}
+
+// Surgeons returns the team members whose role is surgeon.
+func (v *View) Surgeons() []*content.Page { return v.members(true) }
+
+// Staff returns the team members who are not surgeons.
+func (v *View) Staff() []*content.Page { return v.members(false) }
+
+func (v *View) members(surgeons bool) []*content.Page {
+	var ms []*content.Page
+	for _, m := range v.Site.Members {
+		if m.Member != nil && isSurgeon(m) == surgeons {
+			ms = append(ms, m)
+		}
+	}
+	return ms
+}
+
+func isSurgeon(p *content.Page) bool {
+	return p.Member != nil && strings.EqualFold(p.Member.Role, "surgeon")
+}
+
+// Reviewer returns who medically reviewed a procedure page: the team
+// member named by reviewed.by, linked, or the name as written.
+func (v *View) Reviewer() Crumb {
+	pr := v.Page.Procedure
+	if pr == nil || pr.Reviewed == nil {
+		return Crumb{}
+	}
+	if m := v.Site.ByURL["/team/"+pr.Reviewed.By+"/"]; m != nil {
+		return Crumb{Title: m.Title, URL: m.URL}
+	}
+	return Crumb{Title: pr.Reviewed.By}
+}
+
+// PageAt returns the page at url, or nil: for links to pages a site may not have.
+func (v *View) PageAt(url string) *content.Page { return v.Site.ByURL[url] }
