@@ -1,0 +1,125 @@
+package generator
+
+import (
+	"context"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/kb"
+)
+
+// chromium returns the path of Debian's chromium, skipping the test when
+// it is not installed (failing instead when CI=true).
+func chromium(t *testing.T) string {
+	t.Helper()
+	for _, p := range []string{"/usr/bin/chromium", "/usr/bin/chromium-browser"} {
+		if _, err := os.Stat(p); err == nil {
+			return p
+		}
+	}
+	if p, err := exec.LookPath("chromium"); err == nil {
+		return p
+	}
+	if os.Getenv("CI") == "true" {
+		t.Fatal("chromium is not installed (apt-get install chromium)")
+	}
+	t.Skip("chromium is not installed")
+	return ""
+}
+
+// browser starts a headless chromium with a fresh profile.
+func browser(t *testing.T) context.Context {
+	t.Helper()
+	opts := []chromedp.ExecAllocatorOption{
+		chromedp.ExecPath(chromium(t)),
+		chromedp.Headless, chromedp.NoSandbox, chromedp.DisableGPU, chromedp.NoFirstRun,
+		chromedp.Flag("disable-background-networking", true),
+		chromedp.Flag("disable-component-update", true),
+		chromedp.UserDataDir(t.TempDir()),
+	}
+	actx, cancel := chromedp.NewExecAllocator(context.Background(), opts...)
+	t.Cleanup(cancel)
+	ctx, cancelCtx := chromedp.NewContext(actx)
+	t.Cleanup(cancelCtx)
+	ctx, cancelTimeout := context.WithTimeout(ctx, 60*time.Second)
+	t.Cleanup(cancelTimeout)
+	return ctx
+}
+
+// TestBrowserSensitiveCase: a sensitive case's photos load only after the
+// visitor chooses to see them with the keyboard, the choice is kept for
+// the visit, and the comparison slider moves with the arrow keys.
+func TestBrowserSensitiveCase(t *testing.T) {
+	site := copySite(t)
+	addCase(t, site)
+	index := filepath.Join(site, "content", "gallery", "case-2", "index.md")
+	md, err := os.ReadFile(index)
+	if err != nil {
+		t.Fatal(err)
+	}
+	md = []byte(strings.Replace(string(md), "consent:", "sensitive: true\nconsent:", 1))
+	if err := os.WriteFile(index, md, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Build(context.Background(), Config{SiteDir: site}); err != nil {
+		t.Fatalf("Build: %v", err)
+	}
+	srv := httptest.NewServer(http.FileServer(http.Dir(filepath.Join(site, "public"))))
+	defer srv.Close()
+	ctx := browser(t)
+
+	eval := func(expr string) any {
+		t.Helper()
+		v, err := chromedp.Run(ctx, chromedp.Evaluate[any](expr))
+		if err != nil {
+			t.Fatalf("%s: %v", expr, err)
+		}
+		return v
+	}
+	step := func(steps ...chromedp.Action[chromedp.Void]) {
+		t.Helper()
+		if err := chromedp.Do(ctx, steps...); err != nil {
+			t.Fatal(err)
+		}
+	}
+	step(chromedp.Navigate(srv.URL+"/gallery/case-2/"), chromedp.WaitVisible(`[data-reveal]`))
+	if n := eval(`document.querySelectorAll("img").length`); n != 0.0 {
+		t.Errorf("%v images before the choice, want 0", n)
+	}
+	// The choice, by keyboard: focus the button and press Enter.
+	step(chromedp.Focus(`[data-reveal]`), chromedp.KeyEvent(kb.Enter), chromedp.WaitVisible(`.ba-pairs img`))
+	if n, kept := eval(`document.querySelectorAll(".ba-pairs img").length`), eval(`sessionStorage.getItem("consulta-show-sensitive")`); n != 2.0 || kept != "1" {
+		t.Errorf("after the choice: %v images, remembered %v; want 2 and \"1\"", n, kept)
+	}
+	// The slider: switch it on with the keyboard, then move it with arrows.
+	step(chromedp.Focus(`.ba-controls [data-mode]`), chromedp.KeyEvent(kb.Enter))
+	if on := eval(`document.querySelector(".ba-pair").classList.contains("is-slider")`); on != true {
+		t.Error("Enter on the slider button did not turn the slider on")
+	}
+	step(chromedp.Focus(`.ba-controls input[type=range]`), chromedp.KeyEvent(kb.ArrowLeft), chromedp.KeyEvent(kb.ArrowLeft))
+	value, err := chromedp.Run(ctx, chromedp.Value(`.ba-controls input[type=range]`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if pos := eval(`document.querySelector(".ba-images").style.getPropertyValue("--pos")`); value != "40" || pos != "40%" {
+		t.Errorf("slider after two left arrows: value %q, --pos %v; want 40 and 40%%", value, pos)
+	}
+	// The buttons move it without dragging.
+	step(chromedp.Focus(`.ba-controls [data-to="0"]`), chromedp.KeyEvent(kb.Enter))
+	if value, _ := chromedp.Run(ctx, chromedp.Value(`.ba-controls input[type=range]`)); value != "0" {
+		t.Errorf("after the After button: value %q, want 0", value)
+	}
+
+	// Remembered for the visit: the next load shows the photos by itself.
+	step(chromedp.Navigate(srv.URL+"/gallery/case-2/"), chromedp.WaitVisible(`.ba-pairs img`))
+	if n := eval(`document.querySelectorAll(".ba-pairs img").length`); n != 2.0 {
+		t.Errorf("second visit: %v images, want the 2 photos shown", n)
+	}
+}

@@ -1,0 +1,170 @@
+package render
+
+import (
+	"bytes"
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/consultahq/consulta/generator/content"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
+
+// gallerySite is the sample site with 13 cases of its one procedure (two
+// pages of 12), the newest of them sensitive.
+func gallerySite() *content.Site {
+	s := sampleSite()
+	proc, surgeon := s.Procedures[0], s.Members[0]
+	s.Cases = nil
+	for i := 13; i >= 1; i-- {
+		img := func(side string) content.Image {
+			base := fmt.Sprintf("/photos/%s%02d", side, i)
+			return content.Image{Src: base + "-960.jpg", Srcset: base + "-480.jpg 480w, " + base + "-960.jpg 960w", Width: 960, Height: 720}
+		}
+		url := fmt.Sprintf("/gallery/case-%02d/", i)
+		c := &content.Page{
+			Meta: content.Meta{Title: fmt.Sprintf("Case %d", i)}, Kind: content.KindCase, Section: "gallery", URL: url,
+			HTML: "<p>Notes.</p>",
+			Case: &content.Case{
+				ProcedureSlug: "sample", SurgeonSlug: "dr-sample", Procedure: proc, Surgeon: surgeon,
+				Patient: content.Patient{Age: "40-49", Sex: "female", Height: "168 cm"}, MonthsAfter: i,
+				Consent: time.Date(2025, 1, i, 0, 0, 0, 0, time.UTC), Sensitive: i == 13,
+				Photos: []content.PhotoPair{
+					{Angle: "front", Alt: fmt.Sprintf("Case %d, front", i), BeforeImage: img("b"), AfterImage: img("a")},
+					{Angle: "profile-left", Alt: fmt.Sprintf("Case %d, left profile", i), BeforeImage: img("bl"), AfterImage: img("al")},
+				},
+			},
+		}
+		unretouched := false
+		if i == 12 {
+			c.Case.Retouched = &unretouched
+		}
+		s.Pages = append(s.Pages, c)
+		s.ByURL[url] = c
+		s.Cases = append(s.Cases, c)
+	}
+	delete(s.ByURL, "/gallery/sample-case/")
+	proc.Procedure.Cases = s.Cases
+	return s
+}
+
+func TestGalleryPages(t *testing.T) {
+	th := builtin(t)
+	s := gallerySite()
+	var urls []string
+	pages := map[string]*content.Page{}
+	for _, p := range GalleryPages(s) {
+		urls = append(urls, p.URL)
+		pages[p.URL] = p
+	}
+	want := []string{
+		"/gallery/page/2/",
+		"/gallery/category/face/", "/gallery/category/face/page/2/",
+		"/gallery/sample/", "/gallery/sample/page/2/",
+		"/gallery/surgeon/dr-sample/", "/gallery/surgeon/dr-sample/page/2/",
+		"/gallery/case-13/photos/",
+	}
+	if strings.Join(urls, " ") != strings.Join(want, " ") {
+		t.Errorf("gallery pages\n got %v\nwant %v", urls, want)
+	}
+	golden := []struct{ file, url string }{
+		{"gallery.html", "/gallery/"},
+		{"gallery-page-2.html", "/gallery/page/2/"},
+		{"gallery-procedure.html", "/gallery/sample/"},
+		{"case.html", "/gallery/case-12/"},
+		{"case-sensitive.html", "/gallery/case-13/"},
+		{"case-photos.html", "/gallery/case-13/photos/"},
+	}
+	for _, g := range golden {
+		p := pages[g.url]
+		if p == nil {
+			p = s.ByURL[g.url]
+		}
+		var buf bytes.Buffer
+		if err := th.Page(&buf, s, p, Options{}); err != nil {
+			t.Fatal(err)
+		}
+		checkGolden(t, filepath.Join("testdata", "gallery", g.file), redactAssets(buf.Bytes()))
+	}
+}
+
+// A sensitive case's page carries no URL of any of its photos, and links
+// to its photos page instead; the photos page has every one of them.
+func TestSensitiveCaseHasNoPhotoURL(t *testing.T) {
+	th := builtin(t)
+	s := gallerySite()
+	c := s.ByURL["/gallery/case-13/"]
+	var page, photos bytes.Buffer
+	if err := th.Page(&page, s, c, Options{}); err != nil {
+		t.Fatal(err)
+	}
+	photosPage := GalleryPages(s)[len(GalleryPages(s))-1]
+	if err := th.Page(&photos, s, photosPage, Options{}); err != nil {
+		t.Fatal(err)
+	}
+	var urls []string
+	for _, ph := range c.Case.Photos {
+		for _, im := range []content.Image{ph.BeforeImage, ph.AfterImage} {
+			for _, cand := range strings.Split(im.Srcset, ", ") {
+				urls = append(urls, strings.Fields(cand)[0])
+			}
+			urls = append(urls, im.Src)
+		}
+	}
+	for _, u := range urls {
+		if bytes.Contains(page.Bytes(), []byte(u)) {
+			t.Errorf("sensitive case page carries photo URL %s", u)
+		}
+		if !bytes.Contains(photos.Bytes(), []byte(u)) {
+			t.Errorf("photos page lacks photo URL %s", u)
+		}
+	}
+	if n := bytes.Count(page.Bytes(), []byte("<img")); n != 0 {
+		t.Errorf("sensitive case page has %d <img> elements, want 0", n)
+	}
+	if !bytes.Contains(page.Bytes(), []byte(`href="/gallery/case-13/photos/"`)) {
+		t.Error("sensitive case page does not link to its photos page")
+	}
+	// Nor does any list of cases show its photos.
+	var list bytes.Buffer
+	if err := th.Page(&list, s, s.ByURL["/gallery/"], Options{}); err != nil {
+		t.Fatal(err)
+	}
+	for _, u := range urls {
+		if bytes.Contains(list.Bytes(), []byte(u)) {
+			t.Errorf("gallery list carries the sensitive photo URL %s", u)
+		}
+	}
+}
+
+var assetRE = regexp.MustCompile(`/assets/([a-z-]+)\.[0-9a-f]+\.(css|js)`)
+
+// redactAssets replaces the content hash in asset URLs, so that a change
+// to a style sheet does not change every golden file.
+func redactAssets(b []byte) []byte { return assetRE.ReplaceAll(b, []byte("/assets/$1.HASH.$2")) }
+
+func checkGolden(t *testing.T, file string, got []byte) {
+	t.Helper()
+	if *update {
+		if err := os.MkdirAll(filepath.Dir(file), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(file, got, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatalf("%v (run go test -update to write it)", err)
+	}
+	if !bytes.Equal(got, want) {
+		t.Errorf("%s differs from the golden file; run go test ./generator/render -update and review the diff\n%s", file, firstDiff(string(got), string(want)))
+	}
+}
