@@ -1,0 +1,84 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"path/filepath"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/consultahq/consulta/intake/outbox"
+)
+
+// openOutbox parses the flags of an intake subcommand and opens the store.
+func openOutbox(ctx context.Context, e env, name, usageLine, help string, args []string) (*outbox.Store, []string, error) {
+	fs := newFlagSet(e, name, usageLine, help)
+	site := fs.String("s", ".", "the site `folder`")
+	data := fs.String("data", "", "the data `folder` (default SITE_DIR/.data)")
+	if err := parseFlags(fs, args); err != nil {
+		return nil, nil, err
+	}
+	if *data == "" {
+		*data = filepath.Join(*site, ".data")
+	}
+	store, err := outbox.Open(ctx, filepath.Join(*data, "outbox.db"))
+	if err != nil {
+		return nil, nil, err
+	}
+	return store, fs.Args(), nil
+}
+
+// runIntakeRequeue sends the dead-lettered emails again.
+func runIntakeRequeue(ctx context.Context, e env, args []string) error {
+	store, rest, err := openOutbox(ctx, e, "intake requeue", "intake requeue [-s SITE_DIR] [--data DIR]",
+		"Requeue sends again every email that the mail server refused permanently.\nThe running service sends them within a minute.", args)
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+	if len(rest) > 0 {
+		return errUsage
+	}
+	n, err := store.Requeue(ctx)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stdout, "requeued %d emails\n", n)
+	return nil
+}
+
+// runIntakeSpam lists the leads held as spam, or releases one.
+func runIntakeSpam(ctx context.Context, e env, args []string) error {
+	store, rest, err := openOutbox(ctx, e, "intake spam", "intake spam [-s SITE_DIR] [--data DIR] [release ID]",
+		"Spam lists the leads held as suspected spam: when, why, the procedure and\nthe email's domain, no more. \"spam release ID\" delivers a real lead as normal.", args)
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+	switch {
+	case len(rest) == 2 && rest[0] == "release":
+		if err := store.ReleaseSpam(ctx, rest[1]); err != nil {
+			return fmt.Errorf("release %s: %w", rest[1], err)
+		}
+		fmt.Fprintf(e.stdout, "released %s: the running service sends it within a minute\n", rest[1])
+		return nil
+	case len(rest) > 0:
+		fmt.Fprintln(e.stderr, "usage: consulta intake spam [-s SITE_DIR] [--data DIR] [release ID]")
+		return errUsage
+	}
+	leads, err := store.Spam(ctx)
+	if err != nil {
+		return err
+	}
+	if len(leads) == 0 {
+		fmt.Fprintln(e.stdout, "no suspected spam")
+		return nil
+	}
+	w := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(w, "ID\tRECEIVED\tSIGNALS\tPROCEDURE\tEMAIL DOMAIN")
+	for _, l := range leads {
+		fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%s\n", l.ID, l.Received.Format("2006-01-02 15:04"),
+			strings.Join(l.Signals, ","), l.Procedure, l.EmailDomain)
+	}
+	return w.Flush()
+}

@@ -1,0 +1,99 @@
+package main
+
+import (
+	"log/slog"
+	"os"
+	"path/filepath"
+	"slices"
+	"testing"
+
+	"github.com/consultahq/consulta/generator/content"
+)
+
+func intakeTestSite() *content.Site {
+	face := &content.Category{Slug: "face", Title: "Face"}
+	return &content.Site{
+		Config: content.Config{
+			Name: "Harbour", BaseURL: "https://www.harbour.example/", Email: "hello@harbour.example",
+			CoordinatorEmail: "desk@harbour.example",
+			Form:             content.Form{ThankYou: "/consultation/thank-you/"},
+			Intake:           content.Intake{Region: "IE", AllowedOrigins: []string{"https://book.harbour.example"}},
+		},
+		Procedures: []*content.Page{{Meta: content.Meta{Title: "Nose reshaping"}, URL: "/procedures/rhinoplasty/",
+			Procedure: &content.Procedure{Category: "face", CategoryInfo: face}}},
+		Members: []*content.Page{{Meta: content.Meta{Title: "Sarah"}, Member: &content.Member{Role: "Coordinator"}}},
+	}
+}
+
+func TestIntakeConfigFromSite(t *testing.T) {
+	site := intakeTestSite()
+	set := defaultIntakeSettings(env{getenv: func(string) string { return "" }}, ".", t.TempDir())
+	set.origins = []string{"https://extra.example"}
+
+	cfg := intakeConfig(site, set)
+	if len(cfg.Procedures) != 1 || cfg.Procedures[0].Slug != "rhinoplasty" || cfg.Procedures[0].CategoryTitle != "Face" {
+		t.Errorf("procedures %+v", cfg.Procedures)
+	}
+	for _, o := range []string{"https://book.harbour.example", "https://extra.example", "https://www.harbour.example"} {
+		if !slices.Contains(cfg.AllowedOrigins, o) {
+			t.Errorf("allowed origins %v lack %s", cfg.AllowedOrigins, o)
+		}
+	}
+	if cfg.ThankYouURL != "https://www.harbour.example/consultation/thank-you/" {
+		t.Errorf("alone, thank-you URL %q, want it on the site", cfg.ThankYouURL)
+	}
+	set.sameOrigin = true
+	if cfg := intakeConfig(site, set); cfg.ThankYouURL != "/consultation/thank-you/" {
+		t.Errorf("under serve, thank-you URL %q, want the path", cfg.ThankYouURL)
+	}
+
+	p, err := practiceOf(site, set)
+	if err != nil || p.From != "hello@harbour.example" || p.CoordinatorName != "Sarah" || p.Coordinator != "desk@harbour.example" {
+		t.Errorf("practice %+v, %v", p, err)
+	}
+	site.Config.CoordinatorEmail = ""
+	if _, err := practiceOf(site, set); err == nil {
+		t.Error("no coordinator: want an error")
+	}
+}
+
+func TestFormSecretIsKept(t *testing.T) {
+	set := defaultIntakeSettings(env{getenv: func(string) string { return "" }}, ".", t.TempDir())
+	a, err := formSecret(set)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := formSecret(set)
+	if len(a) < 32 || string(a) != string(b) {
+		t.Errorf("secret %d bytes, then another: want one kept", len(a))
+	}
+	set.secret = "short"
+	if _, err := formSecret(set); err == nil {
+		t.Error("a short CONSULTA_FORM_SECRET: want an error")
+	}
+}
+
+func TestThemeFormTemplate(t *testing.T) {
+	for name, tt := range map[string]struct {
+		src  string // the site's own themes/default/partials/consultation-form.html; "" for none
+		used bool
+	}{
+		"the built-in theme's form page": {"", true},
+		"a form page of the site's own":  {`{{define "consultation-form-page"}}<form>{{.Values.Email}}</form>{{end}}`, true},
+		"no form page":                   {`{{define "consultation-form"}}<form></form>{{end}}`, false},
+		"needs the site's data":          {`{{define "consultation-form-page"}}{{.Site.Config.Name}}{{end}}`, false},
+	} {
+		t.Run(name, func(t *testing.T) {
+			site := t.TempDir()
+			if tt.src != "" {
+				dir := filepath.Join(site, "themes", "default", "partials")
+				os.MkdirAll(dir, 0o755)
+				os.WriteFile(filepath.Join(dir, "consultation-form.html"), []byte(tt.src), 0o644)
+			}
+			got := formTemplate(slog.New(slog.DiscardHandler), site, "")
+			if (got != nil) != tt.used {
+				t.Errorf("template used: %v, want %v", got != nil, tt.used)
+			}
+		})
+	}
+}

@@ -1,0 +1,222 @@
+package intake
+
+import (
+	"encoding/json"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+)
+
+// token fetches a form token from the service.
+func (f *fixture) token(t *testing.T) string {
+	t.Helper()
+	w := f.get("/v1/consultations/token")
+	var got struct{ Token string }
+	if w.Code != http.StatusOK || json.Unmarshal(w.Body.Bytes(), &got) != nil || got.Token == "" {
+		t.Fatalf("token: %d %s", w.Code, w.Body)
+	}
+	return got.Token
+}
+
+func TestSpamIsAnsweredAsALead(t *testing.T) {
+	tests := []struct {
+		name  string
+		edit  func(f *fixture, l map[string]any)
+		spam  bool
+		delay time.Duration // between fetching the token and posting
+	}{
+		{"no token", func(f *fixture, l map[string]any) {}, false, 0},
+		{"token, person's pace", nil, false, 20 * time.Second},
+		{"honeypot", func(f *fixture, l map[string]any) { l["website"] = "http://spam.example" }, true, 0},
+		{"too fast", nil, true, time.Second},
+		{"token older than a day", nil, true, 25 * time.Hour},
+		{"forged token", func(f *fixture, l map[string]any) { l["form_token"] = "v1.1700000000000.AAAAAAAAAAAAAAAAAAAAAAAA" }, true, 0},
+		{"links", func(f *fixture, l map[string]any) {
+			l["message"] = strings.Repeat("cheap pills http://spam.example ", 5)
+		}, true, 0},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			f := newFixture(t, nil)
+			l := validLead()
+			if tt.edit == nil {
+				l["form_token"] = f.token(t)
+			} else {
+				tt.edit(f, l)
+			}
+			f.clock.advance(tt.delay)
+			w := f.post(ctJSON, asJSON(l), "")
+			if w.Code != http.StatusAccepted || !strings.Contains(w.Body.String(), `"id":"ld_`) {
+				t.Fatalf("status %d %s, want 202 with an id, as for any lead", w.Code, w.Body)
+			}
+			st := f.stats(t)
+			if tt.spam && (st.Held != 2 || st.Pending != 0) {
+				t.Errorf("held %d, pending %d: want the lead held as spam", st.Held, st.Pending)
+			}
+			if !tt.spam && (st.Held != 0 || st.Pending != 2) {
+				t.Errorf("held %d, pending %d: want the lead queued for mail", st.Held, st.Pending)
+			}
+		})
+	}
+}
+
+func TestSpamRecordsSignals(t *testing.T) {
+	f := newFixture(t, nil)
+	l := validLead()
+	l["website"] = "x"
+	l["form_token"] = f.token(t)
+	if w := f.post(ctForm, asForm(l), ""); w.Code != http.StatusSeeOther {
+		t.Fatalf("status %d, want 303 as for any lead", w.Code)
+	}
+	spam, err := f.store.Spam(t.Context())
+	if err != nil || len(spam) != 1 {
+		t.Fatalf("spam list %v, %v: want one lead", spam, err)
+	}
+	if got := strings.Join(spam[0].Signals, ","); got != "honeypot,too-fast" {
+		t.Errorf("signals %q, want honeypot,too-fast", got)
+	}
+}
+
+func TestRateLimit(t *testing.T) {
+	f := newFixture(t, func(c *Config) { c.RateBurst = 3; c.RateLimit = 0.1 })
+	for i := range 3 {
+		if w := f.post(ctJSON, asJSON(validLead()), "203.0.113.7"); w.Code != http.StatusAccepted {
+			t.Fatalf("request %d: status %d, want 202", i, w.Code)
+		}
+	}
+	w := f.post(ctJSON, asJSON(validLead()), "203.0.113.7")
+	if w.Code != http.StatusTooManyRequests || w.Header().Get("Retry-After") != "10" {
+		t.Fatalf("over the limit: status %d, Retry-After %q; want 429 and 10", w.Code, w.Header().Get("Retry-After"))
+	}
+	// Another client behind the trusted proxy is not held back.
+	if w := f.post(ctJSON, asJSON(validLead()), "198.51.100.1, 203.0.113.8"); w.Code != http.StatusAccepted {
+		t.Errorf("another client: status %d, want 202", w.Code)
+	}
+	// Only the configured header counts: X-Real-IP cannot dodge the limit.
+	if w := f.post(ctJSON, asJSON(validLead()), "203.0.113.7", "X-Real-IP", "192.0.2.99"); w.Code != http.StatusTooManyRequests {
+		t.Errorf("untrusted header: status %d, want 429", w.Code)
+	}
+	f.clock.advance(10 * time.Second)
+	if w := f.post(ctJSON, asJSON(validLead()), "203.0.113.7"); w.Code != http.StatusAccepted {
+		t.Errorf("after Retry-After: status %d, want 202", w.Code)
+	}
+}
+
+func TestCORS(t *testing.T) {
+	f := newFixture(t, nil)
+	tests := []struct {
+		name, method, origin string
+		status               int
+		allow                string // Access-Control-Allow-Origin
+	}{
+		{"preflight, allowed", "OPTIONS", "https://www.harbour.example", 204, "https://www.harbour.example"},
+		{"preflight, same origin", "OPTIONS", "http://example.com", 204, "http://example.com"},
+		{"preflight, elsewhere", "OPTIONS", "https://evil.example", 403, ""},
+		{"post, allowed", "POST", "https://www.harbour.example", 202, "https://www.harbour.example"},
+		{"post, same origin", "POST", "http://example.com", 202, "http://example.com"},
+		{"post, elsewhere", "POST", "https://evil.example", 403, ""},
+		{"post, no origin", "POST", "", 202, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := newRequest(tt.method, "/v1/consultations", asJSON(validLead()))
+			r.Header.Set("Content-Type", ctJSON)
+			if tt.origin != "" {
+				r.Header.Set("Origin", tt.origin)
+			}
+			if tt.method == "OPTIONS" {
+				r.Header.Set("Access-Control-Request-Method", "POST")
+				r.Header.Set("Access-Control-Request-Headers", "content-type, idempotency-key")
+			}
+			w := record(f.h, r)
+			if w.Code != tt.status {
+				t.Fatalf("status %d, want %d", w.Code, tt.status)
+			}
+			if got := w.Header().Get("Access-Control-Allow-Origin"); got != tt.allow {
+				t.Errorf("Access-Control-Allow-Origin %q, want %q", got, tt.allow)
+			}
+			if tt.status == 204 && !strings.Contains(w.Header().Get("Access-Control-Allow-Headers"), "Idempotency-Key") {
+				t.Errorf("preflight allows headers %q, want Idempotency-Key among them", w.Header().Get("Access-Control-Allow-Headers"))
+			}
+		})
+	}
+}
+
+// TestLogsHoldNoPersonalData submits known values every way the service
+// answers and looks for them in everything it logged.
+func TestLogsHoldNoPersonalData(t *testing.T) {
+	f := newFixture(t, func(c *Config) { c.RateBurst = 6; c.RateLimit = 0.001 })
+	secrets := map[string]any{
+		"first_name": "Zebedee",
+		"last_name":  "Quixotically",
+		"email":      "zebedee.quixotically@privacy.example",
+		"phone":      "+353 87 765 4321",
+		"message":    "Secretmessagetext about my nose",
+	}
+	l := validLead()
+	for k, v := range secrets {
+		l[k] = v
+	}
+	invalid := validLead()
+	for k, v := range secrets {
+		invalid[k] = v
+	}
+	invalid["email"] = "zebedee.quixotically@privacy.example\r\nBcc: x"
+	invalid["procedure"] = "Zebedee"
+	spam := validLead()
+	for k, v := range secrets {
+		spam[k] = v
+	}
+	spam["website"] = "Zebedee"
+	for _, w := range []int{
+		f.post(ctJSON, asJSON(l), "192.0.2.1").Code,
+		f.post(ctForm, asForm(l), "192.0.2.1").Code,
+		f.post(ctJSON, asJSON(invalid), "192.0.2.1").Code,
+		f.post(ctForm, asForm(invalid), "192.0.2.1").Code,
+		f.post(ctJSON, asJSON(spam), "192.0.2.1").Code,
+		f.post(ctJSON, `{"first_name": "Zebedee", "phone": 3538776`, "192.0.2.1").Code,
+		f.post(ctJSON, asJSON(l), "192.0.2.1").Code, // over the limit
+	} {
+		if w >= 500 {
+			t.Fatalf("status %d", w)
+		}
+	}
+	logs := f.logs.String()
+	if !strings.Contains(logs, `"outcome":"rate_limited"`) || !strings.Contains(logs, `"outcome":"spam"`) {
+		t.Fatalf("the log lacks the requests:\n%s", logs)
+	}
+	for _, v := range []string{"Zebedee", "Quixotically", "privacy.example", "765 4321", "7654321", "Secretmessagetext", "192.0.2.1"} {
+		if strings.Contains(logs, v) {
+			t.Errorf("the log holds %q:\n%s", v, logs)
+		}
+	}
+}
+
+func TestOperations(t *testing.T) {
+	f := newFixture(t, nil)
+	f.post(ctJSON, asJSON(validLead()), "")
+	f.clock.advance(time.Minute)
+	tests := []struct {
+		path, want string
+	}{
+		{"/healthz", `"status":"ok"`},
+		{"/readyz", `"pending":2`},
+		{"/metrics", `consulta_intake_requests_total{outcome="accepted"} 1`},
+		{"/metrics", `consulta_outbox_pending 2`},
+		{"/metrics", `consulta_intake_leads_total 1`},
+	}
+	for _, tt := range tests {
+		w := f.get(tt.path)
+		if w.Code != http.StatusOK || !strings.Contains(w.Body.String(), tt.want) {
+			t.Errorf("GET %s: %d, body lacks %s:\n%.2000s", tt.path, w.Code, tt.want, w.Body)
+		}
+		if w.Header().Get("X-Content-Type-Options") != "nosniff" {
+			t.Errorf("GET %s: no security headers", tt.path)
+		}
+	}
+	f.store.Close()
+	if w := f.get("/readyz"); w.Code != http.StatusServiceUnavailable {
+		t.Errorf("readyz with the store closed: %d, want 503", w.Code)
+	}
+}

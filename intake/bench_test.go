@@ -1,0 +1,154 @@
+package intake
+
+import (
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"slices"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"golang.org/x/time/rate"
+)
+
+// benchServer serves the handler over loopback with a real SQLite file
+// (WAL, synchronous=FULL, group commit), as in production.
+func benchServer(b *testing.B, edit func(*Config)) (*httptest.Server, *http.Client) {
+	f := newFixture(b, func(c *Config) {
+		c.Now = time.Now
+		if edit != nil {
+			edit(c)
+		}
+	})
+	srv := httptest.NewServer(f.h)
+	b.Cleanup(srv.Close)
+	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 256, MaxConnsPerHost: 256}}
+	b.Cleanup(client.CloseIdleConnections)
+	return srv, client
+}
+
+// postLead sends one valid lead from client address ip and returns the
+// status and how long the answer took.
+func postLead(client *http.Client, url, body, ip string) (int, time.Duration, error) {
+	req, _ := http.NewRequest(http.MethodPost, url+"/v1/consultations", strings.NewReader(body))
+	req.Header.Set("Content-Type", ctJSON)
+	req.Header.Set("X-Forwarded-For", ip)
+	start := time.Now()
+	resp, err := client.Do(req)
+	if err != nil {
+		return 0, 0, err
+	}
+	io.Copy(io.Discard, resp.Body)
+	resp.Body.Close()
+	return resp.StatusCode, time.Since(start), nil
+}
+
+// latencies collects answer times from many goroutines.
+type latencies struct {
+	mu sync.Mutex
+	d  []time.Duration
+}
+
+func (l *latencies) add(d []time.Duration) {
+	l.mu.Lock()
+	l.d = append(l.d, d...)
+	l.mu.Unlock()
+}
+
+func (l *latencies) report(b *testing.B, prefix string) {
+	slices.Sort(l.d)
+	if len(l.d) == 0 {
+		return
+	}
+	at := func(q float64) float64 {
+		return float64(l.d[min(len(l.d)-1, int(q*float64(len(l.d))))].Microseconds()) / 1000
+	}
+	b.ReportMetric(at(0.50), prefix+"p50-ms")
+	b.ReportMetric(at(0.99), prefix+"p99-ms")
+}
+
+// BenchmarkDurableLeads measures accepted leads per second over loopback,
+// each answered only after its transaction has been committed to disk.
+func BenchmarkDurableLeads(b *testing.B) {
+	srv, client := benchServer(b, func(c *Config) { c.RateLimit = rate.Inf })
+	body := asJSON(validLead())
+	var next atomic.Int64
+	b.SetParallelism(16) // 16 × GOMAXPROCS patients at once
+	lat, elapsed := sendLeads(b, client, srv.URL, body, func() string {
+		return fmt.Sprintf("198.51.100.%d", next.Add(1)%250)
+	})
+	b.ReportMetric(float64(b.N)/elapsed.Seconds(), "leads/s")
+	lat.report(b, "")
+}
+
+// sendLeads sends b.N leads in parallel, each from the client address ip
+// returns, and fails the benchmark if one is not accepted.
+func sendLeads(b *testing.B, client *http.Client, url, body string, ip func() string) (*latencies, time.Duration) {
+	var lat latencies
+	var failed atomic.Int64
+	b.ResetTimer()
+	start := time.Now()
+	b.RunParallel(func(pb *testing.PB) {
+		var mine []time.Duration
+		for pb.Next() {
+			code, d, err := postLead(client, url, body, ip())
+			if err != nil || code != http.StatusAccepted {
+				failed.Add(1)
+				continue
+			}
+			mine = append(mine, d)
+		}
+		lat.add(mine)
+	})
+	elapsed := time.Since(start)
+	b.StopTimer()
+	if failed.Load() > 0 {
+		b.Fatalf("%d leads not accepted", failed.Load())
+	}
+	return &lat, elapsed
+}
+
+// BenchmarkFlood floods the service from one client as fast as it will
+// go, while other clients send real leads: it reports how many flood
+// requests per second were turned away (429) and the real leads' latency.
+func BenchmarkFlood(b *testing.B) {
+	srv, client := benchServer(b, func(c *Config) { c.RateBurst = 5 }) // the default limit: 1 every 10s, burst 5
+	body := asJSON(validLead())
+	flood := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 64, MaxConnsPerHost: 64}}
+	defer flood.CloseIdleConnections()
+
+	stop := make(chan struct{})
+	var turnedAway, floodSent atomic.Int64
+	var wg sync.WaitGroup
+	for range 8 {
+		wg.Go(func() {
+			for {
+				select {
+				case <-stop:
+					return
+				default:
+				}
+				code, _, err := postLead(flood, srv.URL, body, "203.0.113.66")
+				floodSent.Add(1)
+				if err == nil && code == http.StatusTooManyRequests {
+					turnedAway.Add(1)
+				}
+			}
+		})
+	}
+	var next atomic.Int64
+	lat, elapsed := sendLeads(b, client, srv.URL, body, func() string {
+		n := next.Add(1) // a new client each time: real patients send once
+		return fmt.Sprintf("10.%d.%d.%d", n>>16&255, n>>8&255, n&255)
+	})
+	close(stop)
+	wg.Wait()
+	b.ReportMetric(float64(turnedAway.Load())/elapsed.Seconds(), "flood-429/s")
+	b.ReportMetric(100*float64(turnedAway.Load())/max(1, float64(floodSent.Load())), "flood-429-%")
+	b.ReportMetric(float64(b.N)/elapsed.Seconds(), "leads/s")
+	lat.report(b, "lead-")
+}

@@ -1,0 +1,169 @@
+package intake
+
+import (
+	"crypto/rand"
+	"encoding/base32"
+	"encoding/binary"
+	"encoding/json"
+	"math"
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/consultahq/consulta/intake/lead"
+	"github.com/consultahq/consulta/intake/mail"
+)
+
+// handleConsultation takes a consultation request: POST /v1/consultations.
+func (s *server) handleConsultation() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		ri := info(r)
+		kind, kindErr := bodyKind(r.Header.Get("Content-Type"))
+		if ok, wait := s.limit.allow(s.limit.client(r), s.cfg.Now()); !ok {
+			w.Header().Set("Retry-After", strconv.Itoa(int(math.Ceil(wait.Seconds()))))
+			s.fail(w, r, kind, http.StatusTooManyRequests, outcomeRateLimited,
+				"Too many requests from your connection. Please wait a little and try again.")
+			return
+		}
+		if kindErr != nil {
+			s.fail(w, r, kind, http.StatusUnsupportedMediaType, outcomeBadRequest, "Send the request as application/json or application/x-www-form-urlencoded.")
+			return
+		}
+		if origin := r.Header.Get("Origin"); origin != "" && !s.originAllowed(origin, r) {
+			s.fail(w, r, kind, http.StatusForbidden, outcomeForbidden, "This site may not send requests here.")
+			return
+		}
+		sub, err := readSubmission(r, kind)
+		if err != nil {
+			if isTooLarge(err) {
+				s.fail(w, r, kind, http.StatusRequestEntityTooLarge, outcomeBadRequest, "The request is too large.")
+				return
+			}
+			s.fail(w, r, kind, http.StatusBadRequest, outcomeBadRequest, err.Error())
+			return
+		}
+		now := s.cfg.Now().UTC()
+		if errs := s.check.check(&sub); errs != nil {
+			ri.outcome = outcomeInvalid
+			s.metrics.requests.WithLabelValues(outcomeInvalid).Inc()
+			if kind == kindJSON {
+				writeJSON(w, http.StatusUnprocessableEntity, map[string]any{"errors": errs})
+				return
+			}
+			s.showForm(w, r, sub, errs)
+			return
+		}
+
+		l := s.lead(sub, now)
+		msgs, err := mail.Compose(l, s.cfg.Practice)
+		if err != nil {
+			s.log.Error("compose lead", "lead", l.ID, "err", err)
+			s.fail(w, r, kind, http.StatusInternalServerError, outcomeError,
+				"Your request could not be taken just now. Please try again, or call us.")
+			return
+		}
+		id, dup, err := s.store.Enqueue(r.Context(), l, sub.IdempotencyKey, msgs)
+		if err != nil {
+			s.log.Error("store lead", "lead", l.ID, "err", err)
+			s.fail(w, r, kind, http.StatusServiceUnavailable, outcomeError,
+				"Your request could not be taken just now. Please try again in a minute, or call us.")
+			return
+		}
+		ri.lead = id
+		switch {
+		case dup:
+			ri.outcome = outcomeDuplicate
+		case l.Spam:
+			ri.outcome, ri.signals = outcomeSpam, l.Signals
+			s.metrics.spam.Inc()
+		default:
+			ri.outcome = outcomeAccepted
+			s.metrics.leads.Inc()
+		}
+		s.metrics.requests.WithLabelValues(ri.outcome).Inc()
+		// Spam and duplicates are answered exactly as a new lead is.
+		if kind == kindJSON {
+			writeJSON(w, http.StatusAccepted, map[string]string{"id": id})
+			return
+		}
+		http.Redirect(w, r, s.cfg.ThankYouURL, http.StatusSeeOther)
+	})
+}
+
+// lead turns a valid submission into a lead received at now.
+func (s *server) lead(sub submission, now time.Time) lead.Lead {
+	l := lead.Lead{
+		ID:               newLeadID(now),
+		Received:         now,
+		FirstName:        sub.FirstName,
+		LastName:         sub.LastName,
+		Email:            sub.Email,
+		Phone:            sub.Phone, // E.164 after check
+		Procedure:        procedureSlug(sub.Procedure),
+		PreferredContact: sub.PreferredContact,
+		PreferredTime:    sub.PreferredTime,
+		Message:          sub.Message,
+		Source:           sub.Source,
+		Language:         sub.Language,
+		Page:             sub.Page,
+	}
+	if p, ok := s.procedures[l.Procedure]; ok {
+		l.ProcedureTitle, l.Category = p.Title, p.Category
+	} else {
+		l.Procedure, l.ProcedureTitle = lead.NotSure, "Not sure yet"
+	}
+	if l.PreferredContact == "" {
+		l.PreferredContact = "email"
+	}
+	if l.Language == "" {
+		l.Language = s.cfg.Language
+	}
+	if sub.SMSOptIn {
+		wording := sub.WordingVersion
+		if wording == "" {
+			wording = s.cfg.WordingVersion
+		}
+		l.SMSOptIn = &lead.OptIn{At: now, Page: sub.Page, Wording: wording}
+	}
+	l.Signals = s.tokens.signals(sub, now)
+	l.Spam = len(l.Signals) > 0
+	return l
+}
+
+// fail answers a request that was not taken, in the request's kind: JSON
+// {"error": msg}, else plain text.
+func (s *server) fail(w http.ResponseWriter, r *http.Request, kind string, code int, outcome, msg string) {
+	info(r).outcome = outcome
+	s.metrics.requests.WithLabelValues(outcome).Inc()
+	if kind == kindJSON {
+		writeJSON(w, code, map[string]string{"error": msg})
+		return
+	}
+	httpError(w, code, msg)
+}
+
+// handleToken issues a form token: GET /v1/consultations/token.
+func (s *server) handleToken() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		writeJSON(w, http.StatusOK, map[string]string{"token": s.tokens.issue(s.cfg.Now())})
+	})
+}
+
+// writeJSON answers v as JSON with code.
+func writeJSON(w http.ResponseWriter, code int, v any) {
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.WriteHeader(code)
+	json.NewEncoder(w).Encode(v)
+}
+
+// leadIDs encodes lead ids: Crockford's base32, which sorts as the bytes do.
+var leadIDs = base32.NewEncoding("0123456789ABCDEFGHJKMNPQRSTVWXYZ").WithPadding(base32.NoPadding)
+
+// newLeadID returns "ld_" and a ULID: 48 bits of Unix milliseconds, then 80
+// random bits, so that ids sort by the time they were received.
+func newLeadID(now time.Time) string {
+	var b [16]byte
+	binary.BigEndian.PutUint64(b[:8], uint64(now.UnixMilli())<<16)
+	rand.Read(b[6:])
+	return "ld_" + leadIDs.EncodeToString(b[:])
+}

@@ -1,0 +1,179 @@
+package intake
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"mime"
+	"net/http"
+	"net/url"
+	"reflect"
+	"strings"
+)
+
+// submission is a consultation request as the patient sent it, before it
+// is validated and normalised into a lead.Lead.
+type submission struct {
+	FirstName        string  `json:"first_name" validate:"required,max=100,singleline"`
+	LastName         string  `json:"last_name" validate:"required,max=100,singleline"`
+	Email            string  `json:"email" validate:"required,max=254,singleline,email,mailbox"`
+	Phone            string  `json:"phone" validate:"omitempty,max=40,singleline"` // checked and normalised by checker.check
+	Procedure        string  `json:"procedure" validate:"required,max=100,procedure"`
+	PreferredContact string  `json:"preferred_contact" validate:"omitempty,oneof=phone email text"`
+	PreferredTime    string  `json:"preferred_time" validate:"max=100,singleline"`
+	Message          string  `json:"message" validate:"max=2000,text"`
+	Source           string  `json:"source" validate:"max=100,singleline"`
+	Language         string  `json:"language" validate:"omitempty,max=35,bcp47_language_tag"`
+	Page             string  `json:"page" validate:"omitempty,max=2048,page"`
+	ConsentPrivacy   tickbox `json:"consent_privacy" validate:"required"`
+	SMSOptIn         tickbox `json:"sms_opt_in"`
+	WordingVersion   string  `json:"wording_version" validate:"max=40,singleline"`
+
+	Website        string `json:"website"`                                  // the honeypot: people leave it empty
+	FormToken      string `json:"form_token" validate:"max=200,token"`      // from GET /v1/consultations/token
+	IdempotencyKey string `json:"idempotency_key" validate:"max=100,token"` // or the Idempotency-Key header
+}
+
+// tickbox is a ticked box. In JSON it is true or false, or a form's string
+// value ("on", "true", "yes", "1"); null and "" mean not ticked.
+type tickbox bool
+
+// UnmarshalJSON accepts a JSON boolean, a string or null.
+func (c *tickbox) UnmarshalJSON(b []byte) error {
+	var v any
+	if err := json.Unmarshal(b, &v); err != nil {
+		return err
+	}
+	switch v := v.(type) {
+	case nil:
+		*c = false
+	case bool:
+		*c = tickbox(v)
+	case string:
+		*c = ticked(v)
+	default:
+		return errors.New("expected true or false")
+	}
+	return nil
+}
+
+// ticked reports whether a form value means a ticked box.
+func ticked(v string) tickbox {
+	switch strings.ToLower(strings.TrimSpace(v)) {
+	case "on", "true", "yes", "1":
+		return true
+	}
+	return false
+}
+
+// body kinds: how a request was sent, and so how it is answered.
+const (
+	kindJSON = "json"
+	kindForm = "form"
+)
+
+// errUnsupported is a content type other than JSON or a URL-encoded form.
+var errUnsupported = errors.New("send application/json or application/x-www-form-urlencoded")
+
+// badRequest is a body that could not be read as its content type says.
+type badRequest struct{ msg string }
+
+func (e *badRequest) Error() string { return e.msg }
+
+// bodyKind returns kindJSON or kindForm for a Content-Type header.
+func bodyKind(contentType string) (string, error) {
+	mt, _, err := mime.ParseMediaType(contentType)
+	if err != nil {
+		return "", errUnsupported
+	}
+	switch mt {
+	case "application/json":
+		return kindJSON, nil
+	case "application/x-www-form-urlencoded":
+		return kindForm, nil
+	}
+	return "", errUnsupported
+}
+
+// readSubmission reads r's body as kind. Errors are *badRequest, or
+// *http.MaxBytesError for a body over the limit.
+func readSubmission(r *http.Request, kind string) (submission, error) {
+	body, err := io.ReadAll(r.Body)
+	if err != nil {
+		var tooBig *http.MaxBytesError
+		if errors.As(err, &tooBig) {
+			return submission{}, err
+		}
+		return submission{}, &badRequest{"The request body could not be read."}
+	}
+	s, err := decode(kind, body)
+	if err != nil {
+		return submission{}, err
+	}
+	if s.IdempotencyKey == "" {
+		s.IdempotencyKey = strings.TrimSpace(r.Header.Get("Idempotency-Key"))
+	}
+	return s, nil
+}
+
+// decode parses body as kind and trims every field.
+func decode(kind string, body []byte) (submission, error) {
+	var s submission
+	switch kind {
+	case kindJSON:
+		d := json.NewDecoder(bytes.NewReader(body))
+		if err := d.Decode(&s); err != nil {
+			return submission{}, &badRequest{jsonProblem(err)}
+		}
+		if _, err := d.Token(); err != io.EOF {
+			return submission{}, &badRequest{"The request body has data after the JSON object."}
+		}
+	case kindForm:
+		vals, err := url.ParseQuery(string(body))
+		if err != nil {
+			return submission{}, &badRequest{"The form data could not be read."}
+		}
+		fromForm(&s, vals)
+	default:
+		return submission{}, errUnsupported
+	}
+	trim(&s)
+	return s, nil
+}
+
+// jsonProblem explains a JSON decoding error without echoing the body.
+func jsonProblem(err error) string {
+	var typ *json.UnmarshalTypeError
+	if errors.As(err, &typ) && typ.Field != "" {
+		return fmt.Sprintf("The field %q has the wrong type: expected %s.", typ.Field, typ.Type)
+	}
+	return "The request body is not a valid JSON object."
+}
+
+// fromForm copies the first value of each known form field into s.
+func fromForm(s *submission, vals url.Values) {
+	v := reflect.ValueOf(s).Elem()
+	t := v.Type()
+	for i := range t.NumField() {
+		name, _, _ := strings.Cut(t.Field(i).Tag.Get("json"), ",")
+		got := vals.Get(name)
+		switch f := v.Field(i); f.Kind() {
+		case reflect.String:
+			f.SetString(got)
+		case reflect.Bool:
+			f.SetBool(bool(ticked(got)))
+		}
+	}
+}
+
+// trim removes the spaces around every text field.
+func trim(s *submission) {
+	v := reflect.ValueOf(s).Elem()
+	for i := range v.NumField() {
+		if f := v.Field(i); f.Kind() == reflect.String {
+			f.SetString(strings.TrimSpace(f.String()))
+		}
+	}
+}

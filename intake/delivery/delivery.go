@@ -1,0 +1,199 @@
+// Package delivery sends the outbox's messages: it claims what is due,
+// sends it, and records the outcome, retrying temporary failures with
+// capped exponential backoff for as long as it takes and dead-lettering
+// permanent ones.
+//
+// Logs name messages by id only: never an address, a name or the text.
+package delivery
+
+import (
+	"context"
+	"log/slog"
+	"math/rand/v2"
+	"sync"
+	"time"
+
+	"github.com/consultahq/consulta/intake/mail"
+	"github.com/consultahq/consulta/intake/outbox"
+)
+
+// Options tune Run. The zero value is usable.
+type Options struct {
+	Logger      *slog.Logger  // nil discards
+	SendTimeout time.Duration // for one message's whole session; default 2 minutes
+	Workers     int           // messages sent at once; default 2
+	// MinBackoff is the wait after a first temporary failure; it doubles
+	// with each further failure up to MaxBackoff, with jitter. Defaults:
+	// 30 seconds, 1 hour.
+	MinBackoff, MaxBackoff time.Duration
+	// Poll is the longest the worker sleeps when nothing is due (a safety
+	// net: Enqueue and Requeue wake it at once). Default 1 minute.
+	Poll  time.Duration
+	Hooks Hooks
+	Now   func() time.Time // default time.Now
+}
+
+// Hooks are called after each outcome, e.g. to count it in metrics. Any may
+// be nil. Kind is mail.Coordinator or mail.Patient.
+type Hooks struct {
+	Delivered func(kind string, latency time.Duration) // latency since the lead was stored
+	Retried   func(kind string)
+	Dead      func(kind string)
+}
+
+func (o *Options) defaults() {
+	if o.Logger == nil {
+		o.Logger = slog.New(slog.DiscardHandler)
+	}
+	if o.SendTimeout <= 0 {
+		o.SendTimeout = 2 * time.Minute
+	}
+	if o.Workers <= 0 {
+		o.Workers = 2
+	}
+	if o.MinBackoff <= 0 {
+		o.MinBackoff = 30 * time.Second
+	}
+	if o.MaxBackoff < o.MinBackoff {
+		o.MaxBackoff = max(o.MinBackoff, time.Hour)
+	}
+	if o.Poll <= 0 {
+		o.Poll = time.Minute
+	}
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+}
+
+// Run delivers messages from store through t until ctx is cancelled. On
+// cancellation it lets the sends in progress finish, gives back what it
+// claimed but had not started, and returns nil.
+//
+// Run must be the only worker on store: it starts by taking back the
+// messages that a crashed run left claimed, and sends them at once.
+func Run(ctx context.Context, store *outbox.Store, t mail.Transport, opt Options) error {
+	opt.defaults()
+	w := worker{store: store, t: t, opt: opt, log: opt.Logger}
+	if n, err := store.Recover(ctx); err != nil {
+		w.log.Error("recover messages claimed before a crash", "err", err)
+	} else if n > 0 {
+		w.log.Warn("resending messages that were being sent when the service stopped", "messages", n)
+	}
+	for ctx.Err() == nil {
+		wake := store.Wake() // taken before Claim, so no signal is missed
+		msgs, err := store.Claim(ctx, opt.Now(), opt.Workers*4)
+		if err != nil {
+			if ctx.Err() != nil {
+				break
+			}
+			w.log.Error("claim messages", "err", err)
+			sleep(ctx, wake, time.Second)
+			continue
+		}
+		if len(msgs) > 0 {
+			w.sendAll(ctx, msgs)
+			continue
+		}
+		wait := opt.Poll
+		if next, ok, err := store.NextDue(ctx); err == nil && ok {
+			wait = min(wait, max(next.Sub(opt.Now()), 0))
+		}
+		sleep(ctx, wake, wait)
+	}
+	return nil
+}
+
+// sleep waits for d, a wake-up or cancellation.
+func sleep(ctx context.Context, wake <-chan struct{}, d time.Duration) {
+	timer := time.NewTimer(d)
+	defer timer.Stop()
+	select {
+	case <-ctx.Done():
+	case <-wake:
+	case <-timer.C:
+	}
+}
+
+type worker struct {
+	store *outbox.Store
+	t     mail.Transport
+	opt   Options
+	log   *slog.Logger
+}
+
+// sendAll sends msgs, Workers at a time.
+func (w *worker) sendAll(ctx context.Context, msgs []outbox.Msg) {
+	sem := make(chan struct{}, w.opt.Workers)
+	var wg sync.WaitGroup
+	for _, m := range msgs {
+		acquired := false
+		select {
+		case sem <- struct{}{}:
+			if acquired = ctx.Err() == nil; !acquired {
+				<-sem
+			}
+		case <-ctx.Done():
+		}
+		if !acquired { // stopping: give back what has not started
+			w.record(m, "release", w.store.Release(context.WithoutCancel(ctx), m.ID))
+			continue
+		}
+		wg.Go(func() {
+			defer func() { <-sem }()
+			w.send(ctx, m)
+		})
+	}
+	wg.Wait()
+}
+
+// send makes one attempt at m and records its outcome. A send in progress
+// is not cut short by ctx: it finishes within SendTimeout.
+func (w *worker) send(ctx context.Context, m outbox.Msg) {
+	bg := context.WithoutCancel(ctx)
+	sctx, cancel := context.WithTimeout(bg, w.opt.SendTimeout)
+	err := w.t.Send(sctx, m.Message)
+	cancel()
+	attempt := m.Attempts + 1
+	switch {
+	case err == nil:
+		w.record(m, "done", w.store.Done(bg, m.ID))
+		w.log.Info("message sent", "message", m.ID, "kind", m.Kind, "attempt", attempt)
+		if h := w.opt.Hooks.Delivered; h != nil {
+			h(m.Kind, w.opt.Now().Sub(m.Created))
+		}
+	case mail.Permanent(err):
+		w.record(m, "dead-letter", w.store.Dead(bg, m.ID, err))
+		w.log.Error("message refused permanently; dead-lettered until requeued",
+			"message", m.ID, "kind", m.Kind, "attempt", attempt, "reason", mail.Reason(err))
+		if h := w.opt.Hooks.Dead; h != nil {
+			h(m.Kind)
+		}
+	default:
+		delay := backoff(attempt, w.opt.MinBackoff, w.opt.MaxBackoff)
+		w.record(m, "retry", w.store.Retry(bg, m.ID, err, w.opt.Now().Add(delay)))
+		w.log.Warn("message not sent; will retry", "message", m.ID, "kind", m.Kind,
+			"attempt", attempt, "reason", mail.Reason(err), "retry_in", delay.Round(time.Millisecond))
+		if h := w.opt.Hooks.Retried; h != nil {
+			h(m.Kind)
+		}
+	}
+}
+
+// record logs a failure to record an outcome. The message stays claimed
+// until its lease ends, and is then sent again: at least once, never lost.
+func (w *worker) record(m outbox.Msg, what string, err error) {
+	if err != nil {
+		w.log.Error("record delivery outcome", "message", m.ID, "outcome", what, "err", err)
+	}
+}
+
+// backoff is the wait after the given failed attempt (1, 2, …):
+// min·2^(attempt-1), capped at max, then a random point in its upper half.
+func backoff(attempt int, minD, maxD time.Duration) time.Duration {
+	d := minD
+	for i := 1; i < attempt && d < maxD; i++ {
+		d *= 2
+	}
+	d = min(d, maxD)
+	return d/2 + rand.N(d/2+1)
+}

@@ -1,0 +1,295 @@
+package delivery_test
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"log/slog"
+	"path/filepath"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/consultahq/consulta/intake/delivery"
+	"github.com/consultahq/consulta/intake/lead"
+	"github.com/consultahq/consulta/intake/mail"
+	"github.com/consultahq/consulta/intake/outbox"
+	"github.com/consultahq/consulta/internal/mailpit"
+)
+
+var practice = mail.Practice{
+	Name: "Harley Aesthetics", From: "desk@harley.example", Phone: "+44 20 7946 0000",
+	Coordinator: "leads@harley.example", CoordinatorName: "Sarah", ReplyWithin: "one working day",
+}
+
+// newLead returns lead n, with personal data that the logs must not show.
+func newLead(n int) lead.Lead {
+	return lead.Lead{
+		ID: fmt.Sprintf("ld_test%03d", n), Received: time.Now().UTC(),
+		FirstName: "Philippa", LastName: fmt.Sprintf("Quennell%d", n), Email: fmt.Sprintf("philippa%d@patient.example", n),
+		Phone: "+447700900456", Procedure: "rhinoplasty", ProcedureTitle: "Rhinoplasty",
+		PreferredContact: "email", Message: "Confidential question about my nose",
+	}
+}
+
+// rig is a store, a Mailpit and a running worker.
+type rig struct {
+	store *outbox.Store
+	mp    *mailpit.Server
+	logs  *syncBuffer
+	count struct{ sent, retried, dead atomic.Int64 }
+	stop  func()
+}
+
+func start(t *testing.T) *rig {
+	t.Helper()
+	r := &rig{mp: mailpit.Start(t), logs: &syncBuffer{}}
+	store, err := outbox.Open(context.Background(), filepath.Join(t.TempDir(), "outbox.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	r.store = store
+	tr, err := mail.NewSMTP("smtp://"+r.mp.SMTP+"?tls=none", mail.SMTPOptions{Timeout: 2 * time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		delivery.Run(ctx, store, tr, delivery.Options{
+			Logger:     slog.New(slog.NewJSONHandler(r.logs, &slog.HandlerOptions{Level: slog.LevelDebug})),
+			MinBackoff: 20 * time.Millisecond, MaxBackoff: 200 * time.Millisecond,
+			Poll: time.Minute, // wake-ups, not polling, must bring new work
+			Hooks: delivery.Hooks{
+				Delivered: func(string, time.Duration) { r.count.sent.Add(1) },
+				Retried:   func(string) { r.count.retried.Add(1) },
+				Dead:      func(string) { r.count.dead.Add(1) },
+			},
+		})
+	}()
+	r.stop = func() { cancel(); <-done }
+	t.Cleanup(func() {
+		r.stop()
+		store.Close()
+		for _, secret := range []string{"Philippa", "Quennell", "patient.example", "+447700900456", "7700900456", "Confidential"} {
+			if strings.Contains(r.logs.String(), secret) {
+				t.Errorf("the log contains %q:\n%s", secret, r.logs)
+			}
+		}
+	})
+	return r
+}
+
+func (r *rig) enqueue(t *testing.T, n int) lead.Lead {
+	t.Helper()
+	l := newLead(n)
+	msgs, err := mail.Compose(l, practice)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := r.store.Enqueue(context.Background(), l, l.ID, msgs); err != nil {
+		t.Fatal(err)
+	}
+	return l
+}
+
+// eventually waits up to 10s for cond.
+func eventually(t *testing.T, what string, cond func() bool) {
+	t.Helper()
+	for deadline := time.Now().Add(10 * time.Second); !cond(); time.Sleep(10 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out waiting for %s", what)
+		}
+	}
+}
+
+func (r *rig) stats(t *testing.T) outbox.Stats {
+	st, err := r.store.Stats(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return st
+}
+
+func TestLeadReachesMailbox(t *testing.T) {
+	r := start(t)
+	ctx, cancel := context.WithTimeout(context.Background(), time.Second) // the promise: within a second
+	defer cancel()
+	l := r.enqueue(t, 1)
+	got, err := r.mp.Wait(ctx, 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var coord *mailpit.Message
+	for i := range got {
+		if got[i].MessageID == l.ID+".coordinator@harley.example" {
+			coord = &got[i]
+		}
+	}
+	if coord == nil {
+		t.Fatalf("no coordinator message among %d", len(got))
+	}
+	if coord.From.Address != practice.From || len(coord.ReplyTo) != 1 || coord.ReplyTo[0].Address != l.Email ||
+		coord.Subject != "New consultation request: Rhinoplasty — Philippa" {
+		t.Errorf("coordinator message: from %+v, reply-to %+v, subject %q", coord.From, coord.ReplyTo, coord.Subject)
+	}
+	if !strings.Contains(coord.Text, l.Message) || !strings.Contains(coord.HTML, l.Message) {
+		t.Error("the message text is missing from a body")
+	}
+	eventually(t, "the outbox to empty", func() bool { return r.stats(t) == outbox.Stats{} })
+	if r.count.sent.Load() != 2 {
+		t.Errorf("Delivered hook called %d times, want 2", r.count.sent.Load())
+	}
+}
+
+func TestTemporaryFailureRetried(t *testing.T) {
+	r := start(t)
+	ctx := context.Background()
+	if err := r.mp.SetChaos(ctx, mailpit.Chaos{Recipient: mailpit.Trigger{ErrorCode: 451, Probability: 100}}); err != nil {
+		t.Fatal(err)
+	}
+	r.enqueue(t, 1)
+	eventually(t, "several retries", func() bool { return r.count.retried.Load() >= 4 })
+	if st := r.stats(t); st.Pending != 2 || st.Dead != 0 {
+		t.Errorf("during the 451s: %+v", st)
+	}
+	r.mp.SetChaos(ctx, mailpit.Chaos{})
+	if _, err := r.mp.Wait(ctx, 2); err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, "the outbox to empty", func() bool { return r.stats(t) == outbox.Stats{} })
+}
+
+func TestPermanentFailureDeadLetteredThenRequeued(t *testing.T) {
+	r := start(t)
+	ctx := context.Background()
+	r.mp.SetChaos(ctx, mailpit.Chaos{Recipient: mailpit.Trigger{ErrorCode: 550, Probability: 100}})
+	r.enqueue(t, 1)
+	eventually(t, "two dead letters", func() bool { return r.stats(t).Dead == 2 })
+	if r.count.dead.Load() != 2 || r.count.retried.Load() != 0 {
+		t.Errorf("hooks: %d dead, %d retried; want 2, 0", r.count.dead.Load(), r.count.retried.Load())
+	}
+	if !strings.Contains(r.logs.String(), "RCPT 550") {
+		t.Errorf("the log does not give the reason:\n%s", r.logs)
+	}
+	r.mp.SetChaos(ctx, mailpit.Chaos{})
+	if n, err := r.store.Requeue(ctx); err != nil || n != 2 {
+		t.Fatalf("Requeue = %d, %v", n, err)
+	}
+	if _, err := r.mp.Wait(ctx, 2); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestMailServerOutage(t *testing.T) {
+	r := start(t)
+	ctx := context.Background()
+	r.mp.Stop()
+	for n := range 5 {
+		r.enqueue(t, n)
+	}
+	eventually(t, "retries during the outage", func() bool { return r.count.retried.Load() >= 10 })
+	r.mp.Restart()
+	wctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	if _, err := r.mp.Wait(wctx, 10); err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, "the outbox to empty", func() bool { return r.stats(t) == outbox.Stats{} })
+}
+
+func TestStopFinishesSendInProgress(t *testing.T) {
+	store, err := outbox.Open(context.Background(), filepath.Join(t.TempDir(), "outbox.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer store.Close()
+	dir := t.TempDir()
+	started := make(chan struct{}, 10)
+	tr := slowDir{Dir: mail.Dir{Path: dir}, delay: 300 * time.Millisecond, started: started}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() {
+		delivery.Run(ctx, store, tr, delivery.Options{Workers: 1})
+		close(done)
+	}()
+	l := newLead(1)
+	msgs, _ := mail.Compose(l, practice)
+	store.Enqueue(context.Background(), l, "", msgs)
+	<-started
+	cancel()
+	<-done
+	st, _ := store.Stats(context.Background())
+	if st.Pending != 1 { // one sent, one given back untried
+		t.Errorf("after stop: %+v, want 1 pending", st)
+	}
+	if m, _ := filepath.Glob(filepath.Join(dir, "*.eml")); len(m) != 1 {
+		t.Errorf("%d files written, want the 1 in progress", len(m))
+	}
+	if due, _ := store.Claim(context.Background(), time.Now(), 10); len(due) != 1 || due[0].Attempts != 0 {
+		t.Errorf("the message not started is not due again untried: %+v", due)
+	}
+}
+
+func TestRestartResendsClaimed(t *testing.T) {
+	store, err := outbox.Open(context.Background(), filepath.Join(t.TempDir(), "outbox.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer store.Close()
+	l := newLead(1)
+	msgs, _ := mail.Compose(l, practice)
+	store.Enqueue(context.Background(), l, "", msgs)
+	if claimed, _ := store.Claim(context.Background(), time.Now(), 10); len(claimed) != 2 {
+		t.Fatalf("claimed %d", len(claimed)) // as a worker that then crashed
+	}
+	dir := t.TempDir()
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() {
+		delivery.Run(ctx, store, mail.Dir{Path: dir}, delivery.Options{})
+		close(done)
+	}()
+	defer func() { cancel(); <-done }()
+	eventually(t, "both messages resent well within the lease", func() bool {
+		m, _ := filepath.Glob(filepath.Join(dir, "*.eml"))
+		return len(m) == 2
+	})
+}
+
+// slowDir is a Dir transport that takes its time, so a stop can land mid-send.
+type slowDir struct {
+	mail.Dir
+	delay   time.Duration
+	started chan struct{}
+}
+
+func (s slowDir) Send(ctx context.Context, m mail.Message) error {
+	s.started <- struct{}{}
+	select {
+	case <-time.After(s.delay):
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+	return s.Dir.Send(ctx, m)
+}
+
+type syncBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}

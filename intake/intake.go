@@ -1,0 +1,143 @@
+// Package intake is the HTTP side of the intake service: it takes a
+// patient's consultation request from the site's form, validates it, stores
+// it durably in the outbox with the two emails it produces, and answers.
+// The delivery worker (package delivery) sends the emails afterwards.
+//
+// The API (routes.go is the whole of it):
+//
+//	POST /v1/consultations        a request, as a form or JSON
+//	GET  /v1/consultations/token  a signed form token, fetched by the page's script
+//	GET  /healthz                 alive
+//	GET  /readyz                  the store is reachable; age of the oldest undelivered email
+//	GET  /metrics                 Prometheus metrics
+//
+// A request is sent as application/x-www-form-urlencoded (the plain HTML
+// form) or application/json, with these fields: first_name, last_name,
+// email, phone, procedure (a procedure slug or "not-sure"),
+// preferred_contact (phone, email or text), preferred_time, message,
+// source, language, page, consent_privacy (required), sms_opt_in,
+// wording_version, and the anti-spam fields website (a honeypot, left
+// empty), form_token and idempotency_key (or the Idempotency-Key header).
+//
+// Answers: JSON gets 202 {"id": "…"} or 422 {"errors": {"field": "message"}};
+// a form gets 303 to the thank-you page or 422 with the form shown again,
+// values kept and each error beside its field. A body that cannot be read
+// gets 400, 413 or 415; an origin not allowed 403; a client over its rate
+// limit 429 with Retry-After. Suspected spam is answered as a real lead,
+// stored with its signals, and not mailed. Logs never hold personal data.
+package intake
+
+import (
+	"html/template"
+	"time"
+
+	"github.com/consultahq/consulta/intake/mail"
+	"golang.org/x/time/rate"
+)
+
+// Config is what the service needs to know of the site and of its
+// deployment. The zero value of each optional field is documented.
+type Config struct {
+	// Practice is the practice as the emails present it, and its
+	// coordinators; mail.Compose uses it.
+	Practice mail.Practice
+
+	// Procedures are the site's procedures a patient may choose.
+	Procedures []Procedure
+	// Region is the default region of phone numbers written without a
+	// country code, as ISO 3166 (e.g. "GB"); "" requires a country code.
+	Region string
+	// Language is the language of a lead that does not name one; default "en".
+	Language string
+
+	// ThankYouURL is where a form post that succeeded is sent (303);
+	// default "/consultation/thank-you/".
+	ThankYouURL string
+	// FormAction is where the form shown again after errors posts;
+	// default "/v1/consultations".
+	FormAction string
+	// Form renders the form shown again after errors, executed with a
+	// FormPage; nil uses the built-in plain page (see DefaultFormTemplate).
+	Form *template.Template
+	// PrivacyWording and SMSWording label the consent boxes of the form
+	// shown again; WordingVersion is kept with an SMS opt-in whose request
+	// does not name the version shown.
+	PrivacyWording string
+	SMSWording     string
+	WordingVersion string
+
+	// AllowedOrigins may post the form and call the API from a browser
+	// (CORS), e.g. "https://www.example-clinic.com". The service's own
+	// origin is always allowed.
+	AllowedOrigins []string
+
+	// Secret signs form tokens; at least 32 bytes. Nil makes a random one,
+	// so tokens do not outlive the process.
+	Secret []byte
+	// MinFill is the least time between opening the form and sending it
+	// that a person needs; default 3s. Faster is suspected spam.
+	MinFill time.Duration
+	// MaxTokenAge is how long a form token stays good; default 24h.
+	MaxTokenAge time.Duration
+
+	// TrustedProxyHeader names the header from which a reverse proxy in
+	// front of the service gives the client's address (e.g.
+	// "X-Forwarded-For"); "" uses the connection's address. No other
+	// header is ever trusted.
+	TrustedProxyHeader string
+	// RateLimit is how many requests each client may send per second on
+	// average, and RateBurst how many at once; defaults 1 every 10s and 5.
+	RateLimit rate.Limit
+	RateBurst int
+	// MaxBody is the largest request body in bytes; default 64 KiB.
+	MaxBody int64
+
+	// Now is the clock; default time.Now.
+	Now func() time.Time
+}
+
+// Procedure is a procedure a patient may ask about.
+type Procedure struct {
+	Slug          string // e.g. "rhinoplasty"
+	Title         string // e.g. "Rhinoplasty"
+	Category      string // category slug, e.g. "face"; routes the lead
+	CategoryTitle string // e.g. "Face"
+}
+
+// withDefaults returns c with every unset optional field set.
+func (c Config) withDefaults() Config {
+	if c.Language == "" {
+		c.Language = "en"
+	}
+	if c.ThankYouURL == "" {
+		c.ThankYouURL = "/consultation/thank-you/"
+	}
+	if c.FormAction == "" {
+		c.FormAction = "/v1/consultations"
+	}
+	if c.MinFill == 0 {
+		c.MinFill = 3 * time.Second
+	}
+	if c.MaxTokenAge == 0 {
+		c.MaxTokenAge = 24 * time.Hour
+	}
+	if c.RateLimit == 0 {
+		c.RateLimit = rate.Every(10 * time.Second)
+	}
+	if c.RateBurst == 0 {
+		c.RateBurst = 5
+	}
+	if c.MaxBody == 0 {
+		c.MaxBody = 64 << 10
+	}
+	if c.Now == nil {
+		c.Now = time.Now
+	}
+	if c.PrivacyWording == "" {
+		c.PrivacyWording = "I agree that the practice may use these details to contact me about my consultation, as its privacy notice explains."
+	}
+	if c.SMSWording == "" {
+		c.SMSWording = "You may send me text messages about my consultation."
+	}
+	return c
+}

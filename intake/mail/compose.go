@@ -1,0 +1,243 @@
+package mail
+
+import (
+	"bytes"
+	"embed"
+	"fmt"
+	htmltemplate "html/template"
+	"net/textproto"
+	"regexp"
+	"strings"
+	"text/template"
+	"time"
+
+	"github.com/jordan-wright/email"
+
+	"github.com/consultahq/consulta/intake/lead"
+)
+
+// Practice is what the emails say about the practice and where they go.
+type Practice struct {
+	Name            string            // "Harley Aesthetics"
+	From            string            // the practice's own sending address, bare: "desk@harley.example"
+	Phone           string            // shown to the patient, as written: "+44 20 7946 0123"
+	Coordinator     string            // the coordinator's address for leads of any other category
+	Routes          map[string]string // procedure category slug → coordinator address
+	CoordinatorName string            // "Sarah", who signs the confirmation
+	ReplyWithin     string            // "one working day", completing "within …"
+	SiteURL         string            // "https://harley.example"
+	Language        string            // the practice's language, used when the patient's has no templates
+	TimeZone        *time.Location    // for times shown in the emails; nil means UTC
+}
+
+// To returns the coordinator's address for a procedure category.
+func (p Practice) To(category string) string {
+	if to, ok := p.Routes[category]; ok && to != "" {
+		return to
+	}
+	return p.Coordinator
+}
+
+// templateFS holds one folder per language, named by its base BCP 47 tag
+// ("en", "fr"): coordinator.txt and .html, patient.txt and .html. The .txt
+// files define "subject" and "body"; the .html files define "body". A new
+// language needs only patient.* (coordinator mail is always in English).
+//
+//go:embed templates
+var templateFS embed.FS
+
+// Compose builds the coordinator's email and the patient's confirmation for
+// l. It fails if a value bound for a header holds a control character.
+func Compose(l lead.Lead, p Practice) ([]Message, error) {
+	for field, v := range map[string]string{"first_name": l.FirstName, "last_name": l.LastName,
+		"procedure_title": l.ProcedureTitle, "practice name": p.Name, "coordinator name": p.CoordinatorName} {
+		if err := checkHeader(field, v); err != nil {
+			return nil, fmt.Errorf("compose %s: %w", l.ID, err)
+		}
+	}
+	_, domain, ok := strings.Cut(p.From, "@")
+	if !ok || l.ID == "" {
+		return nil, fmt.Errorf("compose %s: practice From %q has no domain, or lead has no id", l.ID, p.From)
+	}
+	v := newView(l, p)
+	var a addresses
+	var err error
+	if a.from, err = address("from", p.Name, p.From); err != nil {
+		return nil, fmt.Errorf("compose %s: %w", l.ID, err)
+	}
+	if a.patient, err = address("email", v.Name, l.Email); err != nil {
+		return nil, fmt.Errorf("compose %s: %w", l.ID, err)
+	}
+	coord, err := compose(l, p, domain, Coordinator, "en", v, a)
+	if err != nil {
+		return nil, err
+	}
+	conf, err := compose(l, p, domain, Patient, pickLanguage(l.Language, p.Language), v, a)
+	if err != nil {
+		return nil, err
+	}
+	return []Message{coord, conf}, nil
+}
+
+// addresses are the From and patient header addresses, formatted once for
+// both messages.
+type addresses struct{ from, patient string }
+
+func compose(l lead.Lead, p Practice, domain, kind, lang string, v *view, a addresses) (Message, error) {
+	id := l.ID + "." + kind
+	m := Message{ID: id, MessageID: "<" + id + "@" + domain + ">", From: p.From, Kind: kind}
+	var to, replyTo string
+	var err error
+	switch kind {
+	case Coordinator:
+		m.To = []string{p.To(l.Category)}
+		to, err = address("coordinator", p.Name, m.To[0])
+		replyTo = a.patient
+	default:
+		m.To = []string{l.Email}
+		to = a.patient
+		replyTo, err = address("coordinator", p.CoordinatorName, p.To(l.Category))
+	}
+	if err != nil {
+		return Message{}, fmt.Errorf("compose %s: %w", id, err)
+	}
+	subject, text, html, err := render(lang+"/"+kind, v)
+	if err != nil {
+		return Message{}, fmt.Errorf("compose %s: %w", id, err)
+	}
+	if err := checkHeader("subject", subject); err != nil {
+		return Message{}, fmt.Errorf("compose %s: %w", id, err)
+	}
+	e := &email.Email{From: p.From, To: m.To, Text: text, HTML: html, Headers: textproto.MIMEHeader{}}
+	e.Headers.Set("Message-Id", m.MessageID) // keeps the library from making a random one
+	raw, err := e.Bytes()
+	if err != nil {
+		return Message{}, fmt.Errorf("compose %s: %w", id, err)
+	}
+	hs := []header{
+		{"Date", l.Received.Format(time.RFC1123Z)},
+		{"From", a.from},
+		{"To", to},
+		{"Reply-To", replyTo},
+		{"Subject", unstructured(subject)},
+		{"Message-ID", m.MessageID},
+	}
+	if kind == Patient {
+		hs = append(hs, header{"Auto-Submitted", "auto-generated"}) // RFC 3834: no auto-replies
+	}
+	if m.Raw, err = assemble(raw, hs, m.MessageID); err != nil {
+		return Message{}, fmt.Errorf("compose %s: %w", id, err)
+	}
+	return m, nil
+}
+
+// pickLanguage returns the first of want (BCP 47, e.g. "fr-CA") and
+// fallback whose base language has templates, else "en".
+func pickLanguage(want, fallback string) string {
+	for _, tag := range []string{want, fallback} {
+		base, _, _ := strings.Cut(strings.ToLower(tag), "-")
+		if base == "" || strings.ContainsAny(base, "./") {
+			continue
+		}
+		if _, ok := templates[base+"/"+Patient]; ok {
+			return base
+		}
+	}
+	return "en"
+}
+
+// templateSet is one language's templates for one kind of message.
+type templateSet struct {
+	text *template.Template // defines "subject" and "body"
+	html *htmltemplate.Template
+}
+
+// templates holds every embedded template, parsed once: "en/patient" → set.
+// It is never changed after package initialisation.
+var templates = parseTemplates()
+
+func parseTemplates() map[string]templateSet {
+	out := map[string]templateSet{}
+	langs, err := templateFS.ReadDir("templates")
+	if err != nil {
+		panic(err) // the embedded tree is part of the binary
+	}
+	for _, lang := range langs {
+		for _, kind := range []string{Coordinator, Patient} {
+			name := lang.Name() + "/" + kind
+			if _, err := templateFS.Open("templates/" + name + ".txt"); err != nil {
+				continue
+			}
+			out[name] = templateSet{
+				text: template.Must(template.New("").ParseFS(templateFS, "templates/"+name+".txt")),
+				html: htmltemplate.Must(htmltemplate.New("").ParseFS(templateFS, "templates/"+name+".html")),
+			}
+		}
+	}
+	return out
+}
+
+// render executes the templates of name ("en/patient").
+func render(name string, v *view) (subject string, text, html []byte, err error) {
+	set, ok := templates[name]
+	if !ok {
+		return "", nil, nil, fmt.Errorf("no templates for %s", name)
+	}
+	var s strings.Builder
+	t := bytes.NewBuffer(make([]byte, 0, 2048))
+	h := bytes.NewBuffer(make([]byte, 0, 4096))
+	if err := set.text.ExecuteTemplate(&s, "subject", v); err != nil {
+		return "", nil, nil, err
+	}
+	if err := set.text.ExecuteTemplate(t, "body", v); err != nil {
+		return "", nil, nil, err
+	}
+	if err := set.html.ExecuteTemplate(h, "body", v); err != nil {
+		return "", nil, nil, err
+	}
+	return strings.TrimSpace(s.String()), t.Bytes(), h.Bytes(), nil
+}
+
+// view is the data of every template.
+type view struct {
+	L           lead.Lead
+	P           Practice
+	Name        string // first and last name
+	Procedure   string // the procedure's title, or "" when not sure
+	Received    string // in the practice's time zone
+	OptInAt     string
+	Tel         htmltemplate.URL // "tel:+44…", or "" when the phone is not E.164
+	Mailto      string
+	PracticeTel htmltemplate.URL
+}
+
+var e164 = regexp.MustCompile(`^\+[1-9][0-9]{5,14}$`)
+
+// telPunctuation is what a written phone number may hold besides digits.
+var telPunctuation = strings.NewReplacer(" ", "", "-", "", "(", "", ")", "")
+
+func newView(l lead.Lead, p Practice) *view {
+	loc := p.TimeZone
+	if loc == nil {
+		loc = time.UTC
+	}
+	const layout = "Mon 2 Jan 2006, 15:04 MST"
+	v := &view{L: l, P: p, Name: strings.TrimSpace(l.FirstName + " " + l.LastName),
+		Received: l.Received.In(loc).Format(layout), Mailto: "mailto:" + l.Email}
+	if l.Procedure != lead.NotSure {
+		v.Procedure = l.ProcedureTitle
+		if v.Procedure == "" {
+			v.Procedure = l.Procedure
+		}
+	}
+	if l.SMSOptIn != nil {
+		v.OptInAt = l.SMSOptIn.At.In(loc).Format(layout)
+	}
+	if e164.MatchString(l.Phone) {
+		v.Tel = htmltemplate.URL("tel:" + l.Phone)
+	}
+	if tel := telPunctuation.Replace(p.Phone); e164.MatchString(tel) {
+		v.PracticeTel = htmltemplate.URL("tel:" + tel)
+	}
+	return v
+}

@@ -1,0 +1,240 @@
+package mail_test
+
+import (
+	"bytes"
+	"errors"
+	"flag"
+	"io"
+	"mime"
+	"mime/multipart"
+	"mime/quotedprintable"
+	"net/mail"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/consultahq/consulta/intake/lead"
+	cmail "github.com/consultahq/consulta/intake/mail"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
+
+var received = time.Date(2026, 11, 27, 9, 30, 0, 0, time.UTC)
+
+func practice() cmail.Practice {
+	london, _ := time.LoadLocation("Europe/London")
+	return cmail.Practice{
+		Name: "Harley Aesthetics", From: "desk@harley.example", Phone: "+44 20 7946 0000",
+		Coordinator: "leads@harley.example", Routes: map[string]string{"face": "face@harley.example"},
+		CoordinatorName: "Sarah", ReplyWithin: "one working day", SiteURL: "https://harley.example",
+		Language: "en", TimeZone: london,
+	}
+}
+
+func anna() lead.Lead {
+	return lead.Lead{
+		ID: "ld_01JDEMO", Received: received,
+		FirstName: "Anna", LastName: "Smith", Email: "anna@example.org", Phone: "+447700900123",
+		Procedure: "rhinoplasty", ProcedureTitle: "Rhinoplasty", Category: "face",
+		PreferredContact: "phone", PreferredTime: "Weekday mornings",
+		Message: "I'd like to know about recovery time.", Source: "Instagram", Language: "en-GB",
+		Page:     "https://harley.example/procedures/rhinoplasty/",
+		SMSOptIn: &lead.OptIn{At: received, Page: "/procedures/rhinoplasty/", Wording: "sms-v1"},
+	}
+}
+
+func zoe() lead.Lead {
+	return lead.Lead{
+		ID: "ld_01JUNICODE", Received: received,
+		FirstName: "Zoë", LastName: "Müller-Łukasiewicz", Email: "zoe@example.de", Phone: "+4930901820",
+		Procedure: lead.NotSure, PreferredContact: "email", Language: "fr-CA",
+		Message: "<script>alert('x')</script> & \"quotes\"\nSecond line =?utf-8?q?x?=",
+		Page:    "/contact/?a=1&b=<2>",
+	}
+}
+
+func TestComposeGolden(t *testing.T) {
+	minimal := cmail.Practice{Name: "Clinique Élise", From: "bonjour@elise.example", Coordinator: "rdv@elise.example"}
+	tests := map[string]struct {
+		l lead.Lead
+		p cmail.Practice
+	}{
+		"anna":    {anna(), practice()},
+		"unicode": {zoe(), practice()},
+		"minimal": {anna(), minimal}, // no coordinator name, phone, reply time or site
+	}
+	for name, tt := range tests {
+		t.Run(name, func(t *testing.T) {
+			msgs, err := cmail.Compose(tt.l, tt.p)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(msgs) != 2 || msgs[0].Kind != cmail.Coordinator || msgs[1].Kind != cmail.Patient {
+				t.Fatalf("Compose returned %d messages", len(msgs))
+			}
+			for _, m := range msgs {
+				text, html := bodies(t, m.Raw)
+				golden(t, name+"."+m.Kind+".eml", m.Raw)
+				golden(t, name+"."+m.Kind+".txt", text)
+				golden(t, name+"."+m.Kind+".html", html)
+				for _, line := range strings.Split(string(m.Raw), "\r\n") {
+					if len(line) > 998 {
+						t.Errorf("%s: line of %d characters", m.ID, len(line))
+					}
+				}
+			}
+		})
+	}
+}
+
+func TestComposeHeaders(t *testing.T) {
+	msgs, err := cmail.Compose(zoe(), practice())
+	if err != nil {
+		t.Fatal(err)
+	}
+	coord, conf := msgs[0], msgs[1]
+	tests := []struct {
+		m                                     cmail.Message
+		from, to, replyTo, subject, messageID string
+	}{
+		{coord, `"Harley Aesthetics" <desk@harley.example>`, `"Harley Aesthetics" <leads@harley.example>`,
+			`"Zoë Müller-Łukasiewicz" <zoe@example.de>`, "New consultation request: Not sure yet — Zoë",
+			"<ld_01JUNICODE.coordinator@harley.example>"},
+		{conf, `"Harley Aesthetics" <desk@harley.example>`, `"Zoë Müller-Łukasiewicz" <zoe@example.de>`,
+			`"Sarah" <leads@harley.example>`, "Your consultation request to Harley Aesthetics",
+			"<ld_01JUNICODE.patient@harley.example>"},
+	}
+	for _, tt := range tests {
+		msg, err := mail.ReadMessage(bytes.NewReader(tt.m.Raw))
+		if err != nil {
+			t.Fatal(err)
+		}
+		h := msg.Header
+		addr := func(name string) string {
+			a, err := h.AddressList(name)
+			if err != nil || len(a) != 1 {
+				t.Errorf("%s %s: %v", tt.m.ID, name, err)
+				return ""
+			}
+			return a[0].String()
+		}
+		dec := new(mime.WordDecoder)
+		subject, _ := dec.DecodeHeader(h.Get("Subject"))
+		decode := func(s string) string { a, _ := mail.ParseAddress(s); return a.Name + " <" + a.Address + ">" }
+		for _, c := range []struct{ name, got, want string }{
+			{"From", decode(addr("From")), decode(tt.from)},
+			{"To", decode(addr("To")), decode(tt.to)},
+			{"Reply-To", decode(addr("Reply-To")), decode(tt.replyTo)},
+			{"Subject", subject, tt.subject},
+			{"Message-ID", h.Get("Message-ID"), tt.messageID},
+		} {
+			if c.got != c.want {
+				t.Errorf("%s %s = %q, want %q", tt.m.ID, c.name, c.got, c.want)
+			}
+		}
+		if tt.m.MessageID != tt.messageID {
+			t.Errorf("Message.MessageID = %q, want %q", tt.m.MessageID, tt.messageID)
+		}
+	}
+	if coord.To[0] != "leads@harley.example" || conf.To[0] != "zoe@example.de" || coord.From != "desk@harley.example" {
+		t.Errorf("envelopes: %v → %v, %v", coord.From, coord.To, conf.To)
+	}
+	// Routed by category.
+	msgs, _ = cmail.Compose(anna(), practice())
+	if msgs[0].To[0] != "face@harley.example" {
+		t.Errorf("face lead went to %v", msgs[0].To)
+	}
+	// Composing twice gives the same bytes: a resend is the same message.
+	again, _ := cmail.Compose(anna(), practice())
+	if !bytes.Equal(msgs[0].Raw, again[0].Raw) {
+		t.Error("two compositions of one lead differ")
+	}
+}
+
+func TestComposeRejectsHeaderInjection(t *testing.T) {
+	tests := map[string]func(*lead.Lead){
+		"LF in first name":       func(l *lead.Lead) { l.FirstName = "Anna\nBcc: x@evil.example" },
+		"CR in last name":        func(l *lead.Lead) { l.LastName = "Smith\rX" },
+		"CRLF in procedure":      func(l *lead.Lead) { l.ProcedureTitle = "Rhino\r\nBcc: x@evil.example" },
+		"NUL in first name":      func(l *lead.Lead) { l.FirstName = "An\x00na" },
+		"invalid UTF-8":          func(l *lead.Lead) { l.FirstName = "An\xffna" },
+		"LF in email":            func(l *lead.Lead) { l.Email = "anna@example.org\nBcc: x@evil.example" },
+		"two addresses in email": func(l *lead.Lead) { l.Email = "anna@example.org, x@evil.example" },
+	}
+	for name, spoil := range tests {
+		t.Run(name, func(t *testing.T) {
+			l := anna()
+			spoil(&l)
+			if msgs, err := cmail.Compose(l, practice()); err == nil {
+				t.Errorf("Compose accepted it:\n%s", msgs[0].Raw)
+			}
+		})
+	}
+	l := anna()
+	l.FirstName = "Anna\nX"
+	if _, err := cmail.Compose(l, practice()); !errors.Is(err, cmail.ErrHeaderValue) {
+		t.Errorf("err = %v, want ErrHeaderValue", err)
+	}
+}
+
+// bodies returns the decoded text and HTML parts of raw.
+func bodies(t *testing.T, raw []byte) (text, html []byte) {
+	t.Helper()
+	msg, err := mail.ReadMessage(bytes.NewReader(raw))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, params, err := mime.ParseMediaType(msg.Header.Get("Content-Type"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	parts := multipart.NewReader(msg.Body, params["boundary"])
+	for {
+		p, err := parts.NextRawPart()
+		if err == io.EOF {
+			return text, html
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, err := io.ReadAll(quotedprintable.NewReader(p))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if strings.HasPrefix(p.Header.Get("Content-Type"), "text/html") {
+			html = b
+		} else {
+			text = b
+		}
+	}
+}
+
+func golden(t *testing.T, name string, got []byte) {
+	t.Helper()
+	path := filepath.Join("testdata", name)
+	if *update {
+		if err := os.WriteFile(path, got, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run go test -update)", err)
+	}
+	if !bytes.Equal(got, want) {
+		t.Errorf("%s differs from the golden file (run go test -update and review the diff):\n%s", name, got)
+	}
+}
+
+func BenchmarkCompose(b *testing.B) {
+	p := practice()
+	l := anna()
+	for b.Loop() {
+		if _, err := cmail.Compose(l, p); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

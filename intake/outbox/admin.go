@@ -1,0 +1,143 @@
+package outbox
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"strings"
+	"time"
+)
+
+// SpamLead is what an operator needs to judge a suspected spam lead, and no
+// more personal data than that.
+type SpamLead struct {
+	ID          string
+	Received    time.Time
+	Signals     []string // e.g. "honeypot", "too-fast"
+	Procedure   string
+	EmailDomain string
+}
+
+// Spam lists the leads held as suspected spam, oldest first.
+func (s *Store) Spam(ctx context.Context) ([]SpamLead, error) {
+	rows, err := s.r.QueryContext(ctx, `SELECT id, received, signals, procedure, email_domain
+		FROM leads WHERE spam = 1 ORDER BY received, id`)
+	if err != nil {
+		return nil, fmt.Errorf("list spam: %w", err)
+	}
+	defer rows.Close()
+	var out []SpamLead
+	for rows.Next() {
+		var l SpamLead
+		var received int64
+		var signals string
+		if err := rows.Scan(&l.ID, &received, &signals, &l.Procedure, &l.EmailDomain); err != nil {
+			return nil, fmt.Errorf("list spam: %w", err)
+		}
+		l.Received = time.UnixMilli(received).UTC()
+		if signals != "" {
+			l.Signals = strings.Split(signals, ",")
+		}
+		out = append(out, l)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("list spam: %w", err)
+	}
+	return out, nil
+}
+
+// ReleaseSpam marks lead id as not spam and makes its held messages due now.
+// It returns ErrNotFound when id is not a lead held as spam.
+func (s *Store) ReleaseSpam(ctx context.Context, id string) error {
+	now := ms(s.opt.now())
+	err := s.update(ctx, "release spam "+id, func(tx *sql.Tx) error {
+		if err := one(tx.ExecContext(ctx, `UPDATE leads
+			SET spam = 0, data = json_set(data, '$.spam', json('false'))
+			WHERE id = ? AND spam = 1 AND purged_at IS NULL`, id)); err != nil {
+			return err
+		}
+		_, err := tx.ExecContext(ctx, `UPDATE messages
+			SET state = 'pending', next_attempt_at = ?, updated_at = ?
+			WHERE lead_id = ? AND state = 'held'`, now, now, id)
+		return err
+	})
+	if err == nil {
+		s.signal()
+	}
+	return err
+}
+
+// PurgeSpam deletes the suspected spam leads received before cutoff, with
+// their held messages, and returns how many leads it deleted.
+func (s *Store) PurgeSpam(ctx context.Context, before time.Time) (int, error) {
+	var n int64
+	err := s.update(ctx, "purge spam", func(tx *sql.Tx) error {
+		if _, err := tx.ExecContext(ctx, `DELETE FROM messages WHERE state = 'held' AND lead_id IN
+			(SELECT id FROM leads WHERE spam = 1 AND received < ?)`, ms(before)); err != nil {
+			return err
+		}
+		r, err := tx.ExecContext(ctx, `DELETE FROM leads WHERE spam = 1 AND received < ?
+			AND NOT EXISTS (SELECT 1 FROM messages m WHERE m.lead_id = leads.id)`, ms(before))
+		if err != nil {
+			return err
+		}
+		n, err = r.RowsAffected()
+		return err
+	})
+	return int(n), err
+}
+
+// PurgeDelivered removes the personal data of leads received before cutoff
+// whose messages have all been sent: the lead's JSON, its email domain, and
+// its messages' bytes and recipients are blanked; the rows stay, so that the
+// idempotency key and the delivery history remain. It returns how many
+// leads it purged.
+func (s *Store) PurgeDelivered(ctx context.Context, before time.Time) (int, error) {
+	now := ms(s.opt.now())
+	var n int64
+	err := s.update(ctx, "purge delivered", func(tx *sql.Tx) error {
+		r, err := tx.ExecContext(ctx, `UPDATE leads SET data = '', email_domain = '', purged_at = ?
+			WHERE purged_at IS NULL AND spam = 0 AND received < ?
+			AND NOT EXISTS (SELECT 1 FROM messages m WHERE m.lead_id = leads.id AND m.state <> 'sent')`,
+			now, ms(before))
+		if err != nil {
+			return err
+		}
+		if n, err = r.RowsAffected(); err != nil || n == 0 {
+			return err
+		}
+		_, err = tx.ExecContext(ctx, `UPDATE messages SET raw = x'', env_to = '', updated_at = ?
+			WHERE lead_id IN (SELECT id FROM leads WHERE purged_at = ?) AND length(raw) > 0`, now, now)
+		return err
+	})
+	return int(n), err
+}
+
+// Stats is the state of the queue, for readiness checks and metrics.
+type Stats struct {
+	Pending int // pending or being sent
+	Dead    int // refused permanently, waiting for Requeue
+	Held    int // suspected spam
+	// OldestUndelivered is the age of the oldest message that is pending,
+	// being sent or dead; zero when there is none.
+	OldestUndelivered time.Duration
+}
+
+// Stats counts the messages by state.
+func (s *Store) Stats(ctx context.Context) (Stats, error) {
+	var st Stats
+	var oldest sql.NullInt64
+	err := s.r.QueryRowContext(ctx, `SELECT
+		count(*) FILTER (WHERE state IN ('pending', 'sending')),
+		count(*) FILTER (WHERE state = 'dead'),
+		count(*) FILTER (WHERE state = 'held'),
+		min(created_at) FILTER (WHERE state IN ('pending', 'sending', 'dead'))
+		FROM messages WHERE state IN ('pending', 'sending', 'dead', 'held')`).Scan(&st.Pending, &st.Dead, &st.Held, &oldest)
+	if err != nil {
+		return Stats{}, fmt.Errorf("stats: %w", err)
+	}
+	if oldest.Valid {
+		st.OldestUndelivered = max(0, s.opt.now().Sub(time.UnixMilli(oldest.Int64)))
+	}
+	return st, nil
+}

@@ -1,0 +1,191 @@
+package outbox
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/consultahq/consulta/intake/lead"
+	"github.com/consultahq/consulta/intake/mail"
+)
+
+// enqueueReq is one Enqueue call waiting for the writer.
+type enqueueReq struct {
+	lead  lead.Lead
+	key   string
+	msgs  []mail.Message
+	reply chan enqueueRes // buffered: the writer never blocks on a caller that gave up
+}
+
+type enqueueRes struct {
+	id  string
+	dup bool
+	err error
+}
+
+// Enqueue stores l and its messages in one transaction and returns after the
+// commit. A key already stored returns the first lead's id with dup set, and
+// stores nothing. The messages of a lead marked as spam are held, not sent.
+// An empty key disables the duplicate check.
+func (s *Store) Enqueue(ctx context.Context, l lead.Lead, key string, msgs []mail.Message) (id string, dup bool, err error) {
+	if l.ID == "" {
+		return "", false, errors.New("enqueue: lead has no id")
+	}
+	r := &enqueueReq{lead: l, key: key, msgs: msgs, reply: make(chan enqueueRes, 1)}
+	select {
+	case s.reqs <- r:
+	case <-s.done:
+		return "", false, ErrClosed
+	case <-ctx.Done():
+		return "", false, fmt.Errorf("enqueue %s: %w", l.ID, ctx.Err())
+	}
+	select {
+	case res := <-r.reply:
+		return res.id, res.dup, res.err
+	case <-ctx.Done(): // the lead may still commit; the caller has not promised anything
+		return "", false, fmt.Errorf("enqueue %s: %w", l.ID, ctx.Err())
+	}
+}
+
+// writer is the one goroutine that writes leads: it takes every request
+// waiting at the moment, commits them together, then answers each.
+func (s *Store) writer() {
+	defer close(s.done)
+	for {
+		var first *enqueueReq
+		select {
+		case first = <-s.reqs:
+		case <-s.quit:
+			for { // answer whoever is already queued, then stop
+				select {
+				case r := <-s.reqs:
+					s.commit([]*enqueueReq{r})
+				default:
+					return
+				}
+			}
+		}
+		batch := []*enqueueReq{first}
+	gather:
+		for len(batch) < s.opt.maxBatch {
+			select {
+			case r := <-s.reqs:
+				batch = append(batch, r)
+			default:
+				break gather
+			}
+		}
+		s.commit(batch)
+	}
+}
+
+// commit writes batch in one transaction. If the transaction fails, each
+// request is tried alone, so that one bad lead cannot fail its neighbours.
+func (s *Store) commit(batch []*enqueueReq) {
+	ctx := context.Background()
+	res, err := s.insertBatch(ctx, batch)
+	if err != nil && len(batch) > 1 {
+		for _, r := range batch {
+			s.commit([]*enqueueReq{r})
+		}
+		return
+	}
+	wake := false
+	for i, r := range batch {
+		if err != nil {
+			res[i] = enqueueRes{err: fmt.Errorf("enqueue %s: %w", r.lead.ID, err)}
+		} else if !res[i].dup && !r.lead.Spam && len(r.msgs) > 0 {
+			wake = true
+		}
+		r.reply <- res[i]
+	}
+	if wake {
+		s.signal()
+	}
+}
+
+func (s *Store) insertBatch(ctx context.Context, batch []*enqueueReq) ([]enqueueRes, error) {
+	res := make([]enqueueRes, len(batch))
+	err := s.update(ctx, "insert batch", func(tx *sql.Tx) error {
+		findKey, err := tx.PrepareContext(ctx, `SELECT id FROM leads WHERE idem_key = ?`)
+		if err != nil {
+			return err
+		}
+		insLead, err := tx.PrepareContext(ctx, `INSERT INTO leads
+			(id, idem_key, received, spam, signals, procedure, email_domain, data)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?)`)
+		if err != nil {
+			return err
+		}
+		insMsg, err := tx.PrepareContext(ctx, `INSERT INTO messages
+			(id, lead_id, kind, env_from, env_to, raw, message_id, state, next_attempt_at, created_at, updated_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
+		if err != nil {
+			return err
+		}
+		now := ms(s.opt.now())
+		seen := make(map[string]string, len(batch)) // key → lead id, within this batch
+		for i, r := range batch {
+			if r.key != "" {
+				if id, ok := seen[r.key]; ok {
+					res[i] = enqueueRes{id: id, dup: true}
+					continue
+				}
+				var id string
+				switch err := findKey.QueryRowContext(ctx, r.key).Scan(&id); {
+				case err == nil:
+					res[i] = enqueueRes{id: id, dup: true}
+					continue
+				case !errors.Is(err, sql.ErrNoRows):
+					return fmt.Errorf("find key: %w", err)
+				}
+				seen[r.key] = r.lead.ID
+			}
+			if err := insertLead(ctx, insLead, insMsg, r, now); err != nil {
+				return fmt.Errorf("lead %s: %w", r.lead.ID, err)
+			}
+			res[i] = enqueueRes{id: r.lead.ID}
+		}
+		return nil
+	})
+	return res, err
+}
+
+func insertLead(ctx context.Context, insLead, insMsg *sql.Stmt, r *enqueueReq, now int64) error {
+	l := r.lead
+	data, err := json.Marshal(l)
+	if err != nil {
+		return fmt.Errorf("encode: %w", err)
+	}
+	var key any
+	if r.key != "" {
+		key = r.key
+	}
+	if _, err := insLead.ExecContext(ctx, l.ID, key, ms(l.Received), l.Spam,
+		strings.Join(l.Signals, ","), l.Procedure, emailDomain(l.Email), string(data)); err != nil {
+		return err
+	}
+	state := Pending
+	if l.Spam {
+		state = Held
+	}
+	for _, m := range r.msgs {
+		if _, err := insMsg.ExecContext(ctx, m.ID, l.ID, m.Kind, m.From, strings.Join(m.To, "\n"),
+			m.Raw, m.MessageID, state, now, now, now); err != nil {
+			return fmt.Errorf("message %s: %w", m.ID, err)
+		}
+	}
+	return nil
+}
+
+// emailDomain is the part of an address after the last @, lower-cased: it
+// helps judge spam without showing who wrote.
+func emailDomain(addr string) string {
+	if i := strings.LastIndexByte(addr, '@'); i >= 0 {
+		return strings.ToLower(addr[i+1:])
+	}
+	return ""
+}

@@ -1,0 +1,68 @@
+package outbox
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+)
+
+// migrations is the schema, one step per version; user_version records how
+// many have run. Append only: never edit a step that has shipped.
+var migrations = []string{
+	// 1: leads and their messages.
+	`CREATE TABLE leads (
+		id           TEXT PRIMARY KEY,
+		idem_key     TEXT UNIQUE,               -- NULL when the request had no key
+		received     INTEGER NOT NULL,          -- Unix ms
+		spam         INTEGER NOT NULL DEFAULT 0,
+		signals      TEXT NOT NULL DEFAULT '',  -- comma-separated
+		procedure    TEXT NOT NULL DEFAULT '',
+		email_domain TEXT NOT NULL DEFAULT '',
+		data         TEXT NOT NULL,             -- the lead as JSON; '' once purged
+		purged_at    INTEGER
+	) STRICT;
+	CREATE INDEX leads_spam_received ON leads(spam, received);
+	CREATE TABLE messages (
+		id              TEXT PRIMARY KEY,
+		lead_id         TEXT NOT NULL REFERENCES leads(id),
+		kind            TEXT NOT NULL CHECK (kind IN ('coordinator', 'patient')),
+		env_from        TEXT NOT NULL,
+		env_to          TEXT NOT NULL,          -- newline-separated
+		raw             BLOB NOT NULL,          -- RFC 5322 bytes; empty once purged
+		message_id      TEXT NOT NULL,
+		state           TEXT NOT NULL CHECK (state IN ('pending', 'sending', 'sent', 'dead', 'held')),
+		attempts        INTEGER NOT NULL DEFAULT 0,
+		next_attempt_at INTEGER NOT NULL,       -- Unix ms; for 'sending', the end of the lease
+		last_error      TEXT NOT NULL DEFAULT '',
+		created_at      INTEGER NOT NULL,
+		updated_at      INTEGER NOT NULL,
+		sent_at         INTEGER
+	) STRICT;
+	CREATE INDEX messages_due ON messages(state, next_attempt_at);
+	CREATE INDEX messages_lead ON messages(lead_id);`,
+}
+
+// migrate applies the steps that db has not run yet, in one transaction.
+func migrate(ctx context.Context, db *sql.DB) error {
+	tx, err := db.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("begin: %w", err)
+	}
+	defer tx.Rollback()
+	var version int
+	if err := tx.QueryRowContext(ctx, `PRAGMA user_version`).Scan(&version); err != nil {
+		return fmt.Errorf("read user_version: %w", err)
+	}
+	if version > len(migrations) {
+		return fmt.Errorf("database schema version %d is newer than this program's %d", version, len(migrations))
+	}
+	for i := version; i < len(migrations); i++ {
+		if _, err := tx.ExecContext(ctx, migrations[i]); err != nil {
+			return fmt.Errorf("step %d: %w", i+1, err)
+		}
+	}
+	if _, err := tx.ExecContext(ctx, fmt.Sprintf(`PRAGMA user_version = %d`, len(migrations))); err != nil {
+		return fmt.Errorf("set user_version: %w", err)
+	}
+	return tx.Commit()
+}

@@ -1,0 +1,181 @@
+// Package outbox keeps consultation requests and the emails they produce
+// durably in SQLite until every email has reached its mailbox.
+//
+// A lead and its messages are written in one transaction; concurrent calls
+// to Enqueue share one transaction and one fsync (group commit), and each
+// caller is answered only after its batch has committed. The delivery worker
+// then claims due messages, and marks each one sent, retried or dead.
+//
+// Messages move through these states:
+//
+//	pending → sending → sent
+//	            ↓  ↑
+//	           dead (Requeue) · held (suspected spam; ReleaseSpam)
+//
+// Nothing undelivered is ever deleted, except suspected spam by PurgeSpam.
+package outbox
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"net/url"
+	"sync"
+	"time"
+
+	_ "modernc.org/sqlite" // the pure-Go SQLite driver
+)
+
+// Message states.
+const (
+	Pending = "pending" // waiting for its next attempt
+	Sending = "sending" // claimed by a worker, until its lease runs out
+	Sent    = "sent"    // accepted by the mail server
+	Dead    = "dead"    // refused permanently; Requeue sends it again
+	Held    = "held"    // suspected spam; ReleaseSpam sends it
+)
+
+// ErrClosed is returned by Enqueue after Close.
+var ErrClosed = errors.New("outbox: store closed")
+
+// ErrNotFound is returned when an id names no lead or message in a state
+// that the operation applies to.
+var ErrNotFound = errors.New("outbox: not found")
+
+// Store is an open outbox. Its methods are safe for concurrent use.
+type Store struct {
+	w   *sql.DB // the one writing connection
+	r   *sql.DB // readers (WAL lets them run beside the writer)
+	opt options
+
+	reqs chan *enqueueReq
+	quit chan struct{}
+	done chan struct{}
+	once sync.Once
+
+	wakeMu sync.Mutex
+	wake   chan struct{}
+}
+
+type options struct {
+	now      func() time.Time
+	lease    time.Duration
+	maxBatch int
+	busy     time.Duration
+}
+
+// Option changes a default of Open.
+type Option func(*options)
+
+// WithClock sets the clock used for timestamps (default time.Now).
+func WithClock(now func() time.Time) Option { return func(o *options) { o.now = now } }
+
+// WithLease sets how long a claimed message stays claimed before another
+// Claim may take it again, as after a crash mid-send (default 5 minutes).
+// Keep it longer than the delivery worker's send timeout.
+func WithLease(d time.Duration) Option { return func(o *options) { o.lease = d } }
+
+// WithMaxBatch caps how many Enqueue calls share one transaction (default 256).
+func WithMaxBatch(n int) Option { return func(o *options) { o.maxBatch = n } }
+
+// WithBusyTimeout sets how long to wait for another process's lock (default 10s).
+func WithBusyTimeout(d time.Duration) Option { return func(o *options) { o.busy = d } }
+
+// Open opens or creates the outbox database at path, applies pending schema
+// migrations, and starts the group-commit writer. Close releases it.
+func Open(ctx context.Context, path string, opts ...Option) (*Store, error) {
+	o := options{now: time.Now, lease: 5 * time.Minute, maxBatch: 256, busy: 10 * time.Second}
+	for _, f := range opts {
+		f(&o)
+	}
+	w, err := openDB(path, o.busy, false)
+	if err != nil {
+		return nil, err
+	}
+	w.SetMaxOpenConns(1)
+	w.SetConnMaxIdleTime(0)
+	if err := migrate(ctx, w); err != nil {
+		w.Close()
+		return nil, fmt.Errorf("migrate %s: %w", path, err)
+	}
+	r, err := openDB(path, o.busy, true)
+	if err != nil {
+		w.Close()
+		return nil, err
+	}
+	r.SetMaxOpenConns(4)
+	s := &Store{
+		w: w, r: r, opt: o,
+		reqs: make(chan *enqueueReq),
+		quit: make(chan struct{}),
+		done: make(chan struct{}),
+		wake: make(chan struct{}),
+	}
+	go s.writer()
+	return s, nil
+}
+
+// openDB opens path with the durability settings every connection needs:
+// WAL, synchronous=FULL, a busy timeout, foreign keys, and IMMEDIATE write
+// transactions (so that a reader never has to upgrade its lock).
+func openDB(path string, busy time.Duration, readOnly bool) (*sql.DB, error) {
+	q := url.Values{}
+	q.Add("_pragma", "busy_timeout("+fmt.Sprint(busy.Milliseconds())+")")
+	q.Add("_pragma", "journal_mode(WAL)")
+	q.Add("_pragma", "synchronous(FULL)")
+	q.Add("_pragma", "foreign_keys(ON)")
+	if readOnly {
+		q.Add("_pragma", "query_only(ON)")
+	} else {
+		q.Set("_txlock", "immediate")
+	}
+	db, err := sql.Open("sqlite", "file:"+path+"?"+q.Encode())
+	if err != nil {
+		return nil, fmt.Errorf("open %s: %w", path, err)
+	}
+	return db, nil
+}
+
+// Close stops the writer after the Enqueue calls already received, and
+// closes the database.
+func (s *Store) Close() error {
+	s.once.Do(func() { close(s.quit) })
+	<-s.done
+	return errors.Join(s.w.Close(), s.r.Close())
+}
+
+// Wake returns a channel that is closed when new messages become due: after
+// Enqueue commits deliverable messages, and after Requeue or ReleaseSpam.
+// Take a fresh channel after each wake-up.
+func (s *Store) Wake() <-chan struct{} {
+	s.wakeMu.Lock()
+	defer s.wakeMu.Unlock()
+	return s.wake
+}
+
+func (s *Store) signal() {
+	s.wakeMu.Lock()
+	defer s.wakeMu.Unlock()
+	close(s.wake)
+	s.wake = make(chan struct{})
+}
+
+// ms is the stored form of a time: Unix milliseconds.
+func ms(t time.Time) int64 { return t.UnixMilli() }
+
+// update runs fn in one write transaction.
+func (s *Store) update(ctx context.Context, what string, fn func(*sql.Tx) error) error {
+	tx, err := s.w.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("%s: begin: %w", what, err)
+	}
+	if err := fn(tx); err != nil {
+		tx.Rollback()
+		return fmt.Errorf("%s: %w", what, err)
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("%s: commit: %w", what, err)
+	}
+	return nil
+}

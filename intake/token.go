@@ -1,0 +1,65 @@
+package intake
+
+import (
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/base64"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// A form token tells how long ago the form was opened: the page's script
+// fetches one from GET /v1/consultations/token when the form is shown and
+// sends it back with the request. It is "v1.<issued, Unix ms>.<MAC>", the
+// MAC an HMAC-SHA256 of the first two parts under the service's secret.
+// A token carries no personal data and is not tied to a client.
+
+const tokenVersion = "v1"
+
+// tokens issues and judges form tokens.
+type tokens struct {
+	secret  []byte
+	minFill time.Duration
+	maxAge  time.Duration
+}
+
+// issue returns a token issued at now.
+func (t tokens) issue(now time.Time) string {
+	payload := tokenVersion + "." + strconv.FormatInt(now.UnixMilli(), 10)
+	return payload + "." + t.mac(payload)
+}
+
+func (t tokens) mac(payload string) string {
+	m := hmac.New(sha256.New, t.secret)
+	m.Write([]byte(payload))
+	return base64.RawURLEncoding.EncodeToString(m.Sum(nil)[:18])
+}
+
+// judge returns the spam signal a token gives at now, or "" for a token
+// from a form that a person could have filled in.
+func (t tokens) judge(token string, now time.Time) string {
+	i := strings.LastIndexByte(token, '.')
+	if i < 0 {
+		return signalBadToken
+	}
+	payload, sum := token[:i], token[i+1:]
+	if !hmac.Equal([]byte(sum), []byte(t.mac(payload))) {
+		return signalBadToken
+	}
+	version, issued, ok := strings.Cut(payload, ".")
+	n, err := strconv.ParseInt(issued, 10, 64)
+	if !ok || version != tokenVersion || err != nil {
+		return signalBadToken
+	}
+	age := now.Sub(time.UnixMilli(n))
+	switch {
+	case age < -time.Minute: // issued in the future: a forged clock, or another server's
+		return signalBadToken
+	case age < t.minFill:
+		return signalTooFast
+	case age > t.maxAge:
+		return signalStaleToken
+	}
+	return ""
+}
