@@ -1,0 +1,31 @@
+// Package e2e tests Consulta as a patient uses it: the real `consulta serve`
+// (site and intake service on one address) driven by a real Chromium, with
+// a real Mailpit as the SMTP server.
+//
+// Set CONSULTA_SCREENSHOTS to a folder to keep a screenshot of each step.
+package e2e
+
+import (
+	"testing"
+
+	"github.com/consultahq/consulta/internal/browser"
+	"github.com/consultahq/consulta/internal/mailpit"
+)
+
+func TestSite(t *testing.T) {
+	b := browser.Start(t)
+	mp := mailpit.Start(t)
+	bin := buildConsulta(t)
+	site := copySite(t)
+	base := startServe(t, bin, site, "CONSULTA_SMTP_URL=smtp://"+mp.SMTP+"?tls=none")
+	var r report
+	t.Cleanup(func() { r.print(t) })
+
+	t.Run("page kinds", func(t *testing.T) { testPageKinds(t, b, base, &r) })
+	for _, j := range []journey{
+		{js: true, procedure: "rhinoplasty", title: "Rhinoplasty", email: "ada.js@example.org"},
+		{js: false, procedure: "breast-lift", title: "Breast lift", email: "ada.nojs@example.org"},
+	} {
+		t.Run("request "+j.name(), func(t *testing.T) { j.run(t, b, base, mp, &r) })
+	}
+}

@@ -1,0 +1,150 @@
+/* The consultation form, enhanced. Without this script the form is a plain
+   POST that the intake service answers with the thank-you page or the form
+   again with errors; with it, the same errors show inline without a reload.
+   Field names are the intake service's; each field's error goes in
+   #<name>-error. */
+(function () {
+  "use strict";
+  var form = document.querySelector("form.consult-form");
+  if (!form || !window.fetch || !window.FormData) return;
+  var summary = document.getElementById("form-summary");
+  var status = form.querySelector(".form-status");
+  var button = form.querySelector("button[type=submit]");
+  var sending = false;
+
+  // The procedure of the page the patient came from: ?procedure=<slug>.
+  var wanted = new URLSearchParams(location.search).get("procedure");
+  if (wanted) {
+    var select = form.elements.procedure;
+    for (var i = 0; i < select.options.length; i++) {
+      if (select.options[i].value === wanted) select.value = wanted;
+    }
+  }
+  form.elements.page.value = location.pathname + location.search;
+
+  // One key per form: a retry after a lost answer makes no second request.
+  var key = new Uint8Array(18);
+  crypto.getRandomValues(key);
+  form.elements.idempotency_key.value = Array.prototype.map.call(key, function (b) {
+    return ("0" + b.toString(16)).slice(-2);
+  }).join("");
+
+  // The form token tells the service how long the form has been open.
+  fetch(form.action + "/token", { headers: { Accept: "application/json" }, credentials: "omit" })
+    .then(function (r) { return r.ok ? r.json() : {}; })
+    .then(function (d) { if (d.token) form.elements.form_token.value = d.token; })
+    .catch(function () {});
+
+  function errorSlot(name) { return document.getElementById(name + "-error"); }
+
+  function clearErrors() {
+    summary.hidden = true;
+    summary.textContent = "";
+    form.querySelectorAll("[aria-invalid]").forEach(function (el) {
+      el.removeAttribute("aria-invalid");
+      var ids = (el.getAttribute("aria-describedby") || "").split(" ").filter(function (id) {
+        return id && id !== el.name + "-error";
+      });
+      if (ids.length) el.setAttribute("aria-describedby", ids.join(" "));
+      else el.removeAttribute("aria-describedby");
+    });
+    form.querySelectorAll(".field-error").forEach(function (p) { p.hidden = true; p.textContent = ""; });
+  }
+
+  // showErrors puts each message beside its field and lists them all in the
+  // summary, which takes focus so that screen readers read it out.
+  function showErrors(errors) {
+    var h = document.createElement("h2");
+    var list = document.createElement("ul");
+    var n = 0;
+    Array.prototype.forEach.call(form.elements, function (el) {
+      var msg = errors[el.name];
+      if (!msg || el.type === "hidden" || el.getAttribute("aria-invalid")) return;
+      var slot = errorSlot(el.name);
+      if (slot && slot.hidden) { slot.textContent = msg; slot.hidden = false; }
+      form.querySelectorAll("[name='" + el.name + "']").forEach(function (f) {
+        f.setAttribute("aria-invalid", "true");
+        var ids = (f.getAttribute("aria-describedby") || "").split(" ").filter(Boolean);
+        ids.unshift(el.name + "-error");
+        f.setAttribute("aria-describedby", ids.join(" "));
+      });
+      var a = document.createElement("a");
+      a.href = "#" + el.id;
+      a.textContent = msg;
+      var li = document.createElement("li");
+      li.appendChild(a);
+      list.appendChild(li);
+      delete errors[el.name];
+      n++;
+    });
+    // Errors of fields the patient cannot fix (hidden ones): say what to do.
+    Object.keys(errors).forEach(function (name) {
+      var li = document.createElement("li");
+      li.textContent = errors[name];
+      list.appendChild(li);
+      n++;
+    });
+    h.textContent = n === 1 ? "One thing needs correcting" : n + " things need correcting";
+    summary.appendChild(h);
+    summary.appendChild(list);
+    summary.hidden = false;
+    summary.focus();
+  }
+
+  function showProblem(text) {
+    summary.textContent = "";
+    var p = document.createElement("p");
+    p.textContent = text;
+    summary.appendChild(p);
+    summary.hidden = false;
+    summary.focus();
+  }
+
+  function thank() {
+    var tpl = document.getElementById("consult-thanks");
+    var section = form.closest(".consult") || form.parentNode;
+    var thanks = tpl.content.firstElementChild.cloneNode(true);
+    section.replaceWith(thanks);
+    thanks.focus();
+  }
+
+  summary.addEventListener("click", function (e) {
+    var a = e.target.closest("a[href^='#']");
+    if (!a) return;
+    var field = document.getElementById(a.getAttribute("href").slice(1));
+    if (field) { e.preventDefault(); field.focus(); }
+  });
+
+  form.addEventListener("submit", function (e) {
+    e.preventDefault();
+    if (sending) return; // a second tap while the first is on its way
+    sending = true;
+    button.setAttribute("aria-disabled", "true");
+    status.textContent = "Sending your request…";
+    var data = {};
+    new FormData(form).forEach(function (v, k) { data[k] = typeof v === "string" ? v.trim() : ""; });
+    data.consent_privacy = form.elements.consent_privacy.checked;
+    data.sms_opt_in = form.elements.sms_opt_in.checked;
+    fetch(form.action, {
+      method: "POST",
+      headers: { "Content-Type": "application/json", Accept: "application/json" },
+      body: JSON.stringify(data),
+      credentials: "omit"
+    }).then(function (r) {
+      return r.json().catch(function () { return {}; }).then(function (body) {
+        clearErrors();
+        if (r.status === 202 || r.status === 200) return thank();
+        status.textContent = "";
+        if (r.status === 422 && body.errors) return showErrors(body.errors);
+        if (r.status === 429) return showProblem("We have had many requests from your connection. Please wait a minute and send the form again.");
+        showProblem(body.error || "Your request could not be sent. Please try again, or call us.");
+      });
+    }).catch(function () {
+      status.textContent = "";
+      showProblem("Your request could not be sent: the connection failed. Please check it and send the form again, or call us.");
+    }).then(function () {
+      sending = false;
+      button.removeAttribute("aria-disabled");
+    });
+  });
+})();
