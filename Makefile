@@ -1,0 +1,65 @@
+# Consulta's tasks. The two that matter: `make run` and `make test`.
+# Each target installs what it needs, so both work on a fresh machine.
+
+GO       ?= go
+BIN      := $(CURDIR)/bin
+SITE     ?= .
+ADDR     ?= 127.0.0.1:1313
+
+# Pinned tools: Mailpit is the real SMTP server the tests send to;
+# Chromium (Debian's package) is the real browser; axe-core comes from
+# package-lock.json.
+MAILPIT_VERSION := v1.33.1
+MAILPIT         := $(BIN)/mailpit
+CHROMIUM        ?= /usr/bin/chromium
+SUDO            := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+export CONSULTA_MAILPIT  := $(MAILPIT)
+export CONSULTA_CHROMIUM := $(CHROMIUM)
+
+.PHONY: run build test bench lint tools chromium clean
+
+## run: build the demo site and serve it with live reload and the intake service
+run: $(BIN)/consulta
+	$(BIN)/consulta serve -s $(SITE) --addr $(ADDR)
+
+## build: build the demo site into public/
+build: $(BIN)/consulta
+	$(BIN)/consulta build -s $(SITE)
+
+$(BIN)/consulta: FORCE
+	$(GO) build -o $@ ./cmd/consulta
+
+## test: every test, with Mailpit and Chromium
+test: tools
+	$(GO) vet ./...
+	$(GO) test -race -timeout 30m ./...
+
+## bench: site, photo and intake benchmarks on generated corpora (../shared/bench)
+bench:
+	@command -v bc >/dev/null && test -x /usr/bin/time || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq bc time; }
+	./scripts/bench.sh
+
+## lint: formatting and vet
+lint:
+	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
+	$(GO) vet ./...
+
+## tools: install Mailpit, Chromium and axe-core when missing
+tools: $(MAILPIT) chromium node_modules/.package-lock.json
+
+$(MAILPIT):
+	GOBIN=$(BIN) $(GO) install github.com/axllent/mailpit@$(MAILPIT_VERSION)
+
+chromium:
+	@test -x $(CHROMIUM) || { echo "installing Debian's chromium"; \
+		$(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium; }
+
+node_modules/.package-lock.json: package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+
+clean:
+	rm -rf public/* .consulta-cache $(BIN)
+	@touch public/.gitkeep
+
+FORCE:

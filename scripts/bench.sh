@@ -1,0 +1,57 @@
+#!/usr/bin/env bash
+# bench.sh prints Consulta's benchmark figures: medians of RUNS runs made in
+# this one run, beside a reference measured in the same run where there is
+# one (the machines are shared and noisy: read the ratios).
+#
+#   site     consulta build on 1,000 and 10,000 procedures vs. the raw goldmark
+#            pass, and one edited page under consulta serve (scripts/bench-site.sh)
+#   photos   200 cases, 800 photos of 1600x1200 to three widths: cold and warm
+#   intake   durable leads per second with p50/p99, group commit alone, and a
+#            one-client flood turned away by the rate limiter
+#
+# Environment: RUNS=5, ONLY="site photos intake", BENCH_DIR=../shared/bench.
+set -euo pipefail
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+cd "$ROOT"
+BENCH=$(cd "${BENCH_DIR:-$ROOT/../shared/bench}" && pwd)
+ONLY=${ONLY:-site photos intake}
+export RUNS=${RUNS:-5}
+TIME=/usr/bin/time
+WORK=$(mktemp -d -t consulta-bench.XXXXXX)
+trap 'rm -rf "$WORK"' EXIT
+echo "== $(go version), $(nproc) cores, load average: $(cut -d' ' -f1-3 /proc/loadavg)"
+
+case " $ONLY " in *" site "*)
+	echo "== site builds"
+	./scripts/bench-site.sh "$BENCH"
+	;;
+esac
+
+case " $ONLY " in *" photos "*)
+	dir=${TMPDIR:-/tmp}/consulta-corpus-p100-c200-s1
+	if [ ! -f "$dir/content/site.yaml" ]; then
+		rm -rf "$dir.tmp"
+		(cd "$BENCH" && go run ./gencorpus -out "$dir.tmp" -procedures 100 -cases 200 -seed 1 >/dev/null)
+		mv "$dir.tmp" "$dir"
+	fi
+	go build -o "$WORK/consulta" ./cmd/consulta
+	echo
+	echo "== photos: $(find "$dir/content" -name '*.jpg' | wc -l) photos of 1600x1200, widths 480/960/1440"
+	rm -rf "$dir/public" "$dir/.consulta-cache"
+	$TIME -f 'cold (empty cache):  %e s wall, %U+%S CPU-s, peak %M KB' "$WORK/consulta" build -s "$dir" >/dev/null
+	for i in $(seq "$RUNS"); do
+		$TIME -a -o "$WORK/warm" -f '%e %M' "$WORK/consulta" build -s "$dir" >/dev/null
+	done
+	sort -n "$WORK/warm" | awk '{ t[NR] = $1; m[NR] = $2 } END {
+		printf "warm (cache filled): median %s s wall over %d runs, peak %d KB\n", NR % 2 ? t[(NR + 1) / 2] : (t[NR / 2] + t[NR / 2 + 1]) / 2, NR, m[NR] }'
+	go test -run '^$' -bench 'Process' -benchtime 20x ./generator/photo | grep '^Benchmark' || true
+	;;
+esac
+
+case " $ONLY " in *" intake "*)
+	echo
+	echo "== intake over loopback, real SQLite file (WAL, synchronous=FULL)"
+	go test -run '^$' -bench 'DurableLeads|Flood' -benchtime 5000x ./intake/ | grep '^Benchmark' || true
+	go test -run '^$' -bench 'Enqueue' -benchtime 3s ./intake/outbox/ | grep '^Benchmark' || true
+	;;
+esac
