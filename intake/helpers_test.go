@@ -66,6 +66,7 @@ func (b *syncBuffer) String() string {
 // fixture is a handler over a real SQLite store in a temporary folder.
 type fixture struct {
 	h     http.Handler
+	cfg   Config // as given to NewServer
 	store *outbox.Store
 	clock *clock
 	logs  *syncBuffer
@@ -95,6 +96,7 @@ func newFixture(t testing.TB, edit func(*Config)) *fixture {
 		edit(&cfg)
 	}
 	logger := slog.New(slog.NewJSONHandler(f.logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	f.cfg = cfg
 	f.h = NewServer(logger, cfg, store, nil)
 	return f
 }

@@ -76,6 +76,9 @@ func runIntake(ctx context.Context, e env, args []string) error {
 		fs.Usage()
 		return errUsage
 	}
+	if err := set.checkFlags(); err != nil {
+		return err
+	}
 	set.siteDir, set.dataDir = *site, *data
 	if set.dataDir == "" {
 		set.dataDir = filepath.Join(*site, ".data")
@@ -85,6 +88,21 @@ func runIntake(ctx context.Context, e env, args []string) error {
 		return err
 	}
 	return serveIntake(ctx, e, svc, *addr)
+}
+
+// checkFlags refuses the values that would stop the service from working:
+// a purge interval of zero panics, and a body limit or burst below one
+// refuses every request.
+func (set intakeSettings) checkFlags() error {
+	switch {
+	case set.purgeEvery <= 0:
+		return fmt.Errorf("--purge-every %s: want a positive duration, like 1h", set.purgeEvery)
+	case set.maxBody <= 0:
+		return fmt.Errorf("--max-body %d: want a positive number of bytes, like 65536", set.maxBody)
+	case set.rateBurst < 1:
+		return fmt.Errorf("--rate-burst %d: want at least 1", set.rateBurst)
+	}
+	return nil
 }
 
 // serveIntake serves svc on addr until ctx ends; then it stops accepting,

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -65,5 +66,27 @@ func TestIntakeHelpDocumentsEverySetting(t *testing.T) {
 		if !strings.Contains(out, want) {
 			t.Errorf("help lacks %s", want)
 		}
+	}
+}
+
+// TestIntakeRefusesBadFlags: --purge-every 0 once started the service and
+// then crashed it with a panic; a body limit or burst below one refused
+// every request.
+func TestIntakeRefusesBadFlags(t *testing.T) {
+	site, _ := filepath.Abs("../..")
+	if _, err := os.Stat(filepath.Join(site, "content", "site.yaml")); err != nil {
+		t.Skip("no demo site:", err)
+	}
+	for _, flag := range [][]string{{"--purge-every", "0s"}, {"--max-body", "-1"}, {"--rate-burst", "-1"}} {
+		t.Run(flag[0], func(t *testing.T) {
+			ctx, cancel := context.WithTimeout(t.Context(), 5*time.Second)
+			defer cancel()
+			args := append([]string{"intake", "-s", site, "--data", t.TempDir(), "--addr", "127.0.0.1:0"}, flag...)
+			var out bytes.Buffer
+			err := run(ctx, args, func(string) string { return "" }, nil, &out, &out)
+			if err == nil || !strings.Contains(err.Error(), flag[0]) {
+				t.Errorf("err = %v, want one about %s\n%s", err, flag[0], out.String())
+			}
+		})
 	}
 }

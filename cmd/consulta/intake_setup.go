@@ -211,7 +211,28 @@ func practiceOf(site *content.Site, set intakeSettings) (mail.Practice, error) {
 	case p.From == "":
 		return p, errors.New("no From address: set email in content/site.yaml, or --from / CONSULTA_FROM")
 	}
-	return p, nil
+	return p, checkPractice(p)
+}
+
+// checkPractice refuses, at start-up, the settings that mail.Compose would
+// refuse for every lead: each would be answered 500.
+func checkPractice(p mail.Practice) error {
+	const how = "write a bare address, like coordinator@your-practice.example"
+	if !mail.AddressOK(p.Coordinator) {
+		return fmt.Errorf("content/site.yaml: coordinator_email: %q is not an email address the intake can send to — %s", p.Coordinator, how)
+	}
+	if !mail.AddressOK(p.From) {
+		return fmt.Errorf("From address %q (email in content/site.yaml, --from or CONSULTA_FROM) is not an email address the intake can send from — %s", p.From, how)
+	}
+	for category, to := range p.Routes {
+		if to != "" && !mail.AddressOK(to) {
+			return fmt.Errorf("content/site.yaml: intake.coordinators.%s: %q is not an email address the intake can send to — %s", category, to, how)
+		}
+	}
+	if !mail.HeaderSafe(p.Name) || !mail.HeaderSafe(p.CoordinatorName) {
+		return errors.New("content/site.yaml: name, or the coordinator's page title: remove the line break or control character — it goes into email headers")
+	}
+	return nil
 }
 
 // formSecret returns the key that signs form tokens: CONSULTA_FORM_SECRET,

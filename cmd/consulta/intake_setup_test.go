@@ -57,6 +57,31 @@ func TestIntakeConfigFromSite(t *testing.T) {
 	}
 }
 
+// TestPracticeRefusedAtStart: settings that mail.Compose refuses would
+// answer every lead 500, so the service must not start with them.
+func TestPracticeRefusedAtStart(t *testing.T) {
+	set := defaultIntakeSettings(env{getenv: func(string) string { return "" }}, ".", t.TempDir())
+	tests := map[string]func(*content.Config){
+		"coordinator with a name": func(c *content.Config) { c.CoordinatorEmail = "Desk <desk@harbour.example>" },
+		"coordinator not ASCII":   func(c *content.Config) { c.CoordinatorEmail = "desk@härbour.example" },
+		"route not an address":    func(c *content.Config) { c.Intake.Coordinators = map[string]string{"face": "face team"} },
+		"From not an address":     func(c *content.Config) { c.Email = "hello at harbour" },
+		"name on two lines":       func(c *content.Config) { c.Name = "Harbour\nBcc: x@evil.example" },
+	}
+	for name, spoil := range tests {
+		t.Run(name, func(t *testing.T) {
+			site := intakeTestSite()
+			spoil(&site.Config)
+			if _, err := practiceOf(site, set); err == nil {
+				t.Error("practiceOf accepted it")
+			}
+		})
+	}
+	if _, err := practiceOf(intakeTestSite(), set); err != nil {
+		t.Errorf("the test site: %v", err)
+	}
+}
+
 func TestFormSecretIsKept(t *testing.T) {
 	set := defaultIntakeSettings(env{getenv: func(string) string { return "" }}, ".", t.TempDir())
 	a, err := formSecret(set)

@@ -83,7 +83,7 @@ func Compose(l lead.Lead, p Practice) ([]Message, error) {
 // both messages.
 type addresses struct{ from, patient string }
 
-func compose(l lead.Lead, p Practice, domain, kind, lang string, v *view, a addresses) (Message, error) {
+func compose(l lead.Lead, p Practice, domain, kind, lang string, v view, a addresses) (Message, error) {
 	id := l.ID + "." + kind
 	m := Message{ID: id, MessageID: "<" + id + "@" + domain + ">", From: p.From, Kind: kind}
 	var to, replyTo string
@@ -178,7 +178,7 @@ func parseTemplates() map[string]templateSet {
 }
 
 // render executes the templates of name ("en/patient").
-func render(name string, v *view) (subject string, text, html []byte, err error) {
+func render(name string, v view) (subject string, text, html []byte, err error) {
 	set, ok := templates[name]
 	if !ok {
 		return "", nil, nil, fmt.Errorf("no templates for %s", name)
@@ -216,13 +216,13 @@ var e164 = regexp.MustCompile(`^\+[1-9][0-9]{5,14}$`)
 // telPunctuation is what a written phone number may hold besides digits.
 var telPunctuation = strings.NewReplacer(" ", "", "-", "", "(", "", ")", "")
 
-func newView(l lead.Lead, p Practice) *view {
+func newView(l lead.Lead, p Practice) view {
 	loc := p.TimeZone
 	if loc == nil {
 		loc = time.UTC
 	}
 	const layout = "Mon 2 Jan 2006, 15:04 MST"
-	v := &view{L: l, P: p, Name: strings.TrimSpace(l.FirstName + " " + l.LastName),
+	v := view{L: l, P: p, Name: strings.TrimSpace(l.FirstName + " " + l.LastName),
 		Received: l.Received.In(loc).Format(layout), Mailto: "mailto:" + l.Email}
 	if l.Procedure != lead.NotSure {
 		v.Procedure = l.ProcedureTitle

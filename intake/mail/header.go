@@ -108,7 +108,7 @@ func assemble(raw []byte, hs []header, messageID string) ([]byte, error) {
 	if !ok {
 		return nil, errors.New("assemble: no header end")
 	}
-	mh, err := textproto.NewReader(bufioReader(append(head, "\r\n\r\n"...))).ReadMIMEHeader()
+	mh, err := textproto.NewReader(bufio.NewReaderSize(bytes.NewReader(raw[:len(head)+4]), len(head)+4)).ReadMIMEHeader()
 	if err != nil {
 		return nil, fmt.Errorf("assemble: read headers: %w", err)
 	}
@@ -117,24 +117,31 @@ func assemble(raw []byte, hs []header, messageID string) ([]byte, error) {
 	if err != nil {
 		return nil, fmt.Errorf("assemble: content type: %w", err)
 	}
-	if old := params["boundary"]; old != "" {
+	old, boundary := params["boundary"], ""
+	if old != "" {
 		sum := sha256.Sum256([]byte(messageID))
-		boundary := "consulta-" + hex.EncodeToString(sum[:12])
-		body = bytes.ReplaceAll(body, []byte(old), []byte(boundary))
+		boundary = "consulta-" + hex.EncodeToString(sum[:12])
 		ctype = strings.ReplaceAll(ctype, old, boundary)
 	}
-	var b bytes.Buffer
+	b := bytes.NewBuffer(make([]byte, 0, len(raw)+512))
 	for _, h := range hs {
-		writeHeader(&b, h.name, h.value)
+		writeHeader(b, h.name, h.value)
 	}
-	writeHeader(&b, "MIME-Version", "1.0")
-	writeHeader(&b, "Content-Type", ctype)
+	writeHeader(b, "MIME-Version", "1.0")
+	writeHeader(b, "Content-Type", ctype)
 	if cte := mh.Get("Content-Transfer-Encoding"); cte != "" {
-		writeHeader(&b, "Content-Transfer-Encoding", cte)
+		writeHeader(b, "Content-Transfer-Encoding", cte)
 	}
 	b.WriteString("\r\n")
+	for old != "" { // the body, its boundary replaced
+		i := bytes.Index(body, []byte(old))
+		if i < 0 {
+			break
+		}
+		b.Write(body[:i])
+		b.WriteString(boundary)
+		body = body[i+len(old):]
+	}
 	b.Write(body)
 	return b.Bytes(), nil
 }
-
-func bufioReader(b []byte) *bufio.Reader { return bufio.NewReader(bytes.NewReader(b)) }
