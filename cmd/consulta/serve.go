@@ -52,7 +52,7 @@ next good edit brings the site back.`)
 	defer watch.Close()
 
 	mux := http.NewServeMux()
-	mux.Handle(liveReloadPath, lr)
+	mux.Handle(liveReloadPath, untilDone(ctx, lr))
 	runIntake, err := mountIntake(ctx, e, mux, *site)
 	if err != nil {
 		return err
@@ -62,23 +62,23 @@ next good edit brings the site back.`)
 	if err != nil {
 		return fmt.Errorf("serve: %w", err)
 	}
-	srv := &http.Server{
-		Handler:           mux,
-		ReadHeaderTimeout: 10 * time.Second,
-		// Requests end with ctx, so that open live-reload streams do not hold up shutdown.
-		BaseContext: func(net.Listener) context.Context { return ctx },
-	}
-	errc := make(chan error, 2)
+	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
+	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
-	if runIntake != nil {
-		go func() { errc <- runIntake(ctx) }()
-	}
+
+	// The delivery worker outlives ctx: at Ctrl+C the server first finishes
+	// the requests in flight, then the worker finishes the send in progress
+	// and closes the store.
+	work, stopWork := context.WithCancel(context.WithoutCancel(ctx))
+	worked := make(chan error, 1)
+	go func() { worked <- runIntake(work) }()
+	defer func() { stopWork(); <-worked }()
 	fmt.Fprintf(e.stdout, "serving %s at http://%s/ — press Ctrl+C to stop\n", *site, ln.Addr())
 
 	for {
 		select {
 		case <-ctx.Done():
-			shutdown, stop := context.WithTimeout(context.Background(), 5*time.Second)
+			shutdown, stop := context.WithTimeout(context.Background(), 10*time.Second)
 			defer stop()
 			return srv.Shutdown(shutdown)
 		case err := <-errc:
@@ -110,6 +110,17 @@ func mountIntake(ctx context.Context, e env, mux *http.ServeMux, siteDir string)
 		mux.Handle(p, h)
 	}
 	return run, nil
+}
+
+// untilDone serves h with requests that also end when ctx does, so that
+// open live-reload streams do not hold up shutdown.
+func untilDone(ctx context.Context, h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		rctx, cancel := context.WithCancel(r.Context())
+		defer cancel()
+		defer context.AfterFunc(ctx, cancel)()
+		h.ServeHTTP(w, r.WithContext(rctx))
+	})
 }
 
 // report prints the outcome of a build in the terminal.
