@@ -22,7 +22,7 @@ func TestCrashSafety(t *testing.T) {
 		t.Skip("starts a child process")
 	}
 	path := filepath.Join(t.TempDir(), "outbox.db")
-	cmd := exec.Command(os.Args[0], "-test.run=^TestCrashChild$")
+	cmd := exec.Command(os.Args[0])
 	cmd.Env = append(os.Environ(), "OUTBOX_CRASH_DB="+path)
 	out, err := cmd.StdoutPipe()
 	if err != nil {
@@ -70,19 +70,29 @@ func TestCrashSafety(t *testing.T) {
 	t.Logf("%d acknowledged, %d stored", len(acked), len(stored))
 }
 
-// TestCrashChild is the child process of TestCrashSafety: it enqueues leads
-// from several goroutines until killed, printing each id once Enqueue returns.
-func TestCrashChild(t *testing.T) {
-	path := os.Getenv("OUTBOX_CRASH_DB")
-	if path == "" {
-		t.Skip("run by TestCrashSafety")
+// TestMain runs the test binary as the child process of TestCrashSafety
+// when OUTBOX_CRASH_DB names the database to fill.
+func TestMain(m *testing.M) {
+	if path := os.Getenv("OUTBOX_CRASH_DB"); path != "" {
+		if err := crashChild(path); err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			os.Exit(1)
+		}
+		os.Exit(0)
 	}
+	os.Exit(m.Run())
+}
+
+// crashChild enqueues leads from several goroutines until killed, printing
+// each id once Enqueue has returned.
+func crashChild(path string) error {
 	s, err := outbox.Open(context.Background(), path)
 	if err != nil {
-		t.Fatal(err)
+		return err
 	}
 	var mu sync.Mutex
 	var wg sync.WaitGroup
+	errc := make(chan error, 8)
 	deadline := time.Now().Add(20 * time.Second)
 	for g := range 8 {
 		wg.Go(func() {
@@ -90,7 +100,7 @@ func TestCrashChild(t *testing.T) {
 				id := fmt.Sprintf("ld_%d_%d", g, i)
 				l, msgs := newLead(id, false)
 				if _, _, err := s.Enqueue(context.Background(), l, id, msgs); err != nil {
-					t.Error(err)
+					errc <- err
 					return
 				}
 				mu.Lock()
@@ -100,4 +110,6 @@ func TestCrashChild(t *testing.T) {
 		})
 	}
 	wg.Wait()
+	close(errc)
+	return <-errc
 }
