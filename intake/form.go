@@ -8,45 +8,9 @@ import (
 	"log/slog"
 	"net/http"
 	"strings"
+
+	"github.com/consultahq/consulta/intake/form"
 )
-
-// FormPage is the data of the form shown again after errors. A site's
-// theme may render it (Config.Form): the template is executed with a
-// FormPage and must write a whole HTML page.
-type FormPage struct {
-	Practice       string            // the practice's name
-	Lang           string            // BCP 47, for <html lang>
-	Action         string            // where the form posts
-	Values         FormValues        // what the patient sent, trimmed
-	Errors         map[string]string // by field name (e.g. "email"); empty when there are none
-	Summary        []FieldError      // the same errors in the order of the form
-	Groups         []ProcedureGroup  // the procedures by category, in the site's order
-	PrivacyWording string            // label of the privacy consent box
-	SMSWording     string            // label of the SMS opt-in box
-	WordingVersion string            // sent back as wording_version
-}
-
-// FormValues are the values of the form's fields.
-type FormValues struct {
-	FirstName, LastName, Email, Phone string
-	Procedure                         string // a slug, or "not-sure"
-	PreferredContact, PreferredTime   string
-	Message, Source, Language, Page   string
-	ConsentPrivacy, SMSOptIn          bool
-	FormToken, IdempotencyKey         string
-}
-
-// FieldError is one field's problem.
-type FieldError struct {
-	Field   string // the field's name, also the id of its input
-	Message string // written for the patient
-}
-
-// ProcedureGroup is a category and its procedures.
-type ProcedureGroup struct {
-	Title      string
-	Procedures []Procedure
-}
 
 // fieldOrder is the order of the fields on the form, for the error summary.
 var fieldOrder = []string{"first_name", "last_name", "email", "phone", "procedure",
@@ -81,7 +45,7 @@ func DefaultFormTemplate() *template.Template {
 
 // formFuncs are the functions the built-in form uses.
 var formFuncs = template.FuncMap{
-	"field": func(p FormPage, name, label, value, typ, autocomplete string) textField {
+	"field": func(p form.Page, name, label, value, typ, autocomplete string) textField {
 		return textField{Name: name, Label: label, Value: value, Type: typ, Autocomplete: autocomplete, Error: p.Errors[name]}
 	},
 }
@@ -98,11 +62,11 @@ func (s *server) showForm(w http.ResponseWriter, r *http.Request, sub submission
 	if key == "" || errs["idempotency_key"] != "" {
 		key = newKey()
 	}
-	page := FormPage{
+	page := form.Page{
 		Practice: s.practiceName(),
 		Lang:     s.cfg.Language,
 		Action:   s.cfg.FormAction,
-		Values: FormValues{
+		Values: form.Values{
 			FirstName: sub.FirstName, LastName: sub.LastName, Email: sub.Email, Phone: sub.Phone,
 			Procedure:        procedureSlug(sub.Procedure),
 			PreferredContact: sub.PreferredContact, PreferredTime: sub.PreferredTime,
@@ -118,7 +82,7 @@ func (s *server) showForm(w http.ResponseWriter, r *http.Request, sub submission
 	}
 	for _, f := range fieldOrder {
 		if msg, ok := errs[f]; ok {
-			page.Summary = append(page.Summary, FieldError{Field: f, Message: msg})
+			page.Summary = append(page.Summary, form.FieldError{Field: f, Message: msg})
 		}
 	}
 	var buf bytes.Buffer
@@ -146,8 +110,8 @@ func (s *server) showForm(w http.ResponseWriter, r *http.Request, sub submission
 }
 
 // groups returns procs by category, categories in order of first appearance.
-func groups(procs []Procedure) []ProcedureGroup {
-	var out []ProcedureGroup
+func groups(procs []Procedure) []form.Group {
+	var out []form.Group
 	at := map[string]int{}
 	for _, p := range procs {
 		i, ok := at[p.Category]
@@ -158,9 +122,9 @@ func groups(procs []Procedure) []ProcedureGroup {
 			if title == "" {
 				title = p.Category
 			}
-			out = append(out, ProcedureGroup{Title: title})
+			out = append(out, form.Group{Title: title})
 		}
-		out[i].Procedures = append(out[i].Procedures, p)
+		out[i].Procedures = append(out[i].Procedures, form.Procedure{Slug: p.Slug, Title: p.Title})
 	}
 	return out
 }

@@ -57,7 +57,7 @@ type Config struct {
 	// default "/v1/consultations".
 	FormAction string
 	// Form renders the form shown again after errors, executed with a
-	// FormPage; nil uses the built-in plain page (see DefaultFormTemplate).
+	// form.Page; nil uses the built-in plain page (see DefaultFormTemplate).
 	Form *template.Template
 	// PrivacyWording and SMSWording label the consent boxes of the form
 	// shown again; WordingVersion is kept with an SMS opt-in whose request

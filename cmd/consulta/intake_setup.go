@@ -24,6 +24,7 @@ import (
 	"github.com/consultahq/consulta/generator/render"
 	"github.com/consultahq/consulta/intake"
 	"github.com/consultahq/consulta/intake/delivery"
+	"github.com/consultahq/consulta/intake/form"
 	"github.com/consultahq/consulta/intake/mail"
 	"github.com/consultahq/consulta/intake/outbox"
 	"golang.org/x/time/rate"
@@ -277,7 +278,7 @@ func transportOf(set intakeSettings) (mail.Transport, string, error) {
 
 // formTemplate returns the site theme's form page (the template
 // "consultation-form-page" of its partials), or nil for the intake's
-// built-in one when the theme has none or it cannot render a FormPage.
+// built-in one when the theme has none or it cannot render a form.Page.
 func formTemplate(logger *slog.Logger, siteDir, name string) *template.Template {
 	if name == "" {
 		name = "default"
@@ -289,13 +290,13 @@ func formTemplate(logger *slog.Logger, siteDir, name string) *template.Template 
 		t, err = theme.FormTemplate(fsys)
 	}
 	if err == nil && t != nil {
-		err = t.Execute(io.Discard, intake.FormPage{
+		err = t.Execute(io.Discard, form.Page{
 			Errors:  map[string]string{"email": "x"},
-			Summary: []intake.FieldError{{Field: "email", Message: "x"}},
+			Summary: []form.FieldError{{Field: "email", Message: "x"}},
 		})
 	}
 	if err != nil || t == nil {
-		logger.Info("the theme has no form page that renders the intake's FormPage; the intake shows its built-in form", "theme", name, "err", err)
+		logger.Info("the theme has no form page that renders a form.Page; the intake shows its built-in form", "theme", name, "err", err)
 		return nil
 	}
 	return t

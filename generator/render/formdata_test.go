@@ -5,6 +5,8 @@ import (
 	"os"
 	"strings"
 	"testing"
+
+	"github.com/consultahq/consulta/intake/form"
 )
 
 // TestFormTemplate renders the default theme's form page as the intake
@@ -20,15 +22,15 @@ func TestFormTemplate(t *testing.T) {
 	if err != nil || tmpl == nil {
 		t.Fatalf("FormTemplate: %v, %v", tmpl, err)
 	}
-	data := FormData{
+	data := form.Page{
 		Practice: "Sample <Practice>", Lang: "en", Action: "/v1/consultations",
-		Values: FormValues{
+		Values: form.Values{
 			FirstName: `Ada "Countess"`, Email: "ada@", Procedure: "rhinoplasty", PreferredContact: "text",
 			Message: "</textarea><script>alert(1)</script>", PreferredTime: "Morning (9:00–12:00)", IdempotencyKey: "k1",
 		},
 		Errors:  map[string]string{"email": "Please enter an email address like name@example.com.", "consent_privacy": "Please tick the box."},
-		Summary: []FormError{{"email", "Please enter an email address like name@example.com."}, {"consent_privacy", "Please tick the box."}},
-		Groups:  []FormGroup{{Title: "Face", Procedures: []FormProcedure{{"rhinoplasty", "Rhinoplasty"}, {"facelift", "Facelift"}}}},
+		Summary: []form.FieldError{{Field: "email", Message: "Please enter an email address like name@example.com."}, {Field: "consent_privacy", Message: "Please tick the box."}},
+		Groups:  []form.Group{{Title: "Face", Procedures: []form.Procedure{{Slug: "rhinoplasty", Title: "Rhinoplasty"}, {Slug: "facelift", Title: "Facelift"}}}},
 	}
 	var buf bytes.Buffer
 	if err := tmpl.Execute(&buf, data); err != nil {
