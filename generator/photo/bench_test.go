@@ -89,10 +89,10 @@ func BenchmarkStages(b *testing.B) {
 	for _, w := range []int{480, 960, 1440} {
 		b.Run("resize-"+strconv.Itoa(w), func(b *testing.B) {
 			for b.Loop() {
-				planes.resized(w, w*3/4)
+				planes.resized(w, w*3/4, nil)
 			}
 		})
-		out := planes.resized(w, w*3/4).upright(1)
+		out, _ := planes.resized(w, w*3/4, nil).upright(1, nil)
 		b.Run("encode-"+strconv.Itoa(w), func(b *testing.B) {
 			enc := newEncoder(80)
 			var buf []byte

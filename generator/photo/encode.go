@@ -4,6 +4,7 @@ import (
 	"encoding/binary"
 	"image"
 	"math"
+	"math/bits"
 )
 
 // A baseline JPEG encoder for 4:2:0 YCbCr planes. It does what
@@ -176,22 +177,24 @@ func (e *encoder) encode(out []byte, m *image.YCbCr) []byte {
 			e.block(&bw, &blk, 1, &dcCr)
 		}
 	}
-	bw.write(0x7f, 7) // pad the last byte with ones
+	bw.flush()
 	return append(bw.out, 0xff, 0xd9)
 }
 
 // load reads the 8×8 block at (x0, y0) of p, level-shifted, repeating the
 // last row and column past the edges.
 func load(b *[64]float32, p plane, x0, y0 int) {
+	if x0+8 <= p.w && y0+8 <= p.h {
+		for r := range 8 {
+			s := (*[8]uint8)(p.pix[(y0+r)*p.stride+x0:])
+			d := (*[8]float32)(b[r*8:])
+			d[0], d[1], d[2], d[3] = float32(int32(s[0])-128), float32(int32(s[1])-128), float32(int32(s[2])-128), float32(int32(s[3])-128)
+			d[4], d[5], d[6], d[7] = float32(int32(s[4])-128), float32(int32(s[5])-128), float32(int32(s[6])-128), float32(int32(s[7])-128)
+		}
+		return
+	}
 	for r := range 8 {
 		row := p.row(min(y0+r, p.h-1))
-		if x0+8 <= len(row) {
-			s := row[x0 : x0+8 : x0+8]
-			for c := range 8 {
-				b[r*8+c] = float32(s[c]) - 128
-			}
-			continue
-		}
 		for c := range 8 {
 			b[r*8+c] = float32(row[min(x0+c, len(row)-1)]) - 128
 		}
@@ -204,13 +207,12 @@ func (e *encoder) block(bw *bitWriter, b *[64]float32, t int, dc *int32) {
 	fdct(b)
 	var z [64]int32
 	recip := &e.recip[t]
-	last := 0 // zigzag index of the last non-zero coefficient
+	var nonzero uint64 // bit i set: z[i] is not zero
 	for i, n := range zigzag {
 		// Round half up without a branch: |v| < 2048, so v+4096 is positive.
-		z[i] = int32(b[n]*recip[n]+4096.5) - 4096
-		if z[i] != 0 {
-			last = i
-		}
+		v := int32(b[n&63]*recip[n&63]+4096.5) - 4096
+		z[i] = v
+		nonzero |= uint64(uint32(v|-v)>>31) << i
 	}
 	dcT, acT := e.tables[2*t], e.tables[2*t+1]
 	diff := z[0] - *dc
@@ -218,63 +220,76 @@ func (e *encoder) block(bw *bitWriter, b *[64]float32, t int, dc *int32) {
 	size := bitSize(diff)
 	bw.write(uint32(dcT.code[size]), uint(dcT.size[size]))
 	bw.write(valueBits(diff, size), uint(size))
-	run := 0
-	for _, v := range z[1 : last+1] {
-		if v == 0 {
-			run++
-			continue
-		}
+	// Visit the non-zero coefficients only: whether a coefficient is zero
+	// is what a branch cannot predict.
+	prev := 0
+	for ac := nonzero &^ 1; ac != 0; ac &= ac - 1 {
+		i := bits.TrailingZeros64(ac)
+		run := i - prev - 1
+		prev = i
 		for ; run > 15; run -= 16 {
 			bw.write(uint32(acT.code[0xf0]), uint(acT.size[0xf0]))
 		}
+		v := z[i&63]
 		size := bitSize(v)
 		sym := uint8(run<<4) | size
 		bw.write(uint32(acT.code[sym])<<size|valueBits(v, size), uint(acT.size[sym]+size))
-		run = 0
 	}
-	if last < 63 {
+	if prev < 63 {
 		bw.write(uint32(acT.code[0]), uint(acT.size[0])) // end of block
 	}
 }
 
 // bitSize is the number of bits of |v|: its JPEG size category.
 func bitSize(v int32) uint8 {
-	if v < 0 {
-		v = -v
-	}
-	n := uint8(0)
-	for v > 0 {
-		n++
-		v >>= 1
-	}
-	return n
+	m := v >> 31
+	return uint8(bits.Len32(uint32((v ^ m) - m)))
 }
 
 // valueBits is how JPEG writes v in size bits: negative values as v−1.
 func valueBits(v int32, size uint8) uint32 {
-	if v < 0 {
-		v--
-	}
-	return uint32(v) & (1<<size - 1)
+	return uint32(v+v>>31) & (1<<size - 1)
 }
 
 // bitWriter packs codes into bytes, stuffing a zero after every 0xff.
+// It writes four bytes at once when none of them is 0xff.
 type bitWriter struct {
 	out  []byte
 	acc  uint64
-	nacc uint
+	nacc uint // bits in acc not yet written, fewer than 32 between calls
 }
 
+// write adds the n low bits of bits, n ≤ 32.
 func (w *bitWriter) write(bits uint32, n uint) {
 	w.acc = w.acc<<n | uint64(bits)
 	w.nacc += n
+	if w.nacc < 32 {
+		return
+	}
+	w.nacc -= 32
+	v := uint32(w.acc >> w.nacc)
+	if x := ^v; (x-0x01010101)&^x&0x80808080 == 0 { // no byte of v is 0xff
+		w.out = binary.BigEndian.AppendUint32(w.out, v)
+		return
+	}
+	for i := 24; i >= 0; i -= 8 {
+		w.emit(byte(v >> i))
+	}
+}
+
+func (w *bitWriter) emit(b byte) {
+	w.out = append(w.out, b)
+	if b == 0xff {
+		w.out = append(w.out, 0)
+	}
+}
+
+// flush pads the last byte with ones and writes every bit left.
+func (w *bitWriter) flush() {
+	w.write(0x7f, 7)
 	for w.nacc >= 8 {
 		w.nacc -= 8
-		b := byte(w.acc >> w.nacc)
-		w.out = append(w.out, b)
-		if b == 0xff {
-			w.out = append(w.out, 0)
-		}
+		w.emit(byte(w.acc >> w.nacc))
 	}
 }
 

@@ -47,7 +47,7 @@ func TestOrientPlane(t *testing.T) {
 		5: "ad|be|cf", 6: "da|eb|fc", 7: "fc|eb|da", 8: "cf|be|ad",
 	}
 	for o := Orientation(1); o <= 8; o++ {
-		p := orientPlane(src, o)
+		p := orientPlane(src, o, nil)
 		var got []byte
 		for y := range p.h {
 			if y > 0 {

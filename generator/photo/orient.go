@@ -10,7 +10,7 @@ func (o Orientation) swapsAxes() bool { return o >= 5 && o <= 8 }
 
 // orientPlane returns p turned upright. For upright pixel (x, y) it reads
 // stored pixel (sx, sy) = (ax·x + bx·y + cx, ay·x + by·y + cy).
-func orientPlane(p plane, o Orientation) plane {
+func orientPlane(p plane, o Orientation, px *pixels) plane {
 	if o < 2 || o > 8 {
 		return p
 	}
@@ -36,7 +36,7 @@ func orientPlane(p plane, o Orientation) plane {
 	case 8: // rotate 90° anticlockwise
 		bx, cx, ay = -1, W, 1
 	}
-	dst := newPlane(w, h)
+	dst := px.plane(w, h, 0)
 	step := ax + ay*p.stride // move in the stored pixels for x+1
 	for y := range h {
 		i := (bx*y + cx) + (by*y+cy)*p.stride

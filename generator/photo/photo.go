@@ -42,7 +42,7 @@ type Options struct {
 
 // version changes whenever a change to this package changes its output,
 // so that cached files of older versions are not used.
-const version = "consulta-photo/1"
+const version = "consulta-photo/2"
 
 func (o Options) withDefaults() Options {
 	if len(o.Widths) == 0 {
@@ -73,6 +73,7 @@ type Processor struct {
 	enc      *encoder
 	decoded  atomic.Int64
 	bufs     sync.Pool // of *[]byte, for encoded files
+	pixels   pixels    // buffers of planes
 
 	settingsHash string // of settings, for the source index
 	mu           sync.Mutex
@@ -232,11 +233,12 @@ func (p *Processor) make(ctx context.Context, key string, src []byte) (Result, e
 	if orient.swapsAxes() {
 		r.Width, r.Height = r.Height, r.Width
 	}
-	// Widest first, so that a narrow width can be made from a wider output
-	// at least twice its size: cheaper than from the source, and as good.
+	// Widest first, so that each narrower width is made from the width
+	// before it: cheaper than from the source, and as good (within 0.1 dB
+	// PSNR of a resize from the source, see TestProcessQuality).
 	widths := outputWidths(p.opts.Widths, r.Width)
 	r.Variants = make([]Variant, len(widths))
-	base := planes
+	base, pooled := planes, false // pooled: base is an output, made from the pool
 	for i := len(widths) - 1; i >= 0; i-- {
 		if err := ctx.Err(); err != nil {
 			return Result{}, err
@@ -247,17 +249,25 @@ func (p *Processor) make(ctx context.Context, key string, src []byte) (Result, e
 		if orient.swapsAxes() {
 			sw, sh = h, w
 		}
-		small := base.resized(sw, sh)
-		out := small.upright(orient)
+		small := base.resized(sw, sh, &p.pixels)
+		out, made := small.upright(orient, &p.pixels)
 		p.mark.draw(out)
 		v := Variant{File: fmt.Sprintf("%s-%d.jpg", key, w), Width: w, Height: h}
-		if err := p.encode(v.File, out); err != nil {
+		err := p.encode(v.File, out)
+		p.pixels.free(made...)
+		if pooled {
+			p.pixels.free(base.y, base.cb, base.cr)
+		}
+		if err != nil {
 			return Result{}, err
 		}
 		r.Variants[i] = v
 		// out shares small's pixels when upright, so a watermarked output is no base.
-		if i > 0 && w >= 2*widths[i-1] && p.mark == nil {
-			base = small
+		if i > 0 && p.mark == nil {
+			base, pooled = small, true
+		} else {
+			p.pixels.free(small.y, small.cb, small.cr)
+			base, pooled = planes, false
 		}
 	}
 	return r, nil

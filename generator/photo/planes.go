@@ -65,18 +65,24 @@ func chromaSize(m *image.YCbCr) (w, h int) {
 }
 
 // resized returns the image resized to w×h, 4:2:0, in the stored orientation.
-func (src ycc) resized(w, h int) ycc {
+// Its planes are taken from px.
+func (src ycc) resized(w, h int, px *pixels) ycc {
 	cw, ch := (w+1)/2, (h+1)/2
-	return ycc{y: resizePlane(src.y, w, h), cb: resizePlane(src.cb, cw, ch), cr: resizePlane(src.cr, cw, ch)}
+	return ycc{y: resizePlane(src.y, w, h, px), cb: resizePlane(src.cb, cw, ch, px), cr: resizePlane(src.cr, cw, ch, px)}
 }
 
-// upright returns the image turned upright by o as an *image.YCbCr.
-func (src ycc) upright(o Orientation) *image.YCbCr {
-	y, cb, cr := orientPlane(src.y, o), orientPlane(src.cb, o), orientPlane(src.cr, o)
+// upright returns the image turned upright by o as an *image.YCbCr, and
+// the planes it made (none when o is upright: it shares src's pixels).
+func (src ycc) upright(o Orientation, px *pixels) (*image.YCbCr, []plane) {
+	y, cb, cr := orientPlane(src.y, o, px), orientPlane(src.cb, o, px), orientPlane(src.cr, o, px)
+	var made []plane
+	if o >= 2 && o <= 8 {
+		made = []plane{y, cb, cr}
+	}
 	return &image.YCbCr{
 		Y: y.pix, Cb: cb.pix, Cr: cr.pix,
 		YStride: y.stride, CStride: cb.stride,
 		SubsampleRatio: image.YCbCrSubsampleRatio420,
 		Rect:           image.Rect(0, 0, y.w, y.h),
-	}
+	}, made
 }

@@ -33,7 +33,8 @@ func psnr(a, b image.Image) float64 {
 
 // Every output is close to the source resized in floating point by
 // x/image/draw's Catmull-Rom (the filter this package implements), after
-// JPEG's own loss at quality 90.
+// JPEG's own loss at quality 90. PHOTO_QUALITY_SOURCE=file.jpg measures
+// another photo; go test -v prints the figures.
 func TestProcessQuality(t *testing.T) {
 	src := benchPhoto(t, 3)
 	if path := os.Getenv("PHOTO_QUALITY_SOURCE"); path != "" {
@@ -66,8 +67,8 @@ func TestProcessQuality(t *testing.T) {
 		xdraw.CatmullRom.Scale(want, want.Rect, rgba, rgba.Rect, xdraw.Src, nil)
 		db := psnr(want, got)
 		t.Logf("%d×%d: PSNR %.2f dB", v.Width, v.Height, db)
-		if db < 36 {
-			t.Errorf("%d×%d: PSNR %.2f dB against a float Catmull-Rom resize, want at least 36", v.Width, v.Height, db)
+		if db < 40 {
+			t.Errorf("%d×%d: PSNR %.2f dB against a float Catmull-Rom resize, want at least 40", v.Width, v.Height, db)
 		}
 	}
 }

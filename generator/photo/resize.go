@@ -134,77 +134,82 @@ func unpack(a uint64) (lo, hi uint8) {
 
 // resizePlane resamples src to w×h with separable Catmull-Rom filtering:
 // columns first into an 8-bit intermediate (the cheaper pass, as its inner
-// loop runs along rows), then rows.
-func resizePlane(src plane, w, h int) plane {
+// loop runs along rows), then rows. Its planes are taken from px.
+func resizePlane(src plane, w, h int, px *pixels) plane {
 	if src.w == w && src.h == h {
-		dst := newPlane(w, h)
+		dst := px.plane(w, h, 0)
 		for y := range h {
 			copy(dst.row(y), src.row(y))
 		}
 		return dst
 	}
-	pt := pairTaps(makeTaps(src.w, w))
+	pt := makePairTaps(makeTaps(src.w, w))
 	// The last pair of a row may read past its end, with weight zero.
-	mid := newPlane(src.w, h)
-	mid.pix = append(mid.pix, make([]uint8, pt.n)...)
+	mid := px.plane(src.w, h, pt.n)
 	vertical(mid, src, makeTaps(src.h, h))
-	dst := newPlane(w, h)
+	dst := px.plane(w, h, 0)
 	horizontal(dst, mid, pt)
+	px.free(mid)
 	return dst
 }
 
-// pairTaps turns the taps of single outputs into taps of output pairs:
-// weight j of pair k packs the weights of input start[k]+j for outputs
-// 2k (low lane) and 2k+1 (high lane). As neighbours read overlapping
-// inputs, a pair reads few more inputs than one output.
-func pairTaps(t taps) taps {
+// pairTaps are the taps of output pairs: weight j of pair k packs the
+// weights of input start[k]+j for outputs 2k (low lane) and 2k+1 (high
+// lane). As neighbours read overlapping inputs, a pair reads few more
+// inputs than one output.
+type pairTaps struct {
+	start   []int
+	weights []uint64 // len(start)*n
+	n       int      // 8, or a multiple of 4 above it, for horizontal's unrolled loops
+}
+
+func makePairTaps(t taps) pairTaps {
 	out := len(t.start)
 	pairs := (out + 1) / 2
 	n := t.n
 	for k := range out / 2 {
 		n = max(n, t.start[2*k+1]-t.start[2*k]+t.n)
 	}
-	p := taps{start: make([]int, pairs), weights: make([]int32, 2*pairs*n), n: n}
+	n = max(8, (n+3)&^3) // the added weights are zero
+	p := pairTaps{start: make([]int, pairs), weights: make([]uint64, pairs*n), n: n}
+	lo, hi := make([]int32, n), make([]int32, n)
 	for k := range pairs {
 		s := t.start[2*k]
 		p.start[k] = s
-		ws := p.weights[2*k*n : 2*(k+1)*n]
-		for j, w := range t.weights[2*k*t.n : (2*k+1)*t.n] {
-			ws[2*j] = w
-		}
+		clear(lo)
+		clear(hi)
+		copy(lo, t.weights[2*k*t.n:(2*k+1)*t.n])
 		if 2*k+1 < out {
-			d := t.start[2*k+1] - s
-			for j, w := range t.weights[(2*k+1)*t.n : (2*k+2)*t.n] {
-				ws[2*(d+j)+1] = w
-			}
+			copy(hi[t.start[2*k+1]-s:], t.weights[(2*k+1)*t.n:(2*k+2)*t.n])
+		}
+		for j := range n {
+			p.weights[k*n+j] = pair(lo[j], hi[j])
 		}
 	}
 	return p
 }
 
 // horizontal filters rows with pair taps, two outputs a multiply.
-func horizontal(dst, src plane, t taps) {
-	n := t.n
-	ws := make([]uint64, len(t.weights)/2)
-	for i := range ws {
-		ws[i] = pair(t.weights[2*i], t.weights[2*i+1])
-	}
+func horizontal(dst, src plane, t pairTaps) {
+	n, ws := t.n, t.weights
 	for y := range dst.h {
 		in := src.pix[y*src.stride:]
 		out := dst.row(y)
 		for k, s := range t.start {
-			w := ws[k*n : k*n+n]
-			in := in[s : s+len(w)]
-			var a, b uint64
-			j := 0
-			for ; j+2 <= len(w); j += 2 {
-				a += uint64(in[j]) * w[j]
-				b += uint64(in[j+1]) * w[j+1]
+			var a uint64
+			if n == 8 {
+				w := (*[8]uint64)(ws[k*8:])
+				in := (*[8]uint8)(in[s:])
+				a = uint64(in[0])*w[0] + uint64(in[1])*w[1] + uint64(in[2])*w[2] + uint64(in[3])*w[3] +
+					uint64(in[4])*w[4] + uint64(in[5])*w[5] + uint64(in[6])*w[6] + uint64(in[7])*w[7]
+			} else {
+				w, in := ws[k*n:k*n+n], in[s:s+n]
+				for j := 0; j+4 <= n; j += 4 {
+					w, in := (*[4]uint64)(w[j:]), (*[4]uint8)(in[j:])
+					a += uint64(in[0])*w[0] + uint64(in[1])*w[1] + uint64(in[2])*w[2] + uint64(in[3])*w[3]
+				}
 			}
-			if j < len(w) {
-				a += uint64(in[j]) * w[j]
-			}
-			lo, hi := unpack(a + b)
+			lo, hi := unpack(a)
 			if 2*k+1 < len(out) {
 				out[2*k], out[2*k+1] = lo, hi
 			} else {
@@ -214,8 +219,8 @@ func horizontal(dst, src plane, t taps) {
 	}
 }
 
-// vertical filters columns, eight at a time: each 8-byte load of a row
-// feeds four two-lane sums.
+// vertical filters columns, sixteen at a time: each 8-byte load of a
+// row feeds four two-lane sums.
 func vertical(dst, src plane, t taps) {
 	n := t.n
 	for y := range dst.h {
@@ -223,23 +228,32 @@ func vertical(dst, src plane, t taps) {
 		base := t.start[y] * src.stride
 		out := dst.row(y)
 		x := 0
-		for ; x+8 <= len(out); x += 8 {
-			var a0, a1, a2, a3 uint64
+		for ; x+16 <= len(out); x += 16 {
+			var a0, a1, a2, a3, b0, b1, b2, b3 uint64
 			i := base + x
 			for _, w := range ws {
-				v := binary.LittleEndian.Uint64(src.pix[i:])
+				p := (*[16]uint8)(src.pix[i:])
+				v, u := binary.LittleEndian.Uint64(p[:8]), binary.LittleEndian.Uint64(p[8:])
 				m := uint64(int64(w))
 				a0 += (v & lanes) * m
 				a1 += (v >> 8 & lanes) * m
 				a2 += (v >> 16 & lanes) * m
 				a3 += (v >> 24 & lanes) * m
+				b0 += (u & lanes) * m
+				b1 += (u >> 8 & lanes) * m
+				b2 += (u >> 16 & lanes) * m
+				b3 += (u >> 24 & lanes) * m
 				i += src.stride
 			}
-			o := out[x : x+8 : x+8]
+			o := (*[16]uint8)(out[x:])
 			o[0], o[4] = unpack(a0)
 			o[1], o[5] = unpack(a1)
 			o[2], o[6] = unpack(a2)
 			o[3], o[7] = unpack(a3)
+			o[8], o[12] = unpack(b0)
+			o[9], o[13] = unpack(b1)
+			o[10], o[14] = unpack(b2)
+			o[11], o[15] = unpack(b3)
 		}
 		for ; x < len(out); x++ {
 			var acc int32

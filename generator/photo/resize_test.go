@@ -15,7 +15,7 @@ func TestResizePlane(t *testing.T) {
 				ramp.pix[y*tt.w+x] = uint8(x * 255 / max(1, tt.w-1))
 			}
 		}
-		f := resizePlane(flat, tt.tw, tt.th)
+		f := resizePlane(flat, tt.tw, tt.th, nil)
 		if f.w != tt.tw || f.h != tt.th {
 			t.Fatalf("%v: size %d×%d", tt, f.w, f.h)
 		}
@@ -24,7 +24,7 @@ func TestResizePlane(t *testing.T) {
 				t.Fatalf("%v: flat plane became %d at %d, want 137 everywhere", tt, v, i)
 			}
 		}
-		r := resizePlane(ramp, tt.tw, tt.th)
+		r := resizePlane(ramp, tt.tw, tt.th, nil)
 		for y := range r.h {
 			row := r.row(y)
 			for x := 1; x < len(row); x++ {
