@@ -139,6 +139,7 @@ type SourceError struct {
 	Msg string
 }
 
+// Error returns the problem, written for staff.
 func (e *SourceError) Error() string { return e.Msg }
 
 // Decoded reports how many sources this Processor has decoded: the ones
