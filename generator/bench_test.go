@@ -93,7 +93,8 @@ func BenchmarkLiveEdit10k(b *testing.B) {
 }
 
 // BenchmarkLiveTitleEdit10k is BenchmarkLiveEdit10k with an edit of the
-// front matter: the pages that list or link the page render again too.
+// front matter: the edited page renders at once, and the pages that list
+// or link it are marked to render when they are next asked for.
 func BenchmarkLiveTitleEdit10k(b *testing.B) {
 	src := corpus(b, 10000, 0)
 	site := b.TempDir()
@@ -114,7 +115,7 @@ func BenchmarkLiveTitleEdit10k(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	i, pages := 0, 0
+	i, pages, stale := 0, 0, 0
 	for b.Loop() {
 		i++
 		edited := bytes.Replace(orig, []byte(`title: "Rhinoplasty"`), fmt.Appendf(nil, `title: "Rhinoplasty %d"`, i), 1)
@@ -125,8 +126,9 @@ func BenchmarkLiveTitleEdit10k(b *testing.B) {
 		if err != nil || !up.OK() {
 			b.Fatalf("Change: %+v %v", up, err)
 		}
-		pages = up.Pages
+		pages, stale = up.Pages, up.Stale
 	}
 	b.ReportMetric(float64(b.Elapsed().Milliseconds())/float64(b.N), "ms/edit")
 	b.ReportMetric(float64(pages), "pages/edit")
+	b.ReportMetric(float64(stale), "stale-pages/edit")
 }

@@ -17,8 +17,11 @@ import (
 )
 
 // Live is a site built into memory for consulta serve. After an edit,
-// Change reads only the changed files again and renders only the pages
-// the edit affects. Its methods are safe for concurrent use.
+// Change reads only the changed files again and renders the changed pages
+// at once; the other pages the edit affects (lists, and pages that link a
+// page whose title changed) are rendered when they are next asked for, so
+// that the browser reloads the edited page without waiting for them. Its
+// methods are safe for concurrent use.
 type Live struct {
 	mu      sync.RWMutex
 	b       *builder
@@ -29,11 +32,13 @@ type Live struct {
 	links   map[*content.Page]*problem.List // each page's link problems
 	probs   []problem.Problem               // every current problem
 	pending []string                        // changes not rendered yet, because of errors
+	stale   map[string]string               // output file → page URL, to render again before it is served
 }
 
 // Update describes one rebuild.
 type Update struct {
 	Pages    int  // pages rendered
+	Stale    int  // pages to render again when they are next asked for
 	Full     bool // everything was rendered again
 	Duration time.Duration
 	Problems []problem.Problem // every current problem, errors and warnings
@@ -113,7 +118,7 @@ func (l *Live) full(ctx context.Context) (Update, error) {
 	if err := w.extras(files); err != nil {
 		return Update{}, err
 	}
-	l.site, l.out, l.probs, l.pending = site, out, probs.Sorted(), nil
+	l.site, l.out, l.probs, l.pending, l.stale = site, out, probs.Sorted(), nil, nil
 	return Update{Pages: len(site.Pages), Full: true, Duration: time.Since(start), Problems: l.probs}, nil
 }
 
@@ -209,9 +214,18 @@ func (l *Live) change(ctx context.Context, paths []string) (Update, error) {
 	}
 	pages, meta := affected(site, changes)
 	log.Debug("rendered markdown", "took", time.Since(start))
+	now := slices.DeleteFunc(slices.Clone(pages), func(p *content.Page) bool { return !slices.Contains(changed, p) })
 	w := &writer{b: l.b, site: site, out: l.out, opts: l.opts}
-	if err := w.pages(ctx, pages); err != nil {
+	if err := w.pages(ctx, now); err != nil {
 		return Update{}, err
+	}
+	for _, p := range pages {
+		if !slices.Contains(now, p) {
+			if l.stale == nil {
+				l.stale = map[string]string{}
+			}
+			l.stale[pageFile(p.URL)] = p.URL
+		}
 	}
 	log.Debug("rendered pages", "pages", len(pages), "took", time.Since(start))
 	if meta {
@@ -224,7 +238,7 @@ func (l *Live) change(ctx context.Context, paths []string) (Update, error) {
 	}
 	log.Debug("rendered the rest", "took", time.Since(start))
 	l.site, l.probs, l.pending = site, probs.Sorted(), nil
-	return Update{Pages: len(pages), Duration: time.Since(start), Problems: l.probs}, nil
+	return Update{Pages: len(now), Stale: len(pages) - len(now), Duration: time.Since(start), Problems: l.probs}, nil
 }
 
 // affected returns the pages to render again after changes: the changed
@@ -268,11 +282,42 @@ func showsAny(p *content.Page, pages map[*content.Page]bool) bool {
 }
 
 // File returns the built file at an output path such as
-// "procedures/rhinoplasty/index.html".
-func (l *Live) File(name string) ([]byte, bool) {
+// "procedures/rhinoplasty/index.html", rendering it first if an edit made
+// it stale.
+func (l *Live) File(ctx context.Context, name string) ([]byte, bool, error) {
+	l.mu.RLock()
+	_, stale := l.stale[name]
+	l.mu.RUnlock()
+	if stale {
+		if err := l.renderStale(ctx, name); err != nil {
+			return nil, false, err
+		}
+	}
 	l.mu.RLock()
 	defer l.mu.RUnlock()
-	return l.out.get(name)
+	b, ok := l.out.get(name)
+	return b, ok, nil
+}
+
+// renderStale renders the stale page of output file name with the current site.
+func (l *Live) renderStale(ctx context.Context, name string) error {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	url, ok := l.stale[name]
+	if !ok {
+		return nil // rendered meanwhile
+	}
+	p := l.site.ByURL[url]
+	if p == nil {
+		delete(l.stale, name)
+		return nil
+	}
+	w := &writer{b: l.b, site: l.site, out: l.out, opts: l.opts}
+	if err := w.pages(ctx, []*content.Page{p}); err != nil {
+		return err
+	}
+	delete(l.stale, name)
+	return nil
 }
 
 // Problems returns every current problem.

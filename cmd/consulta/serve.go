@@ -172,13 +172,18 @@ func (h *siteHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	w.Header().Set("Cache-Control", "no-store")
-	data, ok := h.live.File(name)
+	ctx := r.Context()
+	data, ok, err := h.live.File(ctx, name)
+	if err != nil {
+		http.Error(w, "render "+name+": "+err.Error(), http.StatusInternalServerError)
+		return
+	}
 	if !ok {
-		if _, dir := h.live.File(name + "/index.html"); dir {
+		if _, dir, _ := h.live.File(ctx, name+"/index.html"); dir {
 			http.Redirect(w, r, r.URL.Path+"/", http.StatusMovedPermanently)
 			return
 		}
-		data, _ = h.live.File("404.html")
+		data, _, _ = h.live.File(ctx, "404.html")
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
 		w.WriteHeader(http.StatusNotFound)
 		_, _ = w.Write(data)
