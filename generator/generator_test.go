@@ -4,16 +4,15 @@ import (
 	"bytes"
 	"context"
 	"flag"
-	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
-	"regexp"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/consultahq/consulta/generator/content"
+	"github.com/consultahq/consulta/internal/golden"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata/golden/")
@@ -83,48 +82,8 @@ func TestBuildGolden(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		// Asset names carry a hash of the theme's files, which change
-		// apart from the pages: the golden files hold them as HASH.
-		got = assetHash.ReplaceAll(got, []byte("$1.HASH.$2"))
-		golden := filepath.Join("testdata", "golden", filepath.FromSlash(name))
-		if *update {
-			if err := os.MkdirAll(filepath.Dir(golden), 0o755); err != nil {
-				t.Fatal(err)
-			}
-			if err := os.WriteFile(golden, got, 0o644); err != nil {
-				t.Fatal(err)
-			}
-			continue
-		}
-		want, err := os.ReadFile(golden)
-		if err != nil {
-			t.Errorf("%v (run go test -update to create it)", err)
-			continue
-		}
-		if !bytes.Equal(got, want) {
-			t.Errorf("%s differs from %s (run go test -update to accept):\n%s", name, golden, firstDiff(got, want))
-		}
+		golden.Check(t, filepath.Join("testdata", "golden", filepath.FromSlash(name)), golden.RedactAssets(got), *update)
 	}
-}
-
-var assetHash = regexp.MustCompile(`(/assets/[\w./-]+?)\.[0-9a-f]{8}\.(\w+)`)
-
-// firstDiff shows the first line where got and want differ.
-func firstDiff(got, want []byte) string {
-	g, w := strings.Split(string(got), "\n"), strings.Split(string(want), "\n")
-	for i := range max(len(g), len(w)) {
-		var gl, wl string
-		if i < len(g) {
-			gl = g[i]
-		}
-		if i < len(w) {
-			wl = w[i]
-		}
-		if gl != wl {
-			return fmt.Sprintf("line %d:\n got: %s\nwant: %s", i+1, gl, wl)
-		}
-	}
-	return ""
 }
 
 // TestBuildKeepsOutputOnProblems checks that a build with a mistake

@@ -1,13 +1,14 @@
 package markdown
 
 import (
-	"bytes"
 	"flag"
 	"os"
 	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/consultahq/consulta/internal/golden"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
@@ -27,11 +28,11 @@ func TestGolden(t *testing.T) {
 			if unsafe && name != "links" {
 				continue // only links.md holds raw HTML
 			}
-			golden := filepath.Join("testdata", name+".html")
+			goldenFile := filepath.Join("testdata", name+".html")
 			if unsafe {
-				golden = filepath.Join("testdata", name+".unsafe.html")
+				goldenFile = filepath.Join("testdata", name+".unsafe.html")
 			}
-			t.Run(filepath.Base(golden), func(t *testing.T) {
+			t.Run(filepath.Base(goldenFile), func(t *testing.T) {
 				src, err := os.ReadFile(file)
 				if err != nil {
 					t.Fatal(err)
@@ -40,19 +41,7 @@ func TestGolden(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				if *update {
-					if err := os.WriteFile(golden, res.HTML, 0o644); err != nil {
-						t.Fatal(err)
-					}
-					return
-				}
-				want, err := os.ReadFile(golden)
-				if err != nil {
-					t.Fatalf("%v (run go test -update to create it)", err)
-				}
-				if !bytes.Equal(res.HTML, want) {
-					t.Errorf("%s differs from the rendering:\n%s", golden, res.HTML)
-				}
+				golden.Check(t, goldenFile, res.HTML, *update)
 			})
 		}
 	}

@@ -4,14 +4,13 @@ import (
 	"bytes"
 	"flag"
 	"fmt"
-	"os"
 	"path/filepath"
-	"regexp"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/consultahq/consulta/generator/content"
+	"github.com/consultahq/consulta/internal/golden"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
@@ -73,7 +72,7 @@ func TestGalleryPages(t *testing.T) {
 	if strings.Join(urls, " ") != strings.Join(want, " ") {
 		t.Errorf("gallery pages\n got %v\nwant %v", urls, want)
 	}
-	golden := []struct{ file, url string }{
+	files := []struct{ file, url string }{
 		{"gallery.html", "/gallery/"},
 		{"gallery-page-2.html", "/gallery/page/2/"},
 		{"gallery-procedure.html", "/gallery/sample/"},
@@ -81,7 +80,7 @@ func TestGalleryPages(t *testing.T) {
 		{"case-sensitive.html", "/gallery/case-13/"},
 		{"case-photos.html", "/gallery/case-13/photos/"},
 	}
-	for _, g := range golden {
+	for _, g := range files {
 		p := pages[g.url]
 		if p == nil {
 			p = s.ByURL[g.url]
@@ -90,7 +89,7 @@ func TestGalleryPages(t *testing.T) {
 		if err := th.Page(&buf, s, p, Options{}); err != nil {
 			t.Fatal(err)
 		}
-		checkGolden(t, filepath.Join("testdata", "gallery", g.file), redactAssets(buf.Bytes()))
+		golden.Check(t, filepath.Join("testdata", "gallery", g.file), golden.RedactAssets(buf.Bytes()), *update)
 	}
 }
 
@@ -140,31 +139,5 @@ func TestSensitiveCaseHasNoPhotoURL(t *testing.T) {
 		if bytes.Contains(list.Bytes(), []byte(u)) {
 			t.Errorf("gallery list carries the sensitive photo URL %s", u)
 		}
-	}
-}
-
-var assetRE = regexp.MustCompile(`/assets/([a-z-]+)\.[0-9a-f]+\.(css|js)`)
-
-// redactAssets replaces the content hash in asset URLs, so that a change
-// to a style sheet does not change every golden file.
-func redactAssets(b []byte) []byte { return assetRE.ReplaceAll(b, []byte("/assets/$1.HASH.$2")) }
-
-func checkGolden(t *testing.T, file string, got []byte) {
-	t.Helper()
-	if *update {
-		if err := os.MkdirAll(filepath.Dir(file), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(file, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(file)
-	if err != nil {
-		t.Fatalf("%v (run go test -update to write it)", err)
-	}
-	if !bytes.Equal(got, want) {
-		t.Errorf("%s differs from the golden file; run go test ./generator/render -update and review the diff\n%s", file, firstDiff(string(got), string(want)))
 	}
 }

@@ -5,12 +5,12 @@ import (
 	"encoding/json"
 	"path/filepath"
 	"regexp"
-	"strconv"
 	"strings"
 	"testing"
 	"testing/fstest"
 
 	"github.com/consultahq/consulta/generator/content"
+	"github.com/consultahq/consulta/internal/golden"
 )
 
 // builtin loads the built-in theme for a site folder without a themes/ of its own.
@@ -62,27 +62,9 @@ func TestGolden(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			checkGolden(t, filepath.Join("testdata", "pages", tt.name+".html"), redactAssets(buf.Bytes()))
+			golden.Check(t, filepath.Join("testdata", "pages", tt.name+".html"), golden.RedactAssets(buf.Bytes()), *update)
 		})
 	}
-}
-
-// firstDiff shows the first line where got and want differ.
-func firstDiff(got, want string) string {
-	g, w := strings.Split(got, "\n"), strings.Split(want, "\n")
-	for i := range max(len(g), len(w)) {
-		var gl, wl string
-		if i < len(g) {
-			gl = g[i]
-		}
-		if i < len(w) {
-			wl = w[i]
-		}
-		if gl != wl {
-			return "line " + strconv.Itoa(i+1) + ":\n got: " + gl + "\nwant: " + wl
-		}
-	}
-	return ""
 }
 
 // TestProcedurePage checks what a patient must find on every procedure page.

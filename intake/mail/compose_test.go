@@ -9,7 +9,6 @@ import (
 	"mime/multipart"
 	"mime/quotedprintable"
 	"net/mail"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -17,6 +16,7 @@ import (
 
 	"github.com/consultahq/consulta/intake/lead"
 	cmail "github.com/consultahq/consulta/intake/mail"
+	"github.com/consultahq/consulta/internal/golden"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
@@ -76,9 +76,9 @@ func TestComposeGolden(t *testing.T) {
 			}
 			for _, m := range msgs {
 				text, html := bodies(t, m.Raw)
-				golden(t, name+"."+m.Kind+".eml", m.Raw)
-				golden(t, name+"."+m.Kind+".txt", text)
-				golden(t, name+"."+m.Kind+".html", html)
+				golden.Check(t, filepath.Join("testdata", name+"."+m.Kind+".eml"), m.Raw, *update)
+				golden.Check(t, filepath.Join("testdata", name+"."+m.Kind+".txt"), text, *update)
+				golden.Check(t, filepath.Join("testdata", name+"."+m.Kind+".html"), html, *update)
 				for _, line := range strings.Split(string(m.Raw), "\r\n") {
 					if len(line) > 998 {
 						t.Errorf("%s: line of %d characters", m.ID, len(line))
@@ -208,24 +208,6 @@ func bodies(t *testing.T, raw []byte) (text, html []byte) {
 		} else {
 			text = b
 		}
-	}
-}
-
-func golden(t *testing.T, name string, got []byte) {
-	t.Helper()
-	path := filepath.Join("testdata", name)
-	if *update {
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test -update)", err)
-	}
-	if !bytes.Equal(got, want) {
-		t.Errorf("%s differs from the golden file (run go test -update and review the diff):\n%s", name, got)
 	}
 }
 
