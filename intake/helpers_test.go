@@ -1,7 +1,6 @@
 package intake
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"log/slog"
@@ -10,13 +9,13 @@ import (
 	"net/url"
 	"path/filepath"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/consultahq/consulta/intake/mail"
 	"github.com/consultahq/consulta/intake/outbox"
+	"github.com/consultahq/consulta/internal/syncbuf"
 )
 
 // testPractice is the practice of the handler tests.
@@ -45,31 +44,13 @@ func newClock() *clock {
 func (c *clock) now() time.Time          { return time.Unix(0, c.ns.Load()) }
 func (c *clock) advance(d time.Duration) { c.ns.Add(int64(d)) }
 
-// syncBuffer is a log destination safe for concurrent handlers.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
-}
-
 // fixture is a handler over a real SQLite store in a temporary folder.
 type fixture struct {
 	h     http.Handler
 	cfg   Config // as given to NewServer
 	store *outbox.Store
 	clock *clock
-	logs  *syncBuffer
+	logs  *syncbuf.Buffer
 }
 
 // newFixture starts a handler; edit changes the test configuration.
@@ -80,7 +61,7 @@ func newFixture(t testing.TB, edit func(*Config)) *fixture {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { store.Close() })
-	f := &fixture{store: store, clock: newClock(), logs: &syncBuffer{}}
+	f := &fixture{store: store, clock: newClock(), logs: &syncbuf.Buffer{}}
 	cfg := Config{
 		Practice:           testPractice,
 		Procedures:         testProcedures,

@@ -1,13 +1,11 @@
 package delivery_test
 
 import (
-	"bytes"
 	"context"
 	"fmt"
 	"log/slog"
 	"path/filepath"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -17,6 +15,7 @@ import (
 	"github.com/consultahq/consulta/intake/mail"
 	"github.com/consultahq/consulta/intake/outbox"
 	"github.com/consultahq/consulta/internal/mailpit"
+	"github.com/consultahq/consulta/internal/syncbuf"
 )
 
 var practice = mail.Practice{
@@ -38,14 +37,14 @@ func newLead(n int) lead.Lead {
 type rig struct {
 	store *outbox.Store
 	mp    *mailpit.Server
-	logs  *syncBuffer
+	logs  *syncbuf.Buffer
 	count struct{ sent, retried, dead atomic.Int64 }
 	stop  func()
 }
 
 func start(t *testing.T) *rig {
 	t.Helper()
-	r := &rig{mp: mailpit.Start(t), logs: &syncBuffer{}}
+	r := &rig{mp: mailpit.Start(t), logs: &syncbuf.Buffer{}}
 	store, err := outbox.Open(context.Background(), filepath.Join(t.TempDir(), "outbox.db"))
 	if err != nil {
 		t.Fatal(err)
@@ -275,21 +274,4 @@ func (s slowDir) Send(ctx context.Context, m mail.Message) error {
 		return ctx.Err()
 	}
 	return s.Dir.Send(ctx, m)
-}
-
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
 }
