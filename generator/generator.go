@@ -68,15 +68,11 @@ type Summary struct {
 // *problem.ListError listing every problem.
 func Build(ctx context.Context, cfg Config) (Summary, error) {
 	cfg = cfg.withDefaults()
-	if err := checkSiteDir(cfg.SiteDir); err != nil {
+	start := time.Now()
+	b, site, probs, err := loadOnce(ctx, cfg)
+	if err != nil {
 		return Summary{}, err
 	}
-	start := time.Now()
-	b, site, probs := load(ctx, cfg)
-	if site == nil {
-		return Summary{}, probs.Err()
-	}
-	b.loader = nil // what it keeps for reloading is garbage to a one-shot build
 	tmp, err := newOutputDir(cfg.OutDir)
 	if err != nil {
 		return Summary{}, err
@@ -101,18 +97,31 @@ func Build(ctx context.Context, cfg Config) (Summary, error) {
 // Check loads and renders the whole site like Build, and writes nothing.
 func Check(ctx context.Context, cfg Config) (Summary, error) {
 	cfg = cfg.withDefaults()
-	if err := checkSiteDir(cfg.SiteDir); err != nil {
+	start := time.Now()
+	b, site, probs, err := loadOnce(ctx, cfg)
+	if err != nil {
 		return Summary{}, err
 	}
-	start := time.Now()
-	b, site, probs := load(ctx, cfg)
-	if site == nil {
-		return Summary{}, probs.Err()
-	}
-	b.loader = nil // what it keeps for reloading is garbage to a one-shot build
 	sum, err := b.build(ctx, site, probs, discardOutput{}, render.Options{})
 	sum.Duration = time.Since(start)
 	return sum, err
+}
+
+// loadOnce loads the site for a build that renders it once: an error
+// when problems stop it, otherwise the problems that did not.
+func loadOnce(ctx context.Context, cfg Config) (*builder, *content.Site, *problem.List, error) {
+	if err := checkSiteDir(cfg.SiteDir); err != nil {
+		return nil, nil, nil, err
+	}
+	b, site, probs := load(ctx, cfg)
+	if site == nil {
+		if err := probs.Err(); err != nil {
+			return nil, nil, nil, err
+		}
+		return nil, nil, nil, fmt.Errorf("load %s: the site could not be read", cfg.SiteDir)
+	}
+	b.loader = nil // what it keeps for reloading is garbage to a one-shot build
+	return b, site, probs, nil
 }
 
 // builder holds what every build step needs.
