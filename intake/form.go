@@ -9,7 +9,7 @@ import (
 	"net/http"
 	"strings"
 
-	"github.com/consultahq/consulta/intake/form"
+	"github.com/consultahq/consulta/internal/form"
 )
 
 // fieldOrder is the order of the fields on the form, for the error summary.

@@ -24,7 +24,7 @@ import (
 	"github.com/consultahq/consulta/generator/render"
 	"github.com/consultahq/consulta/intake"
 	"github.com/consultahq/consulta/intake/delivery"
-	"github.com/consultahq/consulta/intake/form"
+	"github.com/consultahq/consulta/internal/form"
 	"github.com/consultahq/consulta/intake/mail"
 	"github.com/consultahq/consulta/intake/outbox"
 	"golang.org/x/time/rate"

@@ -6,7 +6,7 @@ import (
 	"io/fs"
 	"path"
 
-	"github.com/consultahq/consulta/intake/form"
+	"github.com/consultahq/consulta/internal/form"
 )
 
 // Form returns the consultation form's data for the page: empty values,

@@ -6,7 +6,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/consultahq/consulta/intake/form"
+	"github.com/consultahq/consulta/internal/form"
 )
 
 // TestFormTemplate renders the default theme's form page as the intake
