@@ -24,9 +24,9 @@ import (
 	"github.com/consultahq/consulta/generator/render"
 	"github.com/consultahq/consulta/intake"
 	"github.com/consultahq/consulta/intake/delivery"
-	"github.com/consultahq/consulta/internal/form"
 	"github.com/consultahq/consulta/intake/mail"
 	"github.com/consultahq/consulta/intake/outbox"
+	"github.com/consultahq/consulta/internal/form"
 	"golang.org/x/time/rate"
 )
 
