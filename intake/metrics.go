@@ -38,7 +38,7 @@ const (
 
 // NewMetrics returns the metrics in a new registry, with Go and process
 // collectors and, when store is not nil, gauges of its queue.
-func NewMetrics(store *outbox.Store) *Metrics {
+func NewMetrics(store outbox.Store) *Metrics {
 	m := &Metrics{
 		Registry: prometheus.NewRegistry(),
 		requests: prometheus.NewCounterVec(prometheus.CounterOpts{
@@ -98,14 +98,14 @@ func (m *Metrics) Dead(kind string) { m.dead.WithLabelValues(kind).Inc() }
 
 // queueCollector reports the outbox's queue at each scrape.
 type queueCollector struct {
-	store   *outbox.Store
+	store   outbox.Store
 	pending *prometheus.Desc
 	dead    *prometheus.Desc
 	held    *prometheus.Desc
 	oldest  *prometheus.Desc
 }
 
-func newQueueCollector(store *outbox.Store) *queueCollector {
+func newQueueCollector(store outbox.Store) *queueCollector {
 	return &queueCollector{
 		store:   store,
 		pending: prometheus.NewDesc("consulta_outbox_pending", "Emails waiting to be sent.", nil, nil),

@@ -13,7 +13,7 @@ import (
 type server struct {
 	log     *slog.Logger
 	cfg     Config
-	store   *outbox.Store
+	store   outbox.Store
 	metrics *Metrics
 
 	check      *checker
@@ -28,7 +28,7 @@ type server struct {
 // routes.go, inside the middleware (recovery, request log, security
 // headers, CORS, body limit). Leads go into store; metrics may be nil, in
 // which case the service keeps its own.
-func NewServer(logger *slog.Logger, cfg Config, store *outbox.Store, metrics *Metrics) http.Handler {
+func NewServer(logger *slog.Logger, cfg Config, store outbox.Store, metrics *Metrics) http.Handler {
 	cfg = cfg.withDefaults()
 	if metrics == nil {
 		metrics = NewMetrics(store)

@@ -11,7 +11,7 @@ import (
 )
 
 // openOutbox parses the flags of an intake subcommand and opens the store.
-func openOutbox(ctx context.Context, e env, name, usageLine, help string, args []string) (*outbox.Store, []string, error) {
+func openOutbox(ctx context.Context, e env, name, usageLine, help string, args []string) (outbox.Store, []string, error) {
 	fs := newFlagSet(e, name, usageLine, help)
 	site := fs.String("s", ".", "the site `folder`")
 	data := fs.String("data", "", "the data `folder` (default SITE_DIR/.data)")

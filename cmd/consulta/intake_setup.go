@@ -84,7 +84,7 @@ func newIntake(ctx context.Context, e env, siteDir, dataDir string) (http.Handle
 // intakeService is an open intake service: its handler, store and mail.
 type intakeService struct {
 	handler   http.Handler
-	store     *outbox.Store
+	store     outbox.Store
 	transport mail.Transport
 	metrics   *intake.Metrics
 	log       *slog.Logger

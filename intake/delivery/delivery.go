@@ -71,7 +71,7 @@ func (o *Options) defaults() {
 //
 // Run must be the only worker on store: it starts by taking back the
 // messages that a crashed run left claimed, and sends them at once.
-func Run(ctx context.Context, store *outbox.Store, t mail.Transport, opt Options) error {
+func Run(ctx context.Context, store outbox.Store, t mail.Transport, opt Options) error {
 	opt.defaults()
 	w := worker{store: store, t: t, opt: opt, log: opt.Logger}
 	if n, err := store.Recover(ctx); err != nil {
@@ -115,7 +115,7 @@ func sleep(ctx context.Context, wake <-chan struct{}, d time.Duration) {
 }
 
 type worker struct {
-	store *outbox.Store
+	store outbox.Store
 	t     mail.Transport
 	opt   Options
 	log   *slog.Logger

@@ -35,7 +35,7 @@ func newLead(n int) lead.Lead {
 
 // rig is a store, a Mailpit and a running worker.
 type rig struct {
-	store *outbox.Store
+	store outbox.Store
 	mp    *mailpit.Server
 	logs  *syncbuf.Buffer
 	count struct{ sent, retried, dead atomic.Int64 }

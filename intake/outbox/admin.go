@@ -19,7 +19,7 @@ type SpamLead struct {
 }
 
 // Spam lists the leads held as suspected spam, oldest first.
-func (s *Store) Spam(ctx context.Context) ([]SpamLead, error) {
+func (s *SQLite) Spam(ctx context.Context) ([]SpamLead, error) {
 	rows, err := s.r.QueryContext(ctx, `SELECT id, received, signals, procedure, email_domain
 		FROM leads WHERE spam = 1 ORDER BY received, id`)
 	if err != nil {
@@ -48,7 +48,7 @@ func (s *Store) Spam(ctx context.Context) ([]SpamLead, error) {
 
 // ReleaseSpam marks lead id as not spam and makes its held messages due now.
 // It returns ErrNotFound when id is not a lead held as spam.
-func (s *Store) ReleaseSpam(ctx context.Context, id string) error {
+func (s *SQLite) ReleaseSpam(ctx context.Context, id string) error {
 	now := ms(s.opt.now())
 	err := s.update(ctx, "release spam "+id, func(tx *sql.Tx) error {
 		if err := one(tx.ExecContext(ctx, `UPDATE leads
@@ -69,7 +69,7 @@ func (s *Store) ReleaseSpam(ctx context.Context, id string) error {
 
 // PurgeSpam deletes the suspected spam leads received before cutoff, with
 // their held messages, and returns how many leads it deleted.
-func (s *Store) PurgeSpam(ctx context.Context, before time.Time) (int, error) {
+func (s *SQLite) PurgeSpam(ctx context.Context, before time.Time) (int, error) {
 	var n int64
 	err := s.update(ctx, "purge spam", func(tx *sql.Tx) error {
 		if _, err := tx.ExecContext(ctx, `DELETE FROM messages WHERE state = 'held' AND lead_id IN
@@ -92,7 +92,7 @@ func (s *Store) PurgeSpam(ctx context.Context, before time.Time) (int, error) {
 // its messages' bytes and recipients are blanked; the rows stay, so that the
 // idempotency key and the delivery history remain. It returns how many
 // leads it purged.
-func (s *Store) PurgeDelivered(ctx context.Context, before time.Time) (int, error) {
+func (s *SQLite) PurgeDelivered(ctx context.Context, before time.Time) (int, error) {
 	now := ms(s.opt.now())
 	var n int64
 	err := s.update(ctx, "purge delivered", func(tx *sql.Tx) error {
@@ -124,7 +124,7 @@ type Stats struct {
 }
 
 // Stats counts the messages by state.
-func (s *Store) Stats(ctx context.Context) (Stats, error) {
+func (s *SQLite) Stats(ctx context.Context) (Stats, error) {
 	var st Stats
 	var oldest sql.NullInt64
 	err := s.r.QueryRowContext(ctx, `SELECT

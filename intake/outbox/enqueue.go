@@ -12,102 +12,16 @@ import (
 	"github.com/consultahq/consulta/intake/mail"
 )
 
-// enqueueReq is one Enqueue call waiting for the writer.
-type enqueueReq struct {
-	lead  lead.Lead
-	key   string
-	msgs  []mail.Message
-	reply chan enqueueRes // buffered: the writer never blocks on a caller that gave up
-}
-
-type enqueueRes struct {
-	id  string
-	dup bool
-	err error
-}
-
 // Enqueue stores l and its messages in one transaction and returns after the
 // commit. A key already stored returns the first lead's id with dup set, and
 // stores nothing. The messages of a lead marked as spam are held, not sent.
 // An empty key disables the duplicate check.
-func (s *Store) Enqueue(ctx context.Context, l lead.Lead, key string, msgs []mail.Message) (id string, dup bool, err error) {
-	if l.ID == "" {
-		return "", false, errors.New("enqueue: lead has no id")
-	}
-	r := &enqueueReq{lead: l, key: key, msgs: msgs, reply: make(chan enqueueRes, 1)}
-	select {
-	case s.reqs <- r:
-	case <-s.done:
-		return "", false, ErrClosed
-	case <-ctx.Done():
-		return "", false, fmt.Errorf("enqueue %s: %w", l.ID, ctx.Err())
-	}
-	select {
-	case res := <-r.reply:
-		return res.id, res.dup, res.err
-	case <-ctx.Done(): // the lead may still commit; the caller has not promised anything
-		return "", false, fmt.Errorf("enqueue %s: %w", l.ID, ctx.Err())
-	}
+func (s *SQLite) Enqueue(ctx context.Context, l lead.Lead, key string, msgs []mail.Message) (id string, dup bool, err error) {
+	return s.group.enqueue(ctx, l, key, msgs)
 }
 
-// writer is the one goroutine that writes leads: it takes every request
-// waiting at the moment, commits them together, then answers each.
-func (s *Store) writer() {
-	defer close(s.done)
-	for {
-		var first *enqueueReq
-		select {
-		case first = <-s.reqs:
-		case <-s.quit:
-			for { // answer whoever is already queued, then stop
-				select {
-				case r := <-s.reqs:
-					s.commit([]*enqueueReq{r})
-				default:
-					return
-				}
-			}
-		}
-		batch := []*enqueueReq{first}
-	gather:
-		for len(batch) < s.opt.maxBatch {
-			select {
-			case r := <-s.reqs:
-				batch = append(batch, r)
-			default:
-				break gather
-			}
-		}
-		s.commit(batch)
-	}
-}
-
-// commit writes batch in one transaction. If the transaction fails, each
-// request is tried alone, so that one bad lead cannot fail its neighbours.
-func (s *Store) commit(batch []*enqueueReq) {
-	ctx := context.Background()
-	res, err := s.insertBatch(ctx, batch)
-	if err != nil && len(batch) > 1 {
-		for _, r := range batch {
-			s.commit([]*enqueueReq{r})
-		}
-		return
-	}
-	wake := false
-	for i, r := range batch {
-		if err != nil {
-			res[i] = enqueueRes{err: fmt.Errorf("enqueue %s: %w", r.lead.ID, err)}
-		} else if !res[i].dup && !r.lead.Spam && len(r.msgs) > 0 {
-			wake = true
-		}
-		r.reply <- res[i]
-	}
-	if wake {
-		s.signal()
-	}
-}
-
-func (s *Store) insertBatch(ctx context.Context, batch []*enqueueReq) ([]enqueueRes, error) {
+// insertBatch writes batch in one transaction: for the group's writer.
+func (s *SQLite) insertBatch(ctx context.Context, batch []*enqueueReq) ([]enqueueRes, error) {
 	res := make([]enqueueRes, len(batch))
 	err := s.update(ctx, "insert batch", func(tx *sql.Tx) error {
 		findKey, err := tx.PrepareContext(ctx, `SELECT id FROM leads WHERE idem_key = ?`)

@@ -1,5 +1,7 @@
 // Package outbox keeps consultation requests and the emails they produce
-// durably in SQLite until every email has reached its mailbox.
+// durably until every email has reached its mailbox: in a SQLite file
+// (Open, the default) or in PostgreSQL (OpenPostgres, for several
+// instances of the service). Both implement Store.
 //
 // A lead and its messages are written in one transaction; concurrent calls
 // to Enqueue share one transaction and one fsync (group commit), and each
@@ -21,7 +23,6 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
-	"sync"
 	"time"
 
 	_ "modernc.org/sqlite" // the pure-Go SQLite driver
@@ -43,19 +44,14 @@ var ErrClosed = errors.New("outbox: store closed")
 // that the operation applies to.
 var ErrNotFound = errors.New("outbox: not found")
 
-// Store is an open outbox. Its methods are safe for concurrent use.
-type Store struct {
+// SQLite is an outbox in a SQLite file, for one instance of the service.
+// Its methods are safe for concurrent use.
+type SQLite struct {
 	w   *sql.DB // the one writing connection
 	r   *sql.DB // readers (WAL lets them run beside the writer)
 	opt options
-
-	reqs chan *enqueueReq
-	quit chan struct{}
-	done chan struct{}
-	once sync.Once
-
-	wakeMu sync.Mutex
-	wake   chan struct{}
+	*group
+	waker
 }
 
 type options struct {
@@ -82,13 +78,19 @@ func WithMaxBatch(n int) Option { return func(o *options) { o.maxBatch = n } }
 // WithBusyTimeout sets how long to wait for another process's lock (default 10s).
 func WithBusyTimeout(d time.Duration) Option { return func(o *options) { o.busy = d } }
 
-// Open opens or creates the outbox database at path, applies pending schema
-// migrations, and starts the group-commit writer. Close releases it.
-func Open(ctx context.Context, path string, opts ...Option) (*Store, error) {
+// defaults returns the options with opts applied.
+func defaults(opts []Option) options {
 	o := options{now: time.Now, lease: 5 * time.Minute, maxBatch: 256, busy: 10 * time.Second}
 	for _, f := range opts {
 		f(&o)
 	}
+	return o
+}
+
+// Open opens or creates the outbox database at path, applies pending schema
+// migrations, and starts the group-commit writer. Close releases it.
+func Open(ctx context.Context, path string, opts ...Option) (*SQLite, error) {
+	o := defaults(opts)
 	w, err := openDB(path, o.busy, false)
 	if err != nil {
 		return nil, err
@@ -105,14 +107,8 @@ func Open(ctx context.Context, path string, opts ...Option) (*Store, error) {
 		return nil, err
 	}
 	r.SetMaxOpenConns(4)
-	s := &Store{
-		w: w, r: r, opt: o,
-		reqs: make(chan *enqueueReq),
-		quit: make(chan struct{}),
-		done: make(chan struct{}),
-		wake: make(chan struct{}),
-	}
-	go s.writer()
+	s := &SQLite{w: w, r: r, opt: o}
+	s.group = startGroup(o.maxBatch, s.insertBatch, s.signal)
 	return s, nil
 }
 
@@ -139,33 +135,16 @@ func openDB(path string, busy time.Duration, readOnly bool) (*sql.DB, error) {
 
 // Close stops the writer after the Enqueue calls already received, and
 // closes the database.
-func (s *Store) Close() error {
-	s.once.Do(func() { close(s.quit) })
-	<-s.done
+func (s *SQLite) Close() error {
+	s.group.stop()
 	return errors.Join(s.w.Close(), s.r.Close())
-}
-
-// Wake returns a channel that is closed when new messages become due: after
-// Enqueue commits deliverable messages, and after Requeue or ReleaseSpam.
-// Take a fresh channel after each wake-up.
-func (s *Store) Wake() <-chan struct{} {
-	s.wakeMu.Lock()
-	defer s.wakeMu.Unlock()
-	return s.wake
-}
-
-func (s *Store) signal() {
-	s.wakeMu.Lock()
-	defer s.wakeMu.Unlock()
-	close(s.wake)
-	s.wake = make(chan struct{})
 }
 
 // ms is the stored form of a time: Unix milliseconds.
 func ms(t time.Time) int64 { return t.UnixMilli() }
 
 // update runs fn in one write transaction.
-func (s *Store) update(ctx context.Context, what string, fn func(*sql.Tx) error) error {
+func (s *SQLite) update(ctx context.Context, what string, fn func(*sql.Tx) error) error {
 	tx, err := s.w.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("%s: begin: %w", what, err)

@@ -18,7 +18,7 @@ import (
 var t0 = time.Date(2026, 11, 27, 9, 30, 0, 0, time.UTC)
 
 // open opens a store in a fresh file whose clock reads *now.
-func open(t testing.TB, now *time.Time) (*outbox.Store, string) {
+func open(t testing.TB, now *time.Time) (outbox.Store, string) {
 	t.Helper()
 	path := filepath.Join(t.TempDir(), "outbox.db")
 	s, err := outbox.Open(context.Background(), path,
@@ -45,7 +45,7 @@ func newLead(id string, spam bool) (lead.Lead, []mail.Message) {
 	return l, msgs
 }
 
-func enqueue(t testing.TB, s *outbox.Store, id, key string, spam bool) {
+func enqueue(t testing.TB, s outbox.Store, id, key string, spam bool) {
 	t.Helper()
 	l, msgs := newLead(id, spam)
 	if _, _, err := s.Enqueue(context.Background(), l, key, msgs); err != nil {
@@ -53,7 +53,7 @@ func enqueue(t testing.TB, s *outbox.Store, id, key string, spam bool) {
 	}
 }
 
-func stats(t *testing.T, s *outbox.Store) outbox.Stats {
+func stats(t *testing.T, s outbox.Store) outbox.Stats {
 	t.Helper()
 	st, err := s.Stats(context.Background())
 	if err != nil {

@@ -21,7 +21,7 @@ type Msg struct {
 // Claim marks up to n due messages as sending and returns them: pending
 // messages whose next attempt is due, and sending messages whose lease has
 // run out (their worker died mid-send). Each claim holds for the lease.
-func (s *Store) Claim(ctx context.Context, now time.Time, n int) ([]Msg, error) {
+func (s *SQLite) Claim(ctx context.Context, now time.Time, n int) ([]Msg, error) {
 	var out []Msg
 	err := s.update(ctx, "claim", func(tx *sql.Tx) error {
 		rows, err := tx.QueryContext(ctx, `UPDATE messages
@@ -53,7 +53,7 @@ func (s *Store) Claim(ctx context.Context, now time.Time, n int) ([]Msg, error) 
 }
 
 // Done records that message id was accepted by the mail server.
-func (s *Store) Done(ctx context.Context, id string) error {
+func (s *SQLite) Done(ctx context.Context, id string) error {
 	now := ms(s.opt.now())
 	return s.setState(ctx, "done "+id, `UPDATE messages
 		SET state = 'sent', attempts = attempts + 1, last_error = '', sent_at = ?, updated_at = ?
@@ -61,14 +61,14 @@ func (s *Store) Done(ctx context.Context, id string) error {
 }
 
 // Retry records a failed attempt of message id and makes it due again at next.
-func (s *Store) Retry(ctx context.Context, id string, cause error, next time.Time) error {
+func (s *SQLite) Retry(ctx context.Context, id string, cause error, next time.Time) error {
 	return s.setState(ctx, "retry "+id, `UPDATE messages
 		SET state = 'pending', attempts = attempts + 1, last_error = ?, next_attempt_at = ?, updated_at = ?
 		WHERE id = ? AND state = 'sending'`, errText(cause), ms(next), ms(s.opt.now()), id)
 }
 
 // Dead records that message id was refused permanently; Requeue sends it again.
-func (s *Store) Dead(ctx context.Context, id string, cause error) error {
+func (s *SQLite) Dead(ctx context.Context, id string, cause error) error {
 	return s.setState(ctx, "dead-letter "+id, `UPDATE messages
 		SET state = 'dead', attempts = attempts + 1, last_error = ?, updated_at = ?
 		WHERE id = ? AND state = 'sending'`, errText(cause), ms(s.opt.now()), id)
@@ -76,7 +76,7 @@ func (s *Store) Dead(ctx context.Context, id string, cause error) error {
 
 // Release gives back a claimed message that was not attempted (the worker is
 // stopping): it is due again at once, and no attempt is counted.
-func (s *Store) Release(ctx context.Context, id string) error {
+func (s *SQLite) Release(ctx context.Context, id string) error {
 	now := ms(s.opt.now())
 	return s.setState(ctx, "release "+id, `UPDATE messages
 		SET state = 'pending', next_attempt_at = ?, updated_at = ?
@@ -86,17 +86,17 @@ func (s *Store) Release(ctx context.Context, id string) error {
 // Recover makes every claimed message due now, without waiting for its
 // lease: for a worker starting up, when no other worker uses this database,
 // to resend at once what a crash left mid-send. It returns how many.
-func (s *Store) Recover(ctx context.Context) (int, error) {
+func (s *SQLite) Recover(ctx context.Context) (int, error) {
 	return s.requeue(ctx, "recover", Sending)
 }
 
 // Requeue makes every dead message pending and due now, and returns how many.
-func (s *Store) Requeue(ctx context.Context) (int, error) {
+func (s *SQLite) Requeue(ctx context.Context) (int, error) {
 	return s.requeue(ctx, "requeue", Dead)
 }
 
 // requeue makes every message in state pending and due now.
-func (s *Store) requeue(ctx context.Context, what, state string) (int, error) {
+func (s *SQLite) requeue(ctx context.Context, what, state string) (int, error) {
 	now := ms(s.opt.now())
 	var n int64
 	err := s.update(ctx, what, func(tx *sql.Tx) error {
@@ -116,7 +116,7 @@ func (s *Store) requeue(ctx context.Context, what, state string) (int, error) {
 
 // NextDue returns when the earliest pending or claimed message falls due,
 // and false when there is none.
-func (s *Store) NextDue(ctx context.Context) (time.Time, bool, error) {
+func (s *SQLite) NextDue(ctx context.Context) (time.Time, bool, error) {
 	var next sql.NullInt64
 	err := s.r.QueryRowContext(ctx, `SELECT min(next_attempt_at) FROM messages
 		WHERE state IN ('pending', 'sending')`).Scan(&next)
@@ -127,7 +127,7 @@ func (s *Store) NextDue(ctx context.Context) (time.Time, bool, error) {
 }
 
 // setState runs one UPDATE that must touch exactly one message.
-func (s *Store) setState(ctx context.Context, what, query string, args ...any) error {
+func (s *SQLite) setState(ctx context.Context, what, query string, args ...any) error {
 	return s.update(ctx, what, func(tx *sql.Tx) error {
 		return one(tx.ExecContext(ctx, query, args...))
 	})
