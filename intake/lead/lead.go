@@ -9,11 +9,13 @@ import "time"
 
 // Lead is a validated consultation request.
 //
-// Every field but ID, Received, Spam and Signals is personal data: it must
+// Every field but ID, Received, Ref, Due, Spam and Signals is personal data: it must
 // never reach a log.
 type Lead struct {
 	ID       string    `json:"id"`       // assigned at intake, e.g. "ld_01J9…"; stable across retries
 	Received time.Time `json:"received"` // UTC
+	Ref      string    `json:"ref"`      // short human reference, e.g. "HAS-1129-7K2Q" (see Ref)
+	Due      time.Time `json:"due"`      // when the practice promised to answer, by its response clock
 
 	FirstName        string `json:"first_name"`
 	LastName         string `json:"last_name"`
@@ -43,4 +45,37 @@ type OptIn struct {
 	At      time.Time `json:"at"`
 	Page    string    `json:"page"`
 	Wording string    `json:"wording"` // the wording version shown
+}
+
+// The states of a lead. A lead moves New → Claimed → Contacted → Booked or
+// Closed, and to Spam or NotALead by hand; a lead held as suspected spam
+// starts in Spam. A state only ever moves forward: Booked, Closed, Spam
+// and NotALead are final.
+const (
+	New       = "new"        // received, nobody has taken it yet
+	Claimed   = "claimed"    // a coordinator is handling it
+	Contacted = "contacted"  // the patient has been answered
+	Booked    = "booked"     // a consultation is booked
+	Closed    = "closed"     // answered, and no consultation came of it
+	Spam      = "spam"       // not a patient: held, or marked by hand
+	NotALead  = "not_a_lead" // a real message, but not a consultation request
+)
+
+// States lists every state, in the order a lead moves through them.
+var States = []string{New, Claimed, Contacted, Booked, Closed, Spam, NotALead}
+
+// Rank orders states: a lead may move only to a state of higher rank. It
+// is -1 for a string that is no state.
+func Rank(state string) int {
+	switch state {
+	case New:
+		return 0
+	case Claimed:
+		return 1
+	case Contacted:
+		return 2
+	case Booked, Closed, Spam, NotALead:
+		return 3
+	}
+	return -1
 }
