@@ -167,6 +167,9 @@ func (l *Live) change(ctx context.Context, paths []string) (Update, error) {
 		if !strings.HasPrefix(p, "content/") || p == "content/site.yaml" || path.Ext(p) == "" {
 			return l.full(ctx) // the theme, the settings or a whole folder: every page may change
 		}
+		if strings.HasPrefix(p, "content/reviews/") {
+			return l.full(ctx) // a review is no page: it shows on the pages of its procedure and surgeons
+		}
 	}
 	recovering := len(l.pending) > 0
 	l.pending = append(l.pending, paths...)

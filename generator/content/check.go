@@ -36,6 +36,47 @@ func checkMember(fsys fs.FS, f *file) {
 	if m.Photo != "" && !fileExists(fsys, pageRelative(f.page, m.Photo)) && !fileExists(fsys, path.Join("content", m.Photo)) {
 		f.probs.Errorf(p, f.line("photo"), "photo", "no file %q next to this page or under content/ — check the name, or add the photo", m.Photo)
 	}
+	if r := m.Registration; r != nil {
+		if f.missing("registration.body", r.Body) {
+			f.probs.Errorf(p, f.line("registration"), "registration.body", "missing — name the register, e.g. \"body: Irish Medical Council\"")
+		}
+		if f.missing("registration.number", r.Number) {
+			f.probs.Errorf(p, f.line("registration"), "registration.number", "missing — write the registration number, e.g. \"number: 123456\"")
+		}
+	}
+}
+
+// checkReview checks a patient's review. A review without consent, or
+// whose consent has expired, is not published.
+func checkReview(f *file, now time.Time) {
+	r, p := f.page.PatientReview, f.page.File
+	if f.missing("author", r.Author) {
+		f.probs.Errorf(p, f.line("author"), "author", "missing — write the name the patient agreed to be shown with, e.g. \"author: Sarah, 42\"")
+	}
+	if _, set := f.lines["rating"]; !set {
+		f.probs.Errorf(p, 1, "rating", "missing — write the patient's rating from 1 to 5, e.g. \"rating: 5\"")
+	} else if !f.bad["rating"] && (r.Rating < 1 || r.Rating > 5) {
+		f.probs.Errorf(p, f.line("rating"), "rating", "%d is not a rating — write the patient's rating from 1 to 5, e.g. \"rating: 5\"", r.Rating)
+	}
+	if f.missing("source", r.Source) {
+		f.probs.Errorf(p, f.line("source"), "source", "missing — say where the review was written, e.g. \"source: Google\", \"source: RealSelf\" or \"source: Patient survey\"")
+	}
+	if f.page.Date.IsZero() && !f.bad["date"] {
+		f.probs.Errorf(p, f.line("date"), "date", "missing — write the date the review was written, e.g. \"date: 2025-06-30\"")
+	}
+	if len(strings.TrimSpace(string(f.page.Body))) == 0 {
+		f.probs.Errorf(p, f.page.BodyLine, "", "the review has no text — write the patient's words below the front matter")
+	}
+	switch {
+	case r.Consent.IsZero():
+		f.publish = false
+		if !f.bad["consent"] {
+			f.probs.Errorf(p, f.line("consent"), "consent", "missing — write the date the patient's written consent to publish this review was recorded, e.g. \"consent: 2025-07-01\"; without it the review is not published")
+		}
+	case r.ConsentExpires != nil && !r.ConsentExpires.After(now):
+		f.publish = false
+		f.probs.Warnf(p, f.line("consent_expires"), "consent_expires", "consent for this review expired on %s, so it is not published — renew the patient's consent and update the date, or remove the review", r.ConsentExpires.Format("2006-01-02"))
+	}
 }
 
 // checkCase checks a before/after case. A case without consent, or whose

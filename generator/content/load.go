@@ -59,7 +59,7 @@ type file struct {
 // NewLoader returns a Loader for the site in fsys.
 func NewLoader(fsys fs.FS) *Loader {
 	return &Loader{fsys: fsys, now: time.Now, files: map[string]*file{}, fields: newFieldIndex(
-		reflect.TypeFor[Config](), reflect.TypeFor[Meta](), reflect.TypeFor[Procedure](), reflect.TypeFor[Member](), reflect.TypeFor[Case]())}
+		reflect.TypeFor[Config](), reflect.TypeFor[Meta](), reflect.TypeFor[Procedure](), reflect.TypeFor[Member](), reflect.TypeFor[Case](), reflect.TypeFor[PatientReview]())}
 }
 
 // Load reads every file of the site, then resolves references.
@@ -228,6 +228,9 @@ func (l *Loader) parse(p string) *file {
 	case KindCase:
 		pg.Case = &Case{}
 		targets = append(targets, pg.Case)
+	case KindReview:
+		pg.PatientReview = &PatientReview{}
+		targets = append(targets, pg.PatientReview)
 	}
 	doc, line, msg := parseYAML(fm, 1)
 	if msg != "" {
@@ -300,6 +303,8 @@ func classify(pg *Page, f *file) {
 		pg.Kind = KindMember
 	case "gallery":
 		pg.Kind = KindCase
+	case "reviews":
+		pg.Kind = KindReview
 	default:
 		pg.Kind = KindPage
 	}
@@ -308,7 +313,7 @@ func classify(pg *Page, f *file) {
 // check reports the problems that the file alone shows.
 func (l *Loader) check(f *file) {
 	pg, p := f.page, f.page.File
-	if f.missing("title", pg.Title) {
+	if pg.Kind != KindReview && f.missing("title", pg.Title) {
 		f.probs.Errorf(p, f.line("title"), "title", "missing — add a line such as \"title: %s\" to the front matter", titleFromSlug(f.slug))
 	}
 	if n := len([]rune(pg.Description)); n > 160 {
@@ -329,6 +334,8 @@ func (l *Loader) check(f *file) {
 		checkMember(l.fsys, f)
 	case KindCase:
 		checkCase(l.fsys, f, l.now())
+	case KindReview:
+		checkReview(f, l.now())
 	}
 }
 

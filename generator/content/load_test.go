@@ -39,7 +39,17 @@ faq:
 Body.
 `),
 		"content/procedures/facelift.md": file("---\ntitle: Facelift\ncategory: face\nsurgeons: [dr-hart]\n---\n"),
-		"content/team/dr-hart.md":        file("---\ntitle: Dr Amelia Hart\nrole: surgeon\n---\n"),
+		"content/team/dr-hart.md":        file("---\ntitle: Dr Amelia Hart\nrole: surgeon\nregistration:\n  body: Irish Medical Council\n  number: 123456\n---\n"),
+		"content/reviews/sarah.md": file(`---
+author: Sarah, 42
+procedure: rhinoplasty
+rating: 5
+source: Google
+date: 2025-06-30
+consent: 2025-07-01
+---
+Kind, clear and honest.
+`),
 		"content/gallery/case-1/index.md": file(`---
 title: Rhinoplasty, case 1
 procedure: rhinoplasty
@@ -104,6 +114,15 @@ func TestValidSite(t *testing.T) {
 		if p.Draft {
 			t.Errorf("draft %s published", p.File)
 		}
+	}
+	if len(site.Reviews) != 1 || site.Reviews[0].PatientReview.Procedure != rh || len(pr.Reviews) != 1 || len(pr.Surgeons[0].Member.Reviews) != 1 {
+		t.Errorf("reviews: %v, on the procedure %v, on its surgeon %v", site.Reviews, pr.Reviews, pr.Surgeons[0].Member.Reviews)
+	}
+	if site.ByURL["/reviews/sarah/"] != nil {
+		t.Errorf("a review is published as a page")
+	}
+	if r := pr.Surgeons[0].Member.Registration; r == nil || r.String() != "Irish Medical Council 123456" {
+		t.Errorf("registration = %v", r)
 	}
 	if site.ByURL["/procedures/brow-lift/"] != nil {
 		t.Errorf("a draft is published")
@@ -182,6 +201,16 @@ func TestMistakes(t *testing.T) {
 			}},
 		{"palette contrast", "content/site.yaml", "name:", "palette:\n  ink: \"#999999\"\n  paper: \"#ffffff\"\nname:",
 			[]string{`content/site.yaml:2: palette.ink: #999999 on #ffffff has a contrast of 2.8:1, below the 4.5:1 patients need to read it — choose a darker or lighter colour`}},
+		{"review without consent", "content/reviews/sarah.md", "consent: 2025-07-01\n", "",
+			[]string{`content/reviews/sarah.md:1: consent: missing — write the date the patient's written consent to publish this review was recorded, e.g. "consent: 2025-07-01"; without it the review is not published`}},
+		{"review rating", "content/reviews/sarah.md", "rating: 5", "rating: 6",
+			[]string{`content/reviews/sarah.md:4: rating: 6 is not a rating — write the patient's rating from 1 to 5, e.g. "rating: 5"`}},
+		{"review without author and text", "content/reviews/sarah.md", "author: Sarah, 42\n", "",
+			[]string{`content/reviews/sarah.md:1: author: missing — write the name the patient agreed to be shown with, e.g. "author: Sarah, 42"`}},
+		{"review unknown procedure", "content/reviews/sarah.md", "procedure: rhinoplasty", "procedure: rhinoplastie",
+			[]string{`content/reviews/sarah.md:3: procedure: no procedure "rhinoplastie" (no file content/procedures/rhinoplastie.md) — did you mean rhinoplasty?`}},
+		{"registration without number", "content/team/dr-hart.md", "  number: 123456\n", "",
+			[]string{`content/team/dr-hart.md:4: registration.number: missing — write the registration number, e.g. "number: 123456"`}},
 	}
 	_ = case1
 	for _, tt := range tests {

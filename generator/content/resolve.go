@@ -41,6 +41,11 @@ func (l *Loader) resolve() (*Site, *problem.List) {
 	}
 	for _, f := range published {
 		pg := f.page
+		if pg.Kind == KindReview {
+			r.reviewLinks(f)
+			site.Reviews = append(site.Reviews, pg)
+			continue
+		}
 		if prev, ok := site.ByURL[pg.URL]; ok {
 			probs.Errorf(pg.File, f.line("slug"), "", "the URL %s is also the URL of %s — rename one of the files, or give one a different slug", pg.URL, prev.File)
 			continue
@@ -69,6 +74,7 @@ func (l *Loader) resolve() (*Site, *problem.List) {
 	slices.SortFunc(site.Procedures, byWeight)
 	slices.SortFunc(site.Members, byWeight)
 	slices.SortFunc(site.Cases, newestConsent)
+	slices.SortFunc(site.Reviews, newestReview)
 	for _, pr := range site.Procedures {
 		for _, m := range pr.Procedure.Surgeons {
 			m.Member.Procedures = append(m.Member.Procedures, pr)
@@ -78,6 +84,7 @@ func (l *Loader) resolve() (*Site, *problem.List) {
 		pr := c.Case.Procedure.Procedure
 		pr.Cases = append(pr.Cases, c)
 	}
+	linkReviews(site)
 	l.site, l.probs = site, probs
 	return site, probs
 }
@@ -88,11 +95,13 @@ func resetLinks(pg *Page) {
 	switch {
 	case pg.Procedure != nil:
 		pr := pg.Procedure
-		pr.CategoryInfo, pr.Surgeons, pr.Related, pr.Cases = nil, nil, nil, nil
+		pr.CategoryInfo, pr.Surgeons, pr.Related, pr.Cases, pr.Reviews = nil, nil, nil, nil, nil
 	case pg.Member != nil:
-		pg.Member.Procedures = nil
+		pg.Member.Procedures, pg.Member.Reviews = nil, nil
 	case pg.Case != nil:
 		pg.Case.Procedure, pg.Case.Surgeon = nil, nil
+	case pg.PatientReview != nil:
+		pg.PatientReview.Procedure, pg.PatientReview.Surgeon = nil, nil
 	}
 }
 
@@ -161,6 +170,40 @@ func (r *resolver) caseLinks(f *file) bool {
 		c.Surgeon = r.lookup(f, fixedField("surgeon"), c.SurgeonSlug, r.members, "team member", "content/team/")
 	}
 	return c.Procedure != nil && c.Surgeon != nil
+}
+
+// reviewLinks resolves the procedure and surgeon a review names.
+func (r *resolver) reviewLinks(f *file) {
+	rv := f.page.PatientReview
+	if rv.ProcedureSlug != "" {
+		rv.Procedure = r.lookup(f, fixedField("procedure"), rv.ProcedureSlug, r.procedures, "procedure", "content/procedures/")
+	}
+	if rv.SurgeonSlug != "" {
+		rv.Surgeon = r.lookup(f, fixedField("surgeon"), rv.SurgeonSlug, r.members, "team member", "content/team/")
+	}
+}
+
+// linkReviews lists each review on its procedure, and on its surgeon, or
+// when it names none, on every surgeon of its procedure.
+func linkReviews(site *Site) {
+	for _, rp := range site.Reviews {
+		rv := rp.PatientReview
+		if pr := rv.Procedure; pr != nil {
+			pr.Procedure.Reviews = append(pr.Procedure.Reviews, rp)
+		}
+		switch {
+		case rv.Surgeon != nil:
+			rv.Surgeon.Member.Reviews = append(rv.Surgeon.Member.Reviews, rp)
+		case rv.Procedure != nil:
+			for _, m := range rv.Procedure.Procedure.Surgeons {
+				m.Member.Reviews = append(m.Member.Reviews, rp)
+			}
+		}
+	}
+}
+
+func newestReview(a, b *Page) int {
+	return cmp.Or(b.Date.Compare(a.Date), strings.Compare(a.File, b.File))
 }
 
 // lookup finds the page that slug names in pages, reporting an unknown

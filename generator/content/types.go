@@ -2,6 +2,7 @@ package content
 
 import (
 	"html/template"
+	"strings"
 	"time"
 )
 
@@ -15,6 +16,7 @@ const (
 	KindProcedure Kind = "procedure" // content/procedures/<slug>.md
 	KindMember    Kind = "member"    // content/team/<slug>.md
 	KindCase      Kind = "case"      // content/gallery/<case>/index.md
+	KindReview    Kind = "review"    // content/reviews/<slug>.md: shown on other pages, never a page itself
 	KindPage      Kind = "page"      // any other page, e.g. content/financing.md
 )
 
@@ -29,6 +31,7 @@ type Site struct {
 	Procedures []*Page          // KindProcedure pages by weight, then title
 	Members    []*Page          // KindMember pages by weight, then title
 	Cases      []*Page          // KindCase pages, newest consent first
+	Reviews    []*Page          // KindReview files with consent, newest first; not in Pages or ByURL
 	ByURL      map[string]*Page // every published page by URL
 }
 
@@ -141,9 +144,10 @@ type Page struct {
 	BodyLine int    // the file's line number of Body's first line
 	Bundle   string // for page bundles (<slug>/index.md), the bundle folder relative to the site; else ""
 
-	Procedure *Procedure
-	Member    *Member
-	Case      *Case
+	Procedure     *Procedure
+	Member        *Member
+	Case          *Case
+	PatientReview *PatientReview
 
 	// Filled by the generator after loading.
 	HTML template.HTML // Body rendered by the site's Markdown renderer
@@ -179,6 +183,7 @@ type Procedure struct {
 	Surgeons     []*Page   `yaml:"-"`
 	Related      []*Page   `yaml:"-"`
 	Cases        []*Page   `yaml:"-"` // published cases of this procedure, newest first
+	Reviews      []*Page   `yaml:"-"` // published reviews of this procedure, newest first
 }
 
 // Fees is a procedure's fee range in whole units of Currency.
@@ -203,14 +208,46 @@ type Review struct {
 
 // Member is the front matter of content/team/<slug>.md. The member's name is Meta.Title.
 type Member struct {
-	Role        string   `yaml:"role"` // surgeon, coordinator, nurse, …
-	Credentials string   `yaml:"credentials"`
-	Photo       string   `yaml:"photo"` // image path relative to the page, or to content/
-	Languages   []string `yaml:"languages"`
-	Email       string   `yaml:"email"`
+	Role         string        `yaml:"role"` // surgeon, coordinator, nurse, …
+	Credentials  string        `yaml:"credentials"`
+	Photo        string        `yaml:"photo"` // image path relative to the page, or to content/
+	Languages    []string      `yaml:"languages"`
+	Email        string        `yaml:"email"`
+	Registration *Registration `yaml:"registration"` // a surgeon's professional registration
 
 	// Resolved by the loader.
 	Procedures []*Page `yaml:"-"` // procedures that name this member as a surgeon
+	Reviews    []*Page `yaml:"-"` // published reviews naming this member, or one of their procedures without a surgeon; newest first
+}
+
+// Registration is a clinician's entry in a professional register, e.g.
+// {Body: "Irish Medical Council", Number: "123456"}.
+type Registration struct {
+	Body   string `yaml:"body"`   // the register, e.g. "Irish Medical Council" or "GMC"
+	Number string `yaml:"number"` // the registration number
+}
+
+// String is the registration as patients read it: "Irish Medical Council 123456".
+func (r Registration) String() string {
+	return strings.TrimSpace(r.Body + " " + r.Number)
+}
+
+// PatientReview is the front matter of content/reviews/<slug>.md: a
+// patient's review, published with their consent. Its body is the
+// review's text, plain: blank lines separate paragraphs. The date it was
+// written is Meta.Date (front matter "date"), required.
+type PatientReview struct {
+	Author         string     `yaml:"author"`    // as the patient agreed to be named, e.g. "Sarah, 42"; required
+	ProcedureSlug  string     `yaml:"procedure"` // the procedure reviewed, a procedures/ slug; optional
+	SurgeonSlug    string     `yaml:"surgeon"`   // the surgeon reviewed, a team/ slug; optional
+	Rating         int        `yaml:"rating"`    // 1 to 5; required
+	Source         string     `yaml:"source"`    // where it was written, e.g. "Google", "RealSelf", "Patient survey"; required
+	Consent        time.Time  `yaml:"consent"`   // date the patient's consent to publish was recorded; required
+	ConsentExpires *time.Time `yaml:"consent_expires"`
+
+	// Resolved by the loader.
+	Procedure *Page `yaml:"-"`
+	Surgeon   *Page `yaml:"-"`
 }
 
 // Case is the front matter of a before/after case, content/gallery/<case>/index.md.

@@ -20,6 +20,7 @@ func (t *Theme) funcs() template.FuncMap {
 		"fees":   FormatFees,
 		"inline": t.inlineMarkdown,
 		"date":   func(d time.Time) string { return d.Format("2 January 2006") },
+		"month":  func(d time.Time) string { return d.Format("January 2006") },
 		"isodate": func(d time.Time) string {
 			return d.Format("2006-01-02")
 		},

@@ -39,13 +39,19 @@ type (
 		ProcType    string `json:"procedureType,omitempty"`
 	}
 	ldPhysician struct {
-		Type      string   `json:"@type"`
-		Name      string   `json:"name"`
-		URL       string   `json:"url"`
-		Title     string   `json:"jobTitle,omitempty"`
-		Specialty string   `json:"medicalSpecialty"`
-		Languages []string `json:"knowsLanguage,omitempty"`
-		WorksFor  ldRef    `json:"worksFor"`
+		Type      string           `json:"@type"`
+		Name      string           `json:"name"`
+		URL       string           `json:"url"`
+		Title     string           `json:"jobTitle,omitempty"`
+		Specialty string           `json:"medicalSpecialty"`
+		Languages []string         `json:"knowsLanguage,omitempty"`
+		ID        *ldPropertyValue `json:"identifier,omitempty"`
+		WorksFor  ldRef            `json:"worksFor"`
+	}
+	ldPropertyValue struct {
+		Type     string `json:"@type"`
+		Property string `json:"propertyID"`
+		Value    string `json:"value"`
 	}
 	ldFAQPage struct {
 		Type      string       `json:"@type"`
@@ -106,8 +112,12 @@ func jsonLD(v *View) template.JS {
 		}
 	}
 	if isSurgeon(p) && p.Kind == content.KindMember {
-		graph = append(graph, ldPhysician{Type: "Physician", Name: p.Title, URL: v.Canonical, Title: p.Member.Credentials,
-			Specialty: "PlasticSurgery", Languages: p.Member.Languages, WorksFor: ldRef{ID: clinicID}})
+		doc := ldPhysician{Type: "Physician", Name: p.Title, URL: v.Canonical, Title: p.Member.Credentials,
+			Specialty: "PlasticSurgery", Languages: p.Member.Languages, WorksFor: ldRef{ID: clinicID}}
+		if r := p.Member.Registration; r != nil {
+			doc.ID = &ldPropertyValue{Type: "PropertyValue", Property: r.Body, Value: r.Number}
+		}
+		graph = append(graph, doc)
 	}
 	if len(v.Breadcrumbs) > 0 && v.Canonical != "" {
 		b := ldBreadcrumbs{Type: "BreadcrumbList"}

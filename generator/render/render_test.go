@@ -159,3 +159,35 @@ func TestLiveReload(t *testing.T) {
 		t.Error("production page carries the live-reload script")
 	}
 }
+
+// TestReviews checks that a patient's review shows on its procedure's
+// page, its surgeon's page and the home page, that the surgeon's
+// registration shows on their page and in their JSON-LD, and that no page
+// describes reviews of the practice in JSON-LD.
+func TestReviews(t *testing.T) {
+	th, s := builtin(t), sampleSite()
+	for _, url := range []string{"/", "/procedures/sample/", "/team/dr-sample/"} {
+		html := renderPage(t, th, s, s.ByURL[url], Options{})
+		for _, want := range []string{`<blockquote><p>Kind.</p><p>Clear.</p></blockquote>`, `Rated 5 out of 5`, `Sam, 40`, `Google, <time datetime="2026-01-02">January 2026</time>`} {
+			if !strings.Contains(html, want) {
+				t.Errorf("%s lacks %q", url, want)
+			}
+		}
+		for _, bad := range []string{`"AggregateRating"`, `"Review"`, `"reviewRating"`} {
+			if strings.Contains(html, bad) {
+				t.Errorf("%s describes reviews in JSON-LD (%s): search engines count that as self-serving", url, bad)
+			}
+		}
+	}
+	member := renderPage(t, th, s, s.ByURL["/team/dr-sample/"], Options{})
+	for _, want := range []string{`Registered with the General Medical Council, no. 1234567`,
+		`"identifier":{"@type":"PropertyValue","propertyID":"General Medical Council","value":"1234567"}`} {
+		if !strings.Contains(member, want) {
+			t.Errorf("member page lacks %q", want)
+		}
+	}
+	s.Reviews, s.ByURL["/procedures/sample/"].Procedure.Reviews = nil, nil
+	if html := renderPage(t, th, s, s.ByURL["/procedures/sample/"], Options{}); strings.Contains(html, "reviews-title") {
+		t.Error("a procedure without reviews shows a reviews section")
+	}
+}

@@ -43,7 +43,8 @@ func sampleSite() *content.Site {
 	page(content.KindPage, "", "/consultation/", "Your consultation")
 	page(content.KindPage, "consultation", "/consultation/thank-you/", "Thank you")
 	surgeon := page(content.KindMember, "team", "/team/dr-sample/", "Dr Sample")
-	surgeon.Member = &content.Member{Role: "surgeon", Credentials: "FRCS", Languages: []string{"English"}, Email: "dr@example.org"}
+	surgeon.Member = &content.Member{Role: "surgeon", Credentials: "FRCS", Languages: []string{"English"}, Email: "dr@example.org",
+		Registration: &content.Registration{Body: "General Medical Council", Number: "1234567"}}
 	coord := page(content.KindMember, "team", "/team/coordinator/", "Coordinator")
 	coord.Member = &content.Member{Role: "coordinator"}
 	proc := page(content.KindProcedure, "procedures", "/procedures/sample/", "Sample procedure")
@@ -70,6 +71,11 @@ func sampleSite() *content.Site {
 			AfterImage:  content.Image{Src: "/a.jpg", Srcset: "/a.jpg 960w", Width: 960, Height: 720}}},
 	}
 	proc.Procedure.Cases = []*content.Page{cs}
+	review := &content.Page{Meta: content.Meta{Date: day}, Kind: content.KindReview, File: "content/reviews/sample.md", Body: []byte("Kind.\n\nClear."),
+		PatientReview: &content.PatientReview{Author: "Sam, 40", ProcedureSlug: "sample", SurgeonSlug: "dr-sample", Rating: 5, Source: "Google", Consent: day, Procedure: proc, Surgeon: surgeon}}
+	s.Reviews = []*content.Page{review}
+	proc.Procedure.Reviews = s.Reviews
+	surgeon.Member.Reviews = s.Reviews
 	s.Cases = []*content.Page{cs}
 	slices.SortFunc(s.Pages, func(a, b *content.Page) int { return strings.Compare(a.URL, b.URL) })
 	return s
