@@ -167,6 +167,7 @@ func (c *configFile) check() {
 		}
 	}
 	c.checkPalette()
+	c.checkClock()
 }
 
 // checkPalette checks that each colour parses and that text colours have a

@@ -266,6 +266,7 @@ func (d *decoder) stringMap(n *yaml.Node, path string, v reflect.Value, isNull b
 	for i := 0; i+1 < len(n.Content); i += 2 {
 		k, val := n.Content[i], n.Content[i+1]
 		e := reflect.New(v.Type().Elem()).Elem()
+		d.lines[join(path, k.Value)] = d.line(k)
 		d.value(val, join(path, k.Value), e)
 		m.SetMapIndex(reflect.ValueOf(k.Value), e)
 	}

@@ -37,9 +37,10 @@ type Site struct {
 
 // Config is content/site.yaml: the practice and the site's settings.
 type Config struct {
-	Name             string     `yaml:"name"`     // the practice's name; required
-	BaseURL          string     `yaml:"base_url"` // absolute, ending in "/"; required
-	Language         string     `yaml:"language"` // BCP 47, default "en"
+	Name             string     `yaml:"name"`      // the practice's name; required
+	BaseURL          string     `yaml:"base_url"`  // absolute, ending in "/"; required
+	Language         string     `yaml:"language"`  // BCP 47, default "en"
+	TimeZone         string     `yaml:"time_zone"` // IANA zone of every time shown to staff or patients, e.g. "Europe/Dublin"; default UTC
 	Phone            string     `yaml:"phone"`
 	Email            string     `yaml:"email"`
 	Address          string     `yaml:"address"`
@@ -107,6 +108,15 @@ type Intake struct {
 	Coordinators   map[string]string `yaml:"coordinators"`    // category slug → coordinator address; others go to CoordinatorEmail
 	AllowedOrigins []string          `yaml:"allowed_origins"` // origins allowed to post the form; the site's own is always allowed
 	ReplyWithin    string            `yaml:"reply_within"`    // promise shown to patients, e.g. "one working day"
+
+	// The response clock (see internal/hours). Each is checked by check.
+	Hours         map[string]string `yaml:"hours"`           // days → open hours, e.g. "mon-fri": "09:00-18:00"; none means always open
+	Closed        []time.Time       `yaml:"closed"`          // dates closed all day, e.g. 2026-12-25
+	RespondWithin string            `yaml:"respond_within"`  // open time to answer a lead, e.g. "2h"; default 2h
+	EscalateTo    []string          `yaml:"escalate_to"`     // addresses told of a lead still unclaimed after its reminder
+	FollowUpAfter string            `yaml:"follow_up_after"` // working days after "contacted" before a follow-up reminder, e.g. "3d"; default 3d
+	DigestTo      []string          `yaml:"digest_to"`       // addresses of the daily digest; none sends no digest
+	DigestAt      string            `yaml:"digest_at"`       // practice time of the digest on open days, e.g. "08:30"; default 08:30
 }
 
 // Photos holds the photo pipeline's settings.

@@ -1,0 +1,102 @@
+package content
+
+import (
+	"strings"
+	"testing"
+	"testing/fstest"
+	"time"
+
+	"github.com/consultahq/consulta/internal/hours"
+)
+
+const clockYAML = `name: Harbour Aesthetic Surgery
+base_url: https://www.example.org/
+time_zone: Europe/Dublin
+intake:
+  hours:
+    mon-fri: "09:00-18:00"
+    sat: "10:00-13:00"
+  closed: [2026-12-25, 2026-12-26]
+  respond_within: 2h
+  escalate_to: [manager@example.org]
+  follow_up_after: 3d
+  digest_to: [manager@example.org]
+  digest_at: "08:30"
+`
+
+func loadConfigText(t *testing.T, src string) (Config, []string) {
+	t.Helper()
+	cfg, probs := LoadConfig(fstest.MapFS{"content/site.yaml": &fstest.MapFile{Data: []byte(src)}})
+	var got []string
+	for _, p := range probs.Sorted() {
+		got = append(got, p.String())
+	}
+	return cfg, got
+}
+
+func TestClock(t *testing.T) {
+	cfg, probs := loadConfigText(t, clockYAML)
+	if len(probs) > 0 {
+		t.Fatalf("problems:\n%s", strings.Join(probs, "\n"))
+	}
+	clk := cfg.Clock()
+	if clk.Location.String() != "Europe/Dublin" || clk.RespondWithin != 2*time.Hour || clk.FollowUpAfter != 3 ||
+		clk.DigestAt != 8*60+30 || len(clk.Closed) != 2 || clk.EscalateTo[0] != "manager@example.org" || clk.DigestTo[0] != "manager@example.org" {
+		t.Errorf("Clock() = %+v", clk)
+	}
+	if got := clk.Week[time.Saturday]; len(got) != 1 || got[0] != (hours.Span{From: 600, To: 780}) {
+		t.Errorf("Saturday = %v, want 10:00-13:00", got)
+	}
+	// Thursday 24 December, 17:00: Christmas and St Stephen's Day are closed.
+	got := clk.Due(time.Date(2026, 12, 24, 17, 0, 0, 0, clk.Location))
+	if want := time.Date(2026, 12, 28, 10, 0, 0, 0, clk.Location); !got.Equal(want) {
+		t.Errorf("Due = %s, want %s", got, want)
+	}
+
+	// Without any of the keys: always open, UTC, the defaults.
+	cfg, _ = loadConfigText(t, "name: X\nbase_url: https://x.example/\n")
+	clk = cfg.Clock()
+	if clk.Location != time.UTC || clk.RespondWithin != hours.DefaultRespondWithin || !clk.Open(time.Date(2026, 11, 29, 3, 0, 0, 0, time.UTC)) {
+		t.Errorf("default Clock() = %+v", clk)
+	}
+}
+
+func TestClockMistakes(t *testing.T) {
+	tests := []struct {
+		name     string
+		old, new string
+		want     []string
+	}{
+		{"time zone", "time_zone: Europe/Dublin", "time_zone: Dublin",
+			[]string{`content/site.yaml:3: time_zone: "Dublin" is not a time zone — write the zone's IANA name, e.g. Europe/Dublin or America/New_York`}},
+		{"day", `    sat: "10:00-13:00"`, `    saturday: "10:00-13:00"`,
+			[]string{`content/site.yaml:7: intake.hours.saturday: "saturday" is not a day or a range of days — write days as mon, tue, wed, thu, fri, sat, sun, e.g. mon-fri or sat`}},
+		{"span", `"09:00-18:00"`, `"9am-6pm"`,
+			[]string{`content/site.yaml:6: intake.hours.mon-fri: "9am-6pm" is not a span of hours — write opening and closing times as "09:00-18:00" ("00:00-24:00" for the whole day)`}},
+		{"day twice", `    sat: "10:00-13:00"`, `    fri: "10:00-13:00"`,
+			[]string{`content/site.yaml:7: intake.hours.fri: Friday is also in "mon-fri" — name each day once`}},
+		{"closed date", "closed: [2026-12-25, 2026-12-26]", "closed: [2026-12-25, Boxing Day]",
+			[]string{`content/site.yaml:8: intake.closed[1]: "Boxing Day" is not a date — write it as year-month-day, e.g. 2024-03-31`}},
+		{"respond_within", "respond_within: 2h", "respond_within: 2 hours",
+			[]string{`content/site.yaml:9: intake.respond_within: "2 hours" is not an amount of time — write hours or minutes, e.g. 2h, 90m or 1h30m`}},
+		{"follow_up_after", "follow_up_after: 3d", "follow_up_after: 3",
+			[]string{`content/site.yaml:11: intake.follow_up_after: "3" is not a number of working days — write it as days, e.g. 3d`}},
+		{"digest_at", `digest_at: "08:30"`, `digest_at: "8.30am"`,
+			[]string{`content/site.yaml:13: intake.digest_at: "8.30am" is not a time of day — write it as hours:minutes on the 24-hour clock, e.g. "08:30"`}},
+		{"escalate_to", "escalate_to: [manager@example.org]", "escalate_to: [the manager]",
+			[]string{`content/site.yaml:10: intake.escalate_to[0]: "the manager" is not an email address — write one address per item, e.g. manager@example.org`}},
+		{"misspelt key", "digest_to:", "digest_too:",
+			[]string{`content/site.yaml:12: intake.digest_too: unknown key — did you mean digest_to?`}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if !strings.Contains(clockYAML, tt.old) {
+				t.Fatalf("no %q", tt.old)
+			}
+			_, got := loadConfigText(t, strings.Replace(clockYAML, tt.old, tt.new, 1))
+			if strings.Join(got, "\n") != strings.Join(tt.want, "\n") {
+				t.Errorf("got:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(tt.want, "\n"))
+			}
+		})
+	}
+}

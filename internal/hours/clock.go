@@ -1,0 +1,69 @@
+package hours
+
+import "time"
+
+// Clock is a practice's response clock: when it answers, and what it
+// promises. The zero value of each field is its documented default.
+type Clock struct {
+	Schedule
+	// RespondWithin is the open time within which a lead is answered;
+	// default DefaultRespondWithin.
+	RespondWithin time.Duration
+	// EscalateTo are told of a lead still unclaimed after its reminder;
+	// none means no escalation.
+	EscalateTo []string
+	// FollowUpAfter is the working days after a lead is marked contacted
+	// before its follow-up reminder; default DefaultFollowUpAfter.
+	FollowUpAfter int
+	// DigestTo receive the daily digest; none sends no digest.
+	DigestTo []string
+	// DigestAt is when the digest is sent on open days, in minutes after
+	// midnight, practice time; 0 means DefaultDigestAt (midnight itself is
+	// not offered).
+	DigestAt int
+}
+
+// The defaults of Clock.
+const (
+	DefaultRespondWithin = 2 * time.Hour
+	DefaultFollowUpAfter = 3         // working days
+	DefaultDigestAt      = 8*60 + 30 // 08:30
+)
+
+// WithDefaults returns c with every zero field set to its default.
+func (c Clock) WithDefaults() Clock {
+	if c.RespondWithin <= 0 {
+		c.RespondWithin = DefaultRespondWithin
+	}
+	if c.FollowUpAfter <= 0 {
+		c.FollowUpAfter = DefaultFollowUpAfter
+	}
+	if c.DigestAt <= 0 {
+		c.DigestAt = DefaultDigestAt
+	}
+	return c
+}
+
+// Due returns when a lead received at t must be answered: t plus
+// RespondWithin of open time.
+func (c Clock) Due(t time.Time) time.Time {
+	return c.Add(t, c.WithDefaults().RespondWithin)
+}
+
+// Escalation returns when a lead due at due and still unclaimed is
+// escalated: half RespondWithin of open time after its reminder, which is
+// sent at due (or at the next opening).
+func (c Clock) Escalation(due time.Time) time.Time {
+	return c.Add(c.NextOpen(due), c.WithDefaults().RespondWithin/2)
+}
+
+// FollowUp returns when a lead marked contacted at t gets its follow-up
+// reminder: FollowUpAfter working days later.
+func (c Clock) FollowUp(t time.Time) time.Time {
+	return c.AddDays(t, c.WithDefaults().FollowUpAfter)
+}
+
+// NextDigest returns when the first digest after t is due.
+func (c Clock) NextDigest(t time.Time) time.Time {
+	return c.NextAt(t, c.WithDefaults().DigestAt)
+}
