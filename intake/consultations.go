@@ -45,7 +45,6 @@ func (s *server) handleConsultation() http.Handler {
 		now := s.cfg.Now().UTC()
 		if errs := s.check.check(&sub); errs != nil {
 			ri.outcome = outcomeInvalid
-			s.metrics.requests.WithLabelValues(outcomeInvalid).Inc()
 			if kind == kindJSON {
 				writeJSON(w, http.StatusUnprocessableEntity, map[string]any{"errors": errs})
 				return
@@ -80,7 +79,6 @@ func (s *server) handleConsultation() http.Handler {
 			ri.outcome = outcomeAccepted
 			s.metrics.leads.Inc()
 		}
-		s.metrics.requests.WithLabelValues(ri.outcome).Inc()
 		// Spam and duplicates are answered exactly as a new lead is.
 		if kind == kindJSON {
 			writeJSON(w, http.StatusAccepted, map[string]string{"id": id})
@@ -134,7 +132,6 @@ func (s *server) lead(sub submission, now time.Time) lead.Lead {
 // {"error": msg}, else plain text.
 func (s *server) fail(w http.ResponseWriter, r *http.Request, kind string, code int, outcome, msg string) {
 	info(r).outcome = outcome
-	s.metrics.requests.WithLabelValues(outcome).Inc()
 	if kind == kindJSON {
 		writeJSON(w, code, map[string]string{"error": msg})
 		return

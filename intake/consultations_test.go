@@ -86,6 +86,8 @@ func TestRefused(t *testing.T) {
 		{"GET the collection", "GET", "", "", "", nil, 405, ""},
 		{"trailing slash", "POST", "/v1/consultations/", ctJSON, asJSON(validLead()), nil, 404, ""},
 		{"unknown path", "GET", "/v1/nothing", "", "", nil, 404, ""},
+		{"double slash", "POST", "//v1/consultations", ctJSON, asJSON(validLead()), nil, 404, ""},
+		{"dot segment", "POST", "/v1/../v1/consultations", ctJSON, asJSON(validLead()), nil, 404, ""},
 		{"preflight from elsewhere", "OPTIONS", "", "", "", []string{"Origin", "https://evil.example", "Access-Control-Request-Method", "POST"}, 403, ""},
 	}
 	f := newFixture(t, nil)

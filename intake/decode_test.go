@@ -50,7 +50,7 @@ func FuzzDecode(f *testing.F) {
 	f.Add(kindJSON, `null`)
 	f.Add(kindJSON, `{"first_name":"A\u2028B","last_name":"C","email":"\"q\"@b.example","procedure":"rhinoplasty","consent_privacy":true}`)
 	f.Add(kindForm, "first_name=A%FF&last_name=B&email=j%C3%B6@b.example&procedure=rhinoplasty&consent_privacy=on")
-	s := &server{cfg: Config{Region: "IE", Language: "en"}.withDefaults(), procedures: map[string]Procedure{}}
+	s := &server{cfg: Config{Region: "IE", Language: "en"}.WithDefaults(), procedures: map[string]Procedure{}}
 	for _, p := range testProcedures {
 		s.procedures[p.Slug] = p
 	}

@@ -31,12 +31,15 @@ import (
 	"html/template"
 	"time"
 
+	"github.com/consultahq/consulta/intake/delivery"
 	"github.com/consultahq/consulta/intake/mail"
 	"golang.org/x/time/rate"
 )
 
 // Config is what the service needs to know of the site and of its
-// deployment. The zero value of each optional field is documented.
+// deployment. It is the one home of the service's settings: the zero value
+// of each optional field means the default documented beside it, and
+// WithDefaults fills them in.
 type Config struct {
 	// Practice is the practice as the emails present it, and its
 	// coordinators; mail.Compose uses it.
@@ -71,8 +74,23 @@ type Config struct {
 	// origin is always allowed.
 	AllowedOrigins []string
 
-	// Secret signs form tokens; at least 32 bytes. Nil makes a random one,
-	// so tokens do not outlive the process.
+	// DataDir is the folder of the service's files: outbox.db, form-secret
+	// and, without SMTP, the mail/ folder of .eml files. Open needs it;
+	// NewServer does not use it.
+	DataDir string
+	// SMTPURL is the mail server (see mail.NewSMTP); "" writes each email
+	// as a .eml file into DataDir/mail.
+	SMTPURL string
+	// Helo is the name given to the mail server in EHLO; "" uses the From
+	// address's domain.
+	Helo string
+	// Delivery tunes the worker that sends the emails; its zero value is
+	// usable (see delivery.Options).
+	Delivery delivery.Options
+
+	// Secret signs form tokens; at least 32 bytes. Open reads it from
+	// DataDir/form-secret when nil, making and keeping one on first use;
+	// NewServer makes a random one, so tokens do not outlive the process.
 	Secret []byte
 	// MinFill is the least time between opening the form and sending it
 	// that a person needs; default 3s. Faster is suspected spam.
@@ -92,6 +110,14 @@ type Config struct {
 	// MaxBody is the largest request body in bytes; default 64 KiB.
 	MaxBody int64
 
+	// Retention is how long the personal data of a lead is kept once its
+	// coordinator email was delivered, counted from its receipt; default
+	// 30 days. SpamRetention is how long suspected spam is kept; default
+	// 30 days. PurgeEvery is how often both are applied; default 1 hour.
+	Retention     time.Duration
+	SpamRetention time.Duration
+	PurgeEvery    time.Duration
+
 	// Now is the clock; default time.Now.
 	Now func() time.Time
 }
@@ -104,8 +130,9 @@ type Procedure struct {
 	CategoryTitle string // e.g. "Face"
 }
 
-// withDefaults returns c with every unset optional field set.
-func (c Config) withDefaults() Config {
+// WithDefaults returns c with every unset optional field set to its
+// default.
+func (c Config) WithDefaults() Config {
 	if c.Language == "" {
 		c.Language = "en"
 	}
@@ -129,6 +156,15 @@ func (c Config) withDefaults() Config {
 	}
 	if c.MaxBody == 0 {
 		c.MaxBody = 64 << 10
+	}
+	if c.Retention == 0 {
+		c.Retention = 30 * 24 * time.Hour
+	}
+	if c.SpamRetention == 0 {
+		c.SpamRetention = 30 * 24 * time.Hour
+	}
+	if c.PurgeEvery == 0 {
+		c.PurgeEvery = time.Hour
 	}
 	if c.Now == nil {
 		c.Now = time.Now

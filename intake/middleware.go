@@ -17,7 +17,8 @@ import (
 
 // recoverPanics answers 500 instead of dropping the connection when a
 // handler panics. It logs the panic's type and the stack, never the
-// value, which could hold what the patient wrote.
+// value, which could hold what the patient wrote. It runs inside
+// logRequests, so that the request is logged and counted too.
 func (s *server) recoverPanics(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		defer func() {
@@ -29,7 +30,7 @@ func (s *server) recoverPanics(next http.Handler) http.Handler {
 				panic(v)
 			}
 			s.log.Error("panic in handler", "type", fmt.Sprintf("%T", v), "stack", string(debug.Stack()))
-			s.metrics.requests.WithLabelValues(outcomeError).Inc()
+			info(r).outcome = outcomeError
 			httpError(w, http.StatusInternalServerError, "Something went wrong on our side. Please try again, or call us.")
 		}()
 		next.ServeHTTP(w, r)
@@ -38,7 +39,8 @@ func (s *server) recoverPanics(next http.Handler) http.Handler {
 
 // reqInfo is what a handler tells the request log: no personal data.
 type reqInfo struct {
-	outcome string
+	route   string // the path of the route that matched (routes.go), or ""
+	outcome string // one of the outcome constants of metrics.go, or ""
 	lead    string
 	signals []string
 }
@@ -78,18 +80,27 @@ func (w *statusWriter) Write(b []byte) (int, error) {
 
 func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
 
-// logRequests logs one line per request: method, path, status, size,
-// duration, and the outcome and lead id the handler gave. Never the query,
-// the body, the client's address or any header.
+// logRequests logs one line per request: method, route, status, size,
+// duration, and the outcome and lead id the handler gave, and counts the
+// outcome in consulta_intake_requests_total: the one place either is done.
+// Never the query, the body, the client's address or any header; a path
+// that matched no route is logged as "other".
 func (s *server) logRequests(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
 		ri := &reqInfo{}
 		sw := &statusWriter{ResponseWriter: w}
 		next.ServeHTTP(sw, r.WithContext(context.WithValue(r.Context(), infoKey{}, ri)))
+		if ri.outcome != "" {
+			s.metrics.requests.WithLabelValues(ri.outcome).Inc()
+		}
+		path := ri.route
+		if path == "" {
+			path = "other"
+		}
 		attrs := []slog.Attr{
 			slog.String("method", r.Method),
-			slog.String("path", logPath(r.URL.Path)),
+			slog.String("path", path),
 			slog.Int("status", sw.status),
 			slog.Int("bytes", sw.bytes),
 			slog.Duration("duration", time.Since(start)),
@@ -114,16 +125,6 @@ func (s *server) logRequests(next http.Handler) http.Handler {
 	})
 }
 
-// logPath is the path as logged: a known route, or "other", since a path
-// that matches nothing is whatever the client typed.
-func logPath(p string) string {
-	switch p {
-	case "/v1/consultations", "/v1/consultations/token", "/healthz", "/readyz", "/metrics":
-		return p
-	}
-	return "other"
-}
-
 // securityHeaders sets the headers every answer carries: nothing is
 // cached, sniffed, framed or sent on as a referrer.
 func securityHeaders(next http.Handler) http.Handler {
@@ -144,7 +145,6 @@ func (s *server) limitBody(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.ContentLength > s.cfg.MaxBody {
 			info(r).outcome = outcomeBadRequest
-			s.metrics.requests.WithLabelValues(outcomeBadRequest).Inc()
 			httpError(w, http.StatusRequestEntityTooLarge, "The request is too large.")
 			return
 		}

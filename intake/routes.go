@@ -7,12 +7,34 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 )
 
-// addRoutes is the whole API surface of the service. Slashes are matched
-// exactly: nothing redirects, so a POST never turns into a GET.
-func addRoutes(r *mux.Router, s *server) {
-	r.Handle("/v1/consultations", s.handleConsultation()).Methods(http.MethodPost)
-	r.Handle("/v1/consultations/token", s.handleToken()).Methods(http.MethodGet)
-	r.Handle("/healthz", handleHealthz()).Methods(http.MethodGet, http.MethodHead)
-	r.Handle("/readyz", s.handleReadyz()).Methods(http.MethodGet, http.MethodHead)
-	r.Handle("/metrics", promhttp.HandlerFor(s.metrics.Registry, promhttp.HandlerOpts{})).Methods(http.MethodGet)
+// route is one entry of the API: its path, methods and handler.
+type route struct {
+	path    string
+	methods []string
+	handler http.Handler
+}
+
+// routes is the whole API surface of the service, and the only list of it:
+// the router, the request log and a mounted service (Service.Mount) all
+// read it. Paths are matched exactly: nothing redirects, so a POST never
+// turns into a GET, and "//v1/consultations" is answered 404.
+func (s *server) routes() []route {
+	return []route{
+		{"/v1/consultations", []string{http.MethodPost}, s.handleConsultation()},
+		{"/v1/consultations/token", []string{http.MethodGet}, s.handleToken()},
+		{"/healthz", []string{http.MethodGet, http.MethodHead}, handleHealthz()},
+		{"/readyz", []string{http.MethodGet, http.MethodHead}, s.handleReadyz()},
+		{"/metrics", []string{http.MethodGet}, promhttp.HandlerFor(s.metrics.Registry, promhttp.HandlerOpts{})},
+	}
+}
+
+// noteRoute tells the request log which route matched, so that it logs the
+// route's path and never a path the client made up.
+func noteRoute(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if rt := mux.CurrentRoute(r); rt != nil {
+			info(r).route, _ = rt.GetPathTemplate()
+		}
+		next.ServeHTTP(w, r)
+	})
 }

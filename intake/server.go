@@ -4,6 +4,7 @@ import (
 	"crypto/rand"
 	"log/slog"
 	"net/http"
+	"path"
 
 	"github.com/consultahq/consulta/intake/outbox"
 	"github.com/gorilla/mux"
@@ -22,14 +23,21 @@ type server struct {
 	procedures map[string]Procedure
 	origins    map[string]bool
 	form       formRenderer
+
+	router  *mux.Router
+	handler http.Handler // router inside the middleware
 }
 
-// NewServer returns the intake service's handler: every route of
-// routes.go, inside the middleware (recovery, request log, security
-// headers, CORS, body limit). Leads go into store; metrics may be nil, in
-// which case the service keeps its own.
+// NewServer returns the intake service's handler over store: every route
+// of routes.go, inside the middleware (request log, recovery, security
+// headers, CORS, body limit); any other path is answered 404. metrics may
+// be nil, in which case the service keeps its own.
 func NewServer(logger *slog.Logger, cfg Config, store outbox.Store, metrics *Metrics) http.Handler {
-	cfg = cfg.withDefaults()
+	return newServer(logger, cfg, store, metrics)
+}
+
+func newServer(logger *slog.Logger, cfg Config, store outbox.Store, metrics *Metrics) *server {
+	cfg = cfg.WithDefaults()
 	if metrics == nil {
 		metrics = NewMetrics(store)
 	}
@@ -57,20 +65,53 @@ func NewServer(logger *slog.Logger, cfg Config, store outbox.Store, metrics *Met
 	s.check = newChecker(s.procedures, cfg.Region)
 	s.form = newFormRenderer(cfg)
 
-	r := mux.NewRouter()
+	r := mux.NewRouter().SkipClean(true) // nothing redirects: see routes.go
 	r.NotFoundHandler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		httpError(w, http.StatusNotFound, "Not found.")
 	})
 	r.MethodNotAllowedHandler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		httpError(w, http.StatusMethodNotAllowed, "Method not allowed.")
 	})
-	addRoutes(r, s)
+	for _, rt := range s.routes() {
+		r.Handle(rt.path, rt.handler).Methods(rt.methods...)
+	}
+	r.Use(noteRoute)
+	s.router = r
 
 	var h http.Handler = r
 	h = s.cors(h)
 	h = s.limitBody(h)
 	h = securityHeaders(h)
-	h = s.logRequests(h)
 	h = s.recoverPanics(h)
-	return h
+	h = s.logRequests(h)
+	s.handler = h
+	return s
+}
+
+// ServeHTTP serves the routes of routes.go.
+func (s *server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.handler.ServeHTTP(w, r) }
+
+// owns reports whether r is for the service: its path, cleaned, is one of
+// the routes of routes.go, whatever the method. A path that only matches
+// once cleaned ("//v1/consultations") is the service's too, and answered
+// 404 rather than redirected.
+func (s *server) owns(r *http.Request) bool {
+	clean := *r
+	u := *r.URL
+	u.Path = path.Clean("/" + r.URL.Path)
+	clean.URL = &u
+	var m mux.RouteMatch
+	return s.router.Match(&clean, &m) && m.MatchErr != mux.ErrNotFound
+}
+
+// mount returns a handler that serves the service's requests (see owns)
+// and hands every other request to next.
+func (s *server) mount(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if s.owns(r) {
+			s.handler.ServeHTTP(w, r)
+			return
+		}
+		next.ServeHTTP(w, r)
+	})
 }

@@ -7,10 +7,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
-	"github.com/go-playground/locales/en"
-	ut "github.com/go-playground/universal-translator"
 	"github.com/go-playground/validator/v10"
-	entrans "github.com/go-playground/validator/v10/translations/en"
 	"github.com/nyaruka/phonenumbers"
 
 	"github.com/consultahq/consulta/intake/mail"
@@ -20,7 +17,6 @@ import (
 // patient, what is wrong with each field.
 type checker struct {
 	v      *validator.Validate
-	trans  ut.Translator
 	region string
 }
 
@@ -40,23 +36,6 @@ var labels = map[string]string{
 	"wording_version":   "wording version",
 	"form_token":        "form token",
 	"idempotency_key":   "submission key",
-}
-
-// messages are the patient-facing texts by validation tag; {0} is the
-// field's label and {1} the tag's parameter.
-var messages = map[string]string{
-	"required":           "Please enter your {0}.",
-	"max":                "Please shorten your {0} to at most {1} characters.",
-	"email":              "Please enter an email address like name@example.com.",
-	"mailbox":            "Please enter an email address like name@example.com, in plain Latin letters.",
-	"phone":              "Please enter a phone number we can call, with the country code if you are abroad (for example +44 20 7946 0123).",
-	"procedure":          "Please choose a procedure from the list, or \"Not sure yet\".",
-	"oneof":              "Please choose phone, email or text.",
-	"singleline":         "Please use letters, numbers and punctuation only, on one line.",
-	"text":               "Please remove the unusual characters from your {0}.",
-	"bcp47_language_tag": "Please choose a language from the list.",
-	"page":               "The page address is not valid.",
-	"token":              "Please reload the page and try again.",
 }
 
 // newChecker returns a checker that knows the site's procedures and the
@@ -102,39 +81,57 @@ func newChecker(procedures map[string]Procedure, region string) *checker {
 		}
 	}, submission{})
 
-	english := en.New()
-	trans, _ := ut.New(english, english).GetTranslator("en")
-	must(entrans.RegisterDefaultTranslations(v, trans))
-	for tag, text := range messages {
-		must(v.RegisterTranslation(tag, trans,
-			func(t ut.Translator) error { return t.Add(tag, text, true) },
-			translate))
-	}
-	return &checker{v: v, trans: trans, region: region}
+	return &checker{v: v, region: region}
 }
 
-// translate writes fe for a patient. It never returns the value entered.
-func translate(t ut.Translator, fe validator.FieldError) string {
-	field := fe.Field()
-	switch {
-	case field == "consent_privacy":
-		return "Please tick the box to agree to our privacy notice, so that we may contact you."
-	case field == "procedure" && fe.Tag() == "required":
-		return "Please choose a procedure, or \"Not sure yet\"."
-	case field == "phone" && fe.Tag() == "required":
-		return "Please enter a phone number, so that we can call or text you as you asked."
-	case field == "preferred_contact":
-		return messages["oneof"]
-	}
+// Patient-facing texts that more than one field, or check itself, uses.
+const (
+	msgPhone     = "Please enter a phone number we can call, with the country code if you are abroad (for example +44 20 7946 0123)."
+	msgContactBy = "Please choose phone, email or text."
+	msgEmail     = "Please enter an email address like name@example.com."
+)
+
+// message explains fe to a patient, by the field and the validation tag
+// that failed. It never repeats the value entered.
+func message(fe validator.FieldError) string {
+	field, tag := fe.Field(), fe.Tag()
 	label := labels[field]
 	if label == "" {
 		label = field
 	}
-	msg, err := t.T(fe.Tag(), label, fe.Param())
-	if err != nil {
-		return "Please check this field."
+	switch {
+	case field == "consent_privacy":
+		return "Please tick the box to agree to our privacy notice, so that we may contact you."
+	case field == "procedure" && tag == "required":
+		return "Please choose a procedure, or \"Not sure yet\"."
+	case field == "phone" && tag == "required":
+		return "Please enter a phone number, so that we can call or text you as you asked."
+	case field == "preferred_contact":
+		return msgContactBy
 	}
-	return msg
+	switch tag {
+	case "required":
+		return "Please enter your " + label + "."
+	case "max":
+		return "Please shorten your " + label + " to at most " + fe.Param() + " characters."
+	case "email":
+		return msgEmail
+	case "mailbox":
+		return "Please enter an email address like name@example.com, in plain Latin letters."
+	case "procedure":
+		return "Please choose a procedure from the list, or \"Not sure yet\"."
+	case "singleline":
+		return "Please use letters, numbers and punctuation only, on one line."
+	case "text":
+		return "Please remove the unusual characters from your " + label + "."
+	case "bcp47_language_tag":
+		return "Please choose a language from the list."
+	case "page":
+		return "The page address is not valid."
+	case "token":
+		return "Please reload the page and try again."
+	}
+	return "Please check your " + label + "."
 }
 
 // check validates s and returns every problem by JSON field name, or nil.
@@ -149,7 +146,7 @@ func (c *checker) check(s *submission) map[string]string {
 		}
 		for _, fe := range verrs {
 			if _, dup := out[fe.Field()]; !dup {
-				out[fe.Field()] = fe.Translate(c.trans)
+				out[fe.Field()] = message(fe)
 			}
 		}
 	}
@@ -157,7 +154,7 @@ func (c *checker) check(s *submission) map[string]string {
 		if e164, ok := normalPhone(s.Phone, c.region); ok {
 			s.Phone = e164
 		} else {
-			out["phone"] = messages["phone"]
+			out["phone"] = msgPhone
 		}
 	}
 	if len(out) == 0 {

@@ -2,12 +2,12 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
+	"log/slog"
 	"net"
-	"net/http"
 	"path/filepath"
-	"time"
+
+	"github.com/consultahq/consulta/intake"
 )
 
 const intakeHelp = `Intake runs the intake service alone: it takes consultation requests from
@@ -56,19 +56,22 @@ func runIntake(ctx context.Context, e env, args []string) error {
 	site := fs.String("s", ".", "the site `folder` (holding content/site.yaml)")
 	data := fs.String("data", "", "the `folder` of the SQLite file and the local mail folder (default SITE_DIR/.data)")
 	addr := fs.String("addr", "127.0.0.1:8081", "the `address` to listen on")
-	set := defaultIntakeSettings(e, "", "")
-	fs.StringVar(&set.from, "from", set.from, "the From `address` of the emails (or CONSULTA_FROM; default: email in site.yaml)")
-	fs.StringVar(&set.helo, "helo", set.helo, "the `name` given in EHLO (or CONSULTA_HELO; default: the From address's domain)")
-	fs.StringVar(&set.timeZone, "time-zone", "", "the IANA time `zone` of times shown in the emails, e.g. Europe/Dublin (default UTC)")
-	fs.DurationVar(&set.minFill, "min-fill", set.minFill, "the least `time` a person takes to fill in the form; faster is suspected spam")
-	fs.StringVar(&set.trustedProxyHeader, "trusted-proxy-header", "", "the `header` in which a reverse proxy in front gives the client's address, e.g. X-Forwarded-For; no header is trusted otherwise")
-	fs.Var(origins{&set.origins}, "allowed-origin", "an `origin` that may post the form, e.g. https://www.example-clinic.com (repeatable; adds to intake.allowed_origins)")
-	fs.DurationVar(&set.rateEvery, "rate-every", set.rateEvery, "each client may send one request per `interval` on average")
-	fs.IntVar(&set.rateBurst, "rate-burst", set.rateBurst, "how `many` requests a client may send at once")
-	fs.Int64Var(&set.maxBody, "max-body", set.maxBody, "the largest request body in `bytes`")
-	fs.Var(days{&set.retention}, "retention", "how long the personal data of delivered leads is kept: `days` like 30d, or a duration like 12h")
-	fs.Var(days{&set.spamRetention}, "spam-retention", "how long suspected spam is kept: `days` like 30d, or a duration like 12h")
-	fs.DurationVar(&set.purgeEvery, "purge-every", set.purgeEvery, "how `often` old data is purged")
+	cfg := envIntakeConfig(e)
+	def := cfg.WithDefaults() // the flags show intake.Config's defaults
+	cfg.MinFill, cfg.RateLimit, cfg.RateBurst, cfg.MaxBody = def.MinFill, def.RateLimit, def.RateBurst, def.MaxBody
+	cfg.Retention, cfg.SpamRetention, cfg.PurgeEvery = def.Retention, def.SpamRetention, def.PurgeEvery
+	fs.StringVar(&cfg.Practice.From, "from", cfg.Practice.From, "the From `address` of the emails (or CONSULTA_FROM; default: email in site.yaml)")
+	fs.StringVar(&cfg.Helo, "helo", cfg.Helo, "the `name` given in EHLO (or CONSULTA_HELO; default: the From address's domain)")
+	fs.Var(zone{&cfg.Practice.TimeZone}, "time-zone", "the IANA time `zone` of times shown in the emails, e.g. Europe/Dublin (default UTC)")
+	fs.DurationVar(&cfg.MinFill, "min-fill", cfg.MinFill, "the least `time` a person takes to fill in the form; faster is suspected spam")
+	fs.StringVar(&cfg.TrustedProxyHeader, "trusted-proxy-header", "", "the `header` in which a reverse proxy in front gives the client's address, e.g. X-Forwarded-For; no header is trusted otherwise")
+	fs.Var(origins{&cfg.AllowedOrigins}, "allowed-origin", "an `origin` that may post the form, e.g. https://www.example-clinic.com (repeatable; adds to intake.allowed_origins)")
+	fs.Var(every{&cfg.RateLimit}, "rate-every", "each client may send one request per `interval` on average")
+	fs.IntVar(&cfg.RateBurst, "rate-burst", cfg.RateBurst, "how `many` requests a client may send at once")
+	fs.Int64Var(&cfg.MaxBody, "max-body", cfg.MaxBody, "the largest request body in `bytes`")
+	fs.Var(days{&cfg.Retention}, "retention", "how long the personal data of delivered leads is kept: `days` like 30d, or a duration like 12h")
+	fs.Var(days{&cfg.SpamRetention}, "spam-retention", "how long suspected spam is kept: `days` like 30d, or a duration like 12h")
+	fs.DurationVar(&cfg.PurgeEvery, "purge-every", cfg.PurgeEvery, "how `often` old data is purged")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -76,69 +79,38 @@ func runIntake(ctx context.Context, e env, args []string) error {
 		fs.Usage()
 		return errUsage
 	}
-	if err := set.checkFlags(); err != nil {
+	if err := checkFlags(cfg); err != nil {
 		return err
 	}
-	set.siteDir, set.dataDir = *site, *data
-	if set.dataDir == "" {
-		set.dataDir = filepath.Join(*site, ".data")
+	cfg.DataDir = *data
+	if cfg.DataDir == "" {
+		cfg.DataDir = filepath.Join(*site, ".data")
 	}
-	svc, err := openIntake(ctx, e, set)
+	logger := slog.New(slog.NewTextHandler(e.stderr, nil))
+	svc, err := openIntake(ctx, e, logger, *site, cfg, false)
 	if err != nil {
 		return err
 	}
-	return serveIntake(ctx, e, svc, *addr)
+	ln, err := net.Listen("tcp", *addr)
+	if err != nil {
+		svc.Close()
+		return fmt.Errorf("listen: %w", err)
+	}
+	fmt.Fprintf(e.stdout, "intake service on http://%s\n", ln.Addr())
+	return serveService(ctx, logger, ln, svc.Handler(), svc)
 }
 
 // checkFlags refuses the values that would stop the service from working:
 // a purge interval of zero panics, and a body limit or burst below one
 // refuses every request.
-func (set intakeSettings) checkFlags() error {
+func checkFlags(cfg intake.Config) error {
 	switch {
-	case set.purgeEvery <= 0:
-		return fmt.Errorf("--purge-every %s: want a positive duration, like 1h", set.purgeEvery)
-	case set.maxBody <= 0:
-		return fmt.Errorf("--max-body %d: want a positive number of bytes, like 65536", set.maxBody)
-	case set.rateBurst < 1:
-		return fmt.Errorf("--rate-burst %d: want at least 1", set.rateBurst)
-	}
-	return nil
-}
-
-// serveIntake serves svc on addr until ctx ends; then it stops accepting,
-// finishes the requests in flight and the send in progress, and returns.
-func serveIntake(ctx context.Context, e env, svc *intakeService, addr string) error {
-	work, stopWork := context.WithCancel(context.WithoutCancel(ctx))
-	worked := make(chan error, 1)
-	go func() { worked <- svc.run(work) }()
-	defer func() { stopWork(); <-worked }()
-
-	ln, err := net.Listen("tcp", addr)
-	if err != nil {
-		return fmt.Errorf("listen: %w", err)
-	}
-	srv := &http.Server{
-		Handler:           svc.handler,
-		ReadHeaderTimeout: 10 * time.Second,
-		ReadTimeout:       30 * time.Second,
-		WriteTimeout:      30 * time.Second,
-		IdleTimeout:       2 * time.Minute,
-		MaxHeaderBytes:    32 << 10,
-	}
-	served := make(chan error, 1)
-	go func() { served <- srv.Serve(ln) }()
-	fmt.Fprintf(e.stdout, "intake service on http://%s\n", ln.Addr())
-
-	select {
-	case err := <-served:
-		return fmt.Errorf("serve: %w", err)
-	case <-ctx.Done():
-	}
-	svc.log.Info("shutting down: finishing requests in flight")
-	stop, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	defer cancel()
-	if err := srv.Shutdown(stop); err != nil && !errors.Is(err, http.ErrServerClosed) {
-		return fmt.Errorf("shut down: %w", err)
+	case cfg.PurgeEvery <= 0:
+		return fmt.Errorf("--purge-every %s: want a positive duration, like 1h", cfg.PurgeEvery)
+	case cfg.MaxBody <= 0:
+		return fmt.Errorf("--max-body %d: want a positive number of bytes, like 65536", cfg.MaxBody)
+	case cfg.RateBurst < 1:
+		return fmt.Errorf("--rate-burst %d: want at least 1", cfg.RateBurst)
 	}
 	return nil
 }

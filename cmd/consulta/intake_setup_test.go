@@ -8,6 +8,8 @@ import (
 	"testing"
 
 	"github.com/consultahq/consulta/generator/content"
+	"github.com/consultahq/consulta/intake"
+	"github.com/consultahq/consulta/intake/mail"
 )
 
 func intakeTestSite() *content.Site {
@@ -27,10 +29,10 @@ func intakeTestSite() *content.Site {
 
 func TestIntakeConfigFromSite(t *testing.T) {
 	site := intakeTestSite()
-	set := defaultIntakeSettings(env{getenv: func(string) string { return "" }}, ".", t.TempDir())
-	set.origins = []string{"https://extra.example"}
-
-	cfg := intakeConfig(site, set)
+	cfg, err := siteConfig(site, intake.Config{AllowedOrigins: []string{"https://extra.example"}}, false)
+	if err != nil {
+		t.Fatal(err)
+	}
 	if len(cfg.Procedures) != 1 || cfg.Procedures[0].Slug != "rhinoplasty" || cfg.Procedures[0].CategoryTitle != "Face" {
 		t.Errorf("procedures %+v", cfg.Procedures)
 	}
@@ -42,17 +44,20 @@ func TestIntakeConfigFromSite(t *testing.T) {
 	if cfg.ThankYouURL != "https://www.harbour.example/consultation/thank-you/" {
 		t.Errorf("alone, thank-you URL %q, want it on the site", cfg.ThankYouURL)
 	}
-	set.sameOrigin = true
-	if cfg := intakeConfig(site, set); cfg.ThankYouURL != "/consultation/thank-you/" {
+	if cfg, _ := siteConfig(site, intake.Config{}, true); cfg.ThankYouURL != "/consultation/thank-you/" {
 		t.Errorf("under serve, thank-you URL %q, want the path", cfg.ThankYouURL)
 	}
+	site.Config.Form.ThankYou = ""
+	if cfg, _ := siteConfig(site, intake.Config{}, false); cfg.ThankYouURL != "https://www.harbour.example/consultation/thank-you/" {
+		t.Errorf("no thank-you page set: URL %q, want the default on the site", cfg.ThankYouURL)
+	}
 
-	p, err := practiceOf(site, set)
+	p, err := practiceOf(site, mail.Practice{})
 	if err != nil || p.From != "hello@harbour.example" || p.CoordinatorName != "Sarah" || p.Coordinator != "desk@harbour.example" {
 		t.Errorf("practice %+v, %v", p, err)
 	}
 	site.Config.CoordinatorEmail = ""
-	if _, err := practiceOf(site, set); err == nil {
+	if _, err := practiceOf(site, mail.Practice{}); err == nil {
 		t.Error("no coordinator: want an error")
 	}
 }
@@ -60,7 +65,6 @@ func TestIntakeConfigFromSite(t *testing.T) {
 // TestPracticeRefusedAtStart: settings that mail.Compose refuses would
 // answer every lead 500, so the service must not start with them.
 func TestPracticeRefusedAtStart(t *testing.T) {
-	set := defaultIntakeSettings(env{getenv: func(string) string { return "" }}, ".", t.TempDir())
 	tests := map[string]func(*content.Config){
 		"coordinator with a name": func(c *content.Config) { c.CoordinatorEmail = "Desk <desk@harbour.example>" },
 		"coordinator not ASCII":   func(c *content.Config) { c.CoordinatorEmail = "desk@härbour.example" },
@@ -72,29 +76,13 @@ func TestPracticeRefusedAtStart(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			site := intakeTestSite()
 			spoil(&site.Config)
-			if _, err := practiceOf(site, set); err == nil {
+			if _, err := practiceOf(site, mail.Practice{}); err == nil {
 				t.Error("practiceOf accepted it")
 			}
 		})
 	}
-	if _, err := practiceOf(intakeTestSite(), set); err != nil {
+	if _, err := practiceOf(intakeTestSite(), mail.Practice{}); err != nil {
 		t.Errorf("the test site: %v", err)
-	}
-}
-
-func TestFormSecretIsKept(t *testing.T) {
-	set := defaultIntakeSettings(env{getenv: func(string) string { return "" }}, ".", t.TempDir())
-	a, err := formSecret(set)
-	if err != nil {
-		t.Fatal(err)
-	}
-	b, _ := formSecret(set)
-	if len(a) < 32 || string(a) != string(b) {
-		t.Errorf("secret %d bytes, then another: want one kept", len(a))
-	}
-	set.secret = "short"
-	if _, err := formSecret(set); err == nil {
-		t.Error("a short CONSULTA_FORM_SECRET: want an error")
 	}
 }
 

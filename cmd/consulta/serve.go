@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"net"
 	"net/http"
 	"path/filepath"
@@ -51,42 +52,35 @@ next good edit brings the site back.`)
 	}
 	defer watch.Close()
 
+	logger := slog.New(slog.NewTextHandler(e.stderr, nil))
+	cfg := envIntakeConfig(e)
+	cfg.DataDir = filepath.Join(*site, ".data")
+	svc, err := openIntake(ctx, e, logger, *site, cfg, true)
+	if err != nil {
+		return fmt.Errorf("serve: intake service: %w", err)
+	}
 	mux := http.NewServeMux()
 	mux.Handle(liveReloadPath, untilDone(ctx, lr))
-	runIntake, err := mountIntake(ctx, e, mux, *site)
-	if err != nil {
-		return err
-	}
 	mux.Handle("/", &siteHandler{live: live})
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
+		svc.Close()
 		return fmt.Errorf("serve: %w", err)
 	}
-	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
-	errc := make(chan error, 1)
-	go func() { errc <- srv.Serve(ln) }()
-
-	// The delivery worker outlives ctx: at Ctrl+C the server first finishes
-	// the requests in flight, then the worker finishes the send in progress
-	// and closes the store.
-	work, stopWork := context.WithCancel(context.WithoutCancel(ctx))
-	worked := make(chan error, 1)
-	go func() { worked <- runIntake(work) }()
-	defer func() { stopWork(); <-worked }()
+	// The intake service takes the requests for its routes (intake/routes.go)
+	// and hands the rest to the site.
+	served := make(chan error, 1)
+	go func() { served <- serveService(ctx, logger, ln, svc.Mount(mux), svc) }()
 	fmt.Fprintf(e.stdout, "serving %s at http://%s/ — press Ctrl+C to stop\n", *site, ln.Addr())
 
 	for {
 		select {
-		case <-ctx.Done():
-			shutdown, stop := context.WithTimeout(context.Background(), 10*time.Second)
-			defer stop()
-			return srv.Shutdown(shutdown)
-		case err := <-errc:
-			if err != nil && !errors.Is(err, http.ErrServerClosed) && !errors.Is(err, context.Canceled) {
-				return fmt.Errorf("serve: %w", err)
-			}
+		case err := <-served:
+			return err
 		case paths, ok := <-watch.changes:
 			if !ok {
+				cancel()
+				<-served
 				return errors.New("serve: the file watcher stopped")
 			}
 			up, err := live.Change(ctx, paths)
@@ -98,24 +92,12 @@ next good edit brings the site back.`)
 	}
 }
 
-// mountIntake mounts the intake service (cmd/consulta/intake_setup.go) on
-// mux beside the site, with its data under SITE_DIR/.data, and returns its
-// delivery worker.
-func mountIntake(ctx context.Context, e env, mux *http.ServeMux, siteDir string) (func(context.Context) error, error) {
-	h, run, err := newIntake(ctx, e, siteDir, filepath.Join(siteDir, ".data"))
-	if err != nil {
-		return nil, fmt.Errorf("serve: intake service: %w", err)
-	}
-	for _, p := range []string{"/v1/", "/healthz", "/readyz", "/metrics"} {
-		mux.Handle(p, h)
-	}
-	return run, nil
-}
-
 // untilDone serves h with requests that also end when ctx does, so that
-// open live-reload streams do not hold up shutdown.
+// open live-reload streams do not hold up shutdown. A stream lives as long
+// as its page is open: it lifts the server's write deadline.
 func untilDone(ctx context.Context, h http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		http.NewResponseController(w).SetWriteDeadline(time.Time{})
 		rctx, cancel := context.WithCancel(r.Context())
 		defer cancel()
 		defer context.AfterFunc(ctx, cancel)()

@@ -108,24 +108,19 @@ func compose(l lead.Lead, p Practice, domain, kind, lang string, v view, a addre
 	if err := checkHeader("subject", subject); err != nil {
 		return Message{}, fmt.Errorf("compose %s: %w", id, err)
 	}
-	e := &email.Email{From: p.From, To: m.To, Text: text, HTML: html, Headers: textproto.MIMEHeader{}}
-	e.Headers.Set("Message-Id", m.MessageID) // keeps the library from making a random one
-	raw, err := e.Bytes()
-	if err != nil {
-		return Message{}, fmt.Errorf("compose %s: %w", id, err)
-	}
-	hs := []header{
-		{"Date", l.Received.Format(time.RFC1123Z)},
-		{"From", a.from},
-		{"To", to},
-		{"Reply-To", replyTo},
-		{"Subject", unstructured(subject)},
-		{"Message-ID", m.MessageID},
-	}
+	e := &email.Email{From: a.from, To: []string{to}, Text: text, HTML: html, Headers: textproto.MIMEHeader{}}
+	// Set in Headers, these are written as given. Each is ASCII already
+	// (addresses by net/mail, the subject by unstructured), so the
+	// library's own encoding leaves them alone; Date and Message-Id set
+	// here keep it from using the clock and a random id.
+	e.Headers.Set("Date", l.Received.Format(time.RFC1123Z))
+	e.Headers.Set("Reply-To", replyTo)
+	e.Headers.Set("Subject", unstructured(subject))
+	e.Headers.Set("Message-Id", m.MessageID)
 	if kind == Patient {
-		hs = append(hs, header{"Auto-Submitted", "auto-generated"}) // RFC 3834: no auto-replies
+		e.Headers.Set("Auto-Submitted", "auto-generated") // RFC 3834: no auto-replies
 	}
-	if m.Raw, err = assemble(raw, hs, m.MessageID); err != nil {
+	if m.Raw, err = e.Bytes(); err != nil {
 		return Message{}, fmt.Errorf("compose %s: %w", id, err)
 	}
 	return m, nil

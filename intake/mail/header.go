@@ -1,15 +1,11 @@
 package mail
 
 import (
-	"bufio"
-	"bytes"
-	"crypto/sha256"
-	"encoding/hex"
+	"encoding/base64"
 	"errors"
 	"fmt"
 	"mime"
 	"net/mail"
-	"net/textproto"
 	"strings"
 	"unicode/utf8"
 )
@@ -53,8 +49,14 @@ func AddressOK(addr string) bool {
 	return err == nil && a.Address == addr
 }
 
-// address formats name and addr for a header, encoding a non-ASCII name as
-// RFC 2047 words. The address itself must pass AddressOK.
+// address formats name and addr for a header, in ASCII: a non-ASCII name
+// as RFC 2047 words, else quoted when it needs to be. The address itself
+// must pass AddressOK.
+//
+// The email library writes From and To by splitting them at every comma
+// and reformatting each piece with net/mail; a name holding a comma is
+// therefore given to it as an encoded word (which has no comma), which
+// net/mail decodes and quotes again whole.
 func address(field, name, addr string) (string, error) {
 	if err := checkHeader(field, name); err != nil {
 		return "", err
@@ -62,7 +64,26 @@ func address(field, name, addr string) (string, error) {
 	if !AddressOK(addr) {
 		return "", fmt.Errorf("%s: invalid or non-ASCII address", field)
 	}
+	if strings.Contains(name, ",") {
+		return encodedWords(name) + " <" + addr + ">", nil
+	}
 	return (&mail.Address{Name: name, Address: addr}).String(), nil
+}
+
+// encodedWords encodes s as RFC 2047 "B" words of at most 75 characters,
+// whole characters in each.
+func encodedWords(s string) string {
+	const maxRaw = 45 // base64 of 45 bytes is 60 characters, plus 12 for =?utf-8?b??=
+	var words []string
+	for s != "" {
+		n := min(len(s), maxRaw)
+		for n < len(s) && !utf8.RuneStart(s[n]) {
+			n--
+		}
+		words = append(words, "=?utf-8?b?"+base64.StdEncoding.EncodeToString([]byte(s[:n]))+"?=")
+		s = s[n:]
+	}
+	return strings.Join(words, " ")
 }
 
 // unstructured encodes an unstructured header value such as Subject.
@@ -76,72 +97,4 @@ func unstructured(v string) string {
 		return mime.QEncoding.Encode("utf-8", v) // ASCII is left as is, so force one word
 	}
 	return v
-}
-
-// writeHeader writes "name: value" folded at spaces so that lines stay
-// within 78 characters where the value allows it.
-func writeHeader(b *bytes.Buffer, name, value string) {
-	b.WriteString(name)
-	b.WriteString(":")
-	col := len(name) + 1
-	for i, word := range strings.Split(value, " ") {
-		if i > 0 && col+1+len(word) > 78 {
-			b.WriteString("\r\n")
-			col = 0
-		}
-		b.WriteString(" ")
-		b.WriteString(word)
-		col += 1 + len(word)
-	}
-	b.WriteString("\r\n")
-}
-
-// header is one top-level header of a composed message, in writing order.
-type header struct{ name, value string }
-
-// assemble replaces the top-level headers of raw, as built by the email
-// library, with hs (keeping its MIME headers), and replaces its random MIME
-// boundary with one derived from messageID, so that composing the same lead
-// twice gives the same bytes.
-func assemble(raw []byte, hs []header, messageID string) ([]byte, error) {
-	head, body, ok := bytes.Cut(raw, []byte("\r\n\r\n"))
-	if !ok {
-		return nil, errors.New("assemble: no header end")
-	}
-	mh, err := textproto.NewReader(bufio.NewReaderSize(bytes.NewReader(raw[:len(head)+4]), len(head)+4)).ReadMIMEHeader()
-	if err != nil {
-		return nil, fmt.Errorf("assemble: read headers: %w", err)
-	}
-	ctype := mh.Get("Content-Type")
-	_, params, err := mime.ParseMediaType(ctype)
-	if err != nil {
-		return nil, fmt.Errorf("assemble: content type: %w", err)
-	}
-	old, boundary := params["boundary"], ""
-	if old != "" {
-		sum := sha256.Sum256([]byte(messageID))
-		boundary = "consulta-" + hex.EncodeToString(sum[:12])
-		ctype = strings.ReplaceAll(ctype, old, boundary)
-	}
-	b := bytes.NewBuffer(make([]byte, 0, len(raw)+512))
-	for _, h := range hs {
-		writeHeader(b, h.name, h.value)
-	}
-	writeHeader(b, "MIME-Version", "1.0")
-	writeHeader(b, "Content-Type", ctype)
-	if cte := mh.Get("Content-Transfer-Encoding"); cte != "" {
-		writeHeader(b, "Content-Transfer-Encoding", cte)
-	}
-	b.WriteString("\r\n")
-	for old != "" { // the body, its boundary replaced
-		i := bytes.Index(body, []byte(old))
-		if i < 0 {
-			break
-		}
-		b.Write(body[:i])
-		b.WriteString(boundary)
-		body = body[i+len(old):]
-	}
-	b.Write(body)
-	return b.Bytes(), nil
 }

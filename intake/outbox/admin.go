@@ -67,52 +67,6 @@ func (s *SQLite) ReleaseSpam(ctx context.Context, id string) error {
 	return err
 }
 
-// PurgeSpam deletes the suspected spam leads received before cutoff, with
-// their held messages, and returns how many leads it deleted.
-func (s *SQLite) PurgeSpam(ctx context.Context, before time.Time) (int, error) {
-	var n int64
-	err := s.update(ctx, "purge spam", func(tx *sql.Tx) error {
-		if _, err := tx.ExecContext(ctx, `DELETE FROM messages WHERE state = 'held' AND lead_id IN
-			(SELECT id FROM leads WHERE spam = 1 AND received < ?)`, ms(before)); err != nil {
-			return err
-		}
-		r, err := tx.ExecContext(ctx, `DELETE FROM leads WHERE spam = 1 AND received < ?
-			AND NOT EXISTS (SELECT 1 FROM messages m WHERE m.lead_id = leads.id)`, ms(before))
-		if err != nil {
-			return err
-		}
-		n, err = r.RowsAffected()
-		return err
-	})
-	return int(n), err
-}
-
-// PurgeDelivered removes the personal data of leads received before cutoff
-// whose messages have all been sent: the lead's JSON, its email domain, and
-// its messages' bytes and recipients are blanked; the rows stay, so that the
-// idempotency key and the delivery history remain. It returns how many
-// leads it purged.
-func (s *SQLite) PurgeDelivered(ctx context.Context, before time.Time) (int, error) {
-	now := ms(s.opt.now())
-	var n int64
-	err := s.update(ctx, "purge delivered", func(tx *sql.Tx) error {
-		r, err := tx.ExecContext(ctx, `UPDATE leads SET data = '', email_domain = '', purged_at = ?
-			WHERE purged_at IS NULL AND spam = 0 AND received < ?
-			AND NOT EXISTS (SELECT 1 FROM messages m WHERE m.lead_id = leads.id AND m.state <> 'sent')`,
-			now, ms(before))
-		if err != nil {
-			return err
-		}
-		if n, err = r.RowsAffected(); err != nil || n == 0 {
-			return err
-		}
-		_, err = tx.ExecContext(ctx, `UPDATE messages SET raw = x'', env_to = '', updated_at = ?
-			WHERE lead_id IN (SELECT id FROM leads WHERE purged_at = ?) AND length(raw) > 0`, now, now)
-		return err
-	})
-	return int(n), err
-}
-
 // Stats is the state of the queue, for readiness checks and metrics.
 type Stats struct {
 	Pending int // pending or being sent

@@ -1,0 +1,105 @@
+package outbox
+
+import (
+	"context"
+	"database/sql"
+	"log/slog"
+	"time"
+)
+
+// Retention is how long the outbox keeps personal data.
+type Retention struct {
+	// Delivered is how long a lead's personal data is kept, counted from
+	// its receipt, once its emails were delivered.
+	Delivered time.Duration
+	// Spam is how long suspected spam is kept, counted from its receipt.
+	Spam time.Duration
+}
+
+// PurgeLoop purges from s what r no longer keeps, at once and then every interval,
+// until ctx ends, and logs how many leads each purge removed. After each
+// purge it calls each of also with the cutoff of delivered leads, for
+// copies of their data kept elsewhere (e.g. a folder of .eml files).
+func PurgeLoop(ctx context.Context, s Store, log *slog.Logger, every time.Duration, r Retention,
+	also ...func(ctx context.Context, before time.Time) (int, error)) {
+	tick := time.NewTicker(every)
+	defer tick.Stop()
+	for {
+		purgeOnce(ctx, s, log, r, also)
+		select {
+		case <-ctx.Done():
+			return
+		case <-tick.C:
+		}
+	}
+}
+
+// purgeOnce is one round of PurgeLoop.
+func purgeOnce(ctx context.Context, s Store, log *slog.Logger, r Retention,
+	also []func(ctx context.Context, before time.Time) (int, error)) {
+	now := time.Now()
+	if n, err := s.PurgeSpam(ctx, now.Add(-r.Spam)); err != nil {
+		log.Error("purge spam", "err", err)
+	} else if n > 0 {
+		log.Info("purged spam", "leads", n)
+	}
+	before := now.Add(-r.Delivered)
+	if n, err := s.PurgeDelivered(ctx, before); err != nil {
+		log.Error("purge delivered leads", "err", err)
+	} else if n > 0 {
+		log.Info("purged personal data of delivered leads", "leads", n)
+	}
+	for _, f := range also {
+		if n, err := f(ctx, before); err != nil {
+			log.Error("purge copies of delivered leads", "err", err)
+		} else if n > 0 {
+			log.Info("purged copies of delivered leads", "files", n)
+		}
+	}
+}
+
+// PurgeSpam deletes the suspected spam leads received before cutoff, with
+// their held messages, and returns how many leads it deleted.
+func (s *SQLite) PurgeSpam(ctx context.Context, before time.Time) (int, error) {
+	var n int64
+	err := s.update(ctx, "purge spam", func(tx *sql.Tx) error {
+		if _, err := tx.ExecContext(ctx, `DELETE FROM messages WHERE state = 'held' AND lead_id IN
+			(SELECT id FROM leads WHERE spam = 1 AND received < ?)`, ms(before)); err != nil {
+			return err
+		}
+		r, err := tx.ExecContext(ctx, `DELETE FROM leads WHERE spam = 1 AND received < ?
+			AND NOT EXISTS (SELECT 1 FROM messages m WHERE m.lead_id = leads.id)`, ms(before))
+		if err != nil {
+			return err
+		}
+		n, err = r.RowsAffected()
+		return err
+	})
+	return int(n), err
+}
+
+// PurgeDelivered removes the personal data of leads received before cutoff
+// whose messages have all been sent: the lead's JSON, its email domain, and
+// its messages' bytes and recipients are blanked; the rows stay, so that the
+// idempotency key and the delivery history remain. It returns how many
+// leads it purged.
+func (s *SQLite) PurgeDelivered(ctx context.Context, before time.Time) (int, error) {
+	now := ms(s.opt.now())
+	var n int64
+	err := s.update(ctx, "purge delivered", func(tx *sql.Tx) error {
+		r, err := tx.ExecContext(ctx, `UPDATE leads SET data = '', email_domain = '', purged_at = ?
+			WHERE purged_at IS NULL AND spam = 0 AND received < ?
+			AND NOT EXISTS (SELECT 1 FROM messages m WHERE m.lead_id = leads.id AND m.state <> 'sent')`,
+			now, ms(before))
+		if err != nil {
+			return err
+		}
+		if n, err = r.RowsAffected(); err != nil || n == 0 {
+			return err
+		}
+		_, err = tx.ExecContext(ctx, `UPDATE messages SET raw = x'', env_to = '', updated_at = ?
+			WHERE lead_id IN (SELECT id FROM leads WHERE purged_at = ?) AND length(raw) > 0`, now, now)
+		return err
+	})
+	return int(n), err
+}

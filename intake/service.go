@@ -1,0 +1,108 @@
+package intake
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"os"
+	"path/filepath"
+	"sync"
+
+	"github.com/consultahq/consulta/intake/delivery"
+	"github.com/consultahq/consulta/intake/mail"
+	"github.com/consultahq/consulta/intake/outbox"
+)
+
+// Service is the whole intake service, open: its HTTP handler, its store
+// and the transport its delivery worker sends through. `consulta intake`
+// serves it alone; `consulta serve` mounts it beside the site. Both run it
+// the same way: Open, serve Handler or Mount, Run until the end, and
+// Run's return closes the store.
+type Service struct {
+	srv       *server
+	store     outbox.Store
+	transport mail.Transport
+	cfg       Config
+	log       *slog.Logger
+}
+
+// Open opens the service that cfg describes: it creates cfg.DataDir if
+// needed, opens the store in it, reads or makes the form secret, and picks
+// the transport (SMTP when cfg.SMTPURL is set, else a folder of .eml
+// files). It logs where the leads and the mail go.
+func Open(ctx context.Context, logger *slog.Logger, cfg Config) (*Service, error) {
+	cfg = cfg.WithDefaults()
+	if cfg.DataDir == "" {
+		return nil, fmt.Errorf("open intake service: no data folder")
+	}
+	if err := os.MkdirAll(cfg.DataDir, 0o700); err != nil {
+		return nil, fmt.Errorf("create data folder: %w", err)
+	}
+	secret, err := formSecret(cfg.Secret, cfg.DataDir)
+	if err != nil {
+		return nil, err
+	}
+	cfg.Secret = secret
+	transport, where, err := transportOf(cfg)
+	if err != nil {
+		return nil, err
+	}
+	db := filepath.Join(cfg.DataDir, "outbox.db")
+	store, err := outbox.Open(ctx, db)
+	if err != nil {
+		return nil, err
+	}
+	logger.Info("intake service ready", "store", db, "mail", where, "procedures", len(cfg.Procedures))
+	return &Service{
+		srv:       newServer(logger, cfg, store, nil),
+		store:     store,
+		transport: transport,
+		cfg:       cfg,
+		log:       logger,
+	}, nil
+}
+
+// transportOf returns the SMTP transport of cfg.SMTPURL, else a folder of
+// .eml files under the data folder, and says where mail goes.
+func transportOf(cfg Config) (mail.Transport, string, error) {
+	if cfg.SMTPURL == "" {
+		dir := filepath.Join(cfg.DataDir, "mail")
+		return mail.Dir{Path: dir}, dir + " (.eml files; set CONSULTA_SMTP_URL to send)", nil
+	}
+	t, err := mail.NewSMTP(cfg.SMTPURL, mail.SMTPOptions{Helo: cfg.Helo})
+	if err != nil {
+		return nil, "", fmt.Errorf("CONSULTA_SMTP_URL: %w", err)
+	}
+	return t, t.String(), nil
+}
+
+// Handler returns the service's handler: the routes of routes.go, every
+// other path answered 404.
+func (s *Service) Handler() http.Handler { return s.srv }
+
+// Mount returns a handler that serves the service's routes and hands every
+// other request to next: the one handler of an address shared with a site.
+func (s *Service) Mount(next http.Handler) http.Handler { return s.srv.mount(next) }
+
+// Run delivers mail and purges old personal data until ctx ends; then it
+// lets the send in progress finish, closes the store and returns nil.
+// Stop serving requests before cancelling ctx.
+func (s *Service) Run(ctx context.Context) error {
+	defer s.store.Close()
+	opt := s.cfg.Delivery
+	if opt.Logger == nil {
+		opt.Logger = s.log
+	}
+	m := s.srv.metrics
+	opt.Hooks = delivery.Hooks{Delivered: m.Delivered, Retried: m.Retried, Dead: m.Dead}
+	var wg sync.WaitGroup
+	wg.Go(func() { delivery.Run(ctx, s.store, s.transport, opt) })
+	outbox.PurgeLoop(ctx, s.store, s.log, s.cfg.PurgeEvery,
+		outbox.Retention{Delivered: s.cfg.Retention, Spam: s.cfg.SpamRetention})
+	wg.Wait()
+	return nil
+}
+
+// Close closes the store of a service that will not Run.
+func (s *Service) Close() error { return s.store.Close() }
