@@ -9,6 +9,10 @@ import "context"
 const (
 	Coordinator = "coordinator" // the lead, to the practice's coordinator
 	Patient     = "patient"     // the confirmation, to the patient
+	Reminder    = "reminder"    // a lead unclaimed at its due time, to its coordinator
+	Escalation  = "escalation"  // a lead still unclaimed after its reminder, to the escalation list
+	FollowUp    = "follow_up"   // a lead contacted but not booked or closed, to whoever contacted it
+	Digest      = "digest"      // the daily digest, to the digest list; of no one lead
 )
 
 // Message is one composed email, ready to send as it is.

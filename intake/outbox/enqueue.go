@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/consultahq/consulta/intake/lead"
 	"github.com/consultahq/consulta/intake/mail"
@@ -29,8 +30,9 @@ func (s *SQLite) insertBatch(ctx context.Context, batch []*enqueueReq) ([]enqueu
 			return err
 		}
 		insLead, err := tx.PrepareContext(ctx, `INSERT INTO leads
-			(id, idem_key, received, spam, signals, procedure, email_domain, data)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?)`)
+			(id, idem_key, received, spam, signals, procedure, email_domain, data,
+			 ref, source, state, state_at, due, next_step_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
 		if err != nil {
 			return err
 		}
@@ -78,8 +80,13 @@ func insertLead(ctx context.Context, insLead, insMsg *sql.Stmt, r *enqueueReq, n
 	if r.key != "" {
 		key = r.key
 	}
+	st, due, next := lead.New, nullMS(l.Due), nullMS(l.Due)
+	if l.Spam {
+		st, next = lead.Spam, nil
+	}
 	if _, err := insLead.ExecContext(ctx, l.ID, key, ms(l.Received), l.Spam,
-		strings.Join(l.Signals, ","), l.Procedure, emailDomain(l.Email), string(data)); err != nil {
+		strings.Join(l.Signals, ","), l.Procedure, emailDomain(l.Email), string(data),
+		l.Ref, sourceOf(l), st, ms(l.Received), due, next); err != nil {
 		return err
 	}
 	state := Pending
@@ -102,4 +109,15 @@ func emailDomain(addr string) string {
 		return strings.ToLower(addr[i+1:])
 	}
 	return ""
+}
+
+// sourceOf is where a lead came from, for counts by source.
+func sourceOf(l lead.Lead) string { return l.Source }
+
+// nullMS is t as Unix ms, or NULL when t is zero.
+func nullMS(t time.Time) any {
+	if t.IsZero() {
+		return nil
+	}
+	return ms(t)
 }

@@ -40,6 +40,57 @@ var migrations = []string{
 	) STRICT;
 	CREATE INDEX messages_due ON messages(state, next_attempt_at);
 	CREATE INDEX messages_lead ON messages(lead_id);`,
+
+	// 2: the response clock: each lead's state, due time and next step,
+	// its history, and messages that are reminders or a digest (which
+	// belongs to no lead).
+	`ALTER TABLE leads ADD COLUMN ref TEXT NOT NULL DEFAULT '';
+	ALTER TABLE leads ADD COLUMN source TEXT NOT NULL DEFAULT '';
+	ALTER TABLE leads ADD COLUMN state TEXT NOT NULL DEFAULT 'new';
+	ALTER TABLE leads ADD COLUMN state_at INTEGER;          -- Unix ms of the last change of state
+	ALTER TABLE leads ADD COLUMN state_by TEXT NOT NULL DEFAULT '';
+	ALTER TABLE leads ADD COLUMN due INTEGER;               -- Unix ms; NULL for leads kept before the clock
+	ALTER TABLE leads ADD COLUMN acted_at INTEGER;          -- the first change of state by hand
+	ALTER TABLE leads ADD COLUMN claimed_at INTEGER;
+	ALTER TABLE leads ADD COLUMN claimed_by TEXT NOT NULL DEFAULT '';
+	ALTER TABLE leads ADD COLUMN contacted_at INTEGER;
+	ALTER TABLE leads ADD COLUMN contacted_by TEXT NOT NULL DEFAULT '';
+	ALTER TABLE leads ADD COLUMN step TEXT NOT NULL DEFAULT '';  -- the clock's last step: '', reminder, escalation, follow_up
+	ALTER TABLE leads ADD COLUMN next_step_at INTEGER;      -- when the clock acts next; NULL when it has nothing to do
+	UPDATE leads SET state = 'spam' WHERE spam = 1;
+	CREATE INDEX leads_next_step ON leads(next_step_at);
+	CREATE INDEX leads_state_due ON leads(state, due);
+	CREATE INDEX leads_received ON leads(received);
+	CREATE TABLE lead_events (
+		id      INTEGER PRIMARY KEY,
+		lead_id TEXT NOT NULL REFERENCES leads(id),
+		at      INTEGER NOT NULL,                -- Unix ms
+		kind    TEXT NOT NULL,                   -- 'state', 'released', or a clock step
+		state   TEXT NOT NULL DEFAULT '',        -- the state set
+		actor   TEXT NOT NULL DEFAULT ''         -- who, as the address the action was sent to; '' for the clock
+	) STRICT;
+	CREATE INDEX lead_events_lead ON lead_events(lead_id, at);
+	CREATE TABLE messages_v2 (
+		id              TEXT PRIMARY KEY,
+		lead_id         TEXT REFERENCES leads(id),  -- NULL for a digest
+		kind            TEXT NOT NULL CHECK (kind IN ('coordinator', 'patient', 'reminder', 'escalation', 'follow_up', 'digest')),
+		env_from        TEXT NOT NULL,
+		env_to          TEXT NOT NULL,
+		raw             BLOB NOT NULL,
+		message_id      TEXT NOT NULL,
+		state           TEXT NOT NULL CHECK (state IN ('pending', 'sending', 'sent', 'dead', 'held')),
+		attempts        INTEGER NOT NULL DEFAULT 0,
+		next_attempt_at INTEGER NOT NULL,
+		last_error      TEXT NOT NULL DEFAULT '',
+		created_at      INTEGER NOT NULL,
+		updated_at      INTEGER NOT NULL,
+		sent_at         INTEGER
+	) STRICT;
+	INSERT INTO messages_v2 SELECT * FROM messages;
+	DROP TABLE messages;
+	ALTER TABLE messages_v2 RENAME TO messages;
+	CREATE INDEX messages_due ON messages(state, next_attempt_at);
+	CREATE INDEX messages_lead ON messages(lead_id);`,
 }
 
 // migrate applies the steps that db has not run yet, in one transaction.

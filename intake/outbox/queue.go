@@ -29,7 +29,7 @@ func (s *SQLite) Claim(ctx context.Context, now time.Time, n int) ([]Msg, error)
 			WHERE id IN (SELECT id FROM messages
 				WHERE state IN ('pending', 'sending') AND next_attempt_at <= ?
 				ORDER BY next_attempt_at LIMIT ?)
-			RETURNING id, lead_id, kind, env_from, env_to, raw, message_id, attempts, created_at`,
+			RETURNING id, coalesce(lead_id, ''), kind, env_from, env_to, raw, message_id, attempts, created_at`,
 			ms(now.Add(s.opt.lease)), ms(now), ms(now), n)
 		if err != nil {
 			return err

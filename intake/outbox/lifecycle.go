@@ -1,0 +1,266 @@
+package outbox
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/consultahq/consulta/intake/lead"
+	"github.com/consultahq/consulta/intake/mail"
+)
+
+// Leads is the lead lifecycle a store keeps beside its outbox: each lead's
+// state and who set it, its due time, and the steps of its response clock.
+// Every change is written with its history in one transaction, so that a
+// restart neither loses nor repeats a step.
+type Leads interface {
+	// Lead returns lead id as it stands; ErrNotFound when there is none.
+	Lead(ctx context.Context, id string) (Tracked, error)
+	// SetState moves lead id to state, set by by at at, and schedules
+	// the clock's next step at next (none when zero). A state moves only
+	// forward (lead.Rank): otherwise nothing changes, and changed is
+	// false. It returns the lead as it stands after.
+	SetState(ctx context.Context, id, state, by string, at, next time.Time) (t Tracked, changed bool, err error)
+	// ReleaseLead delivers lead id, held as suspected spam: its held
+	// messages become due, and it is a new lead due at due. changed is
+	// false when it was not held.
+	ReleaseLead(ctx context.Context, id, by string, at, due time.Time) (t Tracked, changed bool, err error)
+
+	// DueSteps returns up to n leads whose clock's next step is due at now,
+	// with their stored lead, earliest first.
+	DueSteps(ctx context.Context, now time.Time, n int) ([]Tracked, error)
+	// NextStep returns when the clock's earliest next step is due, and
+	// false when no lead waits for one.
+	NextStep(ctx context.Context) (time.Time, bool, error)
+	// RecordStep records that the clock took step for lead t at at: it
+	// queues msgs, keeps the step in the history and schedules the next
+	// step at next (none when zero), in one transaction. It does nothing
+	// and returns false when the lead has moved since t was read.
+	RecordStep(ctx context.Context, t Tracked, step string, msgs []mail.Message, at, next time.Time) (bool, error)
+
+	// QueueDigest queues the digest m unless one with its id (which
+	// names its day) is already queued, and reports whether it did.
+	QueueDigest(ctx context.Context, m mail.Message, at time.Time) (bool, error)
+	// LastDigest returns when the latest digest was queued; false if never.
+	LastDigest(ctx context.Context) (time.Time, bool, error)
+
+	// List returns the leads received in [from, to), oldest first, without
+	// their personal data: for reports and the digest.
+	List(ctx context.Context, from, to time.Time) ([]Tracked, error)
+	// Overdue counts the leads still new after their due time.
+	Overdue(ctx context.Context, now time.Time) (int, error)
+}
+
+var _ Leads = (*SQLite)(nil)
+
+// Tracked is a lead with where it stands.
+type Tracked struct {
+	// Lead is the stored lead. List fills only ID, Ref, Received, Due,
+	// Procedure and Spam; its personal fields are empty once purged.
+	Lead   lead.Lead
+	Source string // where it came from, for counts by source
+
+	State   string    // lead.New, lead.Claimed, …
+	StateAt time.Time // when the state was set
+	StateBy string    // who set it: an address; "" for the service
+
+	ActedAt     time.Time // the first change of state by hand; zero if none
+	ClaimedAt   time.Time // zero until claimed (or moved past claimed)
+	ClaimedBy   string
+	ContactedAt time.Time
+	ContactedBy string
+
+	Step       string    // the clock's last step: "", mail.Reminder, mail.Escalation, mail.FollowUp
+	NextStepAt time.Time // zero when the clock has nothing more to do
+}
+
+// trackedCols are the columns scanTracked reads, after the lead's data.
+const trackedCols = `id, ref, received, due, procedure, spam, source, state, state_at, state_by,
+	acted_at, claimed_at, claimed_by, contacted_at, contacted_by, step, next_step_at`
+
+type scanner interface{ Scan(...any) error }
+
+// scanTracked reads trackedCols into t.
+func scanTracked(row scanner, t *Tracked, extra ...any) error {
+	var received int64
+	var due, stateAt, acted, claimed, contacted, next sql.NullInt64
+	dest := append(extra, &t.Lead.ID, &t.Lead.Ref, &received, &due, &t.Lead.Procedure, &t.Lead.Spam,
+		&t.Source, &t.State, &stateAt, &t.StateBy, &acted, &claimed, &t.ClaimedBy,
+		&contacted, &t.ContactedBy, &t.Step, &next)
+	if err := row.Scan(dest...); err != nil {
+		return err
+	}
+	t.Lead.Received = time.UnixMilli(received).UTC()
+	t.Lead.Due = fromMS(due)
+	t.StateAt, t.ActedAt, t.ClaimedAt = fromMS(stateAt), fromMS(acted), fromMS(claimed)
+	t.ContactedAt, t.NextStepAt = fromMS(contacted), fromMS(next)
+	return nil
+}
+
+// fromMS is the time of a nullable Unix ms column; zero when NULL.
+func fromMS(v sql.NullInt64) time.Time {
+	if !v.Valid {
+		return time.Time{}
+	}
+	return time.UnixMilli(v.Int64).UTC()
+}
+
+// readLead reads lead id with its stored data through q.
+func readLead(ctx context.Context, q interface {
+	QueryRowContext(context.Context, string, ...any) *sql.Row
+}, id string) (Tracked, error) {
+	var t Tracked
+	var data string
+	err := scanTracked(q.QueryRowContext(ctx, `SELECT data, `+trackedCols+` FROM leads WHERE id = ?`, id), &t, &data)
+	if errors.Is(err, sql.ErrNoRows) {
+		return Tracked{}, ErrNotFound
+	}
+	if err != nil {
+		return Tracked{}, err
+	}
+	if data != "" {
+		stored := t.Lead
+		if err := json.Unmarshal([]byte(data), &t.Lead); err != nil {
+			return Tracked{}, fmt.Errorf("decode lead: %w", err)
+		}
+		// The columns are the truth where they differ from the JSON
+		// (a released lead is no longer spam; a due time reset).
+		t.Lead.Spam, t.Lead.Due, t.Lead.Ref = stored.Spam, stored.Due, stored.Ref
+	}
+	return t, nil
+}
+
+// Lead returns lead id as it stands.
+func (s *SQLite) Lead(ctx context.Context, id string) (Tracked, error) {
+	t, err := readLead(ctx, s.r, id)
+	if err != nil && !errors.Is(err, ErrNotFound) {
+		err = fmt.Errorf("read lead %s: %w", id, err)
+	}
+	return t, err
+}
+
+// SetState moves lead id forward to state; see Leads.
+func (s *SQLite) SetState(ctx context.Context, id, state, by string, at, next time.Time) (Tracked, bool, error) {
+	if lead.Rank(state) < 1 {
+		return Tracked{}, false, fmt.Errorf("set state of %s: %q is not a state a lead can be moved to", id, state)
+	}
+	var t Tracked
+	changed := false
+	err := s.update(ctx, "set state of "+id, func(tx *sql.Tx) error {
+		cur, err := readLead(ctx, tx, id)
+		if err != nil {
+			return err
+		}
+		t = cur
+		if lead.Rank(state) <= lead.Rank(cur.State) {
+			return nil
+		}
+		now := ms(at)
+		if _, err := tx.ExecContext(ctx, `UPDATE leads SET state = ?, state_at = ?, state_by = ?,
+			acted_at = coalesce(acted_at, ?),
+			claimed_at = CASE WHEN claimed_at IS NULL AND ? THEN ? ELSE claimed_at END,
+			claimed_by = CASE WHEN claimed_at IS NULL AND ? THEN ? ELSE claimed_by END,
+			contacted_at = CASE WHEN ? THEN ? ELSE contacted_at END,
+			contacted_by = CASE WHEN ? THEN ? ELSE contacted_by END,
+			next_step_at = ?
+			WHERE id = ?`,
+			state, now, by, now,
+			claims(state), now, claims(state), by,
+			state == lead.Contacted, now, state == lead.Contacted, by,
+			nullMS(next), id); err != nil {
+			return err
+		}
+		if err := addEvent(ctx, tx, id, now, "state", state, by); err != nil {
+			return err
+		}
+		changed = true
+		t, err = readLead(ctx, tx, id)
+		return err
+	})
+	return t, changed, err
+}
+
+// claims reports whether moving to state means someone took the lead on:
+// every forward state but spam and not-a-lead.
+func claims(state string) bool {
+	return state == lead.Claimed || state == lead.Contacted || state == lead.Booked || state == lead.Closed
+}
+
+func addEvent(ctx context.Context, tx *sql.Tx, id string, at int64, kind, state, actor string) error {
+	_, err := tx.ExecContext(ctx, `INSERT INTO lead_events (lead_id, at, kind, state, actor)
+		VALUES (?, ?, ?, ?, ?)`, id, at, kind, state, actor)
+	return err
+}
+
+// ReleaseLead delivers a lead held as suspected spam; see Leads.
+func (s *SQLite) ReleaseLead(ctx context.Context, id, by string, at, due time.Time) (Tracked, bool, error) {
+	var t Tracked
+	changed := false
+	err := s.update(ctx, "release "+id, func(tx *sql.Tx) error {
+		cur, err := readLead(ctx, tx, id)
+		if err != nil {
+			return err
+		}
+		t = cur
+		if !cur.Lead.Spam || cur.State != lead.Spam {
+			return nil
+		}
+		now := ms(at)
+		if _, err := tx.ExecContext(ctx, `UPDATE leads SET spam = 0,
+			data = CASE WHEN data = '' THEN '' ELSE json_set(data, '$.spam', json('false')) END,
+			state = 'new', state_at = ?, state_by = ?, due = ?, next_step_at = ?
+			WHERE id = ?`, now, by, ms(due), ms(due), id); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE messages SET state = 'pending', next_attempt_at = ?, updated_at = ?
+			WHERE lead_id = ? AND state = 'held'`, now, now, id); err != nil {
+			return err
+		}
+		if err := addEvent(ctx, tx, id, now, "released", lead.New, by); err != nil {
+			return err
+		}
+		changed = true
+		t, err = readLead(ctx, tx, id)
+		return err
+	})
+	if changed {
+		s.signal()
+	}
+	return t, changed, err
+}
+
+// List returns the leads received in [from, to); see Leads.
+func (s *SQLite) List(ctx context.Context, from, to time.Time) ([]Tracked, error) {
+	rows, err := s.r.QueryContext(ctx, `SELECT `+trackedCols+` FROM leads
+		WHERE received >= ? AND received < ? ORDER BY received, id`, ms(from), ms(to))
+	if err != nil {
+		return nil, fmt.Errorf("list leads: %w", err)
+	}
+	defer rows.Close()
+	var out []Tracked
+	for rows.Next() {
+		var t Tracked
+		if err := scanTracked(rows, &t); err != nil {
+			return nil, fmt.Errorf("list leads: %w", err)
+		}
+		out = append(out, t)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("list leads: %w", err)
+	}
+	return out, nil
+}
+
+// Overdue counts the leads still new after their due time.
+func (s *SQLite) Overdue(ctx context.Context, now time.Time) (int, error) {
+	var n int
+	err := s.r.QueryRowContext(ctx, `SELECT count(*) FROM leads
+		WHERE state = 'new' AND due IS NOT NULL AND due < ?`, ms(now)).Scan(&n)
+	if err != nil {
+		return 0, fmt.Errorf("count overdue leads: %w", err)
+	}
+	return n, nil
+}
