@@ -1,7 +1,16 @@
 package intake
 
 import (
+	"bytes"
+	"io"
+	"mime"
+	"mime/multipart"
+	"mime/quotedprintable"
+	netmail "net/mail"
+
 	"encoding/json"
+	"github.com/consultahq/consulta/intake/mail"
+	"github.com/consultahq/consulta/intake/outbox"
 	"net/http"
 	"strings"
 	"testing"
@@ -19,22 +28,30 @@ func (f *fixture) token(t *testing.T) string {
 	return got.Token
 }
 
+// TestSpamIsAnsweredAsALead checks that every request is answered as a
+// lead, that only strong signals (the honeypot, a forged token) hold one,
+// and that weak ones deliver it with "Possible spam" in the subject.
 func TestSpamIsAnsweredAsALead(t *testing.T) {
+	const (
+		delivered = iota // an ordinary lead
+		possible         // delivered, marked as possible spam
+		held             // kept, not mailed
+	)
 	tests := []struct {
 		name  string
 		edit  func(f *fixture, l map[string]any)
-		spam  bool
+		want  int
 		delay time.Duration // between fetching the token and posting
 	}{
-		{"no token", func(f *fixture, l map[string]any) {}, false, 0},
-		{"token, person's pace", nil, false, 20 * time.Second},
-		{"honeypot", func(f *fixture, l map[string]any) { l["website"] = "http://spam.example" }, true, 0},
-		{"too fast", nil, true, time.Second},
-		{"token older than a day", nil, true, 25 * time.Hour},
-		{"forged token", func(f *fixture, l map[string]any) { l["form_token"] = "v1.1700000000000.AAAAAAAAAAAAAAAAAAAAAAAA" }, true, 0},
+		{"no token", func(f *fixture, l map[string]any) {}, delivered, 0},
+		{"token, person's pace", nil, delivered, 20 * time.Second},
+		{"honeypot", func(f *fixture, l map[string]any) { l["website"] = "http://spam.example" }, held, 0},
+		{"too fast", nil, possible, time.Second},
+		{"token older than a day", nil, possible, 25 * time.Hour},
+		{"forged token", func(f *fixture, l map[string]any) { l["form_token"] = "v1.1700000000000.AAAAAAAAAAAAAAAAAAAAAAAA" }, held, 0},
 		{"links", func(f *fixture, l map[string]any) {
 			l["message"] = strings.Repeat("cheap pills http://spam.example ", 5)
-		}, true, 0},
+		}, possible, 0},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -51,13 +68,79 @@ func TestSpamIsAnsweredAsALead(t *testing.T) {
 				t.Fatalf("status %d %s, want 202 with an id, as for any lead", w.Code, w.Body)
 			}
 			st := f.stats(t)
-			if tt.spam && (st.Held != 2 || st.Pending != 0) {
+			if tt.want == held && (st.Held != 2 || st.Pending != 0) {
 				t.Errorf("held %d, pending %d: want the lead held as spam", st.Held, st.Pending)
 			}
-			if !tt.spam && (st.Held != 0 || st.Pending != 2) {
+			if tt.want != held && (st.Held != 0 || st.Pending != 2) {
 				t.Errorf("held %d, pending %d: want the lead queued for mail", st.Held, st.Pending)
 			}
+			if tt.want == held {
+				return
+			}
+			subject := f.coordinatorSubject(t)
+			if marked := strings.HasPrefix(subject, "Possible spam: "); marked != (tt.want == possible) {
+				t.Errorf("coordinator's subject %q: marked as possible spam %v, want %v", subject, marked, tt.want == possible)
+			}
 		})
+	}
+}
+
+// claim returns the messages waiting in the outbox.
+func (f *fixture) claim(t *testing.T) []outbox.Msg {
+	t.Helper()
+	msgs, err := f.store.Claim(t.Context(), time.Now().Add(time.Hour), 10) // the store keeps its own clock
+	if err != nil {
+		t.Fatal(err)
+	}
+	return msgs
+}
+
+// coordinatorSubject returns the Subject of the one coordinator's email
+// waiting in the outbox.
+func (f *fixture) coordinatorSubject(t *testing.T) string {
+	t.Helper()
+	for _, m := range f.claim(t) {
+		if m.Kind != mail.Coordinator {
+			continue
+		}
+		msg, err := netmail.ReadMessage(bytes.NewReader(m.Raw))
+		if err != nil {
+			t.Fatal(err)
+		}
+		subject, err := new(mime.WordDecoder).DecodeHeader(msg.Header.Get("Subject"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return subject
+	}
+	t.Fatal("no coordinator's email in the outbox")
+	return ""
+}
+
+// plainText returns the text/plain part of a composed message, decoded.
+func plainText(t *testing.T, raw []byte) string {
+	t.Helper()
+	msg, err := netmail.ReadMessage(bytes.NewReader(raw))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, params, err := mime.ParseMediaType(msg.Header.Get("Content-Type"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	parts := multipart.NewReader(msg.Body, params["boundary"])
+	for {
+		p, err := parts.NextRawPart()
+		if err != nil {
+			t.Fatalf("no text/plain part: %v", err)
+		}
+		if strings.HasPrefix(p.Header.Get("Content-Type"), "text/plain") {
+			b, err := io.ReadAll(quotedprintable.NewReader(p))
+			if err != nil {
+				t.Fatal(err)
+			}
+			return string(b)
+		}
 	}
 }
 

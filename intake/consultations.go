@@ -1,12 +1,14 @@
 package intake
 
 import (
+	"cmp"
 	"crypto/rand"
 	"encoding/base32"
 	"encoding/binary"
 	"encoding/json"
 	"math"
 	"net/http"
+	"slices"
 	"strconv"
 	"time"
 
@@ -117,14 +119,12 @@ func (s *server) lead(sub submission, now time.Time) lead.Lead {
 		l.Language = s.cfg.Language
 	}
 	if sub.SMSOptIn {
-		wording := sub.WordingVersion
-		if wording == "" {
-			wording = s.cfg.WordingVersion
-		}
-		l.SMSOptIn = &lead.OptIn{At: now, Page: sub.Page, Wording: wording}
+		l.SMSOptIn = &lead.OptIn{At: now, Page: sub.Page, Wording: cmp.Or(sub.WordingVersion, s.cfg.WordingVersion)}
 	}
+	l.Privacy = &lead.OptIn{At: now, Page: sub.Page, Wording: cmp.Or(sub.WordingVersion, s.cfg.WordingVersion)}
+	l.Attribution = attribution(sub)
 	l.Signals = s.tokens.signals(sub, now)
-	l.Spam = len(l.Signals) > 0
+	l.Spam = slices.ContainsFunc(l.Signals, holds)
 	return l
 }
 

@@ -31,6 +31,20 @@ type submission struct {
 	SMSOptIn         tickbox `json:"sms_opt_in"`
 	WordingVersion   string  `json:"wording_version" validate:"max=40,singleline"`
 
+	// Where the visit came from, as the site's script recorded it; bounded
+	// by attribution, which drops what it cannot keep.
+	LandingPage string `json:"landing_page"`
+	Referrer    string `json:"referrer"`
+	UTMSource   string `json:"utm_source"`
+	UTMMedium   string `json:"utm_medium"`
+	UTMCampaign string `json:"utm_campaign"`
+	UTMTerm     string `json:"utm_term"`
+	UTMContent  string `json:"utm_content"`
+	UTMID       string `json:"utm_id"`
+	GCLID       string `json:"gclid"`
+	FBCLID      string `json:"fbclid"`
+	MSCLKID     string `json:"msclkid"`
+
 	Website        string `json:"website"`                                  // the honeypot: people leave it empty
 	FormToken      string `json:"form_token" validate:"max=200,token"`      // from GET /v1/consultations/token
 	IdempotencyKey string `json:"idempotency_key" validate:"max=100,token"` // or the Idempotency-Key header

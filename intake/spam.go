@@ -15,6 +15,14 @@ const (
 	signalLinks      = "links"       // the message is mostly links
 )
 
+// holds reports whether signal is strong enough to hold a request instead
+// of delivering it: only a filled honeypot and a forged token are. A lead
+// with weaker signals (too fast, an old token, links) is delivered as
+// possible spam, so that no patient is silently lost.
+func holds(signal string) bool {
+	return signal == signalHoneypot || signal == signalBadToken
+}
+
 // maxLinks is how many links a message may hold before it looks like spam.
 const maxLinks = 3
 

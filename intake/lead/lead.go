@@ -5,7 +5,11 @@
 // composer share, and it imports nothing of Consulta's.
 package lead
 
-import "time"
+import (
+	"net/url"
+	"strings"
+	"time"
+)
 
 // Lead is a validated consultation request.
 //
@@ -31,10 +35,13 @@ type Lead struct {
 	Language         string `json:"language"` // BCP 47
 	Page             string `json:"page"`     // the page the form was on
 
-	SMSOptIn *OptIn `json:"sms_opt_in,omitempty"` // nil unless the patient ticked the box
+	Privacy  *OptIn `json:"privacy_consent,omitempty"` // the privacy consent the form requires; nil for leads kept before it was recorded
+	SMSOptIn *OptIn `json:"sms_opt_in,omitempty"`      // nil unless the patient ticked the box
 
-	Spam    bool     `json:"spam"`              // suspected spam: stored, not mailed
-	Signals []string `json:"signals,omitempty"` // why it was marked as spam, e.g. "honeypot", "too-fast"
+	Attribution *Attribution `json:"attribution,omitempty"` // where the visit came from; nil when unknown
+
+	Spam    bool     `json:"spam"`              // held as spam: stored, not mailed
+	Signals []string `json:"signals,omitempty"` // why it looks like spam, e.g. "honeypot", "too-fast"; a lead with only weak signals is delivered as possible spam
 }
 
 // NotSure is the Procedure of a patient who has not chosen one yet.
@@ -78,4 +85,45 @@ func Rank(state string) int {
 		return 3
 	}
 	return -1
+}
+
+// Attribution is where the patient's visit came from, as the site's script
+// recorded it when the visit began: the first page, the referring page and
+// the campaign parameters of the first page's address. Every field is
+// optional and bounded by the intake service.
+type Attribution struct {
+	Landing     string `json:"landing,omitempty"`  // path and query of the first page of the visit
+	Referrer    string `json:"referrer,omitempty"` // the page that linked to it, as the browser gave it
+	UTMSource   string `json:"utm_source,omitempty"`
+	UTMMedium   string `json:"utm_medium,omitempty"`
+	UTMCampaign string `json:"utm_campaign,omitempty"`
+	UTMTerm     string `json:"utm_term,omitempty"`
+	UTMContent  string `json:"utm_content,omitempty"`
+	UTMID       string `json:"utm_id,omitempty"`
+	GCLID       string `json:"gclid,omitempty"`   // Google Ads click
+	FBCLID      string `json:"fbclid,omitempty"`  // Meta (Facebook, Instagram) click
+	MSCLKID     string `json:"msclkid,omitempty"` // Microsoft Advertising click
+}
+
+// Source names where a lead came from in one short word, for counts by
+// source: the utm_source, else the ad network of a click id, else the
+// referrer's host, else "direct".
+func (a *Attribution) Source() string {
+	switch {
+	case a == nil:
+		return "direct"
+	case a.UTMSource != "":
+		return a.UTMSource
+	case a.GCLID != "":
+		return "google-ads"
+	case a.FBCLID != "":
+		return "meta-ads"
+	case a.MSCLKID != "":
+		return "microsoft-ads"
+	case a.Referrer != "":
+		if u, err := url.Parse(a.Referrer); err == nil && u.Hostname() != "" {
+			return strings.TrimPrefix(u.Hostname(), "www.")
+		}
+	}
+	return "direct"
 }

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	htmltemplate "html/template"
 	"net/textproto"
-	"regexp"
 	"strings"
 	"text/template"
 	"time"
@@ -18,16 +17,37 @@ import (
 
 // Practice is what the emails say about the practice and where they go.
 type Practice struct {
-	Name            string            // "Harley Aesthetics"
-	From            string            // the practice's own sending address, bare: "desk@harley.example"
-	Phone           string            // shown to the patient, as written: "+44 20 7946 0123"
-	Coordinator     string            // the coordinator's address for leads of any other category
-	Routes          map[string]string // procedure category slug → coordinator address
-	CoordinatorName string            // "Sarah", who signs the confirmation
-	ReplyWithin     string            // "one working day", completing "within …"
-	SiteURL         string            // "https://harley.example"
-	Language        string            // the practice's language, used when the patient's has no templates
-	TimeZone        *time.Location    // for times shown in the emails; nil means UTC
+	Name            string               // "Harley Aesthetics"
+	From            string               // the practice's own sending address, bare: "desk@harley.example"
+	Phone           string               // shown to the patient, as written: "+44 20 7946 0123"
+	Coordinator     string               // the coordinator's address for leads of any other category
+	Routes          map[string]string    // procedure category slug → coordinator address
+	CoordinatorName string               // "Sarah", who signs the confirmation
+	ReplyWithin     string               // "one working day", completing "within …"; said when a lead has no due time
+	SiteURL         string               // "https://harley.example"
+	Language        string               // the practice's language, used when the patient's has no templates
+	TimeZone        *time.Location       // for times shown in the emails; nil means UTC
+	Region          string               // the practice's country, ISO 3166 ("IE"): its phone numbers are shown in national format
+	Colours         Colours              // the site's palette; zero fields keep the emails' own colours
+	Procedures      map[string]Procedure // procedure slug → its page and fees, to link from the coordinator's email
+
+	// ActionURL returns the signed link that takes action (ActionClaim, …)
+	// on l for the recipient; nil shows no actions.
+	ActionURL func(l lead.Lead, action, recipient string) string
+}
+
+// Colours are the practice's colours as CSS "#rrggbb" values.
+type Colours struct {
+	Ink    string // body text
+	Paper  string // background
+	Accent string // links and buttons
+	Muted  string // secondary text
+}
+
+// Procedure is what the coordinator's email shows of a procedure's page.
+type Procedure struct {
+	URL  string // absolute, e.g. "https://harley.example/procedures/rhinoplasty/"
+	Fees string // the fee range as the site writes it, e.g. "€6,000 – €9,000"; "" when not published
 }
 
 // To returns the coordinator's address for a procedure category.
@@ -165,7 +185,7 @@ func parseTemplates() map[string]templateSet {
 			}
 			out[name] = templateSet{
 				text: template.Must(template.New("").ParseFS(templateFS, "templates/"+name+".txt")),
-				html: htmltemplate.Must(htmltemplate.New("").ParseFS(templateFS, "templates/"+name+".html")),
+				html: htmltemplate.Must(htmltemplate.New("").Funcs(htmlFuncs).ParseFS(templateFS, "templates/"+name+".html")),
 			}
 		}
 	}
@@ -191,48 +211,4 @@ func render(name string, v view) (subject string, text, html []byte, err error) 
 		return "", nil, nil, err
 	}
 	return strings.TrimSpace(s.String()), t.Bytes(), h.Bytes(), nil
-}
-
-// view is the data of every template.
-type view struct {
-	L           lead.Lead
-	P           Practice
-	Name        string // first and last name
-	Procedure   string // the procedure's title, or "" when not sure
-	Received    string // in the practice's time zone
-	OptInAt     string
-	Tel         htmltemplate.URL // "tel:+44…", or "" when the phone is not E.164
-	Mailto      string
-	PracticeTel htmltemplate.URL
-}
-
-var e164 = regexp.MustCompile(`^\+[1-9][0-9]{5,14}$`)
-
-// telPunctuation is what a written phone number may hold besides digits.
-var telPunctuation = strings.NewReplacer(" ", "", "-", "", "(", "", ")", "")
-
-func newView(l lead.Lead, p Practice) view {
-	loc := p.TimeZone
-	if loc == nil {
-		loc = time.UTC
-	}
-	const layout = "Mon 2 Jan 2006, 15:04 MST"
-	v := view{L: l, P: p, Name: strings.TrimSpace(l.FirstName + " " + l.LastName),
-		Received: l.Received.In(loc).Format(layout), Mailto: "mailto:" + l.Email}
-	if l.Procedure != lead.NotSure {
-		v.Procedure = l.ProcedureTitle
-		if v.Procedure == "" {
-			v.Procedure = l.Procedure
-		}
-	}
-	if l.SMSOptIn != nil {
-		v.OptInAt = l.SMSOptIn.At.In(loc).Format(layout)
-	}
-	if e164.MatchString(l.Phone) {
-		v.Tel = htmltemplate.URL("tel:" + l.Phone)
-	}
-	if tel := telPunctuation.Replace(p.Phone); e164.MatchString(tel) {
-		v.PracticeTel = htmltemplate.URL("tel:" + tel)
-	}
-	return v
 }

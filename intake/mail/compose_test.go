@@ -30,20 +30,42 @@ func practice() cmail.Practice {
 		Name: "Harley Aesthetics", From: "desk@harley.example", Phone: "+44 20 7946 0000",
 		Coordinator: "leads@harley.example", Routes: map[string]string{"face": "face@harley.example"},
 		CoordinatorName: "Sarah", ReplyWithin: "one working day", SiteURL: "https://harley.example",
-		Language: "en", TimeZone: london,
+		Language: "en", TimeZone: london, Region: "GB",
+		Colours: cmail.Colours{Ink: "#1f2528", Paper: "#fbf9f6", Accent: "#6e4a32", Muted: "#5a6165"},
+		Procedures: map[string]cmail.Procedure{"rhinoplasty": {
+			URL: "https://harley.example/procedures/rhinoplasty/", Fees: "£6,000 – £9,000"}},
+		ActionURL: func(l lead.Lead, action, recipient string) string {
+			return "https://harley.example/v1/actions/" + l.ID + "." + action + "." + recipient + ".sig"
+		},
 	}
 }
 
 func anna() lead.Lead {
 	return lead.Lead{
-		ID: "ld_01JDEMO", Received: received,
+		ID: "ld_01JDEMO", Ref: "HAR-1127-0042", Received: received,
+		Due:       time.Date(2026, 11, 30, 11, 0, 0, 0, time.UTC), // Monday
 		FirstName: "Anna", LastName: "Smith", Email: "anna@example.org", Phone: "+447700900123",
 		Procedure: "rhinoplasty", ProcedureTitle: "Rhinoplasty", Category: "face",
 		PreferredContact: "phone", PreferredTime: "Weekday mornings",
 		Message: "I'd like to know about recovery time.", Source: "Instagram", Language: "en-GB",
 		Page:     "https://harley.example/procedures/rhinoplasty/",
+		Privacy:  &lead.OptIn{At: received, Page: "/consultation/", Wording: "2026-01"},
 		SMSOptIn: &lead.OptIn{At: received, Page: "/procedures/rhinoplasty/", Wording: "sms-v1"},
+		Attribution: &lead.Attribution{
+			Landing:  "/procedures/rhinoplasty/?utm_source=google&utm_medium=cpc&utm_campaign=nose-2026&gclid=EAIaIQobChM",
+			Referrer: "https://www.google.com/", UTMSource: "google", UTMMedium: "cpc", UTMCampaign: "nose-2026",
+			GCLID: "EAIaIQobChM",
+		},
 	}
+}
+
+// spammy is a lead with weak spam signals only: delivered, marked.
+func spammy() lead.Lead {
+	l := anna()
+	l.ID, l.Ref, l.Attribution, l.SMSOptIn = "ld_01JSPAMMY", "HAR-1127-0043", nil, nil
+	l.Phone, l.Language = "+353871234567", "ga"
+	l.Signals = []string{"too-fast", "links"}
+	return l
 }
 
 func zoe() lead.Lead {
@@ -64,7 +86,8 @@ func TestComposeGolden(t *testing.T) {
 	}{
 		"anna":    {anna(), practice()},
 		"unicode": {zoe(), practice()},
-		"minimal": {anna(), minimal}, // no coordinator name, phone, reply time or site
+		"minimal": {anna(), minimal}, // no coordinator name, phone, reply time, site, actions or colours
+		"spammy":  {spammy(), practice()},
 	}
 	for name, tt := range tests {
 		t.Run(name, func(t *testing.T) {

@@ -29,11 +29,34 @@
     return ("0" + b.toString(16)).slice(-2);
   }).join("");
 
-  // The form token tells the service how long the form has been open.
-  fetch(form.action + "/token", { headers: { Accept: "application/json" }, credentials: "omit" })
-    .then(function (r) { return r.ok ? r.json() : {}; })
-    .then(function (d) { if (d.token) form.elements.form_token.value = d.token; })
-    .catch(function () {});
+  // The form token tells the service how long the form has been open. A
+  // token grows old in a tab left open (overnight, say): when the patient
+  // comes back to the form, or sends it, an old token is replaced first.
+  var tokenAge = 60 * 60 * 1000; // an hour: well within the service's day
+  var tokenAt = 0; // Date.now() when the token arrived; 0: none yet
+  var refreshing = null;
+  function refreshToken() {
+    if (refreshing) return refreshing;
+    refreshing = fetch(form.action + "/token", { headers: { Accept: "application/json" }, credentials: "omit", cache: "no-store" })
+      .then(function (r) { return r.ok ? r.json() : {}; })
+      .then(function (d) {
+        if (d.token) { form.elements.form_token.value = d.token; tokenAt = Date.now(); }
+      })
+      .catch(function () {})
+      .then(function () { refreshing = null; });
+    return refreshing;
+  }
+  function tokenOld() { return !tokenAt || Date.now() - tokenAt > tokenAge; }
+  function freshToken() { return tokenOld() ? refreshToken() : Promise.resolve(); }
+  refreshToken();
+  form.addEventListener("focusin", freshToken);
+  document.addEventListener("visibilitychange", function () { if (!document.hidden) freshToken(); });
+  window.addEventListener("pageshow", function (e) { if (e.persisted) freshToken(); });
+
+  // Where the visit came from, as visit.js kept it for this tab.
+  function visit() {
+    try { return JSON.parse(sessionStorage.getItem("consulta-visit")) || {}; } catch (e) { return {}; }
+  }
 
   function errorSlot(name) { return document.getElementById(name + "-error"); }
 
@@ -100,10 +123,22 @@
     summary.focus();
   }
 
-  function thank() {
+  // thank shows the thank-you state; body is the service's answer, whose
+  // due_text says when the practice will be in touch.
+  function thank(body) {
     var tpl = document.getElementById("consult-thanks");
     var section = form.closest(".consult") || form.parentNode;
     var thanks = tpl.content.firstElementChild.cloneNode(true);
+    var due = thanks.querySelector(".thanks-due");
+    if (due && body.due_text) {
+      due.textContent = "We will be in touch by " + body.due_text + ".";
+      due.hidden = false;
+    }
+    var ref = thanks.querySelector(".thanks-ref");
+    if (ref && body.ref) {
+      ref.querySelector("strong").textContent = body.ref;
+      ref.hidden = false;
+    }
     section.replaceWith(thanks);
     thanks.focus();
   }
@@ -125,15 +160,22 @@
     new FormData(form).forEach(function (v, k) { data[k] = typeof v === "string" ? v.trim() : ""; });
     data.consent_privacy = form.elements.consent_privacy.checked;
     data.sms_opt_in = form.elements.sms_opt_in.checked;
-    fetch(form.action, {
-      method: "POST",
-      headers: { "Content-Type": "application/json", Accept: "application/json" },
-      body: JSON.stringify(data),
-      credentials: "omit"
+    var from = visit();
+    Object.keys(from).forEach(function (k) { // never one of the form's own fields
+      if (!(k in data) && typeof from[k] === "string") data[k] = from[k];
+    });
+    freshToken().then(function () {
+      data.form_token = form.elements.form_token.value;
+      return fetch(form.action, {
+        method: "POST",
+        headers: { "Content-Type": "application/json", Accept: "application/json" },
+        body: JSON.stringify(data),
+        credentials: "omit"
+      });
     }).then(function (r) {
       return r.json().catch(function () { return {}; }).then(function (body) {
         clearErrors();
-        if (r.status === 202 || r.status === 200) return thank();
+        if (r.status === 202 || r.status === 200) return thank(body);
         status.textContent = "";
         if (r.status === 422 && body.errors) return showErrors(body.errors);
         if (r.status === 429) return showProblem("We have had many requests from your connection. Please wait a minute and send the form again.");

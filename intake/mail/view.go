@@ -1,0 +1,270 @@
+package mail
+
+import (
+	"cmp"
+	htmltemplate "html/template"
+	"regexp"
+	"strings"
+	"time"
+
+	"github.com/nyaruka/phonenumbers"
+	"golang.org/x/text/language"
+	"golang.org/x/text/language/display"
+
+	"github.com/consultahq/consulta/intake/lead"
+)
+
+// The actions a coordinator takes on a lead from its email, as
+// Practice.ActionURL names them.
+const (
+	ActionClaim     = "claim"      // I'm handling it
+	ActionContacted = "contacted"  // the patient has been reached
+	ActionBooked    = "booked"     // a consultation is booked
+	ActionNotALead  = "not_a_lead" // not a consultation request
+)
+
+// Action is a one-click link of the coordinator's email.
+type Action struct {
+	Label string           // "I'm handling it"
+	URL   htmltemplate.URL // signed, from Practice.ActionURL
+}
+
+// actions are the actions of the coordinator's email, in order.
+var actions = []struct{ name, label string }{
+	{ActionClaim, "I'm handling it"},
+	{ActionContacted, "Contacted"},
+	{ActionBooked, "Consultation booked"},
+	{ActionNotALead, "Not a lead"},
+}
+
+// Row is one labelled value of a table in the coordinator's email; URL,
+// when set, links the value (html/template filters it like any link).
+type Row struct {
+	Label, Value, URL string
+}
+
+// view is the data of every template.
+type view struct {
+	L           lead.Lead
+	P           Practice
+	C           Colours // P.Colours, each empty one set to the emails' own
+	Name        string  // first and last name
+	Procedure   string  // the procedure's title, or "" when not sure
+	ProcedureAt htmltemplate.URL
+	Fees        string
+	Received    string // "Fri 27 Nov 2026, 09:30", in practice time
+	ReplyBy     string // "Mon 1 Dec, 11:00", in practice time; "" without a due time
+	DueText     string // "11:00 on Monday 1 December", for the patient; "" without a due time
+	Zone        string // the practice's time zone: "Europe/Dublin time", or "UTC"
+	Privacy     string // the line recording the privacy consent
+	OptIn       string // the line recording the SMS opt-in; "" without one
+	Phone       string // in the national format of the practice's country, else international
+	Tel         htmltemplate.URL
+	Mailto      string
+	PracticeTel htmltemplate.URL
+	Contact     string   // "Phone call"
+	Language    string   // "British English"
+	Spam        []string // why the lead may be spam, in words; empty when it does not look so
+	Actions     []Action
+	Origin      []Row // where the lead came from
+}
+
+// defaultColours are the emails' own colours.
+var defaultColours = Colours{Ink: "#1f2528", Paper: "#ffffff", Accent: "#1a5d4a", Muted: "#5a6165"}
+
+var (
+	e164   = regexp.MustCompile(`^\+[1-9][0-9]{5,14}$`)
+	colour = regexp.MustCompile(`^#[0-9a-fA-F]{6}$`)
+)
+
+// telPunctuation is what a written phone number may hold besides digits.
+var telPunctuation = strings.NewReplacer(" ", "", "-", "", "(", "", ")", "")
+
+// Layouts of the times shown.
+const (
+	staffTime   = "Mon 2 Jan 2006, 15:04" // received, consent: a full date
+	replyByTime = "Mon 2 Jan, 15:04"      // "Reply by Mon 1 Dec, 11:00"
+)
+
+// DueText says when the practice will answer, in the practice's time zone,
+// the way the patient is told: "11:00 on Monday 1 December". It returns
+// "" for the zero time.
+func DueText(due time.Time, loc *time.Location) string {
+	if due.IsZero() {
+		return ""
+	}
+	if loc == nil {
+		loc = time.UTC
+	}
+	return due.In(loc).Format("15:04 on Monday 2 January")
+}
+
+// contactLabels are the plain words for lead.PreferredContact.
+var contactLabels = map[string]string{"phone": "Phone call", "email": "Email", "text": "Text message"}
+
+// signalWords explain the spam signals of a lead that was delivered.
+var signalWords = map[string]string{
+	"too-fast":    "it was sent within seconds of opening the form, faster than people type",
+	"stale-token": "the form had been open for more than a day",
+	"links":       "the message holds several links",
+	"bad-token":   "the form's token was not issued by this site",
+	"honeypot":    "a field people never see was filled in",
+}
+
+func newView(l lead.Lead, p Practice) view {
+	loc := p.TimeZone
+	if loc == nil {
+		loc = time.UTC
+	}
+	v := view{L: l, P: p, C: colours(p.Colours), Name: strings.TrimSpace(l.FirstName + " " + l.LastName),
+		Received: l.Received.In(loc).Format(staffTime), Zone: loc.String() + " time",
+		Mailto: "mailto:" + l.Email, Phone: l.Phone, DueText: DueText(l.Due, loc),
+		Contact: cmp.Or(contactLabels[l.PreferredContact], l.PreferredContact), Language: languageName(l.Language)}
+	if loc == time.UTC {
+		v.Zone = "UTC"
+	}
+	if !l.Due.IsZero() {
+		v.ReplyBy = l.Due.In(loc).Format(replyByTime)
+	}
+	if l.Procedure != lead.NotSure {
+		v.Procedure = cmp.Or(l.ProcedureTitle, l.Procedure)
+		if pr, ok := p.Procedures[l.Procedure]; ok {
+			v.ProcedureAt, v.Fees = htmltemplate.URL(pr.URL), pr.Fees
+		}
+	}
+	v.Privacy = "Agreed to the privacy notice when sending the form"
+	if c := l.Privacy; c != nil {
+		v.Privacy = consentLine("Agreed to the privacy notice", c, loc)
+	}
+	if c := l.SMSOptIn; c != nil {
+		v.OptIn = consentLine("Agreed to text messages", c, loc)
+	}
+	if e164.MatchString(l.Phone) {
+		v.Tel = htmltemplate.URL("tel:" + l.Phone)
+		v.Phone = nationalPhone(l.Phone, p.Region)
+	}
+	if tel := telPunctuation.Replace(p.Phone); e164.MatchString(tel) {
+		v.PracticeTel = htmltemplate.URL("tel:" + tel)
+	}
+	if !l.Spam {
+		for _, s := range l.Signals {
+			v.Spam = append(v.Spam, cmp.Or(signalWords[s], s))
+		}
+	}
+	if p.ActionURL != nil {
+		to := p.To(l.Category)
+		for _, a := range actions {
+			if u := p.ActionURL(l, a.name, to); u != "" {
+				v.Actions = append(v.Actions, Action{Label: a.label, URL: htmltemplate.URL(u)})
+			}
+		}
+	}
+	v.Origin = origin(l, p.SiteURL)
+	return v
+}
+
+// colours returns c with each missing or malformed colour set to the
+// emails' own.
+func colours(c Colours) Colours {
+	d := defaultColours
+	for _, f := range []struct{ got, def *string }{{&c.Ink, &d.Ink}, {&c.Paper, &d.Paper}, {&c.Accent, &d.Accent}, {&c.Muted, &d.Muted}} {
+		if !colour.MatchString(*f.got) {
+			*f.got = *f.def
+		}
+	}
+	return c
+}
+
+// consentLine records a consent: what, when in practice time, on which
+// page, with which wording.
+func consentLine(what string, c *lead.OptIn, loc *time.Location) string {
+	s := what + " on " + c.At.In(loc).Format(staffTime)
+	if c.Page != "" {
+		s += " at " + c.Page
+	}
+	if c.Wording != "" {
+		s += " (wording " + c.Wording + ")"
+	}
+	return s
+}
+
+// nationalPhone writes an E.164 number the way the practice dials it: in
+// its country's national format when the number is of the practice's
+// country (region, ISO 3166), else in international format.
+func nationalPhone(e164, region string) string {
+	n, err := phonenumbers.Parse(e164, "")
+	if err != nil {
+		return e164
+	}
+	if region != "" && int(n.GetCountryCode()) == phonenumbers.GetCountryCodeForRegion(strings.ToUpper(region)) {
+		return phonenumbers.Format(n, phonenumbers.NATIONAL)
+	}
+	return phonenumbers.Format(n, phonenumbers.INTERNATIONAL)
+}
+
+// languageName names a BCP 47 tag in English: "en-GB" is "British English".
+func languageName(tag string) string {
+	t, err := language.Parse(tag)
+	if tag == "" || err != nil {
+		return cmp.Or(tag, "Not given")
+	}
+	if name := display.English.Tags().Name(t); name != "" {
+		return name
+	}
+	return tag
+}
+
+// origin lists where the lead came from, in plain words.
+func origin(l lead.Lead, site string) []Row {
+	var rows []Row
+	add := func(label, value string, link bool) {
+		if value == "" {
+			return
+		}
+		r := Row{Label: label, Value: value}
+		if link {
+			switch {
+			case strings.HasPrefix(value, "https://") || strings.HasPrefix(value, "http://"):
+				r.URL = value
+			case strings.HasPrefix(value, "/") && site != "":
+				r.URL = site + value
+			}
+		}
+		rows = append(rows, r)
+	}
+	if a := l.Attribution; a != nil {
+		// The landing page without its query: the campaign parameters
+		// follow, and a click must not count as a visit from the campaign.
+		landing, _, _ := strings.Cut(a.Landing, "?")
+		add("Landing page", landing, true)
+		add("Referrer", a.Referrer, true)
+		add("Campaign source", a.UTMSource, false)
+		add("Campaign medium", a.UTMMedium, false)
+		add("Campaign", a.UTMCampaign, false)
+		add("Campaign term", a.UTMTerm, false)
+		add("Campaign content", a.UTMContent, false)
+		add("Campaign ID", a.UTMID, false)
+		add("Google Ads click", a.GCLID, false)
+		add("Meta ads click", a.FBCLID, false)
+		add("Microsoft Ads click", a.MSCLKID, false)
+	}
+	add("Form sent from", l.Page, true)
+	add("Heard of us through", l.Source, false)
+	return rows
+}
+
+// htmlFuncs are the functions of the HTML templates.
+var htmlFuncs = htmltemplate.FuncMap{
+	// row is the data of the "row" template: one labelled value, linked
+	// to url (a string or an htmltemplate.URL) when it is not empty.
+	"row": func(v view, label, value string, url any) htmlRow {
+		return htmlRow{V: v, Label: label, Value: value, URL: url}
+	},
+}
+
+// htmlRow is the data of the HTML templates' "row".
+type htmlRow struct {
+	V            view
+	Label, Value string
+	URL          any
+}
