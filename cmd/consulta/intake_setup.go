@@ -62,6 +62,9 @@ func siteConfig(site *content.Site, cfg intake.Config, sameOrigin bool) (intake.
 	if err != nil {
 		return cfg, err
 	}
+	practice.Region = c.Intake.Region
+	practice.Colours = mail.Colours{Ink: c.Palette.Ink, Paper: c.Palette.Paper, Accent: c.Palette.Accent, Muted: c.Palette.Muted}
+	practice.Procedures = procedurePages(site, practice.SiteURL)
 	cfg.Practice = practice
 	cfg.Region = c.Intake.Region
 	cfg.Language = c.Language
@@ -92,6 +95,20 @@ func siteConfig(site *content.Site, cfg intake.Config, sameOrigin bool) (intake.
 		cfg.Procedures = append(cfg.Procedures, proc)
 	}
 	return cfg, nil
+}
+
+// procedurePages returns each procedure's page (absolute, under siteURL)
+// and fee range, for the coordinator's email, by slug.
+func procedurePages(site *content.Site, siteURL string) map[string]mail.Procedure {
+	out := make(map[string]mail.Procedure, len(site.Procedures))
+	for _, p := range site.Procedures {
+		pr := mail.Procedure{URL: siteURL + p.URL}
+		if p.Procedure != nil {
+			pr.Fees = render.FormatFees(p.Procedure.Fees)
+		}
+		out[path.Base(strings.TrimSuffix(p.URL, "/"))] = pr
+	}
+	return out
 }
 
 // practiceOf is the practice as the emails present it: p's From address

@@ -20,9 +20,10 @@ func intakeTestSite() *content.Site {
 			CoordinatorEmail: "desk@harbour.example",
 			Form:             content.Form{ThankYou: "/consultation/thank-you/"},
 			Intake:           content.Intake{Region: "IE", AllowedOrigins: []string{"https://book.harbour.example"}},
+			Palette:          content.Palette{Ink: "#1f2528", Accent: "#6e4a32"},
 		},
 		Procedures: []*content.Page{{Meta: content.Meta{Title: "Nose reshaping"}, URL: "/procedures/rhinoplasty/",
-			Procedure: &content.Procedure{Category: "face", CategoryInfo: face}}},
+			Procedure: &content.Procedure{Category: "face", CategoryInfo: face, Fees: content.Fees{From: 6000, To: 9000, Currency: "EUR"}}}},
 		Members: []*content.Page{{Meta: content.Meta{Title: "Sarah"}, Member: &content.Member{Role: "Coordinator"}}},
 	}
 }
@@ -43,6 +44,11 @@ func TestIntakeConfigFromSite(t *testing.T) {
 	}
 	if cfg.ThankYouURL != "https://www.harbour.example/consultation/thank-you/" {
 		t.Errorf("alone, thank-you URL %q, want it on the site", cfg.ThankYouURL)
+	}
+	// What the coordinator's email shows of the practice.
+	wantPage := mail.Procedure{URL: "https://www.harbour.example/procedures/rhinoplasty/", Fees: "€6,000 – €9,000"}
+	if pr := cfg.Practice; pr.Region != "IE" || pr.Colours.Accent != "#6e4a32" || pr.Procedures["rhinoplasty"] != wantPage {
+		t.Errorf("practice: region %q, colours %+v, procedures %+v; want IE, the palette and %+v", pr.Region, pr.Colours, pr.Procedures, wantPage)
 	}
 	if cfg, _ := siteConfig(site, intake.Config{}, true); cfg.ThankYouURL != "/consultation/thank-you/" {
 		t.Errorf("under serve, thank-you URL %q, want the path", cfg.ThankYouURL)
