@@ -25,7 +25,7 @@ func checkGalleryURLs(site *content.Site, probs *problem.List) {
 // page of every sensitive case.
 func (w *writer) galleryPages(ctx context.Context) error {
 	pages := render.GalleryPages(w.site)
-	return parallel(ctx, w.b.cfg.Workers, len(pages), func(i int) error {
+	return each(ctx, w.b.cfg.Workers, len(pages), func(i int) error {
 		var buf bytes.Buffer
 		if err := w.b.theme.Page(&buf, w.site, pages[i], w.opts); err != nil {
 			return fmt.Errorf("render %s: %w", pages[i].URL, err)

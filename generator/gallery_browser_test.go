@@ -5,58 +5,21 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
+
+	"github.com/consultahq/consulta/internal/browser"
 )
-
-// chromium returns the path of Debian's chromium, skipping the test when
-// it is not installed (failing instead when CI=true).
-func chromium(t *testing.T) string {
-	t.Helper()
-	for _, p := range []string{"/usr/bin/chromium", "/usr/bin/chromium-browser"} {
-		if _, err := os.Stat(p); err == nil {
-			return p
-		}
-	}
-	if p, err := exec.LookPath("chromium"); err == nil {
-		return p
-	}
-	if os.Getenv("CI") == "true" {
-		t.Fatal("chromium is not installed (apt-get install chromium)")
-	}
-	t.Skip("chromium is not installed")
-	return ""
-}
-
-// browser starts a headless chromium with a fresh profile.
-func browser(t *testing.T) context.Context {
-	t.Helper()
-	opts := []chromedp.ExecAllocatorOption{
-		chromedp.ExecPath(chromium(t)),
-		chromedp.Headless, chromedp.NoSandbox, chromedp.DisableGPU, chromedp.NoFirstRun,
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.UserDataDir(t.TempDir()),
-	}
-	actx, cancel := chromedp.NewExecAllocator(context.Background(), opts...)
-	t.Cleanup(cancel)
-	ctx, cancelCtx := chromedp.NewContext(actx)
-	t.Cleanup(cancelCtx)
-	ctx, cancelTimeout := context.WithTimeout(ctx, 60*time.Second)
-	t.Cleanup(cancelTimeout)
-	return ctx
-}
 
 // TestBrowserSensitiveCase: a sensitive case's photos load only after the
 // visitor chooses to see them with the keyboard, the choice is kept for
 // the visit, and the comparison slider moves with the arrow keys.
 func TestBrowserSensitiveCase(t *testing.T) {
+	b := browser.Start(t)
 	site := copySite(t)
 	addCase(t, site)
 	index := filepath.Join(site, "content", "gallery", "case-2", "index.md")
@@ -73,22 +36,10 @@ func TestBrowserSensitiveCase(t *testing.T) {
 	}
 	srv := httptest.NewServer(http.FileServer(http.Dir(filepath.Join(site, "public"))))
 	defer srv.Close()
-	ctx := browser(t)
-
-	eval := func(expr string) any {
-		t.Helper()
-		v, err := chromedp.Run(ctx, chromedp.Evaluate[any](expr))
-		if err != nil {
-			t.Fatalf("%s: %v", expr, err)
-		}
-		return v
-	}
-	step := func(steps ...chromedp.Action[chromedp.Void]) {
-		t.Helper()
-		if err := chromedp.Do(ctx, steps...); err != nil {
-			t.Fatal(err)
-		}
-	}
+	tab := b.Tab(t, browser.TabOptions{})
+	ctx := tab.Context()
+	eval := func(expr string) any { t.Helper(); return browser.Eval[any](t, tab, expr) }
+	step := func(steps ...chromedp.Action[chromedp.Void]) { t.Helper(); tab.Do(t, "gallery", steps...) }
 	step(chromedp.Navigate(srv.URL+"/gallery/case-2/"), chromedp.WaitVisible(`[data-reveal]`))
 	if n := eval(`document.querySelectorAll("img").length`); n != 0.0 {
 		t.Errorf("%v images before the choice, want 0", n)

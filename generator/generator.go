@@ -2,9 +2,20 @@
 // renders every page's Markdown and then every page with the theme, and
 // writes the result into public/ all at once, or not at all.
 //
-// Build is the one-shot build of consulta build and consulta check. Live
-// keeps a built site in memory and rebuilds only what an edit affects, for
-// consulta serve.
+// One pipeline, [builder.build], does every build, in this order:
+//
+//  1. load content/ (package content), which reports every problem one
+//     file shows, and references between files;
+//  2. check the site (checkSite): render the Markdown, check links, and
+//     run every check that needs the whole site, so that every content
+//     problem is known before anything is processed;
+//  3. process photos (photos.go), which adds the problems of photos that
+//     cannot be used;
+//  4. render every page with the theme (write.go), only when no problem
+//     is an error.
+//
+// Build writes the result to a folder, Check nowhere, and Live to memory;
+// after an edit Live runs steps 2 to 4 on the changed pages only.
 package generator
 
 import (
@@ -69,16 +80,15 @@ type Summary struct {
 func Build(ctx context.Context, cfg Config) (Summary, error) {
 	cfg = cfg.withDefaults()
 	start := time.Now()
-	b, site, probs, err := loadOnce(ctx, cfg)
-	if err != nil {
+	if err := checkSiteDir(cfg.SiteDir); err != nil {
 		return Summary{}, err
 	}
 	tmp, err := newOutputDir(cfg.OutDir)
 	if err != nil {
 		return Summary{}, err
 	}
-	out := &dirOutput{root: tmp}
-	sum, err := b.build(ctx, site, probs, out, render.Options{})
+	b := newBuilder(cfg, false)
+	r, err := b.build(ctx, &dirOutput{root: tmp}, render.Options{})
 	if err == nil {
 		t0 := time.Now()
 		err = swapIn(tmp, cfg.OutDir)
@@ -88,121 +98,22 @@ func Build(ctx context.Context, cfg Config) (Summary, error) {
 		if rmErr := os.RemoveAll(tmp); rmErr != nil {
 			cfg.Logger.Warn("remove temporary output", "dir", tmp, "err", rmErr)
 		}
-		return sum, err
+		return r.summary, err
 	}
-	sum.Duration = time.Since(start)
-	return sum, nil
+	r.summary.Duration = time.Since(start)
+	return r.summary, nil
 }
 
-// Check loads and renders the whole site like Build, and writes nothing.
+// Check runs the whole pipeline like Build, and writes nothing.
 func Check(ctx context.Context, cfg Config) (Summary, error) {
 	cfg = cfg.withDefaults()
 	start := time.Now()
-	b, site, probs, err := loadOnce(ctx, cfg)
-	if err != nil {
-		return Summary{}, err
-	}
-	sum, err := b.build(ctx, site, probs, discardOutput{}, render.Options{})
-	sum.Duration = time.Since(start)
-	return sum, err
-}
-
-// loadOnce loads the site for a build that renders it once: an error
-// when problems stop it, otherwise the problems that did not.
-func loadOnce(ctx context.Context, cfg Config) (*builder, *content.Site, *problem.List, error) {
 	if err := checkSiteDir(cfg.SiteDir); err != nil {
-		return nil, nil, nil, err
-	}
-	b, site, probs := load(ctx, cfg)
-	if site == nil {
-		if err := probs.Err(); err != nil {
-			return nil, nil, nil, err
-		}
-		return nil, nil, nil, fmt.Errorf("load %s: the site could not be read", cfg.SiteDir)
-	}
-	b.loader = nil // what it keeps for reloading is garbage to a one-shot build
-	return b, site, probs, nil
-}
-
-// builder holds what every build step needs.
-type builder struct {
-	cfg    Config
-	fsys   fs.FS
-	loader *content.Loader
-	md     *markdown.Renderer
-	theme  *render.Theme
-}
-
-// checkSiteDir reports a site folder without content/, the likely mistake
-// of running consulta in the wrong folder.
-func checkSiteDir(dir string) error {
-	if info, err := os.Stat(filepath.Join(dir, "content")); err != nil || !info.IsDir() {
-		return fmt.Errorf("%s has no content/ folder — run consulta in the site's folder, or name it with -s", dir)
-	}
-	return nil
-}
-
-func load(ctx context.Context, cfg Config) (*builder, *content.Site, *problem.List) {
-	fsys := os.DirFS(cfg.SiteDir)
-	b := &builder{cfg: cfg, fsys: fsys, loader: content.NewLoader(fsys)}
-	t0 := time.Now()
-	site, probs := b.loader.Load(ctx)
-	cfg.Logger.Debug("loaded content", "took", time.Since(t0))
-	if site != nil {
-		b.md = markdown.New(markdown.Options{UnsafeHTML: site.Config.Markdown.UnsafeHTML})
-	}
-	return b, site, probs
-}
-
-// build renders the loaded site into out. When the problems hold any
-// error it returns them as the error before any page is written (the
-// photo step may have written photos to out already). Each page's Body is
-// released once rendered to HTML.
-func (b *builder) build(ctx context.Context, site *content.Site, probs *problem.List, out output, o render.Options) (Summary, error) {
-	theme, err := render.Load(b.fsys, site.Config.Theme)
-	if err != nil {
-		return Summary{}, fmt.Errorf("load theme %q: %w", site.Config.Theme, err)
-	}
-	b.theme = theme
-	t0 := time.Now()
-	bodies, err := b.renderBodies(ctx, site.Pages)
-	b.cfg.Logger.Debug("rendered markdown", "pages", len(site.Pages), "took", time.Since(t0))
-	if err != nil {
 		return Summary{}, err
 	}
-	for _, p := range site.Pages {
-		p.Body = nil // rendered into p.HTML: let the Markdown go, a quarter of the memory of a large site
-	}
-	files := b.checkLinks(site, site.Pages, bodies, probs)
-	checkGalleryURLs(site, probs)
-	if err := b.processPhotos(ctx, site, out, probs); err != nil {
-		return Summary{}, fmt.Errorf("process photos: %w", err)
-	}
-	if err := probs.Err(); err != nil {
-		return Summary{}, err
-	}
-	w := &writer{b: b, site: site, out: out, opts: o}
-	t0 = time.Now()
-	if err := w.pages(ctx, site.Pages); err != nil {
-		return Summary{}, err
-	}
-	b.cfg.Logger.Debug("rendered pages", "pages", len(site.Pages), "took", time.Since(t0))
-	if err := w.galleryPages(ctx); err != nil {
-		return Summary{}, err
-	}
-	if err := w.extras(files); err != nil {
-		return Summary{}, err
-	}
-	sum := Summary{Pages: map[content.Kind]int{}, Aliases: w.aliases, Files: int(w.files.Load()), Bytes: w.bytes.Load()}
-	for _, p := range site.Pages {
-		sum.Pages[p.Kind]++
-	}
-	for _, p := range probs.Sorted() {
-		if p.Severity == problem.Warning {
-			sum.Warnings = append(sum.Warnings, p)
-		}
-	}
-	return sum, nil
+	r, err := newBuilder(cfg, false).build(ctx, discardOutput{}, render.Options{})
+	r.summary.Duration = time.Since(start)
+	return r.summary, err
 }
 
 // Problems returns the problems an error from Build or Check lists, or nil
@@ -211,6 +122,117 @@ func Problems(err error) []problem.Problem {
 	var le *problem.ListError
 	if errors.As(err, &le) {
 		return le.Problems
+	}
+	return nil
+}
+
+// builder holds what every step of the pipeline needs.
+type builder struct {
+	cfg    Config
+	fsys   fs.FS
+	loader *content.Loader
+	reload bool // keep what the loader read, to read only changed files again (Live)
+	md     *markdown.Renderer
+	theme  *render.Theme
+}
+
+func newBuilder(cfg Config, reload bool) *builder {
+	fsys := os.DirFS(cfg.SiteDir)
+	return &builder{cfg: cfg, fsys: fsys, loader: content.NewLoader(fsys), reload: reload}
+}
+
+// run is what one run of the pipeline made: the site, what was made of
+// it beside it, and every problem.
+type run struct {
+	site    *content.Site
+	made    *made
+	probs   *problem.List
+	summary Summary
+}
+
+// build is the pipeline. The error is the problems when any is an error
+// (nothing is rendered then; the photo step may have written photos to
+// out), or a failure that is not a content problem, such as a theme that
+// does not parse or a full disk.
+func (b *builder) build(ctx context.Context, out output, o render.Options) (run, error) {
+	r := run{}
+	t0 := time.Now()
+	site, probs := b.loader.Load(ctx)
+	b.cfg.Logger.Debug("loaded content", "took", time.Since(t0))
+	r.site, r.probs = site, probs
+	if !b.reload {
+		b.loader = nil // what it keeps for reloading is garbage to a one-shot build
+	}
+	if site == nil {
+		if err := probs.Err(); err != nil {
+			return r, err
+		}
+		return r, fmt.Errorf("load %s: the site could not be read", b.cfg.SiteDir)
+	}
+	theme, err := render.Load(b.fsys, site.Config.Theme)
+	if err != nil {
+		return r, fmt.Errorf("load theme %q: %w", site.Config.Theme, err)
+	}
+	b.theme = theme
+	b.md = markdown.New(markdown.Options{UnsafeHTML: site.Config.Markdown.UnsafeHTML})
+
+	r.made = newMade()
+	t0 = time.Now()
+	if err := b.checkSite(ctx, site, site.Pages, r.made, probs); err != nil {
+		return r, err
+	}
+	b.cfg.Logger.Debug("rendered markdown and checked the site", "pages", len(site.Pages), "took", time.Since(t0))
+	if err := b.photos(ctx, site, site.Cases, out, r.made, probs); err != nil {
+		return r, fmt.Errorf("process photos: %w", err)
+	}
+	if err := probs.Err(); err != nil {
+		return r, err
+	}
+
+	o.Rendered = r.made.Rendered
+	w := &writer{b: b, site: site, out: out, opts: o}
+	t0 = time.Now()
+	if err := w.pages(ctx, site.Pages); err != nil {
+		return r, err
+	}
+	b.cfg.Logger.Debug("rendered pages", "pages", len(site.Pages), "took", time.Since(t0))
+	if err := w.galleryPages(ctx); err != nil {
+		return r, err
+	}
+	if err := w.extras(r.made.allFiles()); err != nil {
+		return r, err
+	}
+	r.summary = Summary{Pages: map[content.Kind]int{}, Aliases: w.aliases, Files: int(w.files.Load()), Bytes: w.bytes.Load()}
+	for _, p := range site.Pages {
+		r.summary.Pages[p.Kind]++
+	}
+	for _, p := range probs.Sorted() {
+		if p.Severity == problem.Warning {
+			r.summary.Warnings = append(r.summary.Warnings, p)
+		}
+	}
+	return r, nil
+}
+
+// checkSite is step 2 of the pipeline, for pages of site (every page in
+// a build, the changed ones after an edit): it renders their Markdown
+// into m and reports every problem that needs more than one file to see.
+// A check of the whole site goes here, reporting into probs.
+func (b *builder) checkSite(ctx context.Context, site *content.Site, pages []*content.Page, m *made, probs *problem.List) error {
+	if err := b.renderMarkdown(ctx, pages, m); err != nil {
+		return err
+	}
+	newLinkChecker(b, site, m).pages(pages)
+	m.addLinkProblems(probs)
+	checkGalleryURLs(site, probs)
+	return nil
+}
+
+// checkSiteDir reports a site folder without content/, the likely mistake
+// of running consulta in the wrong folder.
+func checkSiteDir(dir string) error {
+	if info, err := os.Stat(filepath.Join(dir, "content")); err != nil || !info.IsDir() {
+		return fmt.Errorf("%s has no content/ folder — run consulta in the site's folder, or name it with -s", dir)
 	}
 	return nil
 }

@@ -17,22 +17,21 @@ import (
 )
 
 // Live is a site built into memory for consulta serve. After an edit,
-// Change reads only the changed files again and renders the changed pages
-// at once; the other pages the edit affects (lists, and pages that link a
-// page whose title changed) are rendered when they are next asked for, so
-// that the browser reloads the edited page without waiting for them. Its
-// methods are safe for concurrent use.
+// Change reads only the changed files again and runs the pipeline's steps
+// on the changed pages at once; the other pages the edit affects (lists,
+// and pages that link a page whose title changed) are rendered when they
+// are next asked for, so that the browser reloads the edited page without
+// waiting for them. Its methods are safe for concurrent use.
 type Live struct {
 	mu      sync.RWMutex
 	b       *builder
 	opts    render.Options
 	site    *content.Site
+	made    *made
 	out     *memOutput
-	bodies  map[*content.Page]body
-	links   map[*content.Page]*problem.List // each page's link problems
-	probs   []problem.Problem               // every current problem
-	pending []string                        // changes not rendered yet, because of errors
-	stale   map[string]string               // output file → page URL, to render again before it is served
+	probs   []problem.Problem // every current problem
+	pending []string          // changes not rendered yet, because of errors
+	stale   map[string]string // output file → page URL, to render again before it is served
 }
 
 // Update describes one rebuild.
@@ -52,7 +51,7 @@ func (u Update) OK() bool {
 // NewLive returns a Live for the site cfg names; pages link to the
 // live-reload stream at liveReload ("" for none). Call Build first.
 func NewLive(cfg Config, liveReload string) *Live {
-	return &Live{b: &builder{cfg: cfg.withDefaults()}, opts: render.Options{LiveReload: liveReload}, out: &memOutput{files: map[string][]byte{}}}
+	return &Live{b: &builder{cfg: cfg.withDefaults()}, opts: render.Options{LiveReload: liveReload}, out: newMemOutput()}
 }
 
 // Build loads and renders the whole site.
@@ -73,80 +72,31 @@ func (l *Live) keep(up Update, err error) (Update, error) {
 	return up, err
 }
 
+// full runs the whole pipeline into a new output, which replaces the
+// current one when it succeeds.
 func (l *Live) full(ctx context.Context) (Update, error) {
 	start := time.Now()
 	l.pending = []string{"*"} // until this build succeeds
 	if err := checkSiteDir(l.b.cfg.SiteDir); err != nil {
 		return Update{}, err
 	}
-	b, site, probs := load(ctx, l.b.cfg)
-	l.b = b
-	if site == nil {
-		return l.failed(start, probs), nil
+	b := newBuilder(l.b.cfg, true)
+	out := newMemOutput()
+	r, err := b.build(ctx, out, l.opts)
+	if Problems(err) != nil {
+		return l.failed(start, r.probs), nil
 	}
-	theme, err := render.Load(b.fsys, site.Config.Theme)
-	if err != nil {
-		return Update{}, fmt.Errorf("load theme %q: %w", site.Config.Theme, err)
-	}
-	b.theme = theme
-	bodies, err := b.renderBodies(ctx, site.Pages)
 	if err != nil {
 		return Update{}, err
 	}
-	l.bodies = make(map[*content.Page]body, len(site.Pages))
-	l.links = make(map[*content.Page]*problem.List, len(site.Pages))
-	for i, p := range site.Pages {
-		l.bodies[p] = bodies[i]
-	}
-	files := l.checkLinks(site, site.Pages)
-	l.addLinkProblems(probs)
-	checkGalleryURLs(site, probs)
-	out := &memOutput{files: map[string][]byte{}}
-	if err := b.processPhotos(ctx, site, out, probs); err != nil {
-		return Update{}, fmt.Errorf("process photos: %w", err)
-	}
-	if probs.HasErrors() {
-		return l.failed(start, probs), nil
-	}
-	w := &writer{b: b, site: site, out: out, opts: l.opts}
-	if err := w.pages(ctx, site.Pages); err != nil {
-		return Update{}, err
-	}
-	if err := w.galleryPages(ctx); err != nil {
-		return Update{}, err
-	}
-	if err := w.extras(files); err != nil {
-		return Update{}, err
-	}
-	l.site, l.out, l.probs, l.pending, l.stale = site, out, probs.Sorted(), nil, nil
-	return Update{Pages: len(site.Pages), Full: true, Duration: time.Since(start), Problems: l.probs}, nil
+	// Until now stale pages render with the last good site and builder.
+	l.b, l.site, l.made, l.out, l.probs, l.pending, l.stale = b, r.site, r.made, out, r.probs.Sorted(), nil, nil
+	return Update{Pages: len(r.site.Pages), Full: true, Duration: time.Since(start), Problems: l.probs}, nil
 }
 
 func (l *Live) failed(start time.Time, probs *problem.List) Update {
 	l.probs = probs.Sorted()
 	return Update{Duration: time.Since(start), Problems: l.probs}
-}
-
-// checkLinks checks the links of pages and keeps their problems. It
-// returns the files the pages link to, to publish.
-func (l *Live) checkLinks(site *content.Site, pages []*content.Page) []bundleFile {
-	c := newLinkChecker(l.b, site, func(p *content.Page) ([]string, bool) {
-		bd, ok := l.bodies[p]
-		return bd.ids, ok
-	})
-	var files []bundleFile
-	for _, p := range pages {
-		pl := &problem.List{}
-		files = append(files, c.page(p, l.bodies[p], pl)...)
-		l.links[p] = pl
-	}
-	return files
-}
-
-func (l *Live) addLinkProblems(probs *problem.List) {
-	for _, pl := range l.links {
-		probs.Merge(pl)
-	}
 }
 
 // Change rebuilds after the files at paths changed (paths relative to the
@@ -158,38 +108,77 @@ func (l *Live) Change(ctx context.Context, paths []string) (Update, error) {
 	return l.keep(l.change(ctx, paths))
 }
 
+// change runs the pipeline on what an edit changed: reload the changed
+// files, check the changed pages, process their photos, then render them
+// and mark the other pages the edit affects stale. Anything it cannot do
+// for the changed pages alone makes a full build.
 func (l *Live) change(ctx context.Context, paths []string) (Update, error) {
 	start := time.Now()
-	if l.b.loader == nil || slices.Contains(l.pending, "*") {
+	if l.site == nil || slices.Contains(l.pending, "*") || !onlyContent(paths) {
 		return l.full(ctx)
 	}
+	site, probs, changes, ok := l.reload(ctx, paths)
+	if !ok {
+		return l.full(ctx)
+	}
+	changed, cases := changedPages(site, changes)
+	for _, c := range changes {
+		l.made.forget(c.Old)
+	}
+	if err := l.b.checkSite(ctx, site, changed, l.made, probs); err != nil {
+		return Update{}, err
+	}
+	if err := l.b.photos(ctx, site, cases, l.out, l.made, probs); err != nil {
+		return Update{}, fmt.Errorf("process photos: %w", err)
+	}
+	if probs.HasErrors() {
+		return l.failed(start, probs), nil
+	}
+	now, stale, err := l.render(ctx, site, changes, changed)
+	if err != nil {
+		return Update{}, err
+	}
+	l.b.cfg.Logger.Debug("rendered", "pages", now, "stale", stale, "took", time.Since(start))
+	l.site, l.probs, l.pending = site, probs.Sorted(), nil
+	return Update{Pages: now, Stale: stale, Duration: time.Since(start), Problems: l.probs}, nil
+}
+
+// onlyContent reports whether paths are content pages only: the theme,
+// the settings or a whole folder may change every page, and a review,
+// which is no page, shows on the pages of its procedure and surgeons.
+func onlyContent(paths []string) bool {
 	for _, p := range paths {
-		if !strings.HasPrefix(p, "content/") || p == "content/site.yaml" || path.Ext(p) == "" {
-			return l.full(ctx) // the theme, the settings or a whole folder: every page may change
-		}
-		if strings.HasPrefix(p, "content/reviews/") {
-			return l.full(ctx) // a review is no page: it shows on the pages of its procedure and surgeons
+		if !strings.HasPrefix(p, "content/") || p == "content/site.yaml" || path.Ext(p) == "" ||
+			strings.HasPrefix(p, "content/reviews/") {
+			return false
 		}
 	}
+	return true
+}
+
+// reload reads the changed files again, with any changes that were not
+// rendered because of errors. It reports false when pages came or went,
+// which may break links elsewhere: a full build then.
+func (l *Live) reload(ctx context.Context, paths []string) (*content.Site, *problem.List, []content.Change, bool) {
 	recovering := len(l.pending) > 0
 	l.pending = append(l.pending, paths...)
 	slices.Sort(l.pending)
 	l.pending = slices.Compact(l.pending)
 	site, probs, changes := l.b.loader.Reload(ctx, l.pending)
-	log := l.b.cfg.Logger
-	log.Debug("reloaded", "files", len(changes), "took", time.Since(start))
 	for i, c := range changes {
 		// Edits made while there were errors were never rendered, so
 		// they may have changed front matter whatever this one did.
 		changes[i].Meta = c.Meta || recovering
 		if c.Old == nil || c.New == nil || c.Old.URL != c.New.URL || !slices.Equal(c.Old.Aliases, c.New.Aliases) {
-			return l.full(ctx) // pages came or went: links elsewhere may break
+			return nil, nil, nil, false
 		}
 	}
-	var changed, cases []*content.Page
+	return site, probs, changes, true
+}
+
+// changedPages returns the published pages of changes, and of them the cases.
+func changedPages(site *content.Site, changes []content.Change) (changed, cases []*content.Page) {
 	for _, c := range changes {
-		delete(l.bodies, c.Old)
-		delete(l.links, c.Old)
 		if site.ByURL[c.New.URL] == c.New && !slices.Contains(changed, c.New) {
 			changed = append(changed, c.New)
 			if c.New.Kind == content.KindCase {
@@ -197,51 +186,40 @@ func (l *Live) change(ctx context.Context, paths []string) (Update, error) {
 			}
 		}
 	}
-	bodies, err := l.b.renderBodies(ctx, changed)
-	if err != nil {
-		return Update{}, err
-	}
-	for i, p := range changed {
-		l.bodies[p] = bodies[i]
-	}
-	files := l.checkLinks(site, changed)
-	l.addLinkProblems(probs)
-	checkGalleryURLs(site, probs)
-	onlyChanged := *site
-	onlyChanged.Cases = cases // the photos of other cases are processed already
-	if err := l.b.processPhotos(ctx, &onlyChanged, l.out, probs); err != nil {
-		return Update{}, fmt.Errorf("process photos: %w", err)
-	}
-	if probs.HasErrors() {
-		return l.failed(start, probs), nil
-	}
+	return changed, cases
+}
+
+// render renders the changed pages at once, marks the other pages that
+// changes affect stale, and writes what else changed: the gallery pages,
+// sitemap and others when front matter changed, else the files the
+// changed pages link to.
+func (l *Live) render(ctx context.Context, site *content.Site, changes []content.Change, changed []*content.Page) (now, stale int, err error) {
 	pages, meta := affected(site, changes)
-	log.Debug("rendered markdown", "took", time.Since(start))
-	now := slices.DeleteFunc(slices.Clone(pages), func(p *content.Page) bool { return !slices.Contains(changed, p) })
-	w := &writer{b: l.b, site: site, out: l.out, opts: l.opts}
-	if err := w.pages(ctx, now); err != nil {
-		return Update{}, err
+	o := l.opts
+	o.Rendered = l.made.Rendered
+	w := &writer{b: l.b, site: site, out: l.out, opts: o}
+	if err := w.pages(ctx, changed); err != nil {
+		return 0, 0, err
 	}
 	for _, p := range pages {
-		if !slices.Contains(now, p) {
+		if !slices.Contains(changed, p) {
 			if l.stale == nil {
 				l.stale = map[string]string{}
 			}
 			l.stale[pageFile(p.URL)] = p.URL
+			stale++
 		}
 	}
-	log.Debug("rendered pages", "pages", len(pages), "took", time.Since(start))
 	if meta {
-		err = errors.Join(w.galleryPages(ctx), w.extras(files))
+		err = errors.Join(w.galleryPages(ctx), w.extras(l.made.allFiles()))
 	} else {
+		var files []bundleFile
+		for _, p := range changed {
+			files = append(files, l.made.files[p]...)
+		}
 		err = w.linked(files) // the sitemap's lastmod may lag until the next edit of front matter
 	}
-	if err != nil {
-		return Update{}, err
-	}
-	log.Debug("rendered the rest", "took", time.Since(start))
-	l.site, l.probs, l.pending = site, probs.Sorted(), nil
-	return Update{Pages: len(now), Stale: len(pages) - len(now), Duration: time.Since(start), Problems: l.probs}, nil
+	return len(changed), stale, err
 }
 
 // affected returns the pages to render again after changes: the changed
@@ -315,7 +293,9 @@ func (l *Live) renderStale(ctx context.Context, name string) error {
 		delete(l.stale, name)
 		return nil
 	}
-	w := &writer{b: l.b, site: l.site, out: l.out, opts: l.opts}
+	o := l.opts
+	o.Rendered = l.made.Rendered
+	w := &writer{b: l.b, site: l.site, out: l.out, opts: o}
 	if err := w.pages(ctx, []*content.Page{p}); err != nil {
 		return err
 	}
@@ -335,6 +315,8 @@ type memOutput struct {
 	mu    sync.RWMutex
 	files map[string][]byte
 }
+
+func newMemOutput() *memOutput { return &memOutput{files: map[string][]byte{}} }
 
 func (m *memOutput) WriteFile(name string, data []byte) error {
 	m.mu.Lock()

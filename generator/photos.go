@@ -1,8 +1,6 @@
 package generator
 
 import (
-	"bufio"
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -11,35 +9,36 @@ import (
 	"path"
 	"path/filepath"
 	"strings"
-	"sync"
 
 	"github.com/consultahq/consulta/generator/content"
 	"github.com/consultahq/consulta/generator/photo"
 	"github.com/consultahq/consulta/generator/problem"
+	"github.com/consultahq/consulta/generator/render"
 )
 
 // photoDir is the output folder of processed photos. Their names are
 // hashes, so nothing of a case or a patient shows in their URLs.
 const photoDir = "photos"
 
-// processPhotos publishes every published case's photos: it fills each
-// PhotoPair's BeforeImage and AfterImage, writes the resized files to out
-// and reports photos it cannot use in probs. Photos already processed
-// with the same settings come from the cache in cfg.CacheDir/photos.
-func (b *builder) processPhotos(ctx context.Context, site *content.Site, out output, probs *problem.List) error {
+// photos is step 3 of the pipeline: it publishes the photos of cases,
+// writing the resized files to out and recording each photo's image in m
+// by its source file, and reports photos it cannot use in probs. Photos
+// whose file is missing were reported when the site was loaded. Photos
+// already processed with the same settings come from the cache in
+// cfg.CacheDir/photos.
+func (b *builder) photos(ctx context.Context, site *content.Site, cases []*content.Page, out output, m *made, probs *problem.List) error {
 	type job struct {
-		page  *content.Page
-		img   *content.Image
-		name  string // as written in the front matter
-		field string // e.g. "photos[0].before"
+		page string // the file that names the photo
+		ref  content.FileRef
 	}
 	var jobs []job
-	for _, p := range site.Cases {
-		for i := range p.Case.Photos {
-			ph := &p.Case.Photos[i]
-			jobs = append(jobs,
-				job{p, &ph.BeforeImage, ph.Before, fmt.Sprintf("photos[%d].before", i)},
-				job{p, &ph.AfterImage, ph.After, fmt.Sprintf("photos[%d].after", i)})
+	for _, p := range cases {
+		for _, ph := range p.Case.Photos {
+			for _, ref := range []content.FileRef{ph.BeforeFile, ph.AfterFile} {
+				if ref.Path != "" {
+					jobs = append(jobs, job{p.File, ref})
+				}
+			}
 		}
 	}
 	if len(jobs) == 0 {
@@ -49,30 +48,28 @@ func (b *builder) processPhotos(ctx context.Context, site *content.Site, out out
 	if err != nil {
 		return err
 	}
-	var (
-		mu    sync.Mutex
-		found problem.List
-	)
-	err = parallel(ctx, b.cfg.Workers, len(jobs), func(i int) error {
-		j := jobs[i]
-		file := casePhotoFile(j.page, j.name)
-		r, err := proc.ProcessFile(ctx, b.fsys, file)
+	var found problem.List
+	err = each(ctx, b.cfg.Workers, len(jobs), func(i int) error {
+		ref := jobs[i].ref
+		r, err := proc.ProcessFile(ctx, b.fsys, ref.Path)
 		var srcErr *photo.SourceError
 		if errors.As(err, &srcErr) {
-			mu.Lock()
-			found.Errorf(j.page.File, photoLine(b.fsys, j.page, j.name), j.field, "%s: %s", j.name, srcErr.Msg)
-			mu.Unlock()
+			m.mu.Lock()
+			found.Errorf(jobs[i].page, ref.Line, ref.Field, "%s: %s", path.Base(ref.Path), srcErr.Msg)
+			m.mu.Unlock()
 			return nil
 		}
 		if err != nil {
-			return fmt.Errorf("process photo %s: %w", file, err)
+			return fmt.Errorf("process photo %s: %w", ref.Path, err)
 		}
-		*j.img = publishedImage(r)
 		for _, v := range r.Variants {
 			if err := publishPhoto(out, proc.Path(v.File), path.Join(photoDir, v.File)); err != nil {
 				return err
 			}
 		}
+		m.mu.Lock()
+		m.Images[ref.Path] = publishedImage(r)
+		m.mu.Unlock()
 		return nil
 	})
 	probs.Merge(&found)
@@ -106,13 +103,13 @@ func (b *builder) photoProcessor(cfg content.Config) (*photo.Processor, error) {
 
 // publishedImage describes the outputs of a photo for templates: the
 // middle width as src, every width in srcset.
-func publishedImage(r photo.Result) content.Image {
+func publishedImage(r photo.Result) render.Image {
 	var set []string
 	for _, v := range r.Variants {
 		set = append(set, fmt.Sprintf("/%s/%s %dw", photoDir, v.File, v.Width))
 	}
 	mid := r.Variants[len(r.Variants)/2]
-	return content.Image{
+	return render.Image{
 		Src:    "/" + photoDir + "/" + mid.File,
 		Srcset: strings.Join(set, ", "),
 		Width:  mid.Width,
@@ -142,32 +139,4 @@ func publishPhoto(out output, cached, name string) error {
 		return fmt.Errorf("publish photo %s: %w", name, err)
 	}
 	return out.WriteFile(name, data)
-}
-
-// casePhotoFile resolves a file name written in a case's front matter: in
-// the case's folder, or under content/ when it starts with "/".
-func casePhotoFile(p *content.Page, name string) string {
-	if rest, ok := strings.CutPrefix(name, "/"); ok {
-		return path.Join("content", rest)
-	}
-	return path.Join(path.Dir(p.File), name)
-}
-
-// photoLine finds the front matter line that names a photo, for problems;
-// 0 when it cannot be found.
-func photoLine(fsys fs.FS, p *content.Page, name string) int {
-	src, err := fs.ReadFile(fsys, p.File)
-	if err != nil {
-		return 0
-	}
-	sc := bufio.NewScanner(bytes.NewReader(src))
-	for n := 1; sc.Scan() && n < p.BodyLine; n++ {
-		line := strings.TrimLeft(sc.Text(), " \t-")
-		for _, key := range []string{"before:", "after:"} {
-			if v, ok := strings.CutPrefix(line, key); ok && strings.Trim(strings.TrimSpace(v), `"'`) == name {
-				return n
-			}
-		}
-	}
-	return 0
 }

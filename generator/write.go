@@ -117,7 +117,7 @@ func (w *writer) pages(ctx context.Context, pages []*content.Page) error {
 		}
 		written <- err
 	}()
-	err := parallel(ctx, w.b.cfg.Workers, len(order), func(i int) error {
+	err := each(ctx, w.b.cfg.Workers, len(order), func(i int) error {
 		p := order[i]
 		buf := bufs.Get().(*bytes.Buffer)
 		buf.Reset()

@@ -4,6 +4,7 @@ import (
 	"html/template"
 	"net/http"
 
+	"github.com/consultahq/consulta/generator/livereload"
 	"github.com/consultahq/consulta/generator/problem"
 )
 
@@ -35,7 +36,7 @@ code { font: .95rem/1.5 ui-monospace, monospace; }
 {{- end}}
 </ol>
 </main>
-<script>new EventSource({{.LiveReload}}).onmessage = function () { location.reload(); };</script>
+{{.LiveReload}}
 </body>
 </html>
 `))
@@ -50,8 +51,8 @@ func writeOverlay(w http.ResponseWriter, probs []problem.Problem) {
 	data := struct {
 		Errors     []problem.Problem
 		All        []overlayItem
-		LiveReload string
-	}{LiveReload: liveReloadPath}
+		LiveReload template.HTML
+	}{LiveReload: livereload.Script(liveReloadPath)}
 	for _, p := range probs {
 		if p.Severity == problem.Error {
 			data.Errors = append(data.Errors, p)

@@ -143,16 +143,25 @@ func TestServe(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer events.Body.Close()
-	reloads := make(chan string, 10)
+	reloads, connected := make(chan string, 10), make(chan struct{})
 	go func() {
 		sc := bufio.NewScanner(events.Body)
 		for sc.Scan() {
-			if strings.HasPrefix(sc.Text(), "data:") {
+			switch {
+			case sc.Text() == ": connected":
+				close(connected)
+			case strings.HasPrefix(sc.Text(), "data:"):
 				reloads <- sc.Text()
 			}
 		}
 	}()
-	time.Sleep(100 * time.Millisecond) // let the watcher and the stream settle
+	// The watcher is ready before serve prints its address; wait for the
+	// stream, so that no reload is sent before this test listens.
+	select {
+	case <-connected:
+	case <-time.After(10 * time.Second):
+		t.Fatal("the live-reload stream did not open")
+	}
 	edit := func(old, new string) {
 		t.Helper()
 		md := filepath.Join(site, "content", "procedures", "facelift.md")

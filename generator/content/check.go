@@ -33,8 +33,17 @@ func checkProcedure(f *file) {
 
 func checkMember(fsys fs.FS, f *file) {
 	m, p := f.page.Member, f.page.File
-	if m.Photo != "" && !fileExists(fsys, pageRelative(f.page, m.Photo)) && !fileExists(fsys, path.Join("content", m.Photo)) {
-		f.probs.Errorf(p, f.line("photo"), "photo", "no file %q next to this page or under content/ — check the name, or add the photo", m.Photo)
+	if m.Photo != "" {
+		m.PhotoFile = FileRef{Line: f.line("photo"), Field: "photo"}
+		for _, name := range []string{pageRelative(f.page, m.Photo), path.Join("content", m.Photo)} {
+			if fileExists(fsys, name) {
+				m.PhotoFile.Path = name
+				break
+			}
+		}
+		if m.PhotoFile.Path == "" {
+			f.probs.Errorf(p, f.line("photo"), "photo", "no file %s next to this page or under content/ — check the name, or add the file", m.Photo)
+		}
 	}
 	if r := m.Registration; r != nil {
 		if f.missing("registration.body", r.Body) {
@@ -103,15 +112,22 @@ func checkCase(fsys fs.FS, f *file, now time.Time) {
 	if len(c.Photos) == 0 {
 		f.probs.Errorf(p, f.line("photos"), "photos", "no photos — add at least one pair: photos: [{before: before-front.jpg, after: after-front.jpg, angle: front, alt: …}]")
 	}
-	for i, ph := range c.Photos {
+	for i := range c.Photos {
+		ph := &c.Photos[i]
 		field := fmt.Sprintf("photos[%d]", i)
-		for _, side := range []struct{ key, name string }{{"before", ph.Before}, {"after", ph.After}} {
+		for _, side := range []struct {
+			key, name string
+			ref       *FileRef
+		}{{"before", ph.Before, &ph.BeforeFile}, {"after", ph.After, &ph.AfterFile}} {
 			sub := field + "." + side.key
-			switch {
+			*side.ref = FileRef{Line: f.line(sub), Field: sub}
+			switch name := pageRelative(f.page, side.name); {
 			case side.name == "":
 				f.probs.Errorf(p, f.line(field), sub, "missing — name the %s photo's file in this case's folder", side.key)
-			case !fileExists(fsys, pageRelative(f.page, side.name)):
-				f.probs.Errorf(p, f.line(sub), sub, "no file %q in %s — check the name, or add the photo", side.name, path.Dir(p))
+			case !fileExists(fsys, name):
+				f.probs.Errorf(p, f.line(sub), sub, "no file %s in %s/ — check the name, or add the file", side.name, path.Dir(name))
+			default:
+				side.ref.Path = name
 			}
 		}
 		if strings.TrimSpace(ph.Alt) == "" {

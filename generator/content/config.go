@@ -1,6 +1,7 @@
 package content
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -28,6 +29,7 @@ type configFile struct {
 	cfg   Config
 	lines map[string]int
 	probs problem.List
+	read  bool // the file could be read and parsed: checks that depend on it may run
 }
 
 func (c *configFile) line(field string) int {
@@ -55,11 +57,16 @@ func (l *Loader) loadConfig() *configFile {
 		c.probs.Errorf(configPath, 0, "", "cannot read: %v", err)
 		return c
 	}
+	if line, msg := checkText(src, 0); msg != "" {
+		c.probs.Errorf(configPath, line, "", "%s", msg)
+		return c
+	}
 	doc, line, msg := parseYAML(src, 0)
 	if msg != "" {
 		c.probs.Errorf(configPath, line, "", "%s", msg)
 		return c
 	}
+	c.read = true
 	d := decoder{file: configPath, probs: &c.probs, lines: c.lines, fields: l.fields}
 	d.document(doc, &c.cfg)
 	c.defaults()
@@ -69,8 +76,8 @@ func (l *Loader) loadConfig() *configFile {
 
 func (c *configFile) defaults() {
 	cfg := &c.cfg
-	cfg.Language = cmpOr(cfg.Language, "en")
-	cfg.Theme = cmpOr(cfg.Theme, "default")
+	cfg.Language = cmp.Or(cfg.Language, "en")
+	cfg.Theme = cmp.Or(cfg.Theme, "default")
 	if cfg.BaseURL != "" && !strings.HasSuffix(cfg.BaseURL, "/") {
 		cfg.BaseURL += "/"
 	}
@@ -79,30 +86,21 @@ func (c *configFile) defaults() {
 	}
 	for i := range cfg.Categories {
 		ct := &cfg.Categories[i]
-		ct.Title = cmpOr(ct.Title, titleFromSlug(ct.Slug))
+		ct.Title = cmp.Or(ct.Title, titleFromSlug(ct.Slug))
 		if ct.Order == 0 {
 			ct.Order = i + 1
 		}
 	}
 	slices.SortStableFunc(cfg.Categories, func(a, b Category) int { return a.Order - b.Order })
 	f := &cfg.Form
-	f.Endpoint = cmpOr(f.Endpoint, "/v1/consultations")
-	f.Page = cmpOr(f.Page, "/consultation/")
-	f.ThankYou = cmpOr(f.ThankYou, "/consultation/thank-you/")
-	if len(cfg.Photos.Widths) == 0 {
-		cfg.Photos.Widths = []int{480, 960, 1440}
-	}
-	if cfg.Photos.Quality == 0 {
-		cfg.Photos.Quality = 80
-	}
-	if cfg.Photos.MaxPixels == 0 {
-		cfg.Photos.MaxPixels = 50_000_000
-	}
+	f.Endpoint = cmp.Or(f.Endpoint, "/v1/consultations")
+	f.Page = cmp.Or(f.Page, "/consultation/")
+	f.ThankYou = cmp.Or(f.ThankYou, "/consultation/thank-you/")
 	if w := cfg.Photos.Watermark; w != nil {
 		if w.Logo == "" {
-			w.Text = cmpOr(w.Text, cfg.Name)
+			w.Text = cmp.Or(w.Text, cfg.Name)
 		}
-		w.Position = cmpOr(w.Position, "bottom-right")
+		w.Position = cmp.Or(w.Position, "bottom-right")
 		if _, set := c.lines["photos.watermark.opacity"]; !set {
 			w.Opacity = 0.35
 		}
@@ -110,14 +108,7 @@ func (c *configFile) defaults() {
 	if cfg.Gallery.PerPage == 0 {
 		cfg.Gallery.PerPage = 12
 	}
-	cfg.Gallery.Disclaimer = cmpOr(cfg.Gallery.Disclaimer, "Individual results vary.")
-}
-
-func cmpOr(s, def string) string {
-	if s == "" {
-		return def
-	}
-	return s
+	cfg.Gallery.Disclaimer = cmp.Or(cfg.Gallery.Disclaimer, "Individual results vary.")
 }
 
 func (c *configFile) check() {
@@ -149,7 +140,7 @@ func (c *configFile) check() {
 			errf("intake.coordinators."+slug, "no category %q — use one of %s", slug, categoryList(cfg.Categories))
 		}
 	}
-	if q := cfg.Photos.Quality; q < 1 || q > 100 {
+	if q := cfg.Photos.Quality; q < 0 || q > 100 {
 		errf("photos.quality", "%d is out of range — write a JPEG quality from 1 to 100, e.g. 80", q)
 	}
 	for i, w := range cfg.Photos.Widths {

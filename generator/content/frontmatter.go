@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"regexp"
 	"strconv"
+	"unicode/utf8"
 
 	"go.yaml.in/yaml/v3"
 )
@@ -77,7 +78,13 @@ func parseYAML(src []byte, offset int) (*yaml.Node, int, string) {
 	}
 	if line > 0 {
 		// yaml may name the line after the end; the closing fence is the last.
-		line = min(line, bytes.Count(src, []byte("\n"))+1) + offset
+		line = min(line, bytes.Count(src, []byte("\n"))+1)
+	}
+	if tab := tabLine(src, line); tab > 0 {
+		return nil, tab + offset, fmt.Sprintf("line %d starts with a tab — indent with spaces", tab+offset)
+	}
+	if line > 0 {
+		line += offset
 	}
 	return nil, line, fmt.Sprintf("this is not valid YAML (%s) — check the indentation, and put text containing \": \" or \"#\" in quotes", msg)
 }
@@ -96,4 +103,39 @@ func loneCRToSpace(src []byte) []byte {
 		}
 	}
 	return out
+}
+
+// tabLine returns the first line of src, up to line (any line when line
+// is 0), that is indented with a tab, which YAML does not allow; 0 when
+// there is none.
+func tabLine(src []byte, line int) int {
+	for n := 1; len(src) > 0 && (line == 0 || n <= line); n++ {
+		var l []byte
+		l, src, _ = cutLine(src)
+		if len(l) > 0 && l[0] == '\t' {
+			return n
+		}
+	}
+	return 0
+}
+
+// checkText reports text that is not UTF-8, as saved by an editor set to
+// Latin-1 or Windows-1252: the file line (counted from offset+1) of the
+// first byte that is not, and a message; 0 and "" when all is well.
+func checkText(src []byte, offset int) (int, string) {
+	if utf8.Valid(src) {
+		return 0, ""
+	}
+	line := offset + 1
+	for len(src) > 0 {
+		r, size := utf8.DecodeRune(src)
+		if r == utf8.RuneError && size == 1 {
+			return line, "this line has a character that is not UTF-8 — save the file as UTF-8 (in your editor: Save As, then choose the encoding UTF-8)"
+		}
+		if r == '\n' {
+			line++
+		}
+		src = src[size:]
+	}
+	return line, ""
 }

@@ -12,8 +12,9 @@ import (
 	"runtime"
 	"slices"
 	"strings"
-	"sync"
 	"time"
+
+	"golang.org/x/sync/errgroup"
 
 	"github.com/consultahq/consulta/generator/problem"
 )
@@ -92,20 +93,15 @@ func (l *Loader) Load(ctx context.Context) (*Site, *problem.List) {
 		return nil, probs
 	}
 	files := make([]*file, len(paths))
-	var wg sync.WaitGroup
-	next := make(chan int)
-	for range runtime.GOMAXPROCS(0) {
-		wg.Go(func() {
-			for i := range next {
-				files[i] = l.parse(paths[i])
-			}
+	var g errgroup.Group
+	g.SetLimit(runtime.GOMAXPROCS(0))
+	for i, p := range paths {
+		g.Go(func() error {
+			files[i] = l.parse(p)
+			return nil
 		})
 	}
-	for i := range paths {
-		next <- i
-	}
-	close(next)
-	wg.Wait()
+	_ = g.Wait() // parse reports problems in the file, never an error
 	for i, p := range paths {
 		l.files[p] = files[i]
 	}
@@ -202,12 +198,16 @@ func (l *Loader) Page(path string) *Page {
 // alone; references to other pages are checked by resolve.
 func (l *Loader) parse(p string) *file {
 	f := &file{lines: map[string]int{}, bad: map[string]bool{}}
-	pg := &Page{File: p}
+	pg := &Page{File: p, lines: f.lines}
 	f.page = pg
 	classify(pg, f)
 	src, modified, err := readFile(l.fsys, p)
 	if err != nil {
 		f.probs.Errorf(p, 0, "", "cannot read: %v", err)
+		return f
+	}
+	if line, msg := checkText(src, 0); msg != "" {
+		f.probs.Errorf(p, line, "", "%s", msg)
 		return f
 	}
 	fm, body, bodyLine, err := splitFrontMatter(src)

@@ -107,7 +107,7 @@ func TestValidSite(t *testing.T) {
 	if site.Home == nil || site.Sections["procedures"] == nil || len(site.Procedures) != 2 || len(site.Members) != 1 || len(site.Cases) != 1 {
 		t.Errorf("site lists: home %v, sections %v, %d procedures, %d members, %d cases", site.Home, site.Sections, len(site.Procedures), len(site.Members), len(site.Cases))
 	}
-	if got := site.Config; got.Language != "en" || got.Theme != "default" || len(got.Categories) != 5 || got.Photos.Widths[1] != 960 {
+	if got := site.Config; got.Language != "en" || got.Theme != "default" || len(got.Categories) != 5 || got.Photos.Widths != nil {
 		t.Errorf("defaults not applied: %+v", got)
 	}
 	for _, p := range site.Pages {
@@ -177,7 +177,7 @@ func TestMistakes(t *testing.T) {
 		{"front matter not closed", "content/procedures/rhinoplasty.md", "---\n# Rhinoplasty", "# Rhinoplasty",
 			[]string{`content/procedures/rhinoplasty.md:1: front matter is not closed — add a line "---" after the last key`}},
 		{"duplicate URL", "content/procedures/facelift.md", "title: Facelift\n", "title: Facelift\nslug: rhinoplasty\n",
-			[]string{`content/procedures/rhinoplasty.md:1: the URL /procedures/rhinoplasty/ is also the URL of content/procedures/facelift.md — rename one of the files, or give one a different slug`}},
+			[]string{`content/procedures/facelift.md:3: slug: the URL /procedures/rhinoplasty/ is also the URL of content/procedures/rhinoplasty.md — choose another slug`}},
 		{"alias clash", "content/financing.md", "aliases: [/fees/]", "aliases: [/procedures/]",
 			[]string{`content/financing.md:3: aliases[0]: /procedures/ is the URL of content/procedures/_index.md — an alias must be an old URL that no page has now`}},
 		{"consent missing", "content/gallery/case-1/index.md", "consent: 2024-03-01\n", "",
@@ -187,7 +187,7 @@ func TestMistakes(t *testing.T) {
 		{"not a date", "content/gallery/case-1/index.md", "consent: 2024-03-01", "consent: last spring",
 			[]string{`content/gallery/case-1/index.md:5: consent: "last spring" is not a date — write it as year-month-day, e.g. 2024-03-31`}},
 		{"missing photo", "content/gallery/case-1/index.md", "after: after.jpg", "after: afer.jpg",
-			[]string{`content/gallery/case-1/index.md:8: photos[0].after: no file "afer.jpg" in content/gallery/case-1 — check the name, or add the photo`}},
+			[]string{`content/gallery/case-1/index.md:8: photos[0].after: no file afer.jpg in content/gallery/case-1/ — check the name, or add the file`}},
 		{"missing alt", "content/gallery/case-1/index.md", "    alt: Front view\n", "",
 			[]string{`content/gallery/case-1/index.md:7: photos[0].alt: missing — describe the photos for patients who cannot see them, e.g. "alt: front view, 6 months after"`}},
 		{"case unknown procedure", "content/gallery/case-1/index.md", "procedure: rhinoplasty", "procedure: rhinoplastie",

@@ -30,7 +30,7 @@ func (l *Loader) resolve() (*Site, *problem.List) {
 			members[f.slug] = f
 		}
 	}
-	r := resolver{probs: probs, procedures: procedures, members: members, cfg: &site.Config}
+	r := resolver{probs: probs, procedures: procedures, members: members, cfg: &site.Config, cfgRead: l.config.read}
 
 	published := make([]*file, 0, len(l.paths))
 	for _, p := range l.paths {
@@ -39,6 +39,7 @@ func (l *Loader) resolve() (*Site, *problem.List) {
 			published = append(published, f)
 		}
 	}
+	owners := make(map[string]*file, len(published))
 	for _, f := range published {
 		pg := f.page
 		if pg.Kind == KindReview {
@@ -46,10 +47,11 @@ func (l *Loader) resolve() (*Site, *problem.List) {
 			site.Reviews = append(site.Reviews, pg)
 			continue
 		}
-		if prev, ok := site.ByURL[pg.URL]; ok {
-			probs.Errorf(pg.File, f.line("slug"), "", "the URL %s is also the URL of %s — rename one of the files, or give one a different slug", pg.URL, prev.File)
+		if prev, ok := owners[pg.URL]; ok {
+			sameURL(prev, f, probs)
 			continue
 		}
+		owners[pg.URL] = f
 		site.ByURL[pg.URL] = pg
 		site.Pages = append(site.Pages, pg)
 		switch pg.Kind {
@@ -89,6 +91,20 @@ func (l *Loader) resolve() (*Site, *problem.List) {
 	return site, probs
 }
 
+// sameURL reports two files that give one URL: on the line of each that
+// sets the URL with slug, or on both files when neither does.
+func sameURL(a, b *file, probs *problem.List) {
+	_, aSlug := a.lines["slug"]
+	_, bSlug := b.lines["slug"]
+	for _, f := range []struct{ this, other *file }{{a, b}, {b, a}} {
+		if _, set := f.this.lines["slug"]; set {
+			probs.Errorf(f.this.page.File, f.this.line("slug"), "slug", "the URL %s is also the URL of %s — choose another slug", f.this.page.URL, f.other.page.File)
+		} else if !aSlug && !bSlug {
+			probs.Errorf(f.this.page.File, 0, "", "the URL %s is also the URL of %s — rename one of the files, or give one a slug", f.this.page.URL, f.other.page.File)
+		}
+	}
+}
+
 // resetLinks clears what a previous resolve linked, so that a page read
 // once can be resolved again after other files changed.
 func resetLinks(pg *Page) {
@@ -125,13 +141,14 @@ type resolver struct {
 	procedures map[string]*file // every procedure read, drafts included, by slug
 	members    map[string]*file
 	cfg        *Config
+	cfgRead    bool // content/site.yaml was read: its categories can be checked
 }
 
 // procedureLinks resolves a procedure's category, surgeons and related
 // procedures. A reference to a draft is left out without a problem.
 func (r *resolver) procedureLinks(f *file) {
 	pr, p := f.page.Procedure, f.page.File
-	if pr.Category != "" {
+	if pr.Category != "" && r.cfgRead {
 		i := slices.IndexFunc(r.cfg.Categories, func(c Category) bool { return c.Slug == pr.Category })
 		if i < 0 {
 			r.probs.Errorf(p, f.line("category"), "category", "no category %q%s — use one of %s (the categories in content/site.yaml)",

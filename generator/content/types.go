@@ -1,7 +1,6 @@
 package content
 
 import (
-	"html/template"
 	"strings"
 	"time"
 )
@@ -121,9 +120,9 @@ type Intake struct {
 
 // Photos holds the photo pipeline's settings.
 type Photos struct {
-	Widths    []int      `yaml:"widths"`     // default 480, 960, 1440
-	Quality   int        `yaml:"quality"`    // JPEG quality, default 80
-	MaxPixels int        `yaml:"max_pixels"` // larger sources are refused; default 50 000 000
+	Widths    []int      `yaml:"widths"`     // output widths; empty means photo.Options' default
+	Quality   int        `yaml:"quality"`    // JPEG quality 1–100; 0 means photo.Options' default
+	MaxPixels int        `yaml:"max_pixels"` // larger sources are refused; 0 means photo.Options' default
 	Watermark *Watermark `yaml:"watermark"`
 }
 
@@ -159,8 +158,26 @@ type Page struct {
 	Case          *Case
 	PatientReview *PatientReview
 
-	// Filled by the generator after loading.
-	HTML template.HTML // Body rendered by the site's Markdown renderer
+	lines map[string]int // front matter field path → file line
+}
+
+// Line returns the file line of a front matter field, such as
+// "description" or "faq[2].a", or 1 (the opening "---") when the field is
+// not there: where a problem about the field is reported.
+func (p *Page) Line(field string) int {
+	if n, ok := p.lines[field]; ok {
+		return n
+	}
+	return 1
+}
+
+// FileRef is a file that front matter names, such as a case's photo,
+// resolved against the page's folder, with where it is named: what a step
+// after loading needs to use the file and to report a problem with it.
+type FileRef struct {
+	Path  string // in the site folder, e.g. "content/gallery/case-1/before.jpg"; "" when the file does not exist
+	Line  int    // the front matter line that names it
+	Field string // the field that names it, e.g. "photos[0].before"
 }
 
 // Meta holds the front matter keys common to every page.
@@ -226,6 +243,7 @@ type Member struct {
 	Registration *Registration `yaml:"registration"` // a surgeon's professional registration
 
 	// Resolved by the loader.
+	PhotoFile  FileRef `yaml:"-"` // Photo's file, when Photo is set
 	Procedures []*Page `yaml:"-"` // procedures that name this member as a surgeon
 	Reviews    []*Page `yaml:"-"` // published reviews naming this member, or one of their procedures without a surgeon; newest first
 }
@@ -292,15 +310,7 @@ type PhotoPair struct {
 	Angle  string `yaml:"angle"`
 	Alt    string `yaml:"alt"` // required
 
-	// Filled by the generator's photo step.
-	BeforeImage Image `yaml:"-"`
-	AfterImage  Image `yaml:"-"`
-}
-
-// Image is a published, processed photo in several widths.
-type Image struct {
-	Src    string // URL of the middle width
-	Srcset string // "URL 480w, URL 960w, URL 1440w"
-	Width  int    // of Src
-	Height int    // of Src
+	// Resolved by the loader.
+	BeforeFile FileRef `yaml:"-"`
+	AfterFile  FileRef `yaml:"-"`
 }

@@ -9,6 +9,7 @@ package livereload
 
 import (
 	"fmt"
+	"html/template"
 	"net/http"
 	"sync"
 	"time"
@@ -26,10 +27,10 @@ func New() *Server {
 	return &Server{clients: map[chan struct{}]struct{}{}, ping: 15 * time.Second}
 }
 
-// Script returns the HTML script element that subscribes a page to the
-// stream at url.
-func Script(url string) string {
-	return fmt.Sprintf(`<script>new EventSource(%q).onmessage = function () { location.reload(); };</script>`, url)
+// Script returns the script element that subscribes a page to the stream
+// at url: the one reload script of every page serve shows.
+func Script(url string) template.HTML {
+	return template.HTML(`<script>new EventSource("` + template.JSEscapeString(url) + `").onmessage = function () { location.reload(); };</script>`)
 }
 
 // Reload tells every open page to reload.

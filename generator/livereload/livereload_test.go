@@ -58,7 +58,7 @@ func TestReload(t *testing.T) {
 func TestScript(t *testing.T) {
 	got := Script("/_consulta/livereload")
 	want := `<script>new EventSource("/_consulta/livereload").onmessage = function () { location.reload(); };</script>`
-	if got != want {
+	if string(got) != want {
 		t.Errorf("Script = %s", got)
 	}
 }

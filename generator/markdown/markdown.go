@@ -13,6 +13,7 @@ package markdown
 import (
 	"bytes"
 	"fmt"
+	gohtml "html"
 	"io/fs"
 
 	"github.com/yuin/goldmark"
@@ -91,6 +92,36 @@ func (r *Renderer) Render(src Source) (Result, error) {
 		return Result{}, fmt.Errorf("render markdown: %w", err)
 	}
 	return Result{HTML: buf.Bytes(), Links: st.links, IDs: st.ids, RawHTML: st.rawHTML}, nil
+}
+
+// RenderInline converts a short text, such as a FAQ answer, like Render,
+// and drops the paragraph around it when it is one paragraph, so that the
+// text can sit inside another element. Text without any Markdown syntax
+// is only escaped, which is most answers and much faster.
+func (r *Renderer) RenderInline(src Source) (Result, error) {
+	if plain(src.Body) {
+		return Result{HTML: []byte(gohtml.EscapeString(string(src.Body)))}, nil
+	}
+	res, err := r.Render(src)
+	out := bytes.TrimSpace(res.HTML)
+	if bytes.HasPrefix(out, []byte("<p>")) && bytes.HasSuffix(out, []byte("</p>")) && bytes.Count(out, []byte("<p>")) == 1 {
+		out = out[3 : len(out)-4]
+	}
+	res.HTML = out
+	return res, err
+}
+
+// plain reports whether b renders as its own text, escaped: one line
+// that starts no block, with nothing that the extensions turn into markup
+// (links, emphasis, typographic quotes and dashes, autolinks).
+func plain(b []byte) bool {
+	if len(b) == 0 || bytes.ContainsAny(b[:1], "#-+=0123456789 \t") {
+		return false
+	}
+	if bytes.ContainsAny(b, "*_`[]<>&\\!~|:'\"\n\r") {
+		return false
+	}
+	return !bytes.Contains(b, []byte("--")) && !bytes.Contains(b, []byte("...")) && !bytes.Contains(b, []byte("www."))
 }
 
 var stateKey = parser.NewContextKey()

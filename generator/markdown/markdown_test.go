@@ -120,3 +120,30 @@ func TestIsExternal(t *testing.T) {
 		}
 	}
 }
+
+// FAQ answers go through the one configured renderer: typographic
+// punctuation, links collected with their line and external ones given
+// rel="noopener", raw HTML left out, and no paragraph around one line.
+func TestRenderInline(t *testing.T) {
+	r := New(Options{})
+	tests := []struct{ in, want string }{
+		{"Plain answer, without quotes.", "Plain answer, without quotes."},
+		{"Plain answer, with 'quotes'.", "Plain answer, with &lsquo;quotes&rsquo;."},
+		{"Up to *a year*.", "Up to <em>a year</em>."},
+		{"See [fees](/financing/).", `See <a href="/financing/">fees</a>.`},
+		{"See [the society](https://www.baaps.org.uk/).", `See <a href="https://www.baaps.org.uk/" rel="noopener">the society</a>.`},
+		{"ok <script>alert(1)</script>", "ok <!-- raw HTML omitted -->alert(1)<!-- raw HTML omitted -->"},
+		{"5 < 6 & 7", "5 &lt; 6 &amp; 7"},
+		{"1. First\n2. Second", "<ol>\n<li>First</li>\n<li>Second</li>\n</ol>"},
+	}
+	for _, tt := range tests {
+		got, err := r.RenderInline(Source{Body: []byte(tt.in), BodyLine: 9})
+		if err != nil || string(got.HTML) != tt.want {
+			t.Errorf("RenderInline(%q) = %q, %v; want %q", tt.in, got.HTML, err, tt.want)
+		}
+	}
+	res, _ := r.RenderInline(Source{Body: []byte("See [fees](/financing/)."), BodyLine: 9})
+	if len(res.Links) != 1 || res.Links[0] != (Link{Dest: "/financing/", Line: 9}) {
+		t.Errorf("links = %+v, want /financing/ at line 9", res.Links)
+	}
+}

@@ -1,7 +1,6 @@
 package render
 
 import (
-	"bytes"
 	"html/template"
 	"slices"
 	"strconv"
@@ -16,11 +15,10 @@ import (
 // funcs are the functions every template may call.
 func (t *Theme) funcs() template.FuncMap {
 	return template.FuncMap{
-		"asset":  t.assetURL,
-		"fees":   FormatFees,
-		"inline": t.inlineMarkdown,
-		"date":   func(d time.Time) string { return d.Format("2 January 2006") },
-		"month":  func(d time.Time) string { return d.Format("January 2006") },
+		"asset": t.assetURL,
+		"fees":  FormatFees,
+		"date":  func(d time.Time) string { return d.Format("2 January 2006") },
+		"month": func(d time.Time) string { return d.Format("January 2006") },
 		"isodate": func(d time.Time) string {
 			return d.Format("2006-01-02")
 		},
@@ -68,26 +66,6 @@ func money(n int, currency string) string {
 		return b.String()
 	}
 	return currency + "\u00a0" + b.String()
-}
-
-// inlineMarkdown renders a short Markdown text, such as a FAQ answer, as
-// inline HTML: emphasis, code and links, with raw HTML dropped (goldmark's
-// default) and everything else escaped. Text without any Markdown syntax
-// is only escaped, which is most answers and much faster.
-func (t *Theme) inlineMarkdown(s string) (template.HTML, error) {
-	if !strings.ContainsAny(s, "*_`[]<>&\\!~\n") {
-		return template.HTML(template.HTMLEscapeString(s)), nil
-	}
-	var buf bytes.Buffer
-	if err := t.inline.Convert([]byte(s), &buf); err != nil {
-		return "", err
-	}
-	out := bytes.TrimSpace(buf.Bytes())
-	// One paragraph: drop its <p> so that the text can sit inside another element.
-	if bytes.HasPrefix(out, []byte("<p>")) && bytes.HasSuffix(out, []byte("</p>")) && bytes.Count(out, []byte("<p>")) == 1 {
-		out = out[3 : len(out)-4]
-	}
-	return template.HTML(out), nil
 }
 
 // upperFirst capitalises the first letter: "surgeon" → "Surgeon".

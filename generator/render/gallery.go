@@ -206,7 +206,7 @@ func (v *View) Gallery() GalleryList {
 	if f.kind != "" {
 		l.Heading = f.title
 	}
-	l.Cards = cards(all[min((page-1)*per, len(all)):min(page*per, len(all))], 2)
+	l.Cards = v.cards(all[min((page-1)*per, len(all)):min(page*per, len(all))], 2)
 	for i := 1; i <= pages; i++ {
 		l.Pages = append(l.Pages, Crumb{Title: strconv.Itoa(i), URL: f.pageURL(i), Current: i == page})
 	}
@@ -267,20 +267,21 @@ func (v *View) LatestCases(n int) []Card {
 	if p == nil {
 		return nil
 	}
-	return cards(p.Cases[:min(n, len(p.Cases))], 0)
+	return v.cards(p.Cases[:min(n, len(p.Cases))], 0)
 }
 
 // Card is a case in a list of cases.
 type Card struct {
 	Page    *content.Page // a KindCase page
+	Photos  []Photo       // the case's photos
 	Loading string        // the photos' loading attribute: "eager" for the first cards, else "lazy"
 }
 
 // cards makes cards of cases, the first eager of them loading eagerly.
-func cards(cases []*content.Page, eager int) []Card {
+func (v *View) cards(cases []*content.Page, eager int) []Card {
 	out := make([]Card, len(cases))
 	for i, c := range cases {
-		out[i] = Card{Page: c, Loading: "lazy"}
+		out[i] = Card{Page: c, Photos: v.photos(c), Loading: "lazy"}
 		if i < eager {
 			out[i].Loading = "eager"
 		}

@@ -22,21 +22,19 @@ func gallerySite() *content.Site {
 	proc, surgeon := s.Procedures[0], s.Members[0]
 	s.Cases = nil
 	for i := 13; i >= 1; i-- {
-		img := func(side string) content.Image {
-			base := fmt.Sprintf("/photos/%s%02d", side, i)
-			return content.Image{Src: base + "-960.jpg", Srcset: base + "-480.jpg 480w, " + base + "-960.jpg 960w", Width: 960, Height: 720}
+		img := func(side string) content.FileRef {
+			return content.FileRef{Path: fmt.Sprintf("content/gallery/case-%02d/%s.jpg", i, side)}
 		}
 		url := fmt.Sprintf("/gallery/case-%02d/", i)
 		c := &content.Page{
 			Meta: content.Meta{Title: fmt.Sprintf("Case %d", i)}, Kind: content.KindCase, Section: "gallery", URL: url,
-			HTML: "<p>Notes.</p>",
 			Case: &content.Case{
 				ProcedureSlug: "sample", SurgeonSlug: "dr-sample", Procedure: proc, Surgeon: surgeon,
 				Patient: content.Patient{Age: "40-49", Sex: "female", Height: "168 cm"}, MonthsAfter: i,
 				Consent: time.Date(2025, 1, i, 0, 0, 0, 0, time.UTC), Sensitive: i == 13,
 				Photos: []content.PhotoPair{
-					{Angle: "front", Alt: fmt.Sprintf("Case %d, front", i), BeforeImage: img("b"), AfterImage: img("a")},
-					{Angle: "profile-left", Alt: fmt.Sprintf("Case %d, left profile", i), BeforeImage: img("bl"), AfterImage: img("al")},
+					{Angle: "front", Alt: fmt.Sprintf("Case %d, front", i), BeforeFile: img("b"), AfterFile: img("a")},
+					{Angle: "profile-left", Alt: fmt.Sprintf("Case %d, left profile", i), BeforeFile: img("bl"), AfterFile: img("al")},
 				},
 			},
 		}
@@ -86,7 +84,7 @@ func TestGalleryPages(t *testing.T) {
 			p = s.ByURL[g.url]
 		}
 		var buf bytes.Buffer
-		if err := th.Page(&buf, s, p, Options{}); err != nil {
+		if err := th.Page(&buf, s, p, Options{Rendered: sampleRendered(s)}); err != nil {
 			t.Fatal(err)
 		}
 		golden.Check(t, filepath.Join("testdata", "gallery", g.file), golden.RedactAssets(buf.Bytes()), *update)
@@ -99,17 +97,19 @@ func TestSensitiveCaseHasNoPhotoURL(t *testing.T) {
 	th := builtin(t)
 	s := gallerySite()
 	c := s.ByURL["/gallery/case-13/"]
+	o := Options{Rendered: sampleRendered(s)}
 	var page, photos bytes.Buffer
-	if err := th.Page(&page, s, c, Options{}); err != nil {
+	if err := th.Page(&page, s, c, o); err != nil {
 		t.Fatal(err)
 	}
 	photosPage := GalleryPages(s)[len(GalleryPages(s))-1]
-	if err := th.Page(&photos, s, photosPage, Options{}); err != nil {
+	if err := th.Page(&photos, s, photosPage, o); err != nil {
 		t.Fatal(err)
 	}
 	var urls []string
 	for _, ph := range c.Case.Photos {
-		for _, im := range []content.Image{ph.BeforeImage, ph.AfterImage} {
+		for _, f := range []content.FileRef{ph.BeforeFile, ph.AfterFile} {
+			im := o.Rendered.Images[f.Path]
 			for _, cand := range strings.Split(im.Srcset, ", ") {
 				urls = append(urls, strings.Fields(cand)[0])
 			}
@@ -132,7 +132,7 @@ func TestSensitiveCaseHasNoPhotoURL(t *testing.T) {
 	}
 	// Nor does any list of cases show its photos.
 	var list bytes.Buffer
-	if err := th.Page(&list, s, s.ByURL["/gallery/"], Options{}); err != nil {
+	if err := th.Page(&list, s, s.ByURL["/gallery/"], o); err != nil {
 		t.Fatal(err)
 	}
 	for _, u := range urls {

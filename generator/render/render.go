@@ -33,18 +33,37 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/yuin/goldmark"
-
 	"github.com/consultahq/consulta/generator/content"
 	"github.com/consultahq/consulta/themes"
 )
 
-// Options are the per-build settings of rendering.
+// Options are what a build gives the theme beside the site.
 type Options struct {
 	// LiveReload is the URL of the live-reload event stream that `consulta serve`
 	// provides; every page then reloads itself on any message of that stream.
 	// Empty in production, and then pages carry no script for it at all.
 	LiveReload string
+
+	// Rendered is what the generator made of the site's Markdown and
+	// photos; pages missing from it render without a body or photos.
+	Rendered Rendered
+}
+
+// Rendered is what the generator makes of a site's content before the
+// theme runs: Markdown as HTML, photos as published images. It is kept
+// beside the site, not in it, so that the content model holds content only.
+type Rendered struct {
+	Bodies  map[*content.Page]template.HTML   // each page's Markdown body
+	Answers map[*content.Page][]template.HTML // each procedure's FAQ answers, indexed like Procedure.FAQ
+	Images  map[string]Image                  // each published photo by its source file, e.g. "content/gallery/case-1/before.jpg"
+}
+
+// Image is a published photo in several widths.
+type Image struct {
+	Src    string // URL of the middle width
+	Srcset string // "URL 480w, URL 960w, URL 1440w"
+	Width  int    // of Src
+	Height int    // of Src
 }
 
 // Asset is a static file of the theme, published at Path.
@@ -60,7 +79,6 @@ type Theme struct {
 	layouts map[string]*template.Template // by layout name without ".html", e.g. "procedure"
 	assets  []Asset
 	urls    map[string]string // static file name (e.g. "site.css") → published URL
-	inline  goldmark.Markdown // renders FAQ answers
 }
 
 // Load loads the theme called name: the built-in default theme overridden,
@@ -80,7 +98,6 @@ func Load(siteFS fs.FS, name string) (*Theme, error) {
 		name:    name,
 		layouts: map[string]*template.Template{},
 		urls:    map[string]string{},
-		inline:  goldmark.New(),
 	}
 	t.fingerprint(files)
 	if err := t.parse(files); err != nil {
@@ -247,11 +264,12 @@ func (t *Theme) Assets() []Asset { return t.assets }
 // misspelt field or a missing asset fails at load time.
 func (t *Theme) selfCheck() error {
 	s := sampleSite()
+	o := Options{LiveReload: "/_live", Rendered: sampleRendered(s)}
 	var buf bytes.Buffer
 	for _, name := range sortedKeys(t.layouts) {
 		for _, p := range samplePages(s, name) {
 			buf.Reset()
-			if err := t.layouts[name].ExecuteTemplate(&buf, "base", t.view(s, p, Options{LiveReload: "/_live"})); err != nil {
+			if err := t.layouts[name].ExecuteTemplate(&buf, "base", t.view(s, p, o)); err != nil {
 				return fmt.Errorf("load theme: layout %s: %w", name, err)
 			}
 		}

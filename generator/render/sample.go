@@ -1,6 +1,7 @@
 package render
 
 import (
+	"html/template"
 	"slices"
 	"strings"
 	"time"
@@ -28,7 +29,7 @@ func sampleSite() *content.Site {
 		ByURL:    map[string]*content.Page{},
 	}
 	page := func(kind content.Kind, section, url, title string) *content.Page {
-		p := &content.Page{Meta: content.Meta{Title: title, Description: title, Date: day, Lastmod: day}, Kind: kind, Section: section, URL: url, HTML: "<p>Text.</p>"}
+		p := &content.Page{Meta: content.Meta{Title: title, Description: title, Date: day, Lastmod: day}, Kind: kind, Section: section, URL: url}
 		s.Pages = append(s.Pages, p)
 		s.ByURL[url] = p
 		if kind == content.KindSection {
@@ -67,8 +68,8 @@ func sampleSite() *content.Site {
 		ProcedureSlug: "sample", SurgeonSlug: "dr-sample", Patient: content.Patient{Age: "30-39", Sex: "female"},
 		MonthsAfter: 6, Consent: day, Procedure: proc, Surgeon: surgeon,
 		Photos: []content.PhotoPair{{Before: "b.jpg", After: "a.jpg", Angle: "front", Alt: "Front view",
-			BeforeImage: content.Image{Src: "/b.jpg", Srcset: "/b.jpg 960w", Width: 960, Height: 720},
-			AfterImage:  content.Image{Src: "/a.jpg", Srcset: "/a.jpg 960w", Width: 960, Height: 720}}},
+			BeforeFile: content.FileRef{Path: "content/gallery/sample-case/b.jpg"},
+			AfterFile:  content.FileRef{Path: "content/gallery/sample-case/a.jpg"}}},
 	}
 	proc.Procedure.Cases = []*content.Page{cs}
 	review := &content.Page{Meta: content.Meta{Date: day}, Kind: content.KindReview, File: "content/reviews/sample.md", Body: []byte("Kind.\n\nClear."),
@@ -79,6 +80,29 @@ func sampleSite() *content.Site {
 	s.Cases = []*content.Page{cs}
 	slices.SortFunc(s.Pages, func(a, b *content.Page) int { return strings.Compare(a.URL, b.URL) })
 	return s
+}
+
+// sampleRendered is what a build would make of the sample site: a body
+// for every page, the FAQ answers and the case's photos.
+func sampleRendered(s *content.Site) Rendered {
+	r := Rendered{Bodies: map[*content.Page]template.HTML{}, Answers: map[*content.Page][]template.HTML{}, Images: map[string]Image{}}
+	for _, p := range s.Pages {
+		r.Bodies[p] = "<p>Text.</p>"
+		if p.Procedure != nil {
+			for _, qa := range p.Procedure.FAQ {
+				r.Answers[p] = append(r.Answers[p], template.HTML(template.HTMLEscapeString(qa.A)))
+			}
+		}
+		if p.Case != nil {
+			for _, ph := range p.Case.Photos {
+				for _, f := range []content.FileRef{ph.BeforeFile, ph.AfterFile} {
+					u := "/photos/" + strings.ReplaceAll(strings.TrimPrefix(f.Path, "content/gallery/"), "/", "-")
+					r.Images[f.Path] = Image{Src: u, Srcset: u + " 960w", Width: 960, Height: 720}
+				}
+			}
+		}
+	}
+	return r
 }
 
 // samplePages returns the pages of the sample site that a layout renders.

@@ -129,23 +129,6 @@ func TestFormatFees(t *testing.T) {
 	}
 }
 
-func TestInlineMarkdown(t *testing.T) {
-	th := builtin(t)
-	tests := []struct{ in, want string }{
-		{"Plain answer, with 'quotes'.", "Plain answer, with &#39;quotes&#39;."},
-		{"Up to *a year*.", "Up to <em>a year</em>."},
-		{"See [fees](/financing/).", `See <a href="/financing/">fees</a>.`},
-		{"ok <script>alert(1)</script>", "ok <!-- raw HTML omitted -->alert(1)<!-- raw HTML omitted -->"},
-		{"5 < 6 & 7", "5 &lt; 6 &amp; 7"},
-	}
-	for _, tt := range tests {
-		got, err := th.inlineMarkdown(tt.in)
-		if err != nil || string(got) != tt.want {
-			t.Errorf("inlineMarkdown(%q) = %q, %v; want %q", tt.in, got, err, tt.want)
-		}
-	}
-}
-
 func TestSitemapRobotsAlias(t *testing.T) {
 	s := sampleSite()
 	var buf bytes.Buffer

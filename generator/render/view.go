@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/consultahq/consulta/generator/content"
+	"github.com/consultahq/consulta/generator/livereload"
 )
 
 // View is the data every layout and partial is executed with.
@@ -16,17 +17,20 @@ type View struct {
 	Page   *content.Page
 	Config *content.Config // &Site.Config, for short
 
-	Title       string       // the <title>: "Rhinoplasty — Harbour Aesthetic Surgery"; the practice's name alone at home
-	Description string       // meta description: the page's, else a procedure's summary, else the home page's
-	Canonical   string       // absolute URL of the page; "" on the 404 page
-	OGType      string       // Open Graph type: "website" at home, else "article"
-	Breadcrumbs []Crumb      // from Home to the page itself; empty at home
-	Nav         []NavItem    // the main navigation
-	JSONLD      template.JS  // the page's structured data, a JSON-LD @graph
-	Palette     template.CSS // the site's palette as CSS custom properties; "" when site.yaml sets none
-	BookURL     string       // the consultation page; with ?procedure=<slug> on a procedure page
-	Tel         template.URL // the practice's phone as a tel: URL; "" when site.yaml has no phone
-	LiveReload  string       // URL of the live-reload stream; "" in production
+	Title       string        // the <title>: "Rhinoplasty — Harbour Aesthetic Surgery"; the practice's name alone at home
+	Description string        // meta description: the page's, else a procedure's summary, else the home page's
+	Canonical   string        // absolute URL of the page; "" on the 404 page
+	OGType      string        // Open Graph type: "website" at home, else "article"
+	Breadcrumbs []Crumb       // from Home to the page itself; empty at home
+	Nav         []NavItem     // the main navigation
+	JSONLD      template.JS   // the page's structured data, a JSON-LD @graph
+	Palette     template.CSS  // the site's palette as CSS custom properties; "" when site.yaml sets none
+	BookURL     string        // the consultation page; with ?procedure=<slug> on a procedure page
+	Tel         template.URL  // the practice's phone as a tel: URL; "" when site.yaml has no phone
+	HTML        template.HTML // the page's Markdown body
+	LiveReload  template.HTML // the script element that reloads the page on each edit; "" in production
+
+	rendered Rendered
 }
 
 // Crumb is one step of a breadcrumb trail.
@@ -61,8 +65,12 @@ func (t *Theme) view(s *content.Site, p *content.Page, o Options) *View {
 		OGType:      "article",
 		BookURL:     cmp.Or(cfg.Form.Page, "/consultation/"),
 		Tel:         telURL(cfg.Phone),
-		LiveReload:  o.LiveReload,
+		HTML:        o.Rendered.Bodies[p],
 		Palette:     paletteCSS(cfg.Palette),
+		rendered:    o.Rendered,
+	}
+	if o.LiveReload != "" {
+		v.LiveReload = livereload.Script(o.LiveReload)
 	}
 	if p.Kind == content.KindHome {
 		v.OGType = "website"
@@ -251,3 +259,47 @@ func (v *View) Reviewer() Crumb {
 
 // PageAt returns the page at url, or nil: for links to pages a site may not have.
 func (v *View) PageAt(url string) *content.Page { return v.Site.ByURL[url] }
+
+// Photo is one before/after pair of a case, with its published images.
+type Photo struct {
+	content.PhotoPair
+	BeforeImage Image
+	AfterImage  Image
+}
+
+// Photos returns the before/after pairs of the current page's case.
+func (v *View) Photos() []Photo { return v.photos(v.Page) }
+
+func (v *View) photos(p *content.Page) []Photo {
+	if p == nil || p.Case == nil {
+		return nil
+	}
+	out := make([]Photo, len(p.Case.Photos))
+	for i, ph := range p.Case.Photos {
+		out[i] = Photo{PhotoPair: ph, BeforeImage: v.rendered.Images[ph.BeforeFile.Path], AfterImage: v.rendered.Images[ph.AfterFile.Path]}
+	}
+	return out
+}
+
+// Answer is one frequently asked question with its answer as HTML.
+type Answer struct {
+	Q string
+	A template.HTML
+}
+
+// FAQ returns the current procedure's questions and answers.
+func (v *View) FAQ() []Answer {
+	pr := v.Page.Procedure
+	if pr == nil {
+		return nil
+	}
+	html := v.rendered.Answers[v.Page]
+	out := make([]Answer, len(pr.FAQ))
+	for i, qa := range pr.FAQ {
+		out[i].Q = qa.Q
+		if i < len(html) {
+			out[i].A = html[i]
+		}
+	}
+	return out
+}

@@ -59,3 +59,10 @@ var assetHash = regexp.MustCompile(`(/assets/[\w./-]+?)\.[0-9a-f]{8}\.(\w+)`)
 // RedactAssets writes the content hash in asset URLs as HASH, so that a
 // change to a style sheet does not change every golden page.
 func RedactAssets(b []byte) []byte { return assetHash.ReplaceAll(b, []byte("$1.HASH.$2")) }
+
+var photoHash = regexp.MustCompile(`(/photos/)[0-9a-f]{16,64}(-\d+\.\w+)`)
+
+// RedactPhotos writes the content hash in published photo names as HASH,
+// so that a change to the photo pipeline does not change the golden pages
+// that show photos.
+func RedactPhotos(b []byte) []byte { return photoHash.ReplaceAll(b, []byte("${1}HASH$2")) }
