@@ -8,7 +8,9 @@ ADDR     ?= 127.0.0.1:1313
 
 # Pinned tools: Mailpit is the real SMTP server the tests send to;
 # Chromium (Debian's package) is the real browser; axe-core comes from
-# package-lock.json.
+# package-lock.json. Debian's packages besides: postgresql (the outbox's
+# second store, started by the tests), systemd (systemd-analyze checks
+# deploy/consulta-intake.service) and caddy (runs deploy/Caddyfile).
 MAILPIT_VERSION := v1.33.1
 MAILPIT         := $(BIN)/mailpit
 CHROMIUM        ?= /usr/bin/chromium
@@ -17,7 +19,7 @@ SUDO            := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 export CONSULTA_MAILPIT  := $(MAILPIT)
 export CONSULTA_CHROMIUM := $(CHROMIUM)
 
-.PHONY: run build test bench lint tools chromium clean
+.PHONY: run build test bench lint tools chromium debian-tools clean
 
 ## run: build the demo site and serve it with live reload and the intake service
 run: $(BIN)/consulta
@@ -45,8 +47,8 @@ lint:
 	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
 	$(GO) vet ./...
 
-## tools: install Mailpit, Chromium and axe-core when missing
-tools: $(MAILPIT) chromium node_modules/.package-lock.json
+## tools: install Mailpit, Chromium, axe-core, PostgreSQL, systemd-analyze and Caddy when missing
+tools: $(MAILPIT) chromium debian-tools node_modules/.package-lock.json
 
 $(MAILPIT):
 	GOBIN=$(BIN) $(GO) install github.com/axllent/mailpit@$(MAILPIT_VERSION)
@@ -54,6 +56,16 @@ $(MAILPIT):
 chromium:
 	@test -x $(CHROMIUM) || { echo "installing Debian's chromium"; \
 		$(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium; }
+
+# Debian's postgresql, systemd and caddy, each installed only when missing.
+# None of them is started here: the tests start their own, on loopback.
+debian-tools:
+	@missing=""; \
+	ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing="$$missing postgresql"; \
+	command -v systemd-analyze >/dev/null || missing="$$missing systemd"; \
+	command -v caddy >/dev/null || missing="$$missing caddy"; \
+	if [ -n "$$missing" ]; then echo "installing Debian's$$missing"; \
+		$(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing; fi
 
 node_modules/.package-lock.json: package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error

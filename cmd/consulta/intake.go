@@ -38,6 +38,10 @@ Other commands:
 		list the leads held as suspected spam
 	consulta intake spam [-s SITE_DIR] [--data DIR] release ID
 		deliver a lead held as spam as a normal lead
+	consulta intake backup [-s SITE_DIR] [--data DIR] OUT.db
+		copy the store to OUT.db while the service runs
+	consulta intake healthcheck [--addr ADDR]
+		exit 0 if the service at ADDR answers GET /healthz
 
 Endpoints: POST /v1/consultations, GET /v1/consultations/token, GET /healthz,
 GET /readyz, GET /metrics (Prometheus).`
@@ -50,6 +54,10 @@ func runIntake(ctx context.Context, e env, args []string) error {
 			return runIntakeRequeue(ctx, e, args[1:])
 		case "spam":
 			return runIntakeSpam(ctx, e, args[1:])
+		case "backup":
+			return runIntakeBackup(ctx, e, args[1:])
+		case "healthcheck":
+			return runIntakeHealthcheck(ctx, e, args[1:])
 		}
 	}
 	fs := newFlagSet(e, "intake", "intake [-s SITE_DIR] [--addr 127.0.0.1:8081] [--data DIR] [flags]", intakeHelp)

@@ -14,7 +14,9 @@ import (
 
 // newHTTPServer returns the HTTP server of `consulta serve` and `consulta
 // intake` alike, with limits that a slow or idle client cannot outlast. A
-// handler that streams (live reload) lifts its own deadlines.
+// handler that streams (live reload) lifts its own deadlines. A reverse
+// proxy in front should use the same limits (deploy/Caddyfile does; a test
+// checks).
 func newHTTPServer(h http.Handler) *http.Server {
 	return &http.Server{
 		Handler:           h,

@@ -47,9 +47,10 @@ var ErrNotFound = errors.New("outbox: not found")
 // SQLite is an outbox in a SQLite file, for one instance of the service.
 // Its methods are safe for concurrent use.
 type SQLite struct {
-	w   *sql.DB // the one writing connection
-	r   *sql.DB // readers (WAL lets them run beside the writer)
-	opt options
+	path string
+	w    *sql.DB // the one writing connection
+	r    *sql.DB // readers (WAL lets them run beside the writer)
+	opt  options
 	*group
 	waker
 }
@@ -107,7 +108,7 @@ func Open(ctx context.Context, path string, opts ...Option) (*SQLite, error) {
 		return nil, err
 	}
 	r.SetMaxOpenConns(4)
-	s := &SQLite{w: w, r: r, opt: o}
+	s := &SQLite{path: path, w: w, r: r, opt: o}
 	s.group = startGroup(o.maxBatch, s.insertBatch, s.signal)
 	return s, nil
 }

@@ -1,0 +1,61 @@
+package outbox
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+)
+
+// Backup writes a consistent copy of the store to the file out while the
+// service goes on taking leads and sending mail: SQLite's VACUUM INTO reads
+// one snapshot, and in WAL mode it blocks no writer. The copy is written
+// beside out, synced, and renamed into place, so out is either whole or
+// absent. It holds personal data: it is created readable by its owner only.
+// Backup refuses an out that exists.
+func (s *SQLite) Backup(ctx context.Context, out string) error {
+	if _, err := os.Lstat(out); err == nil {
+		return fmt.Errorf("backup: %s exists; name a new file", out)
+	} else if !errors.Is(err, fs.ErrNotExist) {
+		return fmt.Errorf("backup: %w", err)
+	}
+	dir := filepath.Dir(out)
+	f, err := os.CreateTemp(dir, "."+filepath.Base(out)+".*") // mode 0600; VACUUM INTO takes an empty file
+	if err != nil {
+		return fmt.Errorf("backup: %w", err)
+	}
+	tmp := f.Name()
+	f.Close()
+	defer os.Remove(tmp)                         // after the rename, a no-op
+	db, err := openDB(s.path, s.opt.busy, false) // a reader, but query_only refuses VACUUM
+	if err != nil {
+		return fmt.Errorf("backup: %w", err)
+	}
+	_, err = db.ExecContext(ctx, `VACUUM INTO ?`, tmp)
+	db.Close()
+	if err != nil {
+		return fmt.Errorf("backup: copy %s: %w", out, err)
+	}
+	if err := syncFile(tmp); err != nil {
+		return fmt.Errorf("backup: %w", err)
+	}
+	if err := os.Rename(tmp, out); err != nil {
+		return fmt.Errorf("backup: %w", err)
+	}
+	if err := syncFile(dir); err != nil {
+		return fmt.Errorf("backup: %w", err)
+	}
+	return nil
+}
+
+// syncFile flushes a file or a folder to disk.
+func syncFile(path string) error {
+	f, err := os.Open(path)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	return f.Sync()
+}
