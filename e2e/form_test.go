@@ -3,6 +3,7 @@ package e2e
 import (
 	"context"
 	"fmt"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -114,10 +115,16 @@ func (j journey) run(t *testing.T, b *browser.Browser, base string, mp *mailpit.
 		if status := tab.Follow(t, "send the corrected form", submit); status != 200 {
 			t.Fatalf("the corrected form leads to a page answering %d", status)
 		}
-		if path := browser.Eval[string](t, tab, `location.pathname`); path != "/consultation/thank-you/" {
+		if path := browser.Eval[string](t, tab, `location.pathname`); path != "/v1/consultations/thanks" {
 			t.Errorf("the corrected form leads to %s, want the thank-you page", path)
 		}
 		r.check(t, tab, "thank-you page, without JavaScript")
+	}
+	// When the practice will be in touch, by its clock: said on the page,
+	// with or without JavaScript.
+	due := browser.Eval[string](t, tab, `(document.querySelector(".thanks-due:not([hidden])") || {}).textContent || ""`)
+	if !dueSentence.MatchString(due) {
+		t.Errorf("the thank-you %s says %q, want \"We will be in touch by HH:MM on Weekday D Month.\"", j.name(), due)
 	}
 	tab.Screenshot(t, "thanks-"+j.slug(), "main")
 	for _, ex := range tab.Exceptions() {
@@ -125,6 +132,9 @@ func (j journey) run(t *testing.T, b *browser.Browser, base string, mp *mailpit.
 	}
 	j.checkMail(t, mp, before+2)
 }
+
+// dueSentence is how the patient is told when the practice will answer.
+var dueSentence = regexp.MustCompile(`^We will be in touch by \d\d:\d\d on (Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday) \d{1,2} [A-Z][a-z]+\.$`)
 
 // clear empties the field with the id, as a patient selecting its text and
 // deleting it would.

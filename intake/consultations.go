@@ -82,19 +82,23 @@ func (s *server) handleConsultation() http.Handler {
 			s.metrics.leads.Inc()
 		}
 		// Spam and duplicates are answered exactly as a new lead is.
+		a := s.answerFor(id, l)
 		if kind == kindJSON {
-			writeJSON(w, http.StatusAccepted, map[string]string{"id": id})
+			writeJSON(w, http.StatusAccepted, a)
 			return
 		}
-		http.Redirect(w, r, s.cfg.ThankYouURL, http.StatusSeeOther)
+		http.Redirect(w, r, s.thanksURL(a.Ref, l.Due), http.StatusSeeOther)
 	})
 }
 
 // lead turns a valid submission into a lead received at now.
 func (s *server) lead(sub submission, now time.Time) lead.Lead {
+	id := newLeadID(now)
 	l := lead.Lead{
-		ID:               newLeadID(now),
+		ID:               id,
+		Ref:              lead.Ref(lead.RefPrefix(s.cfg.Practice.Name), id, now, s.cfg.Practice.TimeZone),
 		Received:         now,
+		Due:              s.cfg.Clock.Due(now),
 		FirstName:        sub.FirstName,
 		LastName:         sub.LastName,
 		Email:            sub.Email,

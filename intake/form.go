@@ -22,13 +22,19 @@ var fieldOrder = []string{"first_name", "last_name", "email", "phone", "procedur
 type formRenderer struct {
 	site    *template.Template
 	builtin *template.Template
+	thanks  *template.Template // the site's "consultation-thanks-page", or nil
 	csp     string
 }
 
 func newFormRenderer(cfg Config) formRenderer {
 	src := strings.Join(cfg.AllowedOrigins, " ")
+	var thanks *template.Template
+	if cfg.Form != nil {
+		thanks = cfg.Form.Lookup("consultation-thanks-page")
+	}
 	return formRenderer{
 		site:    cfg.Form,
+		thanks:  thanks,
 		builtin: DefaultFormTemplate(),
 		csp: "default-src 'none'; style-src 'self' 'unsafe-inline' " + src +
 			"; img-src 'self' data: " + src + "; script-src 'self' " + src +

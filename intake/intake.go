@@ -7,6 +7,7 @@
 //
 //	POST /v1/consultations        a request, as a form or JSON
 //	GET  /v1/consultations/token  a signed form token, fetched by the page's script
+//	GET  /v1/consultations/thanks the thank-you page of a form sent without JavaScript
 //	GET  /healthz                 alive
 //	GET  /readyz                  the store is reachable; age of the oldest undelivered email
 //	GET  /metrics                 Prometheus metrics
@@ -19,12 +20,23 @@
 // wording_version, and the anti-spam fields website (a honeypot, left
 // empty), form_token and idempotency_key (or the Idempotency-Key header).
 //
-// Answers: JSON gets 202 {"id": "…"} or 422 {"errors": {"field": "message"}};
-// a form gets 303 to the thank-you page or 422 with the form shown again,
-// values kept and each error beside its field. A body that cannot be read
-// gets 400, 413 or 415; an origin not allowed 403; a client over its rate
-// limit 429 with Retry-After. Suspected spam is answered as a real lead,
-// stored with its signals, and not mailed. Logs never hold personal data.
+// The request may also say where the visit came from (the site's script
+// sends these): landing_page, referrer, utm_source, utm_medium,
+// utm_campaign, utm_term, utm_content, utm_id, gclid, fbclid and msclkid.
+// A value out of bounds is dropped, never a reason to refuse the request.
+//
+// Answers: JSON gets 202 {"id", "ref", "due", "due_text"} (due in RFC 3339
+// and due_text as "11:00 on Monday 1 December", both in practice time, by
+// the response clock) or 422 {"errors": {"field": "message"}}; a form gets
+// 303 to the thank-you page (GET /v1/consultations/thanks, which says the
+// same) or 422 with the form shown again, values kept and each error
+// beside its field. A body that cannot be read gets 400, 413 or 415; an
+// origin not allowed 403; a client over its rate limit 429 with
+// Retry-After. A request with a strong spam signal (the honeypot, a forged
+// form token) is answered as a real lead, stored with its signals, and
+// not mailed; weaker signals (sent too fast, an old token, many links)
+// deliver it with "Possible spam" in the coordinator's subject. Logs never
+// hold personal data.
 package intake
 
 import (
@@ -33,6 +45,7 @@ import (
 
 	"github.com/consultahq/consulta/intake/delivery"
 	"github.com/consultahq/consulta/intake/mail"
+	"github.com/consultahq/consulta/internal/hours"
 	"golang.org/x/time/rate"
 )
 
@@ -53,7 +66,8 @@ type Config struct {
 	// Language is the language of a lead that does not name one; default "en".
 	Language string
 
-	// ThankYouURL is where a form post that succeeded is sent (303);
+	// ThankYouURL is the site's page on what happens next, linked from the
+	// thank-you page that a form post which succeeded is sent to;
 	// default "/consultation/thank-you/".
 	ThankYouURL string
 	// FormAction is where the form shown again after errors posts;
@@ -117,6 +131,10 @@ type Config struct {
 	Retention     time.Duration
 	SpamRetention time.Duration
 	PurgeEvery    time.Duration
+
+	// Clock is the practice's response clock: when each lead is due. The
+	// zero value is always open, in UTC, answering within two hours.
+	Clock hours.Clock
 
 	// Now is the clock; default time.Now.
 	Now func() time.Time

@@ -22,6 +22,7 @@ func (s *server) routes() []route {
 	return []route{
 		{"/v1/consultations", []string{http.MethodPost}, s.handleConsultation()},
 		{"/v1/consultations/token", []string{http.MethodGet}, s.handleToken()},
+		{thanksPath, []string{http.MethodGet, http.MethodHead}, s.handleThanks()},
 		{"/healthz", []string{http.MethodGet, http.MethodHead}, handleHealthz()},
 		{"/readyz", []string{http.MethodGet, http.MethodHead}, s.handleReadyz()},
 		{"/metrics", []string{http.MethodGet}, promhttp.HandlerFor(s.metrics.Registry, promhttp.HandlerOpts{})},

@@ -62,6 +62,11 @@ func siteConfig(site *content.Site, cfg intake.Config, sameOrigin bool) (intake.
 	if err != nil {
 		return cfg, err
 	}
+	if practice.TimeZone == nil { // --time-zone, else the site's time_zone
+		practice.TimeZone = c.Location()
+	}
+	cfg.Clock = c.Clock()
+	cfg.Clock.Location = practice.TimeZone
 	practice.Region = c.Intake.Region
 	practice.Colours = mail.Colours{Ink: c.Palette.Ink, Paper: c.Palette.Paper, Accent: c.Palette.Accent, Muted: c.Palette.Muted}
 	practice.Procedures = procedurePages(site, practice.SiteURL)

@@ -80,6 +80,15 @@ var (
 // telPunctuation is what a written phone number may hold besides digits.
 var telPunctuation = strings.NewReplacer(" ", "", "-", "", "(", "", ")", "")
 
+// TelURL returns a phone number written for people ("+353 1 555 0142") as
+// a tel: URL, or "" when it is not an international number.
+func TelURL(phone string) htmltemplate.URL {
+	if tel := telPunctuation.Replace(phone); e164.MatchString(tel) {
+		return htmltemplate.URL("tel:" + tel)
+	}
+	return ""
+}
+
 // Layouts of the times shown.
 const (
 	staffTime   = "Mon 2 Jan 2006, 15:04" // received, consent: a full date
@@ -143,9 +152,7 @@ func newView(l lead.Lead, p Practice) view {
 		v.Tel = htmltemplate.URL("tel:" + l.Phone)
 		v.Phone = nationalPhone(l.Phone, p.Region)
 	}
-	if tel := telPunctuation.Replace(p.Phone); e164.MatchString(tel) {
-		v.PracticeTel = htmltemplate.URL("tel:" + tel)
-	}
+	v.PracticeTel = TelURL(p.Phone)
 	if !l.Spam {
 		for _, s := range l.Signals {
 			v.Spam = append(v.Spam, cmp.Or(signalWords[s], s))

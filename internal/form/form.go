@@ -6,6 +6,8 @@
 // It imports nothing of Consulta's.
 package form
 
+import "html/template"
+
 // Page is the state of the consultation form.
 type Page struct {
 	Practice       string            // the practice's name
@@ -46,4 +48,18 @@ type Group struct {
 type Procedure struct {
 	Slug  string // as ?procedure= and the form's value name it
 	Title string
+}
+
+// Thanks is what the thank-you page says once a request sent without
+// JavaScript has been taken: the intake service executes the theme's
+// "consultation-thanks-page" with it. (With JavaScript, the form's script
+// says the same in place, from the service's JSON answer.)
+type Thanks struct {
+	Practice string       // the practice's name
+	Lang     string       // BCP 47, for <html lang>
+	Ref      string       // the request's short reference, e.g. "HAS-1129-7K2Q"; "" when not known
+	Due      string       // when the practice will be in touch: "11:00 on Monday 1 December"; "" when not known
+	Phone    string       // the practice's phone, as written; "" when none
+	Tel      template.URL // Phone as a tel: URL
+	Next     string       // the site's page on what happens next; "" when none
 }
