@@ -45,21 +45,18 @@ func (j journey) run(t *testing.T, b *browser.Browser, base string, mp *mailpit.
 	}
 	tab := b.Tab(t, browser.TabOptions{NoScript: !j.js})
 	tab.Go(t, base+"/procedures/"+j.procedure+"/")
-	cta := `.cta a[href*="?procedure=` + j.procedure + `"]`
+	cta := `.cta a[href="/consultation/` + j.procedure + `/#request"]`
 	if status := tab.Follow(t, "follow the call to action", chromedp.Click(chromedp.CSS(cta))); status != 200 {
 		t.Fatalf("the call to action leads to a page answering %d", status)
 	}
 	opened := time.Now()
 	path := browser.Eval[string](t, tab, `location.pathname`)
-	if path != "/consultation/" {
-		t.Fatalf("the call to action leads to %s, want the consultation page", path)
+	if path != "/consultation/"+j.procedure+"/" {
+		t.Fatalf("the call to action leads to %s, want the procedure's consultation page", path)
 	}
-	chosen := browser.Eval[string](t, tab, `document.getElementById("procedure").value`)
-	switch {
-	case j.js && chosen != j.procedure:
+	// The procedure is chosen by the page itself, with or without JavaScript.
+	if chosen := browser.Eval[string](t, tab, `document.getElementById("procedure").value`); chosen != j.procedure {
 		t.Errorf("the form has procedure %q chosen, want %q from the call to action", chosen, j.procedure)
-	case !j.js:
-		tab.Do(t, "choose the procedure", chromedp.SetValue(chromedp.ID("procedure"), j.procedure))
 	}
 	tab.Screenshot(t, "form-"+j.slug(), "form")
 

@@ -86,6 +86,7 @@ func testPageKinds(t *testing.T, b *browser.Browser, base string, r *report) {
 		{"plain page", "/financing/"},
 		{"printable instructions", "/pre-op-instructions/"},
 		{"consultation form", "/consultation/"},
+		{"consultation form, procedure chosen", "/consultation/rhinoplasty/"},
 		{"thank-you page", "/consultation/thank-you/"},
 	} {
 		if status := tab.Go(t, base+p.path); status != 200 {
@@ -113,6 +114,12 @@ func testPageKinds(t *testing.T, b *browser.Browser, base string, r *report) {
 		return
 	}
 	r.check(t, tab, "gallery index")
+	if status := tab.Go(t, base+"/gallery/surgeon/dr-amelia-hart/"); status == 200 {
+		r.check(t, tab, "gallery, filtered")
+	} else {
+		t.Errorf("/gallery/surgeon/dr-amelia-hart/: status %d, want 200", status)
+	}
+	tab.Go(t, base+"/gallery/")
 	// A case: the first page linked from the gallery that the theme marks
 	// as one (<body class="kind-case">).
 	links := browser.Eval[[]string](t, tab, `[...new Set([...document.querySelectorAll('main a[href^="/gallery/"]')].map(a => a.pathname))]`)

@@ -20,11 +20,12 @@ func checkGalleryURLs(site *content.Site, probs *problem.List) {
 	}
 }
 
-// galleryPages renders and writes the gallery's generated pages: listing
-// pages by page number, procedure, category and surgeon, and the photos
-// page of every sensitive case.
+// galleryPages renders and writes the generated pages: the gallery's
+// listing pages by page number, procedure, category and surgeon, the
+// photos page of every sensitive case, and the consultation page of every
+// procedure (/consultation/<procedure>/).
 func (w *writer) galleryPages(ctx context.Context) error {
-	pages := render.GalleryPages(w.site)
+	pages := append(render.GalleryPages(w.site), render.ConsultationPages(w.site)...)
 	return each(ctx, w.b.cfg.Workers, len(pages), func(i int) error {
 		var buf bytes.Buffer
 		if err := w.b.theme.Page(&buf, w.site, pages[i], w.opts); err != nil {

@@ -142,3 +142,24 @@ func TestBuildRefusesForeignOutput(t *testing.T) {
 		t.Fatalf("the folder's file is gone: %v", err)
 	}
 }
+
+// TestIcons checks that a site without a favicon gets one drawn from its
+// initials, at every path the pages link to.
+func TestIcons(t *testing.T) {
+	site := copySite(t)
+	if _, err := Build(context.Background(), Config{SiteDir: site}); err != nil {
+		t.Fatal(err)
+	}
+	home, err := os.ReadFile(filepath.Join(site, "public", "index.html"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range []string{"favicon.ico", "favicon-32.png", "apple-touch-icon.png", "site.webmanifest"} {
+		if _, err := os.Stat(filepath.Join(site, "public", name)); err != nil {
+			t.Errorf("no /%s: %v", name, err)
+		}
+		if !bytes.Contains(home, []byte(`href="/`+name+`"`)) {
+			t.Errorf("the home page does not link to /%s", name)
+		}
+	}
+}

@@ -140,8 +140,8 @@ func lists(p *content.Page) bool {
 }
 
 // extras writes everything that is not a page: 404.html, sitemap.xml,
-// robots.txt, alias redirects, the theme's assets, the site's static/
-// folder and the files pages link to.
+// robots.txt, alias redirects, the theme's assets, the files pages link
+// to, the favicons and the site's static/ folder.
 func (w *writer) extras(files []bundleFile) error {
 	var buf bytes.Buffer
 	gen := func(name string, f func() error) error {
@@ -173,6 +173,9 @@ func (w *writer) extras(files []bundleFile) error {
 		}
 	}
 	if err := w.linked(files); err != nil {
+		return err
+	}
+	if err := w.icons(); err != nil {
 		return err
 	}
 	return w.static()

@@ -7,7 +7,10 @@ import (
 	"html/template"
 	"log/slog"
 	"net/http"
+	"strconv"
 	"strings"
+
+	"github.com/nyaruka/phonenumbers"
 
 	"github.com/consultahq/consulta/internal/form"
 )
@@ -85,6 +88,7 @@ func (s *server) showForm(w http.ResponseWriter, r *http.Request, sub submission
 		PrivacyWording: s.cfg.PrivacyWording,
 		SMSWording:     s.cfg.SMSWording,
 		WordingVersion: s.cfg.WordingVersion,
+		CountryCode:    callingCode(s.cfg.Region),
 	}
 	for _, f := range fieldOrder {
 		if msg, ok := errs[f]; ok {
@@ -144,3 +148,12 @@ func newKey() string {
 
 // practiceName is the practice's name for page titles.
 func (s *server) practiceName() string { return s.cfg.Practice.Name }
+
+// callingCode is a region's country calling code for the form's phone
+// hint, e.g. "+353" for "IE"; "" for no region or an unknown one.
+func callingCode(region string) string {
+	if c := phonenumbers.GetCountryCodeForRegion(strings.ToUpper(region)); region != "" && c != 0 {
+		return "+" + strconv.Itoa(c)
+	}
+	return ""
+}

@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"math"
 	"net/url"
+	"path"
 	"slices"
 	"strconv"
 	"strings"
@@ -71,6 +72,7 @@ func (l *Loader) loadConfig() *configFile {
 	d.document(doc, &c.cfg)
 	c.defaults()
 	c.check()
+	c.checkBrand(l.fsys)
 	return c
 }
 
@@ -159,6 +161,35 @@ func (c *configFile) check() {
 	}
 	c.checkPalette()
 	c.checkClock()
+}
+
+// checkBrand checks that the brand's files exist and are of a kind the
+// build can publish.
+func (c *configFile) checkBrand(fsys fs.FS) {
+	cfg := &c.cfg
+	file := func(field, name string, exts ...string) {
+		if name == "" {
+			return
+		}
+		ext := strings.ToLower(path.Ext(name))
+		switch {
+		case !slices.Contains(exts, ext):
+			c.probs.Errorf(configPath, c.line(field), field, "%q is not a %s file — use one of those formats", name, strings.Join(exts, " or "))
+		case !fileExists(fsys, path.Join("content", strings.TrimPrefix(name, "/"))):
+			c.probs.Errorf(configPath, c.line(field), field, "no file content/%s — check the name, or add the file (paths here are under content/)", strings.TrimPrefix(name, "/"))
+		}
+	}
+	file("logo", cfg.Logo, ".svg", ".png")
+	file("favicon", cfg.Favicon, ".png", ".jpg", ".jpeg")
+	file("hero", cfg.Hero, ".jpg", ".jpeg", ".png")
+	file("share_image", cfg.ShareImage, ".jpg", ".jpeg", ".png")
+	for i, m := range cfg.Memberships {
+		field := fmt.Sprintf("memberships[%d]", i)
+		if strings.TrimSpace(m.Name) == "" {
+			c.probs.Errorf(configPath, c.line(field), field+".name", "missing — name the body, e.g. \"name: British Association of Aesthetic Plastic Surgeons\"")
+		}
+		file(field+".logo", m.Logo, ".svg", ".png")
+	}
 }
 
 // checkPalette checks that each colour parses and that text colours have a

@@ -43,6 +43,7 @@ type Config struct {
 	Phone            string     `yaml:"phone"`
 	Email            string     `yaml:"email"`
 	Address          string     `yaml:"address"`
+	Town             string     `yaml:"town"`              // where the practice is, for page titles: "Rhinoplasty in Dublin — …"
 	CoordinatorEmail string     `yaml:"coordinator_email"` // the coordinator's queue; the default route for leads
 	Hours            []Hours    `yaml:"hours"`             // opening hours
 	Social           []Link     `yaml:"social"`
@@ -54,7 +55,23 @@ type Config struct {
 	Intake           Intake     `yaml:"intake"`
 	Photos           Photos     `yaml:"photos"`
 	Gallery          Gallery    `yaml:"gallery"`
+
+	// The practice's brand. Paths are under content/; JPEG and PNG files
+	// go through the photo pipeline, SVG files are published as they are.
+	Logo        string       `yaml:"logo"`        // SVG or PNG, in the header and in emails
+	Favicon     string       `yaml:"favicon"`     // square PNG or JPEG, at least 180 px; default: the practice's initials
+	Hero        string       `yaml:"hero"`        // the home page's first image, optional
+	ShareImage  string       `yaml:"share_image"` // the default Open Graph image
+	Memberships []Membership `yaml:"memberships"` // professional bodies and accreditations
 }
+
+// Membership is a professional body or accreditation the practice belongs to.
+type Membership struct {
+	Name string `yaml:"name"` // required
+	Logo string `yaml:"logo"` // SVG or PNG under content/, optional
+	URL  string `yaml:"url"`  // the body's site, optional
+}
+
 
 // Hours is one line of opening hours, e.g. {Days: "Mon–Fri", Opens: "09:00", Closes: "18:00"}.
 type Hours struct {
@@ -314,3 +331,7 @@ type PhotoPair struct {
 	BeforeFile FileRef `yaml:"-"`
 	AfterFile  FileRef `yaml:"-"`
 }
+
+// Unretouched reports whether the case says its photos are not retouched
+// (retouched: false); a case that says nothing is not labelled.
+func (c *Case) Unretouched() bool { return c.Retouched != nil && !*c.Retouched }

@@ -16,10 +16,11 @@ func (v *View) Form() form.Page {
 		Practice:       v.Config.Name,
 		Lang:           v.Config.Language,
 		Action:         v.Config.Form.Endpoint,
-		Values:         form.Values{Language: v.Config.Language, Page: v.Page.URL},
+		Values:         form.Values{Language: v.Config.Language, Page: v.Page.URL, Procedure: v.Preselect},
 		PrivacyWording: v.Config.Form.PrivacyWording,
 		SMSWording:     v.Config.Form.SMSWording,
 		WordingVersion: v.Config.Form.WordingVersion,
+		CountryCode:    countryCode(v.Config),
 	}
 	for _, g := range v.ProcedureGroups(0) {
 		fg := form.Group{Title: g.Category.Title}

@@ -183,8 +183,9 @@ type GalleryList struct {
 
 // FilterGroup is one kind of filter: by category, procedure or surgeon.
 type FilterGroup struct {
-	Name  string // "Category", "Procedure", "Surgeon"
-	Links []FilterLink
+	Name   string // "Category", "Procedure", "Surgeon"
+	Links  []FilterLink
+	Active string // the title of the group's filter the page shows, or ""
 }
 
 // FilterLink is a link to one filter's listing.
@@ -224,6 +225,9 @@ func (v *View) Gallery() GalleryList {
 		for _, o := range fs {
 			if o.kind == k {
 				l.Filters[i].Links = append(l.Filters[i].Links, FilterLink{Title: o.title, URL: o.url(), Count: counts[o], Current: o == f})
+				if o == f {
+					l.Filters[i].Active = o.title
+				}
 			}
 		}
 	}
@@ -258,6 +262,21 @@ func (v *View) ProcedureGallery(p *content.Page) string {
 		return ""
 	}
 	return filter{kind: "procedure", slug: slugOf(p)}.url()
+}
+
+// SurgeonGallery returns the URL of a team member's results in the
+// gallery, or "" when no published case names them.
+func (v *View) SurgeonGallery(p *content.Page) string {
+	if p == nil || p.Member == nil {
+		return ""
+	}
+	slug := slugOf(p)
+	for _, c := range v.Site.Cases {
+		if c.Case != nil && c.Case.SurgeonSlug == slug {
+			return filter{kind: "surgeon", slug: slug}.url()
+		}
+	}
+	return ""
 }
 
 // LatestCases returns at most n of the current procedure page's

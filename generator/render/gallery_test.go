@@ -141,3 +141,70 @@ func TestSensitiveCaseHasNoPhotoURL(t *testing.T) {
 		}
 	}
 }
+
+// TestCasePage checks the case page's order and images: the photos before
+// the facts (phones read it top to bottom), sizes for photos side by side,
+// fetchpriority on the first pair only, and the "Unretouched photos" label
+// of a case with retouched: false.
+func TestCasePage(t *testing.T) {
+	th, s := builtin(t), gallerySite()
+	var buf bytes.Buffer
+	if err := th.Page(&buf, s, s.ByURL["/gallery/case-12/"], Options{}); err != nil {
+		t.Fatal(err)
+	}
+	html := buf.String()
+	if photos, facts := strings.Index(html, `class="ba-pairs"`), strings.Index(html, `class="ba-facts"`); photos < 0 || facts < photos {
+		t.Errorf("photos at %d, facts at %d: the photos must come first", photos, facts)
+	}
+	if n := strings.Count(html, `fetchpriority="high"`); n != 2 {
+		t.Errorf("%d images with fetchpriority=high, want the first pair's 2", n)
+	}
+	if !strings.Contains(html, `sizes="(min-width: 60rem) 28rem, 46vw"`) {
+		t.Error("case photos lack sizes for two photos side by side")
+	}
+	if !strings.Contains(html, "<dd>Unretouched photos</dd>") {
+		t.Error("a case with retouched: false lacks the Unretouched photos label")
+	}
+	buf.Reset()
+	if err := th.Page(&buf, s, s.ByURL["/gallery/case-11/"], Options{}); err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(buf.String(), "Unretouched") {
+		t.Error("a case that says nothing of retouching is labelled unretouched")
+	}
+}
+
+// TestGalleryFilters checks that a filtered listing says which filter it
+// shows, and that a surgeon's page links to their results.
+func TestGalleryFilters(t *testing.T) {
+	th, s := builtin(t), gallerySite()
+	var surgeonList *content.Page
+	for _, p := range GalleryPages(s) {
+		if p.URL == "/gallery/surgeon/dr-sample/" {
+			surgeonList = p
+		}
+	}
+	var buf bytes.Buffer
+	if err := th.Page(&buf, s, surgeonList, Options{}); err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{`<p class="ba-active">Showing <strong>Dr Sample</strong>`, `<details class="ba-filter" open>`, `<summary>Surgeon: Dr Sample</summary>`} {
+		if !strings.Contains(buf.String(), want) {
+			t.Errorf("surgeon listing lacks %q", want)
+		}
+	}
+	buf.Reset()
+	if err := th.Page(&buf, s, s.ByURL["/team/dr-sample/"], Options{}); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(buf.String(), `href="/gallery/surgeon/dr-sample/"`) {
+		t.Error("the surgeon's page does not link to their results")
+	}
+	buf.Reset()
+	if err := th.Page(&buf, s, s.ByURL["/gallery/"], Options{}); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(buf.String(), `<span class="ba-label" aria-hidden="true">Before</span>`) {
+		t.Error("gallery cards do not label their photos Before and After")
+	}
+}

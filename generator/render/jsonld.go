@@ -80,7 +80,7 @@ type (
 )
 
 // jsonLD describes the page for search engines: the clinic at home, the
-// procedure, surgeon, FAQ and breadcrumb trail elsewhere. encoding/json
+// procedure, surgeon, FAQ (as plain text) and breadcrumb trail elsewhere. encoding/json
 // escapes <, > and &, so the result is safe inside a <script> element.
 func jsonLD(v *View) template.JS {
 	cfg, p := v.Config, v.Page
@@ -105,8 +105,12 @@ func jsonLD(v *View) template.JS {
 		graph = append(graph, ldProcedure{Type: "MedicalProcedure", Name: p.Title, Description: v.Description, URL: v.Canonical, ProcType: kind})
 		if len(pr.FAQ) > 0 {
 			f := ldFAQPage{Type: "FAQPage", URL: v.Canonical}
-			for _, qa := range pr.FAQ {
-				f.Questions = append(f.Questions, ldQuestion{Type: "Question", Name: qa.Q, Answer: ldAnswer{Type: "Answer", Text: qa.A}})
+			for i, qa := range v.FAQ() {
+				answer := plainText(qa.A)
+				if answer == "" {
+					answer = pr.FAQ[i].A // not rendered, as in a theme's self-check
+				}
+				f.Questions = append(f.Questions, ldQuestion{Type: "Question", Name: qa.Q, Answer: ldAnswer{Type: "Answer", Text: answer}})
 			}
 			graph = append(graph, f)
 		}

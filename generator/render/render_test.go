@@ -49,7 +49,7 @@ func TestProcedurePage(t *testing.T) {
 		`<a href="/team/dr-sample/">Dr Sample</a>`,
 		"<summary>Does it hurt?</summary>",
 		"Very <em>little</em>.",
-		`href="/consultation/?procedure=sample"`,
+		`href="/consultation/sample/#request"`,
 		`href="/procedures/other/"`,
 		`Medically reviewed by <a href="/team/dr-sample/">Dr Sample</a> on <time datetime="2026-01-02">2 January 2026</time>.`,
 		`<link rel="canonical" href="https://www.example.org/procedures/sample/">`,
@@ -158,5 +158,67 @@ func TestReviews(t *testing.T) {
 	s.Reviews, s.ByURL["/procedures/sample/"].Procedure.Reviews = nil, nil
 	if html := renderPage(t, th, s, s.ByURL["/procedures/sample/"], Options{}); strings.Contains(html, "reviews-title") {
 		t.Error("a procedure without reviews shows a reviews section")
+	}
+}
+
+// TestBookingPath checks that "Book" links go straight to the form, that
+// a procedure's consultation page has the procedure chosen without
+// JavaScript and is kept out of search engines, and where the slim bar
+// shows.
+func TestBookingPath(t *testing.T) {
+	th, s := builtin(t), sampleSite()
+	home := renderPage(t, th, s, s.Home, Options{})
+	for _, want := range []string{`<a class="button" href="/consultation/#request">Book a consultation</a>`, `class="booking-bar"`, `<a class="tel" href="tel:&#43;442079460000">`} {
+		if !strings.Contains(home, want) {
+			t.Errorf("home page lacks %q", want)
+		}
+	}
+	pages := ConsultationPages(s)
+	if len(pages) != len(s.Procedures) || pages[0].URL != "/consultation/sample/" {
+		t.Fatalf("consultation pages: %v", pages)
+	}
+	html := renderPage(t, th, s, pages[0], Options{})
+	for _, want := range []string{
+		`<option value="sample" selected>Sample procedure</option>`,
+		`<meta name="robots" content="noindex">`,
+		`<link rel="canonical" href="https://www.example.org/consultation/">`,
+		`e.g. &#43;44.`, // the practice's country, from its phone
+	} {
+		if !strings.Contains(html, want) {
+			t.Errorf("/consultation/sample/ lacks %q", want)
+		}
+	}
+	if strings.Contains(html, "booking-bar") {
+		t.Error("a page with the form shows the booking bar")
+	}
+	// The form comes before what the page says about the consultation.
+	if f, p := strings.Index(html, `id="request"`), strings.Index(html, `<div class="prose">`); f < 0 || p < f {
+		t.Errorf("the form (at %d) does not come before the page's text (at %d)", f, p)
+	}
+	thanks := renderPage(t, th, s, s.ByURL["/consultation/thank-you/"], Options{})
+	if !strings.Contains(thanks, `<meta name="robots" content="noindex">`) {
+		t.Error("the thank-you page is not noindex")
+	}
+}
+
+// TestTitlesAndFAQ checks that a procedure's title names the practice's
+// town and that the FAQ's JSON-LD carries plain text, not the answer's
+// markup.
+func TestTitlesAndFAQ(t *testing.T) {
+	th, s := builtin(t), sampleSite()
+	s.Config.Town = "Dublin"
+	p := s.ByURL["/procedures/sample/"]
+	p.Procedure.FAQ = []content.QA{{Q: "Is it safe?", A: "Very *little*, see [fees](/fees/) and `notes`."}}
+	o := Options{Rendered: Rendered{Answers: map[*content.Page][]template.HTML{
+		p: {`Very <em>little</em>, see <a href="/fees/">fees</a> and <code>notes</code> &amp; more.`},
+	}}}
+	html := renderPage(t, th, s, p, o)
+	for _, want := range []string{`<title>Sample procedure in Dublin — Sample Practice</title>`, `"text":"Very little, see fees and notes \u0026 more."`, `"name":"Is it safe?"`} {
+		if !strings.Contains(html, want) {
+			t.Errorf("procedure page lacks %q", want)
+		}
+	}
+	if home := renderPage(t, th, s, s.Home, Options{}); !strings.Contains(home, `<title>Sample Practice, Dublin</title>`) {
+		t.Error("home page title lacks the town")
 	}
 }

@@ -16,6 +16,9 @@ func Sitemap(w io.Writer, s *content.Site) error {
 	bw := bufio.NewWriter(w)
 	bw.WriteString(xml.Header + `<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">` + "\n")
 	for _, p := range s.Pages {
+		if p.URL == s.Config.Form.ThankYou {
+			continue // noindex: a page for those who sent the form, not for search
+		}
 		bw.WriteString("<url><loc>")
 		xml.EscapeText(bw, []byte(absURL(s.Config.BaseURL, p.URL)))
 		bw.WriteString("</loc>")

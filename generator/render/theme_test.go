@@ -136,8 +136,11 @@ func TestSitemapRobotsAlias(t *testing.T) {
 		t.Fatal(err)
 	}
 	sm := buf.String()
-	if n := strings.Count(sm, "<url>"); n != len(s.Pages) {
-		t.Errorf("sitemap lists %d URLs, want %d", n, len(s.Pages))
+	if n := strings.Count(sm, "<url>"); n != len(s.Pages)-1 {
+		t.Errorf("sitemap lists %d URLs, want %d (every page but the thank-you page)", n, len(s.Pages)-1)
+	}
+	if strings.Contains(sm, "thank-you") {
+		t.Error("sitemap lists the thank-you page, which is noindex")
 	}
 	if want := "<url><loc>https://www.example.org/procedures/sample/</loc><lastmod>2026-01-02</lastmod></url>"; !strings.Contains(sm, want) {
 		t.Errorf("sitemap lacks %s", want)

@@ -17,7 +17,7 @@ type View struct {
 	Page   *content.Page
 	Config *content.Config // &Site.Config, for short
 
-	Title       string        // the <title>: "Rhinoplasty — Harbour Aesthetic Surgery"; the practice's name alone at home
+	Title       string        // the <title>: "Rhinoplasty in Dublin — Harbour Aesthetic Surgery"; at home the practice's name and town
 	Description string        // meta description: the page's, else a procedure's summary, else the home page's
 	Canonical   string        // absolute URL of the page; "" on the 404 page
 	OGType      string        // Open Graph type: "website" at home, else "article"
@@ -25,10 +25,14 @@ type View struct {
 	Nav         []NavItem     // the main navigation
 	JSONLD      template.JS   // the page's structured data, a JSON-LD @graph
 	Palette     template.CSS  // the site's palette as CSS custom properties; "" when site.yaml sets none
-	BookURL     string        // the consultation page; with ?procedure=<slug> on a procedure page
+	BookURL     string        // the consultation form: <form page>#request, or <form page><slug>/#request on a procedure page
 	Tel         template.URL  // the practice's phone as a tel: URL; "" when site.yaml has no phone
 	HTML        template.HTML // the page's Markdown body
 	LiveReload  template.HTML // the script element that reloads the page on each edit; "" in production
+	NoIndex     bool          // keep the page out of search engines: the 404, thank-you and generated consultation pages
+	OGImage     string        // absolute URL of the Open Graph image; "" when the site has none
+	Preselect   string        // the procedure the consultation form starts with, on /consultation/<slug>/
+	BookingBar  bool          // show the slim Call/Book bar at phone widths: not on the pages with the form
 
 	rendered Rendered
 }
@@ -63,7 +67,7 @@ func (t *Theme) view(s *content.Site, p *content.Page, o Options) *View {
 		Title:       p.Title,
 		Description: p.Description,
 		OGType:      "article",
-		BookURL:     cmp.Or(cfg.Form.Page, "/consultation/"),
+		BookURL:     bookURL(s, p),
 		Tel:         telURL(cfg.Phone),
 		HTML:        o.Rendered.Bodies[p],
 		Palette:     paletteCSS(cfg.Palette),
@@ -75,7 +79,12 @@ func (t *Theme) view(s *content.Site, p *content.Page, o Options) *View {
 	if p.Kind == content.KindHome {
 		v.OGType = "website"
 	}
-	if p.Title != cfg.Name {
+	switch {
+	case p.Kind == content.KindHome && cfg.Town != "" && !strings.Contains(p.Title, cfg.Town):
+		v.Title = p.Title + ", " + cfg.Town
+	case p.Kind == content.KindProcedure && cfg.Town != "":
+		v.Title = p.Title + " in " + cfg.Town + " — " + cfg.Name
+	case p.Title != cfg.Name:
 		v.Title = p.Title + " — " + cfg.Name
 	}
 	if v.Description == "" && p.Procedure != nil {
@@ -84,16 +93,48 @@ func (t *Theme) view(s *content.Site, p *content.Page, o Options) *View {
 	if v.Description == "" && s.Home != nil {
 		v.Description = s.Home.Description
 	}
-	if p.Kind == content.KindProcedure {
-		v.BookURL += "?procedure=" + slugOf(p)
-	}
 	if p.Kind != "404" {
 		v.Canonical = absURL(cfg.BaseURL, p.URL)
+	}
+	formPage := cmp.Or(cfg.Form.Page, "/consultation/")
+	if p.Kind == KindConsultation {
+		v.Preselect = slugOf(p)
+		v.Canonical = absURL(cfg.BaseURL, formPage)
+		v.HTML = o.Rendered.Bodies[s.ByURL[formPage]] // the page is a copy of the form page
+	}
+	v.NoIndex = p.Kind == "404" || p.Kind == KindConsultation || p.URL == cfg.Form.ThankYou
+	v.BookingBar = p.URL != formPage && p.Kind != KindConsultation && p.URL != cfg.Form.ThankYou && p.Kind != "404"
+	if img := v.ShareImage(); img.Src != "" {
+		v.OGImage = absURL(cfg.BaseURL, img.Src)
 	}
 	v.Breadcrumbs = breadcrumbs(s, p)
 	v.Nav = nav(s, p)
 	v.JSONLD = jsonLD(v)
 	return v
+}
+
+// bookURL is where a page's "Book" links go: straight to the form, with
+// the page's procedure chosen on a procedure page.
+func bookURL(s *content.Site, p *content.Page) string {
+	page := cmp.Or(s.Config.Form.Page, "/consultation/")
+	if p.Kind == content.KindProcedure && s.ByURL[page] != nil {
+		return page + slugOf(p) + "/#request"
+	}
+	return page + "#request"
+}
+
+// ThemeColour is the colour browsers may tint their bar with: the site's paper.
+func (v *View) ThemeColour() string {
+	if isHexColour(v.Config.Palette.Paper) {
+		return v.Config.Palette.Paper
+	}
+	return "#fbf9f6"
+}
+
+// IsForm reports whether the page shows the consultation form: the form
+// page and its generated /consultation/<procedure>/ pages.
+func (v *View) IsForm() bool {
+	return v.Page.URL == cmp.Or(v.Config.Form.Page, "/consultation/") || v.Page.Kind == KindConsultation
 }
 
 // slugOf is the last element of a page's URL: the name other pages use for it.

@@ -20,6 +20,7 @@ type Page struct {
 	PrivacyWording string            // label of the privacy consent box
 	SMSWording     string            // label of the SMS opt-in box
 	WordingVersion string            // sent back as wording_version
+	CountryCode    string            // the practice's country calling code, e.g. "+353", for the phone hint; may be ""
 }
 
 // Values are the values of the form's fields.

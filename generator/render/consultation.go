@@ -1,0 +1,53 @@
+package render
+
+import (
+	"cmp"
+	"strconv"
+	"strings"
+
+	"github.com/nyaruka/phonenumbers"
+
+	"github.com/consultahq/consulta/generator/content"
+)
+
+// KindConsultation is the kind of the generated /consultation/<procedure>/
+// pages: the consultation page with that procedure chosen in the form, so
+// that a procedure page's "Book" link preselects it without JavaScript.
+// They are rendered like the consultation page, kept out of search engines
+// and name the consultation page as their canonical URL.
+const KindConsultation content.Kind = "consultation"
+
+// ConsultationPages returns a /consultation/<procedure>/ page for every
+// published procedure, or none when the site has no consultation page. A
+// content page at one of those URLs wins.
+func ConsultationPages(s *content.Site) []*content.Page {
+	formPage := s.ByURL[cmp.Or(s.Config.Form.Page, "/consultation/")]
+	if formPage == nil {
+		return nil
+	}
+	var out []*content.Page
+	for _, pr := range s.Procedures {
+		url := formPage.URL + slugOf(pr) + "/"
+		if s.ByURL[url] != nil {
+			continue
+		}
+		p := *formPage
+		p.Kind, p.URL, p.Aliases = KindConsultation, url, nil
+		p.Title = "Book a consultation: " + pr.Title
+		out = append(out, &p)
+	}
+	return out
+}
+
+// countryCode is the practice's country calling code, e.g. "+353": that of
+// its phone number, else of intake.region; "" when neither says.
+func countryCode(cfg *content.Config) string {
+	region := strings.ToUpper(cfg.Intake.Region)
+	if n, err := phonenumbers.Parse(cfg.Phone, cmp.Or(region, "ZZ")); err == nil && n.GetCountryCode() != 0 {
+		return "+" + strconv.Itoa(int(n.GetCountryCode()))
+	}
+	if c := phonenumbers.GetCountryCodeForRegion(region); region != "" && c != 0 {
+		return "+" + strconv.Itoa(c)
+	}
+	return ""
+}
