@@ -72,7 +72,6 @@ type Membership struct {
 	URL  string `yaml:"url"`  // the body's site, optional
 }
 
-
 // Hours is one line of opening hours, e.g. {Days: "Mon–Fri", Opens: "09:00", Closes: "18:00"}.
 type Hours struct {
 	Days   string `yaml:"days"`
