@@ -1,0 +1,166 @@
+// Package report computes how fast a practice answers its leads: for any
+// period, each lead with its state and time to claim, the median and 90th
+// percentile time to claim, the share answered within the promise, and the
+// same figures by coordinator, by week, by procedure and by source. The
+// daily digest and `consulta intake report` both print it.
+//
+// Times to claim are real (wall-clock) time from receipt to claim; "within
+// the promise" means claimed by the lead's due time, which the response
+// clock counted in open hours.
+package report
+
+import (
+	"cmp"
+	"fmt"
+	"math"
+	"slices"
+	"time"
+
+	"github.com/consultahq/consulta/intake/lead"
+	"github.com/consultahq/consulta/intake/outbox"
+)
+
+// Report is the figures of one period. Its JSON is what `consulta intake
+// report --format json` prints.
+type Report struct {
+	Since         time.Time `json:"since"`
+	Until         time.Time `json:"until"`
+	Leads         []Lead    `json:"leads"`
+	Summary       Summary   `json:"summary"`
+	ByCoordinator []Group   `json:"by_coordinator"` // by who claimed; "" for leads not claimed
+	ByWeek        []Group   `json:"by_week"`        // by ISO week received, e.g. "2026-W48"
+	ByProcedure   []Group   `json:"by_procedure"`
+	BySource      []Group   `json:"by_source"`
+}
+
+// Lead is one lead of a report: no patient data.
+type Lead struct {
+	Ref       string     `json:"ref"`
+	ID        string     `json:"id"`
+	State     string     `json:"state"`
+	Received  time.Time  `json:"received"`
+	Due       *time.Time `json:"due"`        // null for leads kept before the clock
+	ClaimedAt *time.Time `json:"claimed_at"` // null until claimed
+	ClaimedBy string     `json:"claimed_by"`
+	Procedure string     `json:"procedure"`
+	Source    string     `json:"source"`
+
+	actedAt time.Time
+}
+
+// Summary is the figures of a set of leads. A figure with nothing to
+// measure (no lead claimed, no promise yet due) is null.
+type Summary struct {
+	Leads                int      `json:"leads"`
+	MedianSecondsToClaim *float64 `json:"median_seconds_to_claim"`
+	P90SecondsToClaim    *float64 `json:"p90_seconds_to_claim"`
+	WithinPromisePercent *float64 `json:"within_promise_percent"`
+}
+
+// Group is the summary of the leads that share a key.
+type Group struct {
+	Key string `json:"key"`
+	Summary
+}
+
+// Compute makes the report of leads, received in [since, until), as it
+// stands at now. Times are given in loc.
+func Compute(leads []outbox.Tracked, since, until, now time.Time, loc *time.Location) Report {
+	if loc == nil {
+		loc = time.UTC
+	}
+	r := Report{Since: since.In(loc), Until: until.In(loc), Leads: make([]Lead, 0, len(leads))}
+	for _, t := range leads {
+		l := Lead{Ref: t.Lead.Ref, ID: t.Lead.ID, State: t.State, Received: t.Lead.Received.In(loc),
+			Due: timePtr(t.Lead.Due, loc), ClaimedAt: timePtr(t.ClaimedAt, loc), ClaimedBy: t.ClaimedBy,
+			Procedure: t.Lead.Procedure, Source: t.Source, actedAt: t.ActedAt}
+		r.Leads = append(r.Leads, l)
+	}
+	r.Summary = Summarize(r.Leads, now)
+	r.ByCoordinator = groupBy(r.Leads, now, func(l Lead) string { return l.ClaimedBy })
+	r.ByWeek = groupBy(r.Leads, now, func(l Lead) string {
+		y, w := l.Received.ISOWeek()
+		return fmt.Sprintf("%d-W%02d", y, w)
+	})
+	r.ByProcedure = groupBy(r.Leads, now, func(l Lead) string { return l.Procedure })
+	r.BySource = groupBy(r.Leads, now, func(l Lead) string { return l.Source })
+	return r
+}
+
+func timePtr(t time.Time, loc *time.Location) *time.Time {
+	if t.IsZero() {
+		return nil
+	}
+	t = t.In(loc)
+	return &t
+}
+
+// Summarize computes the summary of leads at now.
+func Summarize(leads []Lead, now time.Time) Summary {
+	s := Summary{Leads: len(leads)}
+	var toClaim []float64
+	within, promised := 0, 0
+	for _, l := range leads {
+		if l.ClaimedAt != nil {
+			toClaim = append(toClaim, l.ClaimedAt.Sub(l.Received).Seconds())
+		}
+		if l.Due == nil || l.State == lead.Spam || l.State == lead.NotALead {
+			continue // no promise, or not a patient
+		}
+		switch {
+		case l.ClaimedAt != nil:
+			promised++
+			if !l.ClaimedAt.After(*l.Due) {
+				within++
+			}
+		case now.After(*l.Due):
+			promised++ // due, and still nobody has it
+		}
+	}
+	if len(toClaim) > 0 {
+		slices.Sort(toClaim)
+		s.MedianSecondsToClaim = ptr(median(toClaim))
+		s.P90SecondsToClaim = ptr(toClaim[int(math.Ceil(0.9*float64(len(toClaim))))-1])
+	}
+	if promised > 0 {
+		s.WithinPromisePercent = ptr(math.Round(1000*float64(within)/float64(promised)) / 10)
+	}
+	return s
+}
+
+// median of sorted xs, which is not empty.
+func median(xs []float64) float64 {
+	n := len(xs)
+	if n%2 == 1 {
+		return xs[n/2]
+	}
+	return (xs[n/2-1] + xs[n/2]) / 2
+}
+
+func ptr(f float64) *float64 { return &f }
+
+// groupBy summarizes leads by key, the keys with most leads first.
+func groupBy(leads []Lead, now time.Time, key func(Lead) string) []Group {
+	by := map[string][]Lead{}
+	for _, l := range leads {
+		k := key(l)
+		by[k] = append(by[k], l)
+	}
+	out := make([]Group, 0, len(by))
+	for k, ls := range by {
+		out = append(out, Group{Key: k, Summary: Summarize(ls, now)})
+	}
+	slices.SortFunc(out, func(a, b Group) int {
+		return cmp.Or(b.Leads-a.Leads, cmp.Compare(a.Key, b.Key))
+	})
+	return out
+}
+
+// FirstAction returns how long after receipt lead l was first acted on by
+// hand (claimed, or marked), and false if it has not been.
+func (l Lead) FirstAction() (time.Duration, bool) {
+	if l.actedAt.IsZero() {
+		return 0, false
+	}
+	return l.actedAt.Sub(l.Received), true
+}
