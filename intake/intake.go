@@ -8,6 +8,8 @@
 //	POST /v1/consultations        a request, as a form or JSON
 //	GET  /v1/consultations/token  a signed form token, fetched by the page's script
 //	GET  /v1/consultations/thanks the thank-you page of a form sent without JavaScript
+//	GET  /v1/actions/{token}      an action link's page: the lead's state, and a button
+//	POST /v1/actions/{token}      the button: claim, contacted, booked, not a lead, release
 //	GET  /healthz                 alive
 //	GET  /readyz                  the store is reachable; age of the oldest undelivered email
 //	GET  /metrics                 Prometheus metrics
@@ -43,6 +45,7 @@ import (
 	"html/template"
 	"time"
 
+	"github.com/consultahq/consulta/intake/action"
 	"github.com/consultahq/consulta/intake/delivery"
 	"github.com/consultahq/consulta/intake/mail"
 	"github.com/consultahq/consulta/internal/hours"
@@ -132,9 +135,17 @@ type Config struct {
 	SpamRetention time.Duration
 	PurgeEvery    time.Duration
 
-	// Clock is the practice's response clock: when each lead is due. The
-	// zero value is always open, in UTC, answering within two hours.
+	// Clock is the practice's response clock: its hours, time zone and
+	// promises; each lead is due at Clock.Due of its receipt. Its zero
+	// value is always open, in UTC (see hours.Clock for the defaults).
+	// Its Location is the emails' time zone unless Practice.TimeZone is set.
 	Clock hours.Clock
+	// PublicURL is the service's public address, without a path (e.g.
+	// "https://www.example.org"): action links in the emails point to it.
+	// Default Practice.SiteURL.
+	PublicURL string
+	// ActionTTL is how long an action link stays good; default 30 days.
+	ActionTTL time.Duration
 
 	// Now is the clock; default time.Now.
 	Now func() time.Time
@@ -186,6 +197,16 @@ func (c Config) WithDefaults() Config {
 	}
 	if c.Now == nil {
 		c.Now = time.Now
+	}
+	c.Clock = c.Clock.WithDefaults()
+	if c.Practice.TimeZone == nil {
+		c.Practice.TimeZone = c.Clock.Location
+	}
+	if c.PublicURL == "" {
+		c.PublicURL = c.Practice.SiteURL
+	}
+	if c.ActionTTL == 0 {
+		c.ActionTTL = action.DefaultTTL
 	}
 	if c.PrivacyWording == "" {
 		c.PrivacyWording = "I agree that the practice may use these details to contact me about my consultation, as its privacy notice explains."

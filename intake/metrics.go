@@ -22,6 +22,7 @@ type Metrics struct {
 	retries    *prometheus.CounterVec
 	dead       *prometheus.CounterVec
 	latency    prometheus.Histogram
+	toClaim    prometheus.Histogram // registered by registerClock
 }
 
 // Request outcomes, the label of consulta_intake_requests_total.

@@ -3,6 +3,7 @@ package intake
 import (
 	"net/http"
 
+	"github.com/consultahq/consulta/intake/action"
 	"github.com/gorilla/mux"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 )
@@ -23,6 +24,7 @@ func (s *server) routes() []route {
 		{"/v1/consultations", []string{http.MethodPost}, s.handleConsultation()},
 		{"/v1/consultations/token", []string{http.MethodGet}, s.handleToken()},
 		{thanksPath, []string{http.MethodGet, http.MethodHead}, s.handleThanks()},
+		{action.Path + "{token}", []string{http.MethodGet, http.MethodPost}, s.handleAction()},
 		{"/healthz", []string{http.MethodGet, http.MethodHead}, handleHealthz()},
 		{"/readyz", []string{http.MethodGet, http.MethodHead}, s.handleReadyz()},
 		{"/metrics", []string{http.MethodGet}, promhttp.HandlerFor(s.metrics.Registry, promhttp.HandlerOpts{})},

@@ -6,6 +6,8 @@ import (
 	"net/http"
 	"path"
 
+	"github.com/consultahq/consulta/intake/action"
+	"github.com/consultahq/consulta/intake/lead"
 	"github.com/consultahq/consulta/intake/outbox"
 	"github.com/gorilla/mux"
 )
@@ -15,7 +17,9 @@ type server struct {
 	log     *slog.Logger
 	cfg     Config
 	store   outbox.Store
+	leads   outbox.Leads // the store's lead lifecycle; nil when it keeps none
 	metrics *Metrics
+	actions action.Signer
 
 	check      *checker
 	tokens     tokens
@@ -61,6 +65,16 @@ func newServer(logger *slog.Logger, cfg Config, store outbox.Store, metrics *Met
 	}
 	for _, o := range cfg.AllowedOrigins {
 		s.origins[o] = true
+	}
+	s.actions = action.Signer{Secret: secret, Base: cfg.PublicURL, TTL: cfg.ActionTTL, Now: cfg.Now}
+	if leads, ok := store.(outbox.Leads); ok {
+		s.leads = leads
+		metrics.registerClock(leads, cfg.Now)
+		if s.cfg.Practice.ActionURL == nil {
+			s.cfg.Practice.ActionURL = func(l lead.Lead, act, recipient string) string {
+				return s.actions.URL(l.ID, act, recipient)
+			}
+		}
 	}
 	s.check = newChecker(s.procedures, cfg.Region)
 	s.form = newFormRenderer(cfg)

@@ -12,6 +12,7 @@ import (
 	"github.com/consultahq/consulta/intake/delivery"
 	"github.com/consultahq/consulta/intake/mail"
 	"github.com/consultahq/consulta/intake/outbox"
+	"github.com/consultahq/consulta/intake/remind"
 )
 
 // Service is the whole intake service, open: its HTTP handler, its store
@@ -85,7 +86,8 @@ func (s *Service) Handler() http.Handler { return s.srv }
 // other request to next: the one handler of an address shared with a site.
 func (s *Service) Mount(next http.Handler) http.Handler { return s.srv.mount(next) }
 
-// Run delivers mail and purges old personal data until ctx ends; then it
+// Run delivers mail, runs the leads' response clock (package remind) and
+// purges old personal data until ctx ends; then it
 // lets the send in progress finish, closes the store and returns nil.
 // Stop serving requests before cancelling ctx.
 func (s *Service) Run(ctx context.Context) error {
@@ -98,6 +100,9 @@ func (s *Service) Run(ctx context.Context) error {
 	opt.Hooks = delivery.Hooks{Delivered: m.Delivered, Retried: m.Retried, Dead: m.Dead}
 	var wg sync.WaitGroup
 	wg.Go(func() { delivery.Run(ctx, s.store, s.transport, opt) })
+	if rs, ok := s.store.(remind.Store); ok {
+		wg.Go(func() { remind.Run(ctx, rs, s.srv.remindConfig()) })
+	}
 	outbox.PurgeLoop(ctx, s.store, s.log, s.cfg.PurgeEvery,
 		outbox.Retention{Delivered: s.cfg.Retention, Spam: s.cfg.SpamRetention})
 	wg.Wait()

@@ -83,22 +83,3 @@ func (o origins) Set(s string) error {
 	*o.list = append(*o.list, u.Scheme+"://"+u.Host)
 	return nil
 }
-
-// zone is an IANA time zone flag.
-type zone struct{ loc **time.Location }
-
-func (z zone) String() string {
-	if z.loc == nil || *z.loc == nil {
-		return ""
-	}
-	return (*z.loc).String()
-}
-
-func (z zone) Set(s string) error {
-	loc, err := time.LoadLocation(s)
-	if err != nil {
-		return errors.New("want an IANA time zone like Europe/Dublin")
-	}
-	*z.loc = loc
-	return nil
-}

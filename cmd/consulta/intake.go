@@ -70,7 +70,6 @@ func runIntake(ctx context.Context, e env, args []string) error {
 	cfg.Retention, cfg.SpamRetention, cfg.PurgeEvery = def.Retention, def.SpamRetention, def.PurgeEvery
 	fs.StringVar(&cfg.Practice.From, "from", cfg.Practice.From, "the From `address` of the emails (or CONSULTA_FROM; default: email in site.yaml)")
 	fs.StringVar(&cfg.Helo, "helo", cfg.Helo, "the `name` given in EHLO (or CONSULTA_HELO; default: the From address's domain)")
-	fs.Var(zone{&cfg.Practice.TimeZone}, "time-zone", "the IANA time `zone` of times shown in the emails, e.g. Europe/Dublin (default UTC)")
 	fs.DurationVar(&cfg.MinFill, "min-fill", cfg.MinFill, "the least `time` a person takes to fill in the form; faster is suspected spam")
 	fs.StringVar(&cfg.TrustedProxyHeader, "trusted-proxy-header", "", "the `header` in which a reverse proxy in front gives the client's address, e.g. X-Forwarded-For; no header is trusted otherwise")
 	fs.Var(origins{&cfg.AllowedOrigins}, "allowed-origin", "an `origin` that may post the form, e.g. https://www.example-clinic.com (repeatable; adds to intake.allowed_origins)")

@@ -62,15 +62,16 @@ func siteConfig(site *content.Site, cfg intake.Config, sameOrigin bool) (intake.
 	if err != nil {
 		return cfg, err
 	}
-	if practice.TimeZone == nil { // --time-zone, else the site's time_zone
-		practice.TimeZone = c.Location()
-	}
-	cfg.Clock = c.Clock()
-	cfg.Clock.Location = practice.TimeZone
 	practice.Region = c.Intake.Region
 	practice.Colours = mail.Colours{Ink: c.Palette.Ink, Paper: c.Palette.Paper, Accent: c.Palette.Accent, Muted: c.Palette.Muted}
 	practice.Procedures = procedurePages(site, practice.SiteURL)
 	cfg.Practice = practice
+	cfg.Clock = c.Clock() // its Location, time_zone, is the emails' too
+	if cfg.PublicURL == "" { // action links go where the form posts
+		if u, err := url.Parse(c.Form.Endpoint); err == nil && u.IsAbs() {
+			cfg.PublicURL = u.Scheme + "://" + u.Host
+		}
+	}
 	cfg.Region = c.Intake.Region
 	cfg.Language = c.Language
 	cfg.ThankYouURL = c.Form.ThankYou
@@ -117,8 +118,8 @@ func procedurePages(site *content.Site, siteURL string) map[string]mail.Procedur
 }
 
 // practiceOf is the practice as the emails present it: p's From address
-// and time zone when set (the environment's or the flags'), the rest from
-// the site.
+// when set (the environment's or the flags'), the rest from the site. Its
+// time zone is the site's time_zone, through intake.Config.Clock.
 func practiceOf(site *content.Site, p mail.Practice) (mail.Practice, error) {
 	c := site.Config
 	p = mail.Practice{
@@ -130,7 +131,6 @@ func practiceOf(site *content.Site, p mail.Practice) (mail.Practice, error) {
 		ReplyWithin: c.Intake.ReplyWithin,
 		SiteURL:     strings.TrimSuffix(c.BaseURL, "/"),
 		Language:    c.Language,
-		TimeZone:    p.TimeZone,
 	}
 	if p.From == "" {
 		p.From = c.Email

@@ -55,6 +55,7 @@ next good edit brings the site back.`)
 	logger := slog.New(slog.NewTextHandler(e.stderr, nil))
 	cfg := envIntakeConfig(e)
 	cfg.DataDir = filepath.Join(*site, ".data")
+	cfg.PublicURL = localURL(*addr) // the emails' action links come back here
 	svc, err := openIntake(ctx, e, logger, *site, cfg, true)
 	if err != nil {
 		return fmt.Errorf("serve: intake service: %w", err)
@@ -172,4 +173,16 @@ func (h *siteHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	http.ServeContent(w, r, filepath.Base(name), time.Time{}, bytes.NewReader(data))
+}
+
+// localURL is the address of a server listening on addr, for links.
+func localURL(addr string) string {
+	host, port, err := net.SplitHostPort(addr)
+	if err != nil {
+		return "http://" + addr
+	}
+	if host == "" || host == "0.0.0.0" || host == "::" {
+		host = "localhost"
+	}
+	return "http://" + net.JoinHostPort(host, port)
 }

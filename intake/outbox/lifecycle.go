@@ -41,9 +41,10 @@ type Leads interface {
 	// and returns false when the lead has moved since t was read.
 	RecordStep(ctx context.Context, t Tracked, step string, msgs []mail.Message, at, next time.Time) (bool, error)
 
-	// QueueDigest queues the digest m unless one with its id (which
-	// names its day) is already queued, and reports whether it did.
-	QueueDigest(ctx context.Context, m mail.Message, at time.Time) (bool, error)
+	// QueueDigest queues the digest's messages, one a recipient, in one
+	// transaction, unless they are queued already (their ids name their
+	// day), and reports whether it queued any.
+	QueueDigest(ctx context.Context, msgs []mail.Message, at time.Time) (bool, error)
 	// LastDigest returns when the latest digest was queued; false if never.
 	LastDigest(ctx context.Context) (time.Time, bool, error)
 

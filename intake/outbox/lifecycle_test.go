@@ -172,7 +172,7 @@ func TestQueueDigestOnce(t *testing.T) {
 	m := mail.Message{ID: "digest.2026-11-27", MessageID: "<digest.2026-11-27@example.com>", Kind: mail.Digest,
 		From: "desk@example.com", To: []string{"manager@example.com"}, Raw: []byte("Subject: digest\r\n\r\n")}
 	for i, want := range []bool{true, false} {
-		if ok, err := s.QueueDigest(ctx, m, t0); ok != want || err != nil {
+		if ok, err := s.QueueDigest(ctx, []mail.Message{m}, t0); ok != want || err != nil {
 			t.Errorf("QueueDigest #%d = %v, %v; want %v", i+1, ok, err, want)
 		}
 	}

@@ -63,11 +63,14 @@ func (s *SQLite) RecordStep(ctx context.Context, t Tracked, step string, msgs []
 		if n, err := r.RowsAffected(); err != nil || n == 0 {
 			return err // moved since it was read: a colleague acted, or another run took the step
 		}
+		done = true
+		if len(msgs) == 0 { // a step put off, or nothing left to do
+			return nil
+		}
 		now := ms(at)
 		if err := insertMessages(ctx, tx, t.Lead.ID, msgs, now); err != nil {
 			return err
 		}
-		done = true
 		return addEvent(ctx, tx, t.Lead.ID, now, step, "", "")
 	})
 	if done && len(msgs) > 0 {
@@ -95,21 +98,27 @@ func insertMessages(ctx context.Context, tx *sql.Tx, leadID string, msgs []mail.
 	return nil
 }
 
-// QueueDigest queues the digest of one day, m, unless a digest of that day
-// is already queued: its id names the day. It returns whether it queued it.
-func (s *SQLite) QueueDigest(ctx context.Context, m mail.Message, at time.Time) (bool, error) {
+// QueueDigest queues the digest's messages unless they are queued already;
+// see Leads.
+func (s *SQLite) QueueDigest(ctx context.Context, msgs []mail.Message, at time.Time) (bool, error) {
 	var n int64
-	err := s.update(ctx, "queue digest "+m.ID, func(tx *sql.Tx) error {
-		r, err := tx.ExecContext(ctx, `INSERT INTO messages
-			(id, lead_id, kind, env_from, env_to, raw, message_id, state, next_attempt_at, created_at, updated_at)
-			VALUES (?, NULL, 'digest', ?, ?, ?, ?, 'pending', ?, ?, ?)
-			ON CONFLICT (id) DO NOTHING`,
-			m.ID, m.From, strings.Join(m.To, "\n"), m.Raw, m.MessageID, ms(at), ms(at), ms(at))
-		if err != nil {
-			return err
+	err := s.update(ctx, "queue digest", func(tx *sql.Tx) error {
+		for _, m := range msgs {
+			r, err := tx.ExecContext(ctx, `INSERT INTO messages
+				(id, lead_id, kind, env_from, env_to, raw, message_id, state, next_attempt_at, created_at, updated_at)
+				VALUES (?, NULL, 'digest', ?, ?, ?, ?, 'pending', ?, ?, ?)
+				ON CONFLICT (id) DO NOTHING`,
+				m.ID, m.From, strings.Join(m.To, "\n"), m.Raw, m.MessageID, ms(at), ms(at), ms(at))
+			if err != nil {
+				return err
+			}
+			k, err := r.RowsAffected()
+			if err != nil {
+				return err
+			}
+			n += k
 		}
-		n, err = r.RowsAffected()
-		return err
+		return nil
 	})
 	if n > 0 {
 		s.signal()

@@ -1,0 +1,164 @@
+// Package remind runs each lead's response clock: a reminder to the
+// coordinator when a lead is still unclaimed at its due time, then an
+// escalation to the practice's escalation list; a follow-up to whoever
+// marked a lead contacted when it is neither booked nor closed after the
+// practice's follow-up days; and the daily digest. All of them wait while
+// the practice is closed, and all go through the outbox: each step and its
+// emails are stored in one transaction, so a restart neither loses nor
+// repeats one.
+//
+// Tick does the work due at a given time, and is what the tests drive
+// with their own clock; Run calls it as time passes.
+package remind
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/consultahq/consulta/intake/action"
+	"github.com/consultahq/consulta/intake/lead"
+	"github.com/consultahq/consulta/intake/mail"
+	"github.com/consultahq/consulta/intake/outbox"
+	"github.com/consultahq/consulta/internal/hours"
+)
+
+// Store is what the clock needs of the outbox.
+type Store interface {
+	outbox.Leads
+	Spam(ctx context.Context) ([]outbox.SpamLead, error)
+	Wake() <-chan struct{}
+}
+
+// Config is what the clock needs to know. Clock, Practice and Actions are
+// required; the rest have defaults.
+type Config struct {
+	Clock    hours.Clock
+	Practice mail.Practice // the sender, the coordinators, the colours
+	Actions  action.Signer // signs the emails' action links
+	Logger   *slog.Logger  // nil discards
+	// Poll is the longest Run waits between two ticks; default 1 minute.
+	Poll time.Duration
+	Now  func() time.Time // default time.Now
+}
+
+// Run ticks until ctx ends: at each step or digest due, when the store
+// wakes it (a new lead), and at least every Poll.
+func Run(ctx context.Context, store Store, cfg Config) error {
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	if cfg.Poll <= 0 {
+		cfg.Poll = time.Minute
+	}
+	log := logger(cfg)
+	for ctx.Err() == nil {
+		wake := store.Wake()
+		next, err := Tick(ctx, store, cfg, cfg.Now())
+		if err != nil && ctx.Err() == nil {
+			log.Error("response clock", "err", err)
+		}
+		wait := cfg.Poll
+		if !next.IsZero() {
+			wait = min(wait, max(next.Sub(cfg.Now()), 0))
+		}
+		timer := time.NewTimer(wait)
+		select {
+		case <-ctx.Done():
+		case <-wake:
+		case <-timer.C:
+		}
+		timer.Stop()
+	}
+	return nil
+}
+
+func logger(cfg Config) *slog.Logger {
+	if cfg.Logger == nil {
+		return slog.New(slog.DiscardHandler)
+	}
+	return cfg.Logger
+}
+
+// batch is how many leads one Tick reads at a time.
+const batch = 100
+
+// Tick takes every step due at now, and queues the digest if one is due,
+// and returns when the next is due (zero when nothing waits).
+func Tick(ctx context.Context, store Store, cfg Config, now time.Time) (time.Time, error) {
+	cfg.Clock = cfg.Clock.WithDefaults()
+	for {
+		due, err := store.DueSteps(ctx, now, batch)
+		if err != nil {
+			return time.Time{}, err
+		}
+		for _, t := range due {
+			if err := step(ctx, store, cfg, t, now); err != nil {
+				return time.Time{}, err
+			}
+		}
+		if len(due) < batch {
+			break
+		}
+	}
+	if err := digestIfDue(ctx, store, cfg, now); err != nil {
+		return time.Time{}, err
+	}
+	next, ok, err := store.NextStep(ctx)
+	if err != nil {
+		return time.Time{}, err
+	}
+	if len(cfg.Clock.DigestTo) > 0 {
+		if d := cfg.Clock.NextDigest(now); !ok || d.Before(next) {
+			next, ok = d, true
+		}
+	}
+	if !ok {
+		return time.Time{}, nil
+	}
+	return next, nil
+}
+
+// step takes lead t's due step at now.
+func step(ctx context.Context, store Store, cfg Config, t outbox.Tracked, now time.Time) error {
+	clk := cfg.Clock
+	if !clk.Open(now) { // every step waits while the practice is closed
+		_, err := store.RecordStep(ctx, t, t.Step, nil, now, clk.NextOpen(now))
+		return err
+	}
+	var kind string
+	var msgs []mail.Message
+	var next time.Time
+	var err error
+	switch {
+	case t.State == lead.New && t.Step == "":
+		kind = mail.Reminder
+		msgs, err = reminder(cfg, t, now)
+		if len(clk.EscalateTo) > 0 {
+			next = later(clk.Escalation(t.Lead.Due), now)
+		}
+	case t.State == lead.New && t.Step == mail.Reminder && len(clk.EscalateTo) > 0:
+		kind = mail.Escalation
+		msgs, err = escalation(cfg, t, now)
+	case t.State == lead.Contacted && t.Step != mail.FollowUp:
+		kind = mail.FollowUp
+		msgs, err = followUp(cfg, t, now)
+	default: // nothing left to do for this lead
+		_, err := store.RecordStep(ctx, t, t.Step, nil, now, time.Time{})
+		return err
+	}
+	if err != nil {
+		return fmt.Errorf("%s of %s: %w", kind, t.Lead.ID, err)
+	}
+	_, err = store.RecordStep(ctx, t, kind, msgs, now, next)
+	return err
+}
+
+// later returns t, or a minute after now if t is not after now.
+func later(t, now time.Time) time.Time {
+	if t.After(now) {
+		return t
+	}
+	return now.Add(time.Minute)
+}
