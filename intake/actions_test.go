@@ -1,0 +1,170 @@
+package intake
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/consultahq/consulta/intake/action"
+	"github.com/consultahq/consulta/intake/lead"
+	"github.com/consultahq/consulta/intake/outbox"
+	"github.com/consultahq/consulta/internal/hours"
+)
+
+const (
+	coordinator = "coordinator@harbour.example"
+	manager     = "manager@harbour.example"
+)
+
+// clockFixture is a handler whose practice keeps office hours in Dublin,
+// with a lead already taken.
+func clockFixture(t *testing.T) (*fixture, action.Signer, string) {
+	t.Helper()
+	f := newFixture(t, func(c *Config) {
+		dublin, err := time.LoadLocation("Europe/Dublin")
+		if err != nil {
+			t.Fatal(err)
+		}
+		w, _, err := hours.ParseWeek(map[string]string{"mon-fri": "09:00-18:00"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		c.Clock = hours.Clock{Schedule: hours.Schedule{Location: dublin, Week: w},
+			EscalateTo: []string{manager}, DigestTo: []string{manager}}
+		c.PublicURL = "https://www.harbour.example"
+	})
+	w := f.post(ctJSON, asJSON(validLead()), "192.0.2.1")
+	if w.Code != http.StatusAccepted {
+		t.Fatalf("post: %d %s", w.Code, w.Body)
+	}
+	var got struct{ ID string }
+	json.Unmarshal(w.Body.Bytes(), &got)
+	return f, action.Signer{Secret: f.cfg.Secret, Now: f.clock.now}, got.ID
+}
+
+func (f *fixture) lead(t *testing.T, id string) outbox.Tracked {
+	t.Helper()
+	l, err := f.store.(outbox.Leads).Lead(context.Background(), id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return l
+}
+
+func (f *fixture) do(method, path string) *http.Response {
+	w := record(f.h, newRequest(method, path, ""))
+	return w.Result()
+}
+
+func body(r *http.Response) string {
+	var b strings.Builder
+	buf := make([]byte, 4096)
+	for {
+		n, err := r.Body.Read(buf)
+		b.Write(buf[:n])
+		if err != nil {
+			return b.String()
+		}
+	}
+}
+
+func TestLeadGetsDueAndRef(t *testing.T) {
+	f, _, id := clockFixture(t)
+	l := f.lead(t, id)
+	// Monday 2 March 2026, 10:00 in Dublin (UTC in winter): due at noon.
+	if want := time.Date(2026, 3, 2, 12, 0, 0, 0, time.UTC); !l.Lead.Due.Equal(want) || l.State != lead.New {
+		t.Errorf("due %s, state %s; want %s, new", l.Lead.Due, l.State, want)
+	}
+	if !strings.HasPrefix(l.Lead.Ref, "HAS-0302-") {
+		t.Errorf("ref %q, want HAS-0302-…", l.Lead.Ref)
+	}
+}
+
+func TestActionGetChangesNothing(t *testing.T) {
+	f, s, id := clockFixture(t)
+	before := f.lead(t, id)
+	for _, act := range []string{action.Claim, action.Contacted, action.Booked, action.Closed, action.NotALead, action.Spam, action.Release} {
+		r := f.do(http.MethodGet, action.Path+s.Sign(id, act, coordinator))
+		page := body(r)
+		if r.StatusCode != http.StatusOK || !strings.Contains(page, before.Lead.Ref) || !strings.Contains(page, "Aoife") ||
+			strings.Contains(page, "Byrne") || strings.Contains(page, "087") || strings.Contains(page, "aoife.byrne") {
+			t.Errorf("GET %s: %d\n%s", act, r.StatusCode, page)
+		}
+		if act != action.Release && !strings.Contains(page, `<form method="post">`) {
+			t.Errorf("GET %s: no button", act)
+		}
+	}
+	if after := f.lead(t, id); after.State != before.State || !after.StateAt.Equal(before.StateAt) || !after.ActedAt.IsZero() {
+		t.Errorf("after GETs: %+v", after)
+	}
+}
+
+func TestActionPostActsOnce(t *testing.T) {
+	f, s, id := clockFixture(t)
+	f.clock.advance(25 * time.Minute)
+	claim := action.Path + s.Sign(id, action.Claim, coordinator)
+	r := f.do(http.MethodPost, claim)
+	if r.StatusCode != http.StatusSeeOther || r.Header.Get("Location") != claim {
+		t.Fatalf("POST claim: %d, Location %q", r.StatusCode, r.Header.Get("Location"))
+	}
+	claimedAt := f.clock.now()
+	// A second click, and a colleague's, a minute later, change nothing.
+	f.clock.advance(time.Minute)
+	for _, url := range []string{claim, action.Path + s.Sign(id, action.Claim, manager)} {
+		if r := f.do(http.MethodPost, url); r.StatusCode != http.StatusSeeOther {
+			t.Errorf("second POST: %d", r.StatusCode)
+		}
+	}
+	l := f.lead(t, id)
+	if l.State != lead.Claimed || l.ClaimedBy != coordinator || !l.ClaimedAt.Equal(claimedAt) || !l.NextStepAt.IsZero() {
+		t.Errorf("after claims: state %s by %s at %s, next step %s", l.State, l.ClaimedBy, l.ClaimedAt, l.NextStepAt)
+	}
+	page := body(f.do(http.MethodGet, action.Path+s.Sign(id, action.Claim, manager)))
+	if !strings.Contains(page, "Claimed") || !strings.Contains(page, coordinator) || !strings.Contains(page, "Mon 2 Mar, 10:25") ||
+		strings.Contains(page, "<form") {
+		t.Errorf("the colleague's page does not say who claimed it when:\n%s", page)
+	}
+	metrics := f.get("/metrics").Body.String()
+	for _, want := range []string{"consulta_lead_time_to_claim_seconds_count 1", "consulta_lead_time_to_claim_seconds_sum 1500", "consulta_leads_overdue 0"} {
+		if !strings.Contains(metrics, want) {
+			t.Errorf("/metrics has no %q", want)
+		}
+	}
+	// Contacted sets the follow-up: three working days later.
+	if r := f.do(http.MethodPost, action.Path+s.Sign(id, action.Contacted, manager)); r.StatusCode != http.StatusSeeOther {
+		t.Fatalf("POST contacted: %d", r.StatusCode)
+	}
+	l = f.lead(t, id)
+	if want := time.Date(2026, 3, 5, 10, 26, 0, 0, time.UTC); l.State != lead.Contacted || l.ContactedBy != manager || !l.NextStepAt.Equal(want) {
+		t.Errorf("contacted: %s by %s, follow-up at %s; want %s", l.State, l.ContactedBy, l.NextStepAt, want)
+	}
+}
+
+func TestActionRefused(t *testing.T) {
+	f, s, id := clockFixture(t)
+	good := s.Sign(id, action.Claim, coordinator)
+	other := action.Signer{Secret: []byte(strings.Repeat("z", 32)), Now: f.clock.now}
+	expired := action.Signer{Secret: f.cfg.Secret, TTL: time.Hour, Now: func() time.Time { return f.clock.now().Add(-2 * time.Hour) }}
+	for name, tc := range map[string]struct{ token, says string }{
+		"forged":          {other.Sign(id, action.Claim, coordinator), "This link is not valid"},
+		"altered lead":    {strings.Replace(good, id, id[:len(id)-1]+"Z", 1), "This link is not valid"},
+		"altered action":  {strings.Replace(good, ".claim.", ".booked.", 1), "This link is not valid"},
+		"expired":         {expired.Sign(id, action.Claim, coordinator), "This link has expired"},
+		"other recipient": {s.Sign(id, action.Claim, "stranger@mail.example"), "This link was not sent to you"},
+		"garbage":         {"hello", "This link is not valid"},
+	} {
+		for _, method := range []string{http.MethodGet, http.MethodPost} {
+			r := f.do(method, action.Path+tc.token)
+			page := body(r)
+			if r.StatusCode != http.StatusForbidden || !strings.Contains(page, tc.says) || strings.Contains(page, "Aoife") {
+				t.Errorf("%s %s: %d\n%s", method, name, r.StatusCode, page)
+			}
+		}
+	}
+	if l := f.lead(t, id); l.State != lead.New || !l.ActedAt.IsZero() {
+		t.Errorf("after refused links: state %s, acted %s", l.State, l.ActedAt)
+	}
+}
