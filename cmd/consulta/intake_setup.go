@@ -66,7 +66,7 @@ func siteConfig(site *content.Site, cfg intake.Config, sameOrigin bool) (intake.
 	practice.Colours = mail.Colours{Ink: c.Palette.Ink, Paper: c.Palette.Paper, Accent: c.Palette.Accent, Muted: c.Palette.Muted}
 	practice.Procedures = procedurePages(site, practice.SiteURL)
 	cfg.Practice = practice
-	cfg.Clock = c.Clock() // its Location, time_zone, is the emails' too
+	cfg.Clock = c.Clock()    // its Location, time_zone, is the emails' too
 	if cfg.PublicURL == "" { // action links go where the form posts
 		if u, err := url.Parse(c.Form.Endpoint); err == nil && u.IsAbs() {
 			cfg.PublicURL = u.Scheme + "://" + u.Host
