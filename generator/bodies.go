@@ -9,6 +9,7 @@ import (
 
 	"golang.org/x/sync/errgroup"
 
+	"github.com/consultahq/consulta/generator/compliance"
 	"github.com/consultahq/consulta/generator/content"
 	"github.com/consultahq/consulta/generator/markdown"
 	"github.com/consultahq/consulta/generator/problem"
@@ -24,6 +25,11 @@ type made struct {
 	links  map[*content.Page]*problem.List // each page's link problems
 	files  map[*content.Page][]bundleFile  // the files each page links to, to publish
 	mu     sync.Mutex                      // guards Images while photos are processed
+
+	compliance      map[*content.Page]*problem.List          // each page's and review's advertising problems
+	allowed         map[*content.Page][]compliance.Allowance // the allowances each page used
+	complianceSite  *problem.List                            // the advertising problems of site.yaml
+	complianceCount int                                      // every advertising problem, at the last check
 }
 
 func newMade() *made {
@@ -36,6 +42,10 @@ func newMade() *made {
 		bodies: map[*content.Page]body{},
 		links:  map[*content.Page]*problem.List{},
 		files:  map[*content.Page][]bundleFile{},
+
+		compliance:     map[*content.Page]*problem.List{},
+		allowed:        map[*content.Page][]compliance.Allowance{},
+		complianceSite: &problem.List{},
 	}
 }
 
@@ -46,6 +56,8 @@ func (m *made) forget(p *content.Page) {
 	delete(m.bodies, p)
 	delete(m.links, p)
 	delete(m.files, p)
+	delete(m.compliance, p)
+	delete(m.allowed, p)
 }
 
 func (m *made) addLinkProblems(probs *problem.List) {

@@ -29,6 +29,7 @@ import (
 	"runtime"
 	"time"
 
+	"github.com/consultahq/consulta/generator/compliance"
 	"github.com/consultahq/consulta/generator/content"
 	"github.com/consultahq/consulta/generator/markdown"
 	"github.com/consultahq/consulta/generator/problem"
@@ -71,6 +72,10 @@ type Summary struct {
 	Bytes    int64                // bytes written
 	Duration time.Duration
 	Warnings []problem.Problem // problems that did not stop the build
+
+	Rules      []string               // the advertising rule sets checked, as site.yaml names them, e.g. [ie uk]
+	Compliance int                    // problems found by the advertising rules, warnings and errors
+	Allowed    []compliance.Allowance // lines that allow an advertising rule, by file and line
 }
 
 // Build builds the site into cfg.OutDir. The output is written into a new
@@ -134,6 +139,8 @@ type builder struct {
 	reload bool // keep what the loader read, to read only changed files again (Live)
 	md     *markdown.Renderer
 	theme  *render.Theme
+
+	compliance *compliance.Checker // nil when site.yaml names no advertising rules
 }
 
 func newBuilder(cfg Config, reload bool) *builder {
@@ -178,6 +185,9 @@ func (b *builder) build(ctx context.Context, out output, o render.Options) (run,
 
 	r.made = newMade()
 	t0 = time.Now()
+	if err := b.startCompliance(ctx, site, r.made); err != nil {
+		return r, err
+	}
 	if err := b.checkSite(ctx, site, site.Pages, r.made, probs); err != nil {
 		return r, err
 	}
@@ -202,7 +212,11 @@ func (b *builder) build(ctx context.Context, out output, o render.Options) (run,
 	if err := w.extras(r.made.allFiles()); err != nil {
 		return r, err
 	}
-	r.summary = Summary{Pages: map[content.Kind]int{}, Aliases: w.aliases, Files: int(w.files.Load()), Bytes: w.bytes.Load()}
+	r.summary = Summary{Pages: map[content.Kind]int{}, Aliases: w.aliases, Files: int(w.files.Load()), Bytes: w.bytes.Load(),
+		Compliance: r.made.complianceCount, Allowed: r.made.allowances()}
+	if b.compliance != nil {
+		r.summary.Rules = site.Config.Compliance
+	}
 	for _, p := range site.Pages {
 		r.summary.Pages[p.Kind]++
 	}
@@ -219,11 +233,15 @@ func (b *builder) build(ctx context.Context, out output, o render.Options) (run,
 // into m and reports every problem that needs more than one file to see.
 // A check of the whole site goes here, reporting into probs.
 func (b *builder) checkSite(ctx context.Context, site *content.Site, pages []*content.Page, m *made, probs *problem.List) error {
+	if err := b.checkCompliance(ctx, pages, m); err != nil {
+		return err
+	}
 	if err := b.renderMarkdown(ctx, pages, m); err != nil {
 		return err
 	}
 	newLinkChecker(b, site, m).pages(pages)
 	m.addLinkProblems(probs)
+	m.complianceCount = m.addComplianceProblems(probs)
 	checkGalleryURLs(site, probs)
 	return nil
 }

@@ -10,8 +10,14 @@
 # BENCH_DIR is ../shared/bench from the repository root by default (it holds
 # gencorpus and goldmarkfloor). Run from the repository root.
 #
+# Then the cost of the advertising-compliance check: consulta build on the
+# 10,000-procedure corpus as it is and with every rule set on (compliance:
+# [uk, ie, us-ca]), runs alternating, with the median of each and the median
+# of the runs' ratios (on / off).
+#
 # Environment: RUNS=5 (timed runs per tool), SIZES="1000 10000", LIVE=1 (0
-# skips the serve edit benchmark), TIME=/usr/bin/time, OUT=folder to build
+# skips the serve edit benchmark), COMPLIANCE=1 (0 skips the compliance
+# comparison), TIME=/usr/bin/time, OUT=folder to build
 # into (default: a new folder under $TMPDIR; OUT=/dev/shm/consulta-bench
 # takes the disk out of the figures).
 set -euo pipefail
@@ -74,6 +80,41 @@ for n in $SIZES; do
 	printf '%-8s %-9s %9s %10.0f %8s %9s %8s %8s\n' "$n" floor "$fs" "$(echo "$pages / $fs" | bc -l)" "$fm" 1.00 "$fc" 1.00
 	printf '%-8s %-9s %9s %10.0f %8s %9.2f %8s %8.2f\n' "$n" consulta "$cs" "$(echo "$pages / $cs" | bc -l)" "$cm" "$(echo "$cs / $fs" | bc -l)" "$cc" "$(echo "$cc / $fc" | bc -l)"
 done
+
+# median FILE: the median of the numbers in FILE, one a line.
+median() {
+	sort -n "$1" | awk '{ v[NR] = $1 } END { printf "%.3f", NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
+}
+
+if [ "${COMPLIANCE:-1}" = 1 ]; then
+	dir=$(corpus 10000)
+	on=$WORK/compliance-on
+	cp -al "$dir" "$on" # the same files, but for site.yaml
+	rm "$on/content/site.yaml"
+	{ cat "$dir/content/site.yaml"; echo; echo "compliance: [uk, ie, us-ca]"; } >"$on/content/site.yaml"
+	: >"$WORK/off.s"
+	: >"$WORK/on.s"
+	: >"$WORK/ratio"
+	for i in $(seq "$RUNS"); do
+		for v in off on; do
+			site=$dir
+			[ "$v" = on ] && site=$on
+			rm -rf "$OUTDIR"
+			sync
+			t0=$(date +%s%N)
+			"$WORK/consulta" build -s "$site" -d "$OUTDIR" >/dev/null 2>"$WORK/$v.err" || { cat "$WORK/$v.err" >&2; exit 1; }
+			t1=$(date +%s%N)
+			echo "$(((t1 - t0) / 1000000))" >>"$WORK/$v.s"
+		done
+		echo "$(tail -n 1 "$WORK/on.s") / $(tail -n 1 "$WORK/off.s")" | bc -l >>"$WORK/ratio"
+	done
+	echo
+	echo "advertising compliance, consulta build on 10,000 procedures ($(grep -c 'warning: ' "$WORK/on.err") compliance warnings with every rule set on):"
+	printf '%-22s %9s\n' variant median_s
+	printf '%-22s %9.3f\n' "off" "$(echo "$(median "$WORK/off.s") / 1000" | bc -l)"
+	printf '%-22s %9.3f\n' "uk, ie, us-ca" "$(echo "$(median "$WORK/on.s") / 1000" | bc -l)"
+	echo "median ratio on/off over $RUNS paired runs: $(median "$WORK/ratio")"
+fi
 
 if [ "${LIVE:-1}" = 1 ]; then
 	echo

@@ -46,9 +46,28 @@ previous OUT_DIR is left untouched and build exits with status 1.`)
 		return reportProblems(e.stderr, err)
 	}
 	printWarnings(e.stderr, sum.Warnings)
-	fmt.Fprintf(e.stdout, "built %s in %s: %s; %d files, %s\n",
-		*out, sum.Duration.Round(time.Millisecond), pageCounts(sum), sum.Files, humanBytes(sum.Bytes))
+	printAllowed(e.stdout, sum)
+	fmt.Fprintf(e.stdout, "built %s in %s: %s; %d files, %s%s\n",
+		*out, sum.Duration.Round(time.Millisecond), pageCounts(sum), sum.Files, humanBytes(sum.Bytes), complianceCounts("; ", sum, ""))
 	return nil
+}
+
+// printAllowed lists the lines that allow an advertising rule, so that
+// no allowance is silent.
+func printAllowed(w io.Writer, sum generator.Summary) {
+	for _, a := range sum.Allowed {
+		fmt.Fprintln(w, a)
+	}
+}
+
+// complianceCounts formats what the advertising rules found, e.g.
+// "advertising rules ie, uk: 2 warnings, 1 line allowed", with before
+// and after around it, or "" when the site names none.
+func complianceCounts(before string, sum generator.Summary, after string) string {
+	if len(sum.Rules) == 0 {
+		return ""
+	}
+	return fmt.Sprintf("%sadvertising rules %s: %s, %s allowed%s", before, strings.Join(sum.Rules, ", "), plural(sum.Compliance, "warning"), plural(len(sum.Allowed), "line"), after)
 }
 
 // reportProblems prints the problems of a failed build or check, one a

@@ -27,11 +27,12 @@ case whose consent has expired.`)
 	if err != nil {
 		return reportProblems(e.stderr, err)
 	}
+	printAllowed(e.stdout, sum)
 	if len(sum.Warnings) > 0 {
 		printWarnings(e.stderr, sum.Warnings)
-		fmt.Fprintf(e.stderr, "%s; the site builds, but each names something to fix\n", plural(len(sum.Warnings), "warning"))
+		fmt.Fprintf(e.stderr, "%s%s; the site builds, but each names something to fix\n", plural(len(sum.Warnings), "warning"), complianceCounts(" (", sum, ")"))
 		return errReported
 	}
-	fmt.Fprintf(e.stdout, "%s: no problems in %s\n", *site, pageCounts(sum))
+	fmt.Fprintf(e.stdout, "%s: no problems in %s%s\n", *site, pageCounts(sum), complianceCounts("; ", sum, ""))
 	return nil
 }

@@ -15,7 +15,7 @@ import (
 func (l *Loader) resolve() (*Site, *problem.List) {
 	probs := &problem.List{}
 	probs.Merge(&l.config.probs)
-	site := &Site{Config: l.config.cfg, Sections: map[string]*Page{}, ByURL: make(map[string]*Page, len(l.files))}
+	site := &Site{Config: l.config.cfg, ConfigLines: l.config.lines, Sections: map[string]*Page{}, ByURL: make(map[string]*Page, len(l.files))}
 
 	procedures := map[string]*file{}
 	members := map[string]*file{}

@@ -32,6 +32,8 @@ type Site struct {
 	Cases      []*Page          // KindCase pages, newest consent first
 	Reviews    []*Page          // KindReview files with consent, newest first; not in Pages or ByURL
 	ByURL      map[string]*Page // every published page by URL
+
+	ConfigLines map[string]int // site.yaml's field paths → file line, e.g. "gallery.disclaimer" → 88
 }
 
 // Config is content/site.yaml: the practice and the site's settings.
@@ -55,6 +57,9 @@ type Config struct {
 	Intake           Intake     `yaml:"intake"`
 	Photos           Photos     `yaml:"photos"`
 	Gallery          Gallery    `yaml:"gallery"`
+
+	Compliance       []string `yaml:"compliance"`        // advertising rule sets that apply, e.g. [uk, ie]; none by default
+	ComplianceStrict bool     `yaml:"compliance_strict"` // every compliance rule stops the build
 
 	// The practice's brand. Paths are under content/; JPEG and PNG files
 	// go through the photo pipeline, SVG files are published as they are.
