@@ -134,7 +134,9 @@ func countErrors(ps []problem.Problem) int {
 }
 
 // siteHandler serves the site Live holds; while the site has errors, it
-// serves a page listing them instead of any page.
+// serves a page listing them instead of any page. While it has warnings
+// only, such as wording the advertising rules flag, every page links to
+// that list at problemsPath.
 type siteHandler struct {
 	live *generator.Live
 }
@@ -150,7 +152,8 @@ func (h *siteHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		name += "index.html"
 	}
 	isPage := strings.HasSuffix(name, ".html")
-	if probs := h.live.Problems(); isPage && slices.ContainsFunc(probs, func(p problem.Problem) bool { return p.Severity == problem.Error }) {
+	probs := h.live.Problems()
+	if r.URL.Path == problemsPath || isPage && slices.ContainsFunc(probs, func(p problem.Problem) bool { return p.Severity == problem.Error }) {
 		writeOverlay(w, probs)
 		return
 	}
@@ -171,6 +174,9 @@ func (h *siteHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		w.WriteHeader(http.StatusNotFound)
 		_, _ = w.Write(data)
 		return
+	}
+	if isPage && len(probs) > 0 {
+		data = withProblemsLink(data, len(probs))
 	}
 	http.ServeContent(w, r, filepath.Base(name), time.Time{}, bytes.NewReader(data))
 }

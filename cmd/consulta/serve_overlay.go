@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"html/template"
 	"net/http"
 
@@ -8,8 +9,13 @@ import (
 	"github.com/consultahq/consulta/generator/problem"
 )
 
+// problemsPath is where serve lists the site's problems, errors and
+// warnings, at any time.
+const problemsPath = "/_consulta/problems/"
+
 // overlay is the page serve shows instead of the site while the site has
-// errors. It reloads itself when the next build is done.
+// errors, and at problemsPath. It reloads itself when the next build is
+// done.
 var overlay = template.Must(template.New("overlay").Parse(`<!doctype html>
 <html lang="en">
 <head>
@@ -24,12 +30,21 @@ ol { padding: 0; list-style: none; }
 li { background: #fff; border-left: .3rem solid #b42318; padding: .75rem 1rem; margin: .75rem 0; overflow-wrap: anywhere; }
 li.warning { border-color: #9a6700; }
 code { font: .95rem/1.5 ui-monospace, monospace; }
+a { color: #1f2328; }
 </style>
 </head>
 <body>
 <main>
+{{- if .Errors}}
 <h1>{{len .Errors}} {{if eq (len .Errors) 1}}problem stops{{else}}problems stop{{end}} the site from building</h1>
 <p>Fix {{if eq (len .Errors) 1}}it{{else}}them{{end}} in your editor and save: this page reloads by itself.</p>
+{{- else if .All}}
+<h1>{{len .All}} {{if eq (len .All) 1}}warning{{else}}warnings{{end}}: the site builds, but each names something to fix</h1>
+<p>Fix {{if eq (len .All) 1}}it{{else}}them{{end}} in your editor and save: this page reloads by itself. <a href="/">Back to the site</a></p>
+{{- else}}
+<h1>No problems in the site</h1>
+<p><a href="/">Back to the site</a></p>
+{{- end}}
 <ol>
 {{- range .All}}
 <li{{if .Warning}} class="warning"{{end}}><code>{{.Text}}</code></li>
@@ -61,6 +76,31 @@ func writeOverlay(w http.ResponseWriter, probs []problem.Problem) {
 	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.Header().Set("Cache-Control", "no-store")
-	w.WriteHeader(http.StatusInternalServerError)
+	if len(data.Errors) > 0 {
+		w.WriteHeader(http.StatusInternalServerError)
+	}
 	_ = overlay.Execute(w, data)
+}
+
+// problemsLink is the link serve adds to every page while the site has
+// warnings, to the list of them at problemsPath.
+var problemsLink = template.Must(template.New("link").Parse(`<a href="{{.Path}}" style="position: fixed; left: .75rem; bottom: .75rem; z-index: 2147483647; ` +
+	`background: #fff8e1; color: #3d2c00; border: 2px solid #9a6700; border-radius: .4rem; padding: .45rem .8rem; ` +
+	`font: 600 .95rem/1.4 system-ui, sans-serif;">{{.N}} {{if eq .N 1}}warning{{else}}warnings{{end}} in the site — consulta serve</a>`))
+
+// withProblemsLink returns page with the link to the problems added
+// before its closing body tag.
+func withProblemsLink(page []byte, n int) []byte {
+	i := bytes.LastIndex(page, []byte("</body>"))
+	if i < 0 {
+		return page
+	}
+	var b bytes.Buffer
+	b.Write(page[:i])
+	_ = problemsLink.Execute(&b, struct {
+		Path string
+		N    int
+	}{problemsPath, n})
+	b.Write(page[i:])
+	return b.Bytes()
 }

@@ -105,6 +105,7 @@ func TestHelp(t *testing.T) {
 
 func TestServe(t *testing.T) {
 	site := testSite(t)
+	appendFile(t, filepath.Join(site, "content", "site.yaml"), "compliance: [uk]\n")
 	ctx, cancel := context.WithCancel(context.Background())
 	var out, errOut syncbuf.Buffer
 	done := make(chan error, 1)
@@ -188,8 +189,18 @@ func TestServe(t *testing.T) {
 		t.Errorf("a bad edit is not shown in the terminal:\n%s", errOut.String())
 	}
 	edit("from: about 9000", "from: 9000")
-	if code, _ := get("/procedures/facelift/"); code != 200 {
+	if code, body := get("/procedures/facelift/"); code != 200 || strings.Contains(body, problemsPath) {
 		t.Errorf("after the fix: %d", code)
+	}
+	// A warning, here of the advertising rules, leaves the site served,
+	// with a link on every page to the list of warnings.
+	edit("lower face and jawline", "lower face, risk-free,")
+	if code, body := get("/procedures/rhinoplasty/"); code != 200 || !strings.Contains(body, `<a href="/_consulta/problems/"`) || !strings.Contains(body, "1 warning in the site") {
+		t.Errorf("a page while the site has a warning: %d\n%s", code, body)
+	}
+	code, body = get(problemsPath)
+	if code != 200 || !strings.Contains(body, "1 warning: the site builds") || !strings.Contains(body, "content/procedures/facelift.md:12: warning: &#34;risk-free&#34; trivialises a medical procedure") {
+		t.Errorf("the list of warnings: %d\n%s", code, body)
 	}
 	cancel()
 	select {
@@ -216,5 +227,39 @@ func TestCheckFailsOnWarnings(t *testing.T) {
 	}
 	if _, errOut, err := runCmd(t, "build", "-s", site); err != nil {
 		t.Errorf("a warning stopped the build: %v\n%s", err, errOut)
+	}
+}
+
+// appendFile adds text to the end of the file at name.
+func appendFile(t *testing.T, name, text string) {
+	t.Helper()
+	f, err := os.OpenFile(name, os.O_APPEND|os.O_WRONLY, 0)
+	if err == nil {
+		_, err = f.WriteString(text)
+		err = errors.Join(err, f.Close())
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestComplianceCommands checks that build and check list what the
+// advertising rules found and the lines that allow one.
+func TestComplianceCommands(t *testing.T) {
+	site := testSite(t)
+	appendFile(t, filepath.Join(site, "content", "site.yaml"), "compliance: [uk]\n")
+	page := "---\ntitle: Our standards\n---\nRegulators ruled against ads naming \"Botox\". <!-- compliance: allow prescription-only-medicine -->\nHurry!\n"
+	if err := os.WriteFile(filepath.Join(site, "content", "standards.md"), []byte(page), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	allowed := `content/standards.md:4: prescription-only-medicine allowed "botox"` + "\n"
+	warning := `content/standards.md:5: warning: "hurry" puts time pressure on the decision to have a medical procedure (UK CAP Code rule 1.3 and CAP guidance on cosmetic interventions) — remove the deadline; patients need time to decide, after a consultation` + "\n"
+	out, errOut, err := runCmd(t, "build", "-s", site)
+	if err != nil || !strings.HasPrefix(out, allowed) || !strings.HasSuffix(out, "; advertising rules uk: 1 warning, 1 line allowed\n") || errOut != warning {
+		t.Errorf("build: %v\nstdout:\n%s\nstderr:\n%s", err, out, errOut)
+	}
+	out, errOut, err = runCmd(t, "check", "-s", site)
+	if !errors.Is(err, errReported) || out != allowed || errOut != warning+"1 warning (advertising rules uk: 1 warning, 1 line allowed); the site builds, but each names something to fix\n" {
+		t.Errorf("check: %v\nstdout:\n%s\nstderr:\n%s", err, out, errOut)
 	}
 }
