@@ -23,7 +23,7 @@ import (
 const liveReloadPath = "/_consulta/livereload"
 
 func runServe(ctx context.Context, e env, args []string) error {
-	fs := newFlagSet(e, "serve", "serve [-s SITE_DIR] [-addr 127.0.0.1:1313]",
+	fs := newFlagSet(e, "serve", "serve [-s SITE_DIR] [-addr 127.0.0.1:1313] [-min-fill 3s]",
 		`Serve builds the site in SITE_DIR into memory and serves it at addr, with
 the intake service mounted on the same address. It watches content/,
 themes/ and static/, rebuilds only the pages an edit affects, and reloads
@@ -32,6 +32,9 @@ terminal as file:line: field: message, and the server keeps running; the
 next good edit brings the site back.`)
 	site := fs.String("s", ".", "the site's `folder`, holding content/")
 	addr := fs.String("addr", "127.0.0.1:1313", "`address` to listen on")
+	cfg := envIntakeConfig(e)
+	cfg.MinFill = cfg.WithDefaults().MinFill
+	fs.DurationVar(&cfg.MinFill, "min-fill", cfg.MinFill, "the least `time` a person takes to fill in the form; faster is suspected spam")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -53,7 +56,6 @@ next good edit brings the site back.`)
 	defer watch.Close()
 
 	logger := slog.New(slog.NewTextHandler(e.stderr, nil))
-	cfg := envIntakeConfig(e)
 	cfg.DataDir = filepath.Join(*site, ".data")
 	cfg.PublicURL = localURL(*addr) // the emails' action links come back here
 	svc, err := openIntake(ctx, e, logger, *site, cfg, true)
