@@ -72,6 +72,7 @@ type Summary struct {
 	Bytes    int64                // bytes written
 	Duration time.Duration
 	Warnings []problem.Problem // problems that did not stop the build
+	Drafts   []string          // files left out as drafts
 
 	Rules      []string               // the advertising rule sets checked, as site.yaml names them, e.g. [ie uk]
 	Compliance int                    // problems found by the advertising rules, warnings and errors
@@ -213,7 +214,7 @@ func (b *builder) build(ctx context.Context, out output, o render.Options) (run,
 		return r, err
 	}
 	r.summary = Summary{Pages: map[content.Kind]int{}, Aliases: w.aliases, Files: int(w.files.Load()), Bytes: w.bytes.Load(),
-		Compliance: r.made.complianceCount, Allowed: r.made.allowances()}
+		Compliance: r.made.complianceCount, Allowed: r.made.allowances(), Drafts: site.Drafts}
 	if b.compliance != nil {
 		r.summary.Rules = site.Config.Compliance
 	}

@@ -103,7 +103,7 @@ func (c *linkChecker) link(p *content.Page, l markdown.Link, probs *problem.List
 		c.fragment(p, target, frag, l, probs)
 		return bundleFile{}, false
 	}
-	if c.aliases[u] || strings.HasPrefix(u, "/v1/") {
+	if c.aliases[u] || c.site.Failed[u] != nil || strings.HasPrefix(u, "/v1/") {
 		return bundleFile{}, false
 	}
 	probs.Errorf(p.File, l.Line, "", "link %q goes to no page%s — check the address, or remove the link", l.Dest, suggestURL(c.site, u))

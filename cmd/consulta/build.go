@@ -46,6 +46,9 @@ previous OUT_DIR is left untouched and build exits with status 1.`)
 		return reportProblems(e.stderr, err)
 	}
 	printWarnings(e.stderr, sum.Warnings)
+	for _, d := range sum.Drafts {
+		fmt.Fprintf(e.stdout, "%s: a draft, not published — set draft: false in it when it is ready\n", d)
+	}
 	printAllowed(e.stdout, sum)
 	fmt.Fprintf(e.stdout, "built %s in %s: %s; %d files, %s%s\n",
 		*out, sum.Duration.Round(time.Millisecond), pageCounts(sum), sum.Files, humanBytes(sum.Bytes), complianceCounts("; ", sum, ""))

@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 
 	"github.com/consultahq/consulta/generator/content"
@@ -16,13 +17,18 @@ import (
 var slugRE = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
 
 func runNew(ctx context.Context, e env, args []string) error {
-	fs := newFlagSet(e, "new", "new [-s SITE_DIR] procedure|page|member SLUG",
-		`New writes a starter file, with comments on every field, for a procedure
-(content/procedures/SLUG.md), a page (content/SLUG.md) or a team member
-(content/team/SLUG.md). The file builds as it is; edit it, then run
-consulta check. SLUG becomes the page's address, e.g. /procedures/SLUG/:
-lower-case letters, digits and dashes. An existing file is never
-overwritten.`)
+	fs := newFlagSet(e, "new", "new [-s SITE_DIR] procedure|page|member|case|review SLUG",
+		`New writes a starter file, with comments on every field: a procedure
+(content/procedures/SLUG.md), a page (content/SLUG.md), a team member
+(content/team/SLUG.md), a before/after case (content/gallery/SLUG/index.md,
+its photos go beside it) or a patient's review (content/reviews/SLUG.md).
+
+Every starter is a draft (draft: true), so nothing of it is published
+until you set draft: false. Text for you to replace starts with TODO:;
+consulta check lists what is left, and consulta build publishes nothing
+while a page that is not a draft still holds one. SLUG becomes the page's
+address, e.g. /procedures/SLUG/: lower-case letters, digits and dashes. An
+existing file is never overwritten.`)
 	site := fs.String("s", ".", "the site's `folder`, holding content/")
 	if err := parseFlags(fs, args); err != nil {
 		return err
@@ -35,21 +41,8 @@ overwritten.`)
 	if !slugRE.MatchString(slug) {
 		return fmt.Errorf("new: %q is not a slug — use lower-case letters, digits and dashes, e.g. breast-lift", slug)
 	}
-	title := titleCase(slug)
-	var rel, text string
-	switch kind {
-	case "procedure":
-		cfg, _ := content.LoadConfig(os.DirFS(*site))
-		if len(cfg.Categories) == 0 {
-			cfg.Categories = content.DefaultCategories
-		}
-		rel = filepath.Join("content", "procedures", slug+".md")
-		text = fmt.Sprintf(procedureStarter, title, cfg.Categories[0].Slug, categoryNames(cfg.Categories))
-	case "page":
-		rel, text = filepath.Join("content", slug+".md"), fmt.Sprintf(pageStarter, title)
-	case "member":
-		rel, text = filepath.Join("content", "team", slug+".md"), fmt.Sprintf(memberStarter, title)
-	default:
+	rel, text, ok := starter(*site, kind, slug)
+	if !ok {
 		fs.Usage()
 		return errUsage
 	}
@@ -71,8 +64,69 @@ overwritten.`)
 	if err := f.Close(); err != nil {
 		return fmt.Errorf("new: write %s: %w", path, err)
 	}
-	fmt.Fprintf(e.stdout, "wrote %s — edit it, then run consulta check\n", path)
+	fmt.Fprintf(e.stdout, "wrote %s, a draft — replace each TODO:, set draft: false, then run consulta check\n", path)
+	if kind == "case" {
+		fmt.Fprintf(e.stdout, "put the case's photos beside it, in %s\n", filepath.Dir(path))
+	}
 	return nil
+}
+
+// starter returns the file a kind's starter is written to, relative to
+// the site folder, and its text; false for an unknown kind.
+func starter(site, kind, slug string) (rel, text string, ok bool) {
+	title := titleCase(slug)
+	switch kind {
+	case "procedure":
+		cfg, _ := content.LoadConfig(os.DirFS(site))
+		if len(cfg.Categories) == 0 {
+			cfg.Categories = content.DefaultCategories
+		}
+		return filepath.Join("content", "procedures", slug+".md"), fmt.Sprintf(procedureStarter, title, cfg.Categories[0].Slug, categoryNames(cfg.Categories)), true
+	case "page":
+		return filepath.Join("content", slug+".md"), fmt.Sprintf(pageStarter, title), true
+	case "member":
+		return filepath.Join("content", "team", slug+".md"), fmt.Sprintf(memberStarter, title), true
+	case "case":
+		procs, team := slugs(site, "procedures"), slugs(site, "team")
+		return filepath.Join("content", "gallery", slug, "index.md"),
+			fmt.Sprintf(caseStarter, filepath.Join("content", "gallery", slug), first(procs), list(procs), first(team), list(team)), true
+	case "review":
+		procs, team := slugs(site, "procedures"), slugs(site, "team")
+		return filepath.Join("content", "reviews", slug+".md"), fmt.Sprintf(reviewStarter, first(procs), list(procs), first(team), list(team)), true
+	}
+	return "", "", false
+}
+
+// slugs lists the pages of a section folder by the name other pages use
+// for them: content/procedures/rhinoplasty.md → rhinoplasty.
+func slugs(site, section string) []string {
+	entries, _ := os.ReadDir(filepath.Join(site, "content", section))
+	var out []string
+	for _, e := range entries {
+		if name, ok := strings.CutSuffix(e.Name(), ".md"); ok && !e.IsDir() && !strings.HasPrefix(name, "_") {
+			out = append(out, name)
+		}
+	}
+	slices.Sort(out)
+	return out
+}
+
+func first(slugs []string) string {
+	if len(slugs) == 0 {
+		return `""`
+	}
+	return slugs[0]
+}
+
+// list names at most ten slugs, for a comment.
+func list(slugs []string) string {
+	switch {
+	case len(slugs) == 0:
+		return "none yet"
+	case len(slugs) > 10:
+		return strings.Join(slugs[:10], ", ") + ", …"
+	}
+	return strings.Join(slugs, ", ")
 }
 
 func titleCase(slug string) string {
@@ -91,24 +145,34 @@ func categoryNames(cs []content.Category) string {
 	return strings.Join(names, ", ")
 }
 
+// draftNote opens every starter. No comment holds "TODO:" itself: only
+// the text to replace does.
+const draftNote = `# A draft: it is not published until you change draft: true to
+# draft: false below. Replace every text that starts with TODO; consulta
+# check lists those left, and consulta build publishes nothing while a
+# page that is not a draft still holds one.
+draft: true
+`
+
 const procedureStarter = `---
-# The procedure's name, as patients search for it.
+` + draftNote + `# The procedure's name, as patients search for it.
 title: "%[1]s"
 # One or two sentences for search results: at most 160 characters.
-description: "%[1]s at our practice: what it is, what it costs and how recovery goes."
+description: "TODO: what %[1]s is and who it is for, in one or two sentences."
 # One of the categories in content/site.yaml: %[3]s.
 category: %[2]s
 # A short summary shown in lists and at the top of the page.
-summary: "Describe in two sentences what %[1]s does and who it is for."
-# The fee range in whole units of the currency (ISO 4217 code, e.g. EUR, GBP).
-fees:
-  from: 1000
-  to: 2000
-  currency: EUR
-  note: "Quoted at your consultation."
-recovery: "1-2 weeks"
-duration: "1-2 hours"
-anesthesia: "local with sedation"
+summary: "TODO: what %[1]s does and who it is for, in two sentences."
+# The fee range in whole units of the currency (ISO 4217 code, e.g. EUR,
+# GBP). Remove the # at the start of each line and write your fees.
+# fees:
+#   from: 4500
+#   to: 6500
+#   currency: EUR
+#   note: "Quoted at your consultation."
+recovery: "TODO: e.g. 1-2 weeks"
+duration: "TODO: e.g. 1-2 hours"
+anesthesia: "TODO: e.g. local with sedation"
 # Team members who perform it: file names in content/team/, without .md.
 # surgeons:
 #   - dr-amelia-hart
@@ -116,52 +180,48 @@ anesthesia: "local with sedation"
 # related:
 #   - facelift
 # Frequently asked questions, shown on the page and to search engines.
-faq:
-  - q: "How long is the recovery after %[1]s?"
-    a: "Most patients return to work after one to two weeks."
+# faq:
+#   - q: "How long is the recovery after %[1]s?"
+#     a: "Most patients return to work after one to two weeks."
 # Lower comes first in lists.
 weight: 100
-# draft: true keeps the page off the site until you remove it.
-draft: false
 ---
 
-Introduce %[1]s in a short paragraph: what it is and what it can do.
+TODO: introduce %[1]s in a short paragraph: what it is and what it can do.
 
 ## Who is a good candidate?
 
-- Describe who benefits most.
+TODO: describe who benefits most.
 
 ## The procedure
 
-Explain what happens before, on the day and after.
+TODO: explain what happens before, on the day and after.
 
 ## Recovery
 
-Explain the recovery, week by week.
+TODO: explain the recovery, week by week.
 `
 
 const pageStarter = `---
-# The page's title, shown in the browser tab and at the top of the page.
+` + draftNote + `# The page's title, shown in the browser tab and at the top of the page.
 title: "%[1]s"
 # One or two sentences for search results: at most 160 characters.
-description: "About %[1]s."
-# draft: true keeps the page off the site until you remove it.
-draft: false
+description: "TODO: what patients find on this page, in one or two sentences."
 # Old addresses of this page that should lead here, e.g. /old-page/.
 # aliases:
 #   - /old-page/
 ---
 
-Write the page in Markdown here.
+TODO: write the page in Markdown here.
 `
 
 const memberStarter = `---
-# The team member's name, as patients should see it.
+` + draftNote + `# The team member's name, as patients should see it.
 title: "%[1]s"
 # surgeon, coordinator, nurse, …
 role: surgeon
 # Degrees and memberships, e.g. "MBBS, FRCS (Plast)".
-credentials: ""
+credentials: "TODO: e.g. MBBS, FRCS (Plast)"
 # languages:
 #   - English
 # A photo beside this file or under content/, e.g. photo: dr-amelia-hart.jpg
@@ -170,5 +230,61 @@ credentials: ""
 weight: 100
 ---
 
-Write a short biography: training, experience and what patients can expect.
+TODO: write a short biography: training, experience and what patients can expect.
+`
+
+const caseStarter = `---
+` + draftNote + `#
+# A before/after case. Put its photos in this folder, %[1]s/,
+# beside this file: a before and an after photo of each angle, JPEG or
+# PNG, straight from the camera. Their names and any location or camera
+# details in them are never published.
+title: "TODO: e.g. Rhinoplasty, case 4"
+# The procedure: a file name in content/procedures/ without .md (%[3]s).
+procedure: %[2]s
+# The surgeon: a file name in content/team/ without .md (%[5]s).
+surgeon: %[4]s
+# The patient, described without anything that identifies them.
+patient:
+  age: "TODO: an age band, e.g. 30-39"
+  sex: ""
+# How many months after surgery the after photos were taken, e.g. 6.
+months_after:
+# The date the patient's written consent to publish these photos on the
+# web was recorded, e.g. 2025-03-31. Leave it empty until you have it:
+# without it the case is never published.
+consent:
+# sensitive: true shows the photos only when the visitor chooses to.
+sensitive: false
+photos:
+  - before: before-front.jpg
+    after: after-front.jpg
+    angle: front
+    alt: "TODO: e.g. Front view, before and six months after rhinoplasty"
+---
+
+TODO: the surgeon's notes for patients: what was done, and how recovery went.
+`
+
+const reviewStarter = `---
+` + draftNote + `#
+# A patient's review, published only with their written consent.
+# The name the patient agreed to be shown with.
+author: "TODO: e.g. Sarah, 42"
+# The procedure reviewed: a file name in content/procedures/ without .md (%[2]s).
+procedure: %[1]s
+# The surgeon reviewed: a file name in content/team/ without .md (%[4]s).
+surgeon: %[3]s
+# The patient's rating, from 1 to 5.
+rating: 5
+# Where the review was written, e.g. Google, RealSelf, Patient survey.
+source: "TODO: e.g. Google"
+# The date the review was written, e.g. 2025-01-31, and the date the
+# patient's consent to publish it was recorded: without it the review is
+# never published.
+date:
+consent:
+---
+
+TODO: the patient's own words, exactly as they wrote them.
 `

@@ -76,24 +76,6 @@ content/procedures/facelift.md:5: anaesthesia: unknown key — write anesthesia 
 	}
 }
 
-func TestNewCommand(t *testing.T) {
-	site := testSite(t)
-	for _, kind := range []string{"procedure", "page", "member"} {
-		if out, errOut, err := runCmd(t, "new", "-s", site, kind, "new-"+kind); err != nil || !strings.HasPrefix(out, "wrote ") {
-			t.Fatalf("new %s: %v %s", kind, err, errOut)
-		}
-	}
-	if _, _, err := runCmd(t, "new", "-s", site, "page", "new-page"); err == nil || !strings.Contains(err.Error(), "exists already") {
-		t.Errorf("new over an existing file: %v", err)
-	}
-	if _, _, err := runCmd(t, "new", "-s", site, "page", "New Page"); err == nil {
-		t.Errorf("new with a bad slug succeeded")
-	}
-	if out, errOut, err := runCmd(t, "check", "-s", site); err != nil {
-		t.Fatalf("the starter files do not build: %v\n%s%s", err, out, errOut)
-	}
-}
-
 func TestHelp(t *testing.T) {
 	for _, cmd := range []string{"build", "check", "new", "serve"} {
 		_, errOut, err := runCmd(t, cmd, "-help")

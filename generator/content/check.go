@@ -23,6 +23,7 @@ func checkProcedure(f *file) {
 	if c := fees.Currency; c != "" && (len(c) != 3 || strings.ToUpper(c) != c) {
 		f.probs.Errorf(p, f.line("fees.currency"), "fees.currency", "%q is not a currency code — write a three-letter ISO 4217 code such as EUR or GBP", c)
 	}
+	staleFees(f)
 	for i, qa := range pr.FAQ {
 		if strings.TrimSpace(qa.Q) == "" || strings.TrimSpace(qa.A) == "" {
 			field := fmt.Sprintf("faq[%d]", i)

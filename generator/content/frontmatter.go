@@ -80,7 +80,7 @@ func parseYAML(src []byte, offset int) (*yaml.Node, int, string) {
 		// yaml may name the line after the end; the closing fence is the last.
 		line = min(line, bytes.Count(src, []byte("\n"))+1)
 	}
-	if tab := tabLine(src, line); tab > 0 {
+	if tab := tabLine(src); tab > 0 {
 		return nil, tab + offset, fmt.Sprintf("line %d starts with a tab — indent with spaces", tab+offset)
 	}
 	if line > 0 {
@@ -105,11 +105,10 @@ func loneCRToSpace(src []byte) []byte {
 	return out
 }
 
-// tabLine returns the first line of src, up to line (any line when line
-// is 0), that is indented with a tab, which YAML does not allow; 0 when
-// there is none.
-func tabLine(src []byte, line int) int {
-	for n := 1; len(src) > 0 && (line == 0 || n <= line); n++ {
+// tabLine returns the first line of src indented with a tab, which YAML
+// does not allow and the likely cause of its error; 0 when there is none.
+func tabLine(src []byte) int {
+	for n := 1; len(src) > 0; n++ {
 		var l []byte
 		l, src, _ = cutLine(src)
 		if len(l) > 0 && l[0] == '\t' {

@@ -252,6 +252,13 @@ func (l *Loader) parse(p string) *file {
 	}
 	f.publish = !pg.Draft
 	l.check(f)
+	if pg.Draft {
+		// A draft is not published: its problems stop no build, and
+		// check lists them for the day it is.
+		f.probs.AsWarnings()
+	} else {
+		starterText(f, src)
+	}
 	return f
 }
 

@@ -35,6 +35,15 @@ func (l *Loader) resolve() (*Site, *problem.List) {
 	published := make([]*file, 0, len(l.paths))
 	for _, p := range l.paths {
 		f := l.files[p]
+		if f.page.Draft {
+			site.Drafts = append(site.Drafts, f.page.File)
+		}
+		if !f.publish && !f.page.Draft && f.probs.HasErrors() && f.page.URL != "" {
+			if site.Failed == nil {
+				site.Failed = map[string]*Page{}
+			}
+			site.Failed[f.page.URL] = f.page
+		}
 		if f.publish && (f.page.Kind != KindCase || r.caseLinks(f)) {
 			published = append(published, f)
 		}

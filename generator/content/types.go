@@ -32,6 +32,8 @@ type Site struct {
 	Cases      []*Page          // KindCase pages, newest consent first
 	Reviews    []*Page          // KindReview files with consent, newest first; not in Pages or ByURL
 	ByURL      map[string]*Page // every published page by URL
+	Failed     map[string]*Page // pages left out because their own file has an error, by URL: links to them are not reported again
+	Drafts     []string         // files of the pages left out as drafts, e.g. "content/procedures/thread-lift.md"
 
 	ConfigLines map[string]int // site.yaml's field paths → file line, e.g. "gallery.disclaimer" → 88
 }

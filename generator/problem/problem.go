@@ -80,6 +80,14 @@ func (l *List) Merge(other *List) {
 	}
 }
 
+// AsWarnings makes every recorded problem a Warning, for problems that
+// stop nothing, such as those of a page that is not published.
+func (l *List) AsWarnings() {
+	for i := range l.items {
+		l.items[i].Severity = Warning
+	}
+}
+
 // Len reports how many problems were recorded.
 func (l *List) Len() int { return len(l.items) }
 

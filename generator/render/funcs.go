@@ -4,7 +4,6 @@ import (
 	"html"
 	"html/template"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
 	"unicode"
@@ -30,44 +29,9 @@ func (t *Theme) funcs() template.FuncMap {
 	}
 }
 
-// currencySymbols are written before the amount; other currencies are
-// written as their code and a space, e.g. "CHF 3,500".
-var currencySymbols = map[string]string{"EUR": "€", "GBP": "£", "USD": "$", "AUD": "A$", "CAD": "C$", "JPY": "¥"}
-
-// FormatFees formats a fee range for patients: "€3,500 – €6,000",
-// "from €500", "€900" when from and to are equal, "" when no fee is set.
-func FormatFees(f content.Fees) string {
-	switch {
-	case f.From == 0 && f.To == 0:
-		return ""
-	case f.To == 0:
-		return "from " + money(f.From, f.Currency)
-	case f.From == 0:
-		return "up to " + money(f.To, f.Currency)
-	case f.From == f.To:
-		return money(f.From, f.Currency)
-	}
-	return money(f.From, f.Currency) + " – " + money(f.To, f.Currency)
-}
-
-// money writes a whole amount with thousands separators and its currency.
-func money(n int, currency string) string {
-	digits := strconv.Itoa(n)
-	var b strings.Builder
-	for i, d := range digits {
-		if i > 0 && (len(digits)-i)%3 == 0 {
-			b.WriteByte(',')
-		}
-		b.WriteRune(d)
-	}
-	if sym, ok := currencySymbols[currency]; ok {
-		return sym + b.String()
-	}
-	if currency == "" {
-		return b.String()
-	}
-	return currency + "\u00a0" + b.String()
-}
+// FormatFees formats a fee range for patients, as [content.Fees.String]
+// does: "€3,500 – €6,000", "from €500", "" when no fee is set.
+func FormatFees(f content.Fees) string { return f.String() }
 
 // upperFirst capitalises the first letter: "surgeon" → "Surgeon".
 func upperFirst(s string) string {

@@ -1,0 +1,160 @@
+package generator
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// edit replaces old with new in the site's file rel, failing when old is
+// not there.
+func edit(t *testing.T, site, rel, old, new string) {
+	t.Helper()
+	p := filepath.Join(site, filepath.FromSlash(rel))
+	src, err := os.ReadFile(p)
+	if err != nil || !bytes.Contains(src, []byte(old)) {
+		t.Fatalf("%s has no %q (%v)", rel, old, err)
+	}
+	if err := os.WriteFile(p, bytes.Replace(src, []byte(old), []byte(new), 1), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// problems runs Check on site and returns every problem as staff read it.
+func problems(t *testing.T, site string) []string {
+	t.Helper()
+	sum, err := Check(context.Background(), Config{SiteDir: site})
+	var got []string
+	for _, p := range Problems(err) {
+		got = append(got, p.String())
+	}
+	if err != nil && got == nil {
+		t.Fatalf("Check: %v", err)
+	}
+	if err == nil {
+		for _, p := range sum.Warnings {
+			got = append(got, p.String())
+		}
+	}
+	return got
+}
+
+// TestStaffMistakes makes, one at a time, the mistakes a member of staff
+// made following docs/content.md, and checks that each gives the one
+// message that names the file, the line, the field and the fix, and
+// nothing else.
+func TestStaffMistakes(t *testing.T) {
+	const (
+		rhinoplasty = "content/procedures/rhinoplasty.md"
+		facelift    = "content/procedures/facelift.md"
+		caseIndex   = "content/gallery/case-rhinoplasty-1/index.md"
+	)
+	tests := []struct {
+		name string
+		make func(t *testing.T, site string)
+		want []string
+	}{
+		{
+			name: "a gallery photo missing",
+			make: func(t *testing.T, site string) {
+				if err := os.Remove(filepath.Join(site, "content", "gallery", "case-rhinoplasty-1", "after-front.png")); err != nil {
+					t.Fatal(err)
+				}
+			},
+			want: []string{
+				caseIndex + ":12: photos[0].after: no file after-front.png in content/gallery/case-rhinoplasty-1/ — check the name, or add the file",
+			},
+		},
+		{
+			name: "a tab in the front matter",
+			make: func(t *testing.T, site string) {
+				edit(t, site, rhinoplasty, "  - dr-amelia-hart", "\t- dr-amelia-hart")
+			},
+			want: []string{rhinoplasty + ":15: line 15 starts with a tab — indent with spaces"},
+		},
+		{
+			name: "a tab in site.yaml",
+			make: func(t *testing.T, site string) { edit(t, site, "content/site.yaml", "phone:", "\tphone:") },
+			want: []string{"content/site.yaml:3: line 3 starts with a tab — indent with spaces"},
+		},
+		{
+			name: "a file saved in Latin-1",
+			make: func(t *testing.T, site string) {
+				edit(t, site, rhinoplasty, "for appearance", "for appearance, caf\xe9")
+			},
+			want: []string{rhinoplasty + ":5: this line has a character that is not UTF-8 — save the file as UTF-8 (in your editor: Save As, then choose the encoding UTF-8)"},
+		},
+		{
+			name: "two files with one URL",
+			make: func(t *testing.T, site string) {
+				edit(t, site, facelift, "title: Facelift\n", "title: Facelift\nslug: rhinoplasty\n")
+			},
+			want: []string{facelift + ":3: slug: the URL /procedures/rhinoplasty/ is also the URL of content/procedures/rhinoplasty.md — choose another slug"},
+		},
+		{
+			name: "a broken link inside a FAQ answer",
+			make: func(t *testing.T, site string) {
+				edit(t, site, rhinoplasty, "rather than pain.", "rather than pain. See [financing](/financng/).")
+			},
+			want: []string{rhinoplasty + `:20: link "/financng/" goes to no page (did you mean /financing/?) — check the address, or remove the link`},
+		},
+		{
+			name: "a full link to the site's own domain that goes nowhere",
+			make: func(t *testing.T, site string) {
+				edit(t, site, rhinoplasty, "[financing](/financing/)", "[financing](https://www.example.org/financng/)")
+			},
+			want: []string{rhinoplasty + `:30: link "https://www.example.org/financng/" goes to no page (did you mean /financing/?) — check the address, or remove the link`},
+		},
+		{
+			name: "a fee changed, the description not",
+			make: func(t *testing.T, site string) {
+				edit(t, site, rhinoplasty, "Nose reshaping surgery", "Nose reshaping surgery from €6,500")
+			},
+			want: []string{rhinoplasty + ":3: warning: description: says €6,500, but the fees are €6,000 – €9,000 — change the price here to match fees, or leave it out and let the fees show it"},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			site := copySite(t)
+			if got := problems(t, site); len(got) != 0 {
+				t.Fatalf("the site has problems before the mistake: %q", got)
+			}
+			tt.make(t, site)
+			if got := problems(t, site); strings.Join(got, "\n") != strings.Join(tt.want, "\n") {
+				t.Errorf("problems:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(tt.want, "\n"))
+			}
+		})
+	}
+}
+
+// TestEveryProblemInOneRun makes mistakes of every kind at once — in the
+// settings' categories, front matter, a photo, Markdown links and a FAQ
+// answer — and checks that one build reports all of them.
+func TestEveryProblemInOneRun(t *testing.T) {
+	site := copySite(t)
+	if err := os.Remove(filepath.Join(site, "content", "gallery", "case-rhinoplasty-1", "after-front.png")); err != nil {
+		t.Fatal(err)
+	}
+	edit(t, site, "content/procedures/rhinoplasty.md", "from: 6000", "from: about 6000")
+	edit(t, site, "content/procedures/rhinoplasty.md", "rather than pain.", "rather than pain. See [financing](/financng/).")
+	edit(t, site, "content/procedures/facelift.md", "category: face", "category: faec")
+	edit(t, site, "content/financing.md", "[payment plans](#plans)", "[payment plans](#plan)")
+	_, err := Build(context.Background(), Config{SiteDir: site})
+	var got []string
+	for _, p := range Problems(err) {
+		got = append(got, p.String())
+	}
+	want := []string{
+		`content/financing.md:6: link "#plan": /financing/ has no heading with the id "plan" — check the heading, or give it one with {#plan}`,
+		"content/gallery/case-rhinoplasty-1/index.md:12: photos[0].after: no file after-front.png in content/gallery/case-rhinoplasty-1/ — check the name, or add the file",
+		`content/procedures/facelift.md:4: category: no category "faec" — did you mean face? — use one of face, breast, body, skin, non-surgical (the categories in content/site.yaml)`,
+		`content/procedures/rhinoplasty.md:7: fees.from: "about 6000" is not a number — write 6000`,
+		`content/procedures/rhinoplasty.md:20: link "/financng/" goes to no page (did you mean /financing/?) — check the address, or remove the link`,
+	}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("problems:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+}
