@@ -111,8 +111,14 @@ func emailDomain(addr string) string {
 	return ""
 }
 
-// sourceOf is where a lead came from, for counts by source.
-func sourceOf(l lead.Lead) string { return l.Source }
+// sourceOf is where a lead came from, for counts by source: the campaign
+// or referrer the site's script recorded, else the patient's own answer.
+func sourceOf(l lead.Lead) string {
+	if l.Attribution == nil && l.Source != "" {
+		return l.Source
+	}
+	return l.Attribution.Source()
+}
 
 // nullMS is t as Unix ms, or NULL when t is zero.
 func nullMS(t time.Time) any {

@@ -1,6 +1,7 @@
 package remind
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"strconv"
@@ -35,7 +36,9 @@ func slotAt(cfg Config, t time.Time) (time.Time, bool) {
 
 // digestIfDue queues the digest of the latest digest time at or before now
 // unless it was queued already: a service that was down at digest time
-// sends it when it comes back, once.
+// sends it when it comes back, once. A service that never sent one starts
+// with the first digest time it sees, and only once it has something to
+// tell.
 func digestIfDue(ctx context.Context, store Store, cfg Config, now time.Time) error {
 	if len(cfg.Clock.DigestTo) == 0 {
 		return nil
@@ -44,18 +47,26 @@ func digestIfDue(ctx context.Context, store Store, cfg Config, now time.Time) er
 	if !ok {
 		return nil
 	}
-	if last, ok, err := store.LastDigest(ctx); err != nil {
+	last, sent, err := store.LastDigest(ctx)
+	if err != nil {
 		return err
-	} else if ok && !last.Before(slot) {
+	}
+	if sent && !last.Before(slot) {
+		return nil
+	}
+	if !sent && now.Sub(slot) > time.Hour { // a new service does not send a digest it missed
 		return nil
 	}
 	since, ok := slotAt(cfg, slot.Add(-time.Nanosecond))
 	if !ok {
 		since = slot.Add(-24 * time.Hour)
 	}
-	msgs, err := digest(ctx, store, cfg, since, slot, now)
+	msgs, empty, err := digest(ctx, store, cfg, since, slot, now)
 	if err != nil {
 		return fmt.Errorf("digest: %w", err)
+	}
+	if empty && !sent { // a new service: nothing to tell yet
+		return nil
 	}
 	_, err = store.QueueDigest(ctx, msgs, now)
 	return err
@@ -63,29 +74,32 @@ func digestIfDue(ctx context.Context, store Store, cfg Config, now time.Time) er
 
 // digest composes the digest of the leads received in [since, until), as
 // things stand at now: one email a recipient.
-func digest(ctx context.Context, store Store, cfg Config, since, until, now time.Time) ([]mail.Message, error) {
+// empty says there is nothing in it: no lead, none overdue, none held.
+func digest(ctx context.Context, store Store, cfg Config, since, until, now time.Time) (msgs []mail.Message, empty bool, err error) {
 	loc := cfg.Clock.Location
 	period, err := store.List(ctx, since, until)
 	if err != nil {
-		return nil, err
+		return nil, false, err
 	}
 	rep := report.Compute(period, since, until, now, loc)
 	recent, err := store.List(ctx, now.Add(-overdueWindow), now)
 	if err != nil {
-		return nil, err
+		return nil, false, err
 	}
 	var overdue []outbox.Tracked
+	refs := map[string]string{}
 	for _, t := range recent {
+		refs[t.Lead.ID] = ref(t)
 		if t.State == lead.New && !t.Lead.Due.IsZero() && t.Lead.Due.Before(now) {
 			overdue = append(overdue, t)
 		}
 	}
 	held, err := store.Spam(ctx)
 	if err != nil {
-		return nil, err
+		return nil, false, err
 	}
+	empty = len(period) == 0 && len(overdue) == 0 && len(held) == 0
 	day := until.In(loc).Format("2006-01-02")
-	var out []mail.Message
 	for i, to := range cfg.Clock.DigestTo {
 		n := notice{
 			Kind: mail.Digest, ID: "digest." + day + "." + strconv.Itoa(i), To: []string{to}, Date: now,
@@ -117,7 +131,7 @@ func digest(ctx context.Context, store Store, cfg Config, since, until, now time
 		hold := section{Title: "Held as suspected spam", Empty: "None."}
 		for _, h := range held {
 			hold.Rows = append(hold.Rows, row{
-				Cells: []string{h.ID, procedureName(h.Procedure), "received " + when(cfg, h.Received),
+				Cells: []string{cmp.Or(refs[h.ID], h.ID), procedureName(h.Procedure), "received " + when(cfg, h.Received),
 					"why: " + strings.Join(h.Signals, ", "), "from @" + h.EmailDomain},
 				Links: cfg.Actions.Links(h.ID, to, action.Release),
 			})
@@ -125,11 +139,11 @@ func digest(ctx context.Context, store Store, cfg Config, since, until, now time
 		n.Sections = []section{leads, late, hold, counts("By procedure", rep.ByProcedure, procedureName), counts("By source", rep.BySource, func(s string) string { return s })}
 		m, err := compose(n, cfg.Practice)
 		if err != nil {
-			return nil, err
+			return nil, false, err
 		}
-		out = append(out, m)
+		msgs = append(msgs, m)
 	}
-	return out, nil
+	return msgs, empty, nil
 }
 
 // counts is a section of lead counts by some key.
