@@ -32,7 +32,9 @@ var dublin = func() *time.Location {
 }()
 
 // at is a time in Dublin in late 2026 (Dublin keeps UTC in winter).
-func at(month time.Month, day, h, m int) time.Time { return time.Date(2026, month, day, h, m, 0, 0, dublin) }
+func at(month time.Month, day, h, m int) time.Time {
+	return time.Date(2026, month, day, h, m, 0, 0, dublin)
+}
 
 // rig is a real SQLite store, a real Mailpit, and the clock's settings;
 // the test drives time by calling Tick, and flush sends what is queued.
