@@ -115,7 +115,7 @@ func compose(l lead.Lead, p Practice, domain, kind, lang string, v view, a addre
 		replyTo = a.patient
 	default:
 		m.To = []string{l.Email}
-		to = a.patient
+		to, err = address("email", "", l.Email) // no display name: the submitter chose it
 		replyTo, err = address("coordinator", p.CoordinatorName, p.To(l.Category))
 	}
 	if err != nil {

@@ -126,7 +126,7 @@ func TestComposeHeaders(t *testing.T) {
 		{coord, `"Harley Aesthetics" <desk@harley.example>`, `"Harley Aesthetics" <leads@harley.example>`,
 			`"Zoë Müller-Łukasiewicz" <zoe@example.de>`, "New consultation request: Not sure yet — Zoë",
 			"<ld_01JUNICODE.coordinator@harley.example>"},
-		{conf, `"Harley Aesthetics" <desk@harley.example>`, `"Zoë Müller-Łukasiewicz" <zoe@example.de>`,
+		{conf, `"Harley Aesthetics" <desk@harley.example>`, `<zoe@example.de>`,
 			`"Sarah" <leads@harley.example>`, "Your consultation request to Harley Aesthetics",
 			"<ld_01JUNICODE.patient@harley.example>"},
 	}

@@ -49,6 +49,7 @@ type view struct {
 	P           Practice
 	C           Colours // P.Colours, each empty one set to the emails' own
 	Name        string  // first and last name
+	Greeting    string  // the first name the confirmation greets by, or "" for "patient" (greetingName)
 	Procedure   string  // the procedure's title, or "" when not sure
 	ProcedureAt htmltemplate.URL
 	Fees        string
@@ -125,7 +126,7 @@ func newView(l lead.Lead, p Practice) view {
 	if loc == nil {
 		loc = time.UTC
 	}
-	v := view{L: l, P: p, C: colours(p.Colours), Name: strings.TrimSpace(l.FirstName + " " + l.LastName),
+	v := view{L: l, P: p, C: colours(p.Colours), Name: strings.TrimSpace(l.FirstName + " " + l.LastName), Greeting: greetingName(l.FirstName),
 		Received: l.Received.In(loc).Format(staffTime), Zone: loc.String() + " time",
 		Mailto: "mailto:" + l.Email, Phone: l.Phone, DueText: DueText(l.Due, loc),
 		Contact: cmp.Or(contactLabels[l.PreferredContact], l.PreferredContact), Language: languageName(l.Language)}
