@@ -63,6 +63,10 @@ func (s *server) handleConsultation() http.Handler {
 				"Your request could not be taken just now. Please try again, or call us.")
 			return
 		}
+		confirm, why := s.confirm.decide(sub.FormToken, l.Email, l.Spam || len(l.Signals) > 0, now)
+		if !confirm {
+			msgs = withoutConfirmation(msgs)
+		}
 		id, dup, err := s.store.Enqueue(r.Context(), l, sub.IdempotencyKey, msgs)
 		if err != nil {
 			s.log.Error("store lead", "lead", l.ID, "err", err)
@@ -81,14 +85,41 @@ func (s *server) handleConsultation() http.Handler {
 			ri.outcome = outcomeAccepted
 			s.metrics.leads.Inc()
 		}
-		// Spam and duplicates are answered exactly as a new lead is.
+		if !dup {
+			s.countConfirmation(confirm, why)
+		}
+		// Spam and duplicates are answered as a new lead is. The answer says
+		// whether a confirmation is on its way, so that the page does not
+		// promise one that will not come.
 		a := s.answerFor(id, l)
+		a.Confirmation = confirm && !dup
 		if kind == kindJSON {
 			writeJSON(w, http.StatusAccepted, a)
 			return
 		}
 		http.Redirect(w, r, s.thanksURL(a.Ref, l.Due), http.StatusSeeOther)
 	})
+}
+
+// withoutConfirmation returns msgs without the patient's confirmation.
+func withoutConfirmation(msgs []mail.Message) []mail.Message {
+	out := msgs[:0:0]
+	for _, m := range msgs {
+		if m.Kind != mail.Patient {
+			out = append(out, m)
+		}
+	}
+	return out
+}
+
+// countConfirmation counts a lead stored with a confirmation, or without
+// one and why.
+func (s *server) countConfirmation(sent bool, why string) {
+	if sent {
+		s.metrics.confirmed.Inc()
+		return
+	}
+	s.metrics.unconfirmed.WithLabelValues(why).Inc()
 }
 
 // lead turns a valid submission into a lead received at now.
@@ -146,7 +177,14 @@ func (s *server) fail(w http.ResponseWriter, r *http.Request, kind string, code 
 // handleToken issues a form token: GET /v1/consultations/token.
 func (s *server) handleToken() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		writeJSON(w, http.StatusOK, map[string]string{"token": s.tokens.issue(s.cfg.Now())})
+		now := s.cfg.Now()
+		if ok, wait := s.tokenLimit.allow(s.tokenLimit.client(r), now); !ok {
+			w.Header().Set("Retry-After", strconv.Itoa(int(math.Ceil(wait.Seconds()))))
+			s.fail(w, r, kindJSON, http.StatusTooManyRequests, outcomeRateLimited,
+				"Too many requests from your connection. Please wait a little and try again.")
+			return
+		}
+		writeJSON(w, http.StatusOK, map[string]string{"token": s.tokens.issue(now)})
 	})
 }
 

@@ -21,7 +21,7 @@ import (
 // both emails back.
 func TestLeadReachesMailpit(t *testing.T) {
 	mp := mailpit.Start(t)
-	f := newFixture(t, func(c *Config) { c.Now = time.Now })
+	f := newFixture(t, func(c *Config) { c.Now = time.Now; c.MinFill = time.Nanosecond })
 	smtp, err := mail.NewSMTP("smtp://"+mp.SMTP+"?tls=none", mail.SMTPOptions{Timeout: 5 * time.Second})
 	if err != nil {
 		t.Fatal(err)
@@ -38,6 +38,7 @@ func TestLeadReachesMailpit(t *testing.T) {
 	defer srv.Close()
 	l := validLead()
 	l["procedure"] = "chemical-peel"
+	l["form_token"] = f.token(t)
 	resp, err := http.Post(srv.URL+"/v1/consultations", ctJSON, strings.NewReader(asJSON(l)))
 	if err != nil {
 		t.Fatal(err)

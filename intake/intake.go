@@ -43,6 +43,7 @@ package intake
 
 import (
 	"html/template"
+	"net/netip"
 	"time"
 
 	"github.com/consultahq/consulta/intake/action"
@@ -115,11 +116,21 @@ type Config struct {
 	// MaxTokenAge is how long a form token stays good; default 24h.
 	MaxTokenAge time.Duration
 
+	// ConfirmationsPerHour caps the patient confirmations sent in any
+	// hour, whoever asks; default 30. Above it leads still reach the
+	// coordinator, without a confirmation.
+	ConfirmationsPerHour int
+
 	// TrustedProxyHeader names the header from which a reverse proxy in
 	// front of the service gives the client's address (e.g.
 	// "X-Forwarded-For"); "" uses the connection's address. No other
 	// header is ever trusted.
 	TrustedProxyHeader string
+	// TrustedProxies are the reverse proxies whose addresses the trusted
+	// proxy header may hold besides the client's: the client is the
+	// right-most address in it that is none of them. Nil trusts none, so
+	// the right-most address is taken.
+	TrustedProxies []netip.Prefix
 	// RateLimit is how many requests each client may send per second on
 	// average, and RateBurst how many at once; defaults 1 every 10s and 5.
 	RateLimit rate.Limit
@@ -176,6 +187,9 @@ func (c Config) WithDefaults() Config {
 	}
 	if c.MaxTokenAge == 0 {
 		c.MaxTokenAge = 24 * time.Hour
+	}
+	if c.ConfirmationsPerHour == 0 {
+		c.ConfirmationsPerHour = 30
 	}
 	if c.RateLimit == 0 {
 		c.RateLimit = rate.Every(10 * time.Second)

@@ -15,14 +15,16 @@ import (
 type Metrics struct {
 	Registry *prometheus.Registry
 
-	requests   *prometheus.CounterVec
-	leads      prometheus.Counter
-	spam       prometheus.Counter
-	deliveries *prometheus.CounterVec
-	retries    *prometheus.CounterVec
-	dead       *prometheus.CounterVec
-	latency    prometheus.Histogram
-	toClaim    prometheus.Histogram // registered by registerClock
+	requests    *prometheus.CounterVec
+	leads       prometheus.Counter
+	spam        prometheus.Counter
+	confirmed   prometheus.Counter
+	unconfirmed *prometheus.CounterVec
+	deliveries  *prometheus.CounterVec
+	retries     *prometheus.CounterVec
+	dead        *prometheus.CounterVec
+	latency     prometheus.Histogram
+	toClaim     prometheus.Histogram // registered by registerClock
 }
 
 // Request outcomes, the label of consulta_intake_requests_total.
@@ -54,6 +56,14 @@ func NewMetrics(store outbox.Store) *Metrics {
 			Name: "consulta_intake_spam_total",
 			Help: "Leads stored as suspected spam.",
 		}),
+		confirmed: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "consulta_intake_confirmations_total",
+			Help: "Leads stored with a confirmation to the patient.",
+		}),
+		unconfirmed: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "consulta_intake_confirmations_skipped_total",
+			Help: "Leads stored without a confirmation to the patient, by reason (spam, no_token, token_used, recent, cap).",
+		}, []string{"reason"}),
 		deliveries: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "consulta_delivery_sent_total",
 			Help: "Emails accepted by the mail server, by kind (coordinator, patient).",
@@ -76,7 +86,10 @@ func NewMetrics(store outbox.Store) *Metrics {
 		outcomeBadRequest, outcomeForbidden, outcomeRateLimited, outcomeError} {
 		m.requests.WithLabelValues(o)
 	}
-	m.Registry.MustRegister(m.requests, m.leads, m.spam, m.deliveries, m.retries, m.dead, m.latency,
+	for _, r := range []string{skipSpam, skipNoToken, skipTokenUsed, skipRecent, skipCap} {
+		m.unconfirmed.WithLabelValues(r)
+	}
+	m.Registry.MustRegister(m.requests, m.leads, m.spam, m.confirmed, m.unconfirmed, m.deliveries, m.retries, m.dead, m.latency,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	if store != nil {
 		m.Registry.MustRegister(newQueueCollector(store))

@@ -12,13 +12,20 @@ import (
 )
 
 // limiter keeps one token bucket per client.
+//
+// A client is an IPv4 address or an IPv6 /64, which one household or phone
+// usually holds whole. Once a /64 has run out of requests, every /64 of
+// its /48 shares one bucket for as long as the /48 is seen, so that a
+// client given a /48 cannot hop from /64 to /64.
 type limiter struct {
-	every  rate.Limit
-	burst  int
-	header string // the trusted proxy header, or ""
+	every   rate.Limit
+	burst   int
+	header  string         // the trusted proxy header, or ""
+	proxies []netip.Prefix // trusted proxies, skipped from the right of the header
 
 	mu        sync.Mutex
 	clients   map[string]*visitor
+	wide      map[netip.Prefix]time.Time // /48s limited as one client → last seen
 	lastSweep time.Time
 }
 
@@ -30,23 +37,19 @@ type visitor struct {
 // idleAfter is how long a client's bucket is kept after its last request.
 const idleAfter = 10 * time.Minute
 
-func newLimiter(every rate.Limit, burst int, header string) *limiter {
-	return &limiter{every: every, burst: burst, header: header, clients: map[string]*visitor{}}
+func newLimiter(every rate.Limit, burst int, header string, proxies []netip.Prefix) *limiter {
+	return &limiter{every: every, burst: burst, header: header, proxies: proxies,
+		clients: map[string]*visitor{}, wide: map[netip.Prefix]time.Time{}}
 }
 
-// allow takes a token from key's bucket at now. When none is left it
-// returns false and how long to wait for the next one.
-func (l *limiter) allow(key string, now time.Time) (bool, time.Duration) {
+// allow takes a token from the bucket of the client at addr (see client)
+// at now. When none is left it returns false and how long to wait for the
+// next one.
+func (l *limiter) allow(addr string, now time.Time) (bool, time.Duration) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	if now.Sub(l.lastSweep) > idleAfter {
-		for k, v := range l.clients {
-			if now.Sub(v.seen) > idleAfter {
-				delete(l.clients, k)
-			}
-		}
-		l.lastSweep = now
-	}
+	l.sweep(now)
+	key, wider := l.key(addr, now)
 	v := l.clients[key]
 	if v == nil {
 		v = &visitor{lim: rate.NewLimiter(l.every, l.burst)}
@@ -59,39 +62,106 @@ func (l *limiter) allow(key string, now time.Time) (bool, time.Duration) {
 	}
 	if d := res.DelayFrom(now); d > 0 {
 		res.CancelAt(now)
+		if wider.IsValid() {
+			l.wide[wider] = now
+		}
 		return false, d
 	}
 	return true, 0
 }
 
-// client names the client of r: the address in the trusted proxy header
-// when one is configured and present (for a list, the last entry, which
-// the proxy added), else the connection's address. IPv6 addresses are
-// cut to their /64, which one client usually holds whole.
-func (l *limiter) client(r *http.Request) string {
-	addr := ""
-	if l.header != "" {
-		if v := r.Header.Values(l.header); len(v) > 0 {
-			last := v[len(v)-1]
-			if i := strings.LastIndexByte(last, ','); i >= 0 {
-				last = last[i+1:]
-			}
-			addr = strings.TrimSpace(last)
-		}
-	}
-	if addr == "" {
-		addr = r.RemoteAddr
-		if host, _, err := net.SplitHostPort(addr); err == nil {
-			addr = host
-		}
-	}
+// key returns the bucket of addr: the address itself for IPv4 (or what is
+// not an address), else its /64, or its /48 once that is limited as one.
+// wider is the /48 of an IPv6 address keyed by its /64.
+func (l *limiter) key(addr string, now time.Time) (key string, wider netip.Prefix) {
 	ip, err := netip.ParseAddr(addr)
 	if err != nil {
-		return addr
+		return addr, netip.Prefix{}
 	}
-	if ip.Is6() && !ip.Is4In6() {
-		p, _ := ip.Prefix(64)
-		return p.String()
+	if !ip.Is6() || ip.Is4In6() {
+		return ip.Unmap().String(), netip.Prefix{}
 	}
-	return ip.Unmap().String()
+	p48, _ := ip.Prefix(48)
+	if _, ok := l.wide[p48]; ok {
+		l.wide[p48] = now
+		return p48.String(), netip.Prefix{}
+	}
+	p64, _ := ip.Prefix(64)
+	return p64.String(), p48
+}
+
+// sweep forgets the clients idle for longer than idleAfter, at most once
+// every idleAfter.
+func (l *limiter) sweep(now time.Time) {
+	if now.Sub(l.lastSweep) <= idleAfter {
+		return
+	}
+	for k, v := range l.clients {
+		if now.Sub(v.seen) > idleAfter {
+			delete(l.clients, k)
+		}
+	}
+	for p, seen := range l.wide {
+		if now.Sub(seen) > idleAfter {
+			delete(l.wide, p)
+		}
+	}
+	l.lastSweep = now
+}
+
+// client returns the address of r's client: from the trusted proxy header
+// when one is configured and present, else the connection's address. In
+// the header, a list ("client, proxy1, proxy2") is read from the right,
+// where the proxy nearest the service wrote, skipping the trusted proxies;
+// a port ("198.51.100.9:40001", "[2001:db8::1]:443") is dropped.
+func (l *limiter) client(r *http.Request) string {
+	if l.header != "" {
+		if addr := l.fromHeader(r.Header.Values(l.header)); addr != "" {
+			return addr
+		}
+	}
+	return hostOf(r.RemoteAddr)
+}
+
+// fromHeader returns the right-most address in the header's values that is
+// not a trusted proxy, or the left-most one when all are.
+func (l *limiter) fromHeader(values []string) string {
+	var entries []string
+	for _, v := range values {
+		for e := range strings.SplitSeq(v, ",") {
+			if e = strings.TrimSpace(e); e != "" {
+				entries = append(entries, e)
+			}
+		}
+	}
+	for i := len(entries) - 1; i >= 0; i-- {
+		addr := hostOf(entries[i])
+		if i == 0 || !l.trusted(addr) {
+			return addr
+		}
+	}
+	return ""
+}
+
+// trusted reports whether addr is one of the trusted proxies.
+func (l *limiter) trusted(addr string) bool {
+	ip, err := netip.ParseAddr(addr)
+	if err != nil {
+		return false
+	}
+	ip = ip.Unmap()
+	for _, p := range l.proxies {
+		if p.Contains(ip) {
+			return true
+		}
+	}
+	return false
+}
+
+// hostOf returns the address of "ip", "ip:port" or "[ipv6]:port".
+func hostOf(s string) string {
+	if host, _, err := net.SplitHostPort(s); err == nil {
+		return host
+	}
+	return strings.TrimSuffix(strings.TrimPrefix(s, "["), "]")
 }

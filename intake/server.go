@@ -24,6 +24,8 @@ type server struct {
 	check      *checker
 	tokens     tokens
 	limit      *limiter
+	tokenLimit *limiter // GET /v1/consultations/token: the same limit, its own buckets
+	confirm    *confirmations
 	procedures map[string]Procedure
 	origins    map[string]bool
 	form       formRenderer
@@ -56,7 +58,9 @@ func newServer(logger *slog.Logger, cfg Config, store outbox.Store, metrics *Met
 		store:      store,
 		metrics:    metrics,
 		tokens:     tokens{secret: secret, minFill: cfg.MinFill, maxAge: cfg.MaxTokenAge},
-		limit:      newLimiter(cfg.RateLimit, cfg.RateBurst, cfg.TrustedProxyHeader),
+		limit:      newLimiter(cfg.RateLimit, cfg.RateBurst, cfg.TrustedProxyHeader, cfg.TrustedProxies),
+		tokenLimit: newLimiter(cfg.RateLimit, cfg.RateBurst, cfg.TrustedProxyHeader, cfg.TrustedProxies),
+		confirm:    newConfirmations(logger, cfg.ConfirmationsPerHour, cfg.MaxTokenAge),
 		procedures: make(map[string]Procedure, len(cfg.Procedures)),
 		origins:    make(map[string]bool, len(cfg.AllowedOrigins)),
 	}

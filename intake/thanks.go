@@ -29,6 +29,9 @@ type answer struct {
 	Ref     string `json:"ref"`      // "HAS-1129-7K2Q"
 	Due     string `json:"due"`      // RFC 3339, in practice time: "2026-12-01T11:00:00Z"
 	DueText string `json:"due_text"` // "11:00 on Monday 1 December", as the confirmation says it
+	// Confirmation says whether a confirmation to the patient is queued,
+	// so that the page never promises an email that will not come.
+	Confirmation bool `json:"confirmation"`
 }
 
 // answerFor returns the answer to a request stored as lead id: l is the
@@ -109,7 +112,7 @@ var builtinThanks = template.Must(template.New("thanks").Parse(`<!doctype html>
 <main>
 <h1>Thank you — your request has reached us</h1>
 {{with .Due}}<p class="due">We will be in touch by {{.}}.</p>{{end}}
-<p>Our patient coordinator will get in touch the way you asked. We have sent you an email to confirm.</p>
+<p>Our patient coordinator will get in touch the way you asked.</p>
 {{with .Ref}}<p>Your reference: <strong>{{.}}</strong></p>{{end}}
 {{with .Tel}}<p>If you would rather talk now, call us on <a href="{{.}}">{{$.Phone}}</a>.</p>{{end}}
 {{with .Next}}<p><a href="{{.}}">What happens next</a></p>{{end}}

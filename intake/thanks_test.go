@@ -35,9 +35,12 @@ func dublinWeek(t *testing.T) func(*Config) {
 func TestPatientIsToldWhen(t *testing.T) {
 	const when = "10:30 on Monday 30 November" // half an hour on Friday, an hour and a half on Monday
 	f := newFixture(t, dublinWeek(t))
+	f.clock.ns.Store(time.Date(2026, 11, 27, 17, 29, 50, 0, time.UTC).UnixNano())
+	l := validLead()
+	l["form_token"] = f.token(t)                                                 // a confirmation needs a form token
 	f.clock.ns.Store(time.Date(2026, 11, 27, 17, 30, 0, 0, time.UTC).UnixNano()) // Friday; Dublin is on UTC in winter
 
-	w := f.post(ctJSON, asJSON(validLead()), "")
+	w := f.post(ctJSON, asJSON(l), "")
 	var a answer
 	if err := json.Unmarshal(w.Body.Bytes(), &a); w.Code != http.StatusAccepted || err != nil {
 		t.Fatalf("JSON: %d %s", w.Code, w.Body)
@@ -59,7 +62,7 @@ func TestPatientIsToldWhen(t *testing.T) {
 	}
 
 	// Without JavaScript: 303 to the thank-you page, which says the same.
-	l := validLead()
+	l = validLead()
 	l["email"] = "another@mail.example"
 	w = f.post(ctForm, asForm(l), "")
 	loc := w.Header().Get("Location")
@@ -99,4 +102,19 @@ func must1[T any](v T, err error) T {
 		panic(err)
 	}
 	return v
+}
+
+// TestThanksPageClaimsNoEmail: a form sent without JavaScript carries no
+// form token and gets no confirmation, so its thank-you page must not say
+// that one was sent.
+func TestThanksPageClaimsNoEmail(t *testing.T) {
+	f := newFixture(t, dublinWeek(t))
+	w := f.post(ctForm, asForm(validLead()), "")
+	if w.Code != http.StatusSeeOther {
+		t.Fatalf("form: %d, want 303", w.Code)
+	}
+	body := f.get(w.Header().Get("Location")).Body.String()
+	if strings.Contains(body, "sent you an email") || !strings.Contains(body, "We will be in touch by ") {
+		t.Errorf("the thank-you page claims an email, or says no time:\n%s", body)
+	}
 }

@@ -2,6 +2,7 @@ package main
 
 import (
 	"errors"
+	"net/netip"
 	"net/url"
 	"strconv"
 	"strings"
@@ -81,5 +82,30 @@ func (o origins) Set(s string) error {
 		return errors.New("want an origin like https://www.example-clinic.com")
 	}
 	*o.list = append(*o.list, u.Scheme+"://"+u.Host)
+	return nil
+}
+
+// prefixes is a repeatable flag of CIDRs, also comma-separated.
+type prefixes struct{ list *[]netip.Prefix }
+
+func (p prefixes) String() string {
+	if p.list == nil {
+		return ""
+	}
+	var s []string
+	for _, x := range *p.list {
+		s = append(s, x.String())
+	}
+	return strings.Join(s, ",")
+}
+
+func (p prefixes) Set(s string) error {
+	for part := range strings.SplitSeq(s, ",") {
+		x, err := netip.ParsePrefix(strings.TrimSpace(part))
+		if err != nil {
+			return errors.New("want CIDRs like 10.0.0.0/8 or fd00::/8")
+		}
+		*p.list = append(*p.list, x.Masked())
+	}
 	return nil
 }

@@ -67,14 +67,17 @@ func runIntake(ctx context.Context, e env, args []string) error {
 	cfg := envIntakeConfig(e)
 	def := cfg.WithDefaults() // the flags show intake.Config's defaults
 	cfg.MinFill, cfg.RateLimit, cfg.RateBurst, cfg.MaxBody = def.MinFill, def.RateLimit, def.RateBurst, def.MaxBody
+	cfg.ConfirmationsPerHour = def.ConfirmationsPerHour
 	cfg.Retention, cfg.SpamRetention, cfg.PurgeEvery = def.Retention, def.SpamRetention, def.PurgeEvery
 	fs.StringVar(&cfg.Practice.From, "from", cfg.Practice.From, "the From `address` of the emails (or CONSULTA_FROM; default: email in site.yaml)")
 	fs.StringVar(&cfg.Helo, "helo", cfg.Helo, "the `name` given in EHLO (or CONSULTA_HELO; default: the From address's domain)")
 	fs.DurationVar(&cfg.MinFill, "min-fill", cfg.MinFill, "the least `time` a person takes to fill in the form; faster is suspected spam")
 	fs.StringVar(&cfg.TrustedProxyHeader, "trusted-proxy-header", "", "the `header` in which a reverse proxy in front gives the client's address, e.g. X-Forwarded-For; no header is trusted otherwise")
 	fs.Var(origins{&cfg.AllowedOrigins}, "allowed-origin", "an `origin` that may post the form, e.g. https://www.example-clinic.com (repeatable; adds to intake.allowed_origins)")
+	fs.Var(prefixes{&cfg.TrustedProxies}, "trusted-proxies", "the `CIDRs` of reverse proxies in front, e.g. 10.0.0.0/8,fd00::/8 (repeatable): in the trusted proxy header, the client is the right-most address that is none of them")
 	fs.Var(every{&cfg.RateLimit}, "rate-every", "each client may send one request per `interval` on average")
 	fs.IntVar(&cfg.RateBurst, "rate-burst", cfg.RateBurst, "how `many` requests a client may send at once")
+	fs.IntVar(&cfg.ConfirmationsPerHour, "confirmations-per-hour", cfg.ConfirmationsPerHour, "the most confirmations sent to patients in any hour; above it, leads reach the coordinator without one")
 	fs.Int64Var(&cfg.MaxBody, "max-body", cfg.MaxBody, "the largest request body in `bytes`")
 	fs.Var(days{&cfg.Retention}, "retention", "how long the personal data of delivered leads is kept: `days` like 30d, or a duration like 12h")
 	fs.Var(days{&cfg.SpamRetention}, "spam-retention", "how long suspected spam is kept: `days` like 30d, or a duration like 12h")
@@ -118,6 +121,8 @@ func checkFlags(cfg intake.Config) error {
 		return fmt.Errorf("--max-body %d: want a positive number of bytes, like 65536", cfg.MaxBody)
 	case cfg.RateBurst < 1:
 		return fmt.Errorf("--rate-burst %d: want at least 1", cfg.RateBurst)
+	case cfg.ConfirmationsPerHour < 1:
+		return fmt.Errorf("--confirmations-per-hour %d: want at least 1", cfg.ConfirmationsPerHour)
 	}
 	return nil
 }

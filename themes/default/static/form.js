@@ -124,7 +124,8 @@
   }
 
   // thank shows the thank-you state; body is the service's answer, whose
-  // due_text says when the practice will be in touch.
+  // due_text says when the practice will be in touch and confirmation
+  // whether an email to confirm is on its way.
   function thank(body) {
     var tpl = document.getElementById("consult-thanks");
     var section = form.closest(".consult") || form.parentNode;
@@ -133,6 +134,12 @@
     if (due && body.due_text) {
       due.textContent = "We will be in touch by " + body.due_text + ".";
       due.hidden = false;
+    }
+    // Only a request with a form token gets a confirmation, and not every
+    // one: say so only when the service queued one.
+    var confirmation = thanks.querySelector(".thanks-confirmation");
+    if (confirmation && body.confirmation === true) {
+      confirmation.hidden = false;
     }
     var ref = thanks.querySelector(".thanks-ref");
     if (ref && body.ref) {
