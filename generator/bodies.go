@@ -24,6 +24,7 @@ type made struct {
 	bodies map[*content.Page]body
 	links  map[*content.Page]*problem.List // each page's link problems
 	files  map[*content.Page][]bundleFile  // the files each page links to, to publish
+	images *images                         // every image but case photos; set by checkSite
 	mu     sync.Mutex                      // guards Images while photos are processed
 
 	compliance      map[*content.Page]*problem.List          // each page's and review's advertising problems
@@ -46,6 +47,24 @@ func newMade() *made {
 		compliance:     map[*content.Page]*problem.List{},
 		allowed:        map[*content.Page][]compliance.Allowance{},
 		complianceSite: &problem.List{},
+	}
+}
+
+// publish returns the Markdown renderer's hook that publishes a page's
+// images through the image step, recording each in Images.
+func (m *made) publish(ctx context.Context) func(string) (markdown.Published, bool) {
+	if m.images == nil {
+		return nil
+	}
+	return func(file string) (markdown.Published, bool) {
+		img, err := m.images.image(ctx, file)
+		if err != nil {
+			return markdown.Published{}, false // the link checker reports it
+		}
+		m.mu.Lock()
+		m.Images[file] = img
+		m.mu.Unlock()
+		return markdown.Published{Src: img.Src, Srcset: img.Srcset, Width: img.Width, Height: img.Height}, true
 	}
 }
 
@@ -94,7 +113,7 @@ func (b *builder) renderMarkdown(ctx context.Context, pages []*content.Page, m *
 	results := make([]result, len(pages))
 	err := each(ctx, b.cfg.Workers, len(pages), func(i int) error {
 		p := pages[i]
-		src := markdown.Source{Body: p.Body, BodyLine: p.BodyLine, Dir: pageDir(p), FS: b.fsys}
+		src := markdown.Source{Body: p.Body, BodyLine: p.BodyLine, Dir: pageDir(p), FS: b.fsys, Publish: m.publish(ctx)}
 		res, err := b.md.Render(src)
 		if err != nil {
 			return fmt.Errorf("%s: %w", p.File, err)

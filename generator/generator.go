@@ -201,7 +201,7 @@ func (b *builder) build(ctx context.Context, out output, o render.Options) (run,
 	}
 
 	o.Rendered = r.made.Rendered
-	w := &writer{b: b, site: site, out: out, opts: o}
+	w := &writer{b: b, site: site, out: out, opts: o, images: r.made.images}
 	t0 = time.Now()
 	if err := w.pages(ctx, site.Pages); err != nil {
 		return r, err
@@ -236,6 +236,13 @@ func (b *builder) build(ctx context.Context, out output, o render.Options) (run,
 func (b *builder) checkSite(ctx context.Context, site *content.Site, pages []*content.Page, m *made, probs *problem.List) error {
 	if err := b.checkCompliance(ctx, pages, m); err != nil {
 		return err
+	}
+	if m.images == nil {
+		im, err := newImages(b.fsys, b.cfg.CacheDir, site.Config)
+		if err != nil {
+			return err
+		}
+		m.images = im
 	}
 	if err := b.renderMarkdown(ctx, pages, m); err != nil {
 		return err

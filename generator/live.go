@@ -197,7 +197,7 @@ func (l *Live) render(ctx context.Context, site *content.Site, changes []content
 	pages, meta := affected(site, changes)
 	o := l.opts
 	o.Rendered = l.made.Rendered
-	w := &writer{b: l.b, site: site, out: l.out, opts: o}
+	w := &writer{b: l.b, site: site, out: l.out, opts: o, images: l.made.images}
 	if err := w.pages(ctx, changed); err != nil {
 		return 0, 0, err
 	}
@@ -295,7 +295,7 @@ func (l *Live) renderStale(ctx context.Context, name string) error {
 	}
 	o := l.opts
 	o.Rendered = l.made.Rendered
-	w := &writer{b: l.b, site: l.site, out: l.out, opts: o}
+	w := &writer{b: l.b, site: l.site, out: l.out, opts: o, images: l.made.images}
 	if err := w.pages(ctx, []*content.Page{p}); err != nil {
 		return err
 	}

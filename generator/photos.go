@@ -27,6 +27,9 @@ const photoDir = "photos"
 // already processed with the same settings come from the cache in
 // cfg.CacheDir/photos.
 func (b *builder) photos(ctx context.Context, site *content.Site, cases []*content.Page, out output, m *made, probs *problem.List) error {
+	if err := b.siteImages(ctx, site, out, m, probs); err != nil {
+		return err
+	}
 	type job struct {
 		page string // the file that names the photo
 		ref  content.FileRef
@@ -78,6 +81,67 @@ func (b *builder) photos(ctx context.Context, site *content.Site, cases []*conte
 		return err
 	}
 	return proc.SaveIndex()
+}
+
+// siteImages publishes the images that are not case photos: the brand's
+// of site.yaml, team members' photos, and (already processed when the
+// Markdown was rendered) the images of pages. Each is recorded in m by
+// its source file.
+func (b *builder) siteImages(ctx context.Context, site *content.Site, out output, m *made, probs *problem.List) error {
+	if m.images == nil {
+		return nil
+	}
+	type job struct {
+		file, page, field string
+		line              int
+	}
+	cfg := site.Config
+	var jobs []job
+	for _, f := range []struct{ field, name string }{{"logo", cfg.Logo}, {"hero", cfg.Hero}, {"share_image", cfg.ShareImage}} {
+		if f.name != "" {
+			jobs = append(jobs, job{render.BrandFile(f.name), "content/site.yaml", f.field, 0})
+		}
+	}
+	for i, ms := range cfg.Memberships {
+		if ms.Logo != "" {
+			jobs = append(jobs, job{render.BrandFile(ms.Logo), "content/site.yaml", fmt.Sprintf("memberships[%d].logo", i), 0})
+		}
+	}
+	for _, p := range site.Members {
+		if ref := p.Member.PhotoFile; ref.Path != "" {
+			jobs = append(jobs, job{ref.Path, p.File, ref.Field, ref.Line})
+		}
+	}
+	var found problem.List
+	err := each(ctx, b.cfg.Workers, len(jobs), func(i int) error {
+		j := jobs[i]
+		if !fileExists(b.fsys, j.file) {
+			return nil // reported when the site was loaded
+		}
+		img, err := m.images.image(ctx, j.file)
+		var srcErr *photo.SourceError
+		if errors.As(err, &srcErr) {
+			m.mu.Lock()
+			found.Errorf(j.page, j.line, j.field, "%s: %s", path.Base(j.file), srcErr.Msg)
+			m.mu.Unlock()
+			return nil
+		}
+		if err != nil {
+			return fmt.Errorf("process image %s: %w", j.file, err)
+		}
+		m.mu.Lock()
+		m.Images[j.file] = img
+		m.mu.Unlock()
+		return nil
+	})
+	probs.Merge(&found)
+	if err != nil {
+		return err
+	}
+	if err := m.images.write(out); err != nil {
+		return err
+	}
+	return m.images.save()
 }
 
 // photoProcessor makes the photo processor for the site's settings.

@@ -59,6 +59,7 @@ type writer struct {
 	site    *content.Site
 	out     output
 	opts    render.Options
+	images  *images // cleans the JPEG and PNG files published at their own path
 	files   atomic.Int64
 	bytes   atomic.Int64
 	aliases int
@@ -192,6 +193,14 @@ func (w *writer) linked(files []bundleFile) error {
 }
 
 func (w *writer) copy(src, dst string) error {
+	if isRaster(src) && w.images != nil {
+		// A JPEG or PNG is never published as it is: its picture alone is.
+		data, err := w.images.clean(context.Background(), src)
+		if err != nil {
+			return fmt.Errorf("publish %s: %w", src, err)
+		}
+		return w.write(dst, data)
+	}
 	data, err := fs.ReadFile(w.b.fsys, src)
 	if err != nil {
 		return fmt.Errorf("publish %s: %w", src, err)
@@ -199,7 +208,9 @@ func (w *writer) copy(src, dst string) error {
 	return w.write(dst, data)
 }
 
-// static publishes the site's static/ folder as it is, if it has one.
+// static publishes the site's static/ folder, if it has one: every file
+// as it is, but JPEG and PNG files, which are re-encoded from their
+// pixels (no EXIF, GPS or comments) at their own path and size.
 func (w *writer) static() error {
 	err := fs.WalkDir(w.b.fsys, "static", func(p string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() || strings.HasPrefix(d.Name(), ".") {

@@ -64,7 +64,15 @@ func (transformer) Transform(doc *ast.Document, _ text.Reader, pc parser.Context
 			st.links = append(st.links, Link{Dest: dest, Line: st.line(offset(n)), Image: true})
 			n.SetAttributeString("loading", []byte("lazy"))
 			n.SetAttributeString("decoding", []byte("async"))
-			if w, h, ok := st.imageSize(dest); ok {
+			if img, ok := st.publish(dest); ok {
+				n.Destination = []byte(img.Src)
+				if img.Srcset != "" {
+					n.SetAttributeString("srcset", []byte(img.Srcset))
+					n.SetAttributeString("sizes", []byte("(min-width: 48rem) 42rem, 100vw"))
+				}
+				n.SetAttributeString("width", []byte(strconv.Itoa(img.Width)))
+				n.SetAttributeString("height", []byte(strconv.Itoa(img.Height)))
+			} else if w, h, ok := st.imageSize(dest); ok {
 				n.SetAttributeString("width", []byte(strconv.Itoa(w)))
 				n.SetAttributeString("height", []byte(strconv.Itoa(h)))
 			}
@@ -79,6 +87,19 @@ func (s *state) omitted(offset int) {
 	if n := len(s.rawHTML); n == 0 || s.rawHTML[n-1] != line {
 		s.rawHTML = append(s.rawHTML, line)
 	}
+}
+
+// publish publishes a local JPEG or PNG image with the source's Publish.
+func (s *state) publish(dest string) (Published, bool) {
+	if s.src.Publish == nil {
+		return Published{}, false
+	}
+	name, local := Resolve(s.src.Dir, dest)
+	switch ext := strings.ToLower(path.Ext(name)); {
+	case !local, ext != ".jpg" && ext != ".jpeg" && ext != ".png":
+		return Published{}, false
+	}
+	return s.src.Publish(name)
 }
 
 func (s *state) imageSize(dest string) (w, h int, ok bool) {

@@ -61,6 +61,21 @@ type Source struct {
 	BodyLine int    // the file's line number of Body's first line
 	Dir      string // folder in FS that relative links and images resolve against, e.g. "content/procedures"
 	FS       fs.FS  // the site folder, to read image sizes; nil reads none
+
+	// Publish, when set, publishes a local JPEG or PNG image (file is its
+	// path in FS) and returns it as the page shows it; the image then
+	// points at what it returns, with its srcset, width and height. An
+	// image it cannot publish (false) is left as written: the caller
+	// reports why.
+	Publish func(file string) (Published, bool)
+}
+
+// Published is an image as the site publishes it.
+type Published struct {
+	Src    string
+	Srcset string // "" for one width
+	Width  int
+	Height int
 }
 
 // Link is one link or image destination in a page's Markdown.

@@ -1,0 +1,124 @@
+package generator
+
+import (
+	"bytes"
+	"context"
+	"encoding/binary"
+	"image/jpeg"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/consultahq/consulta/generator/internal/phototest"
+)
+
+// TestEveryImageClean puts a phone camera's JPEG (GPS position, camera
+// serial and make, a comment) where staff put images, in Markdown, in
+// static/ and as a team member's photo, and finds none of what the camera
+// wrote in public/. Files that must stay as they are (a PDF, an SVG) do.
+func TestEveryImageClean(t *testing.T) {
+	site := copySite(t)
+	camera := phototest.CameraJPEG(t, phototest.Halves(640, 480), 1)
+	write := func(name string, data []byte) {
+		t.Helper()
+		full := filepath.Join(site, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(full), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(full, data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	appendTo := func(name, text string) {
+		t.Helper()
+		old, err := os.ReadFile(filepath.Join(site, name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		write(name, append(old, text...))
+	}
+	write("content/clinic.jpg", camera)
+	write("static/img/door.jpg", camera)
+	write("content/team/hart.jpg", camera)
+	pdf := []byte("%PDF-1.4\n% a leaflet, published as it is\n")
+	svg := []byte(`<svg xmlns="http://www.w3.org/2000/svg" width="40" height="20"><!-- kept --></svg>`)
+	write("static/leaflet.pdf", pdf)
+	write("static/mark.svg", svg)
+	appendTo("content/financing.md", "\n![Our waiting room](clinic.jpg)\n\n![The front door](/img/door.jpg)\n\n[The leaflet](/leaflet.pdf)\n")
+	member := "content/team/dr-amelia-hart.md"
+	old, _ := os.ReadFile(filepath.Join(site, member))
+	write(member, bytes.Replace(old, []byte("role: surgeon"), []byte("role: surgeon\nphoto: hart.jpg"), 1))
+
+	if _, err := Build(context.Background(), Config{SiteDir: site}); err != nil {
+		t.Fatalf("Build: %v", err)
+	}
+	out := filepath.Join(site, "public")
+	gps := phototest.CameraTIFF(binary.LittleEndian, 1)
+	jpegs := 0
+	err := filepath.WalkDir(out, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		data, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(out, p)
+		for _, secret := range []string{phototest.Serial, phototest.Make, phototest.Comment} {
+			if bytes.Contains(data, []byte(secret)) {
+				t.Errorf("%s carries %q from the camera", rel, secret)
+			}
+		}
+		if bytes.Contains(data, gps[8:]) || bytes.Contains(data, []byte("Exif\x00\x00")) {
+			t.Errorf("%s carries the camera's EXIF (GPS position)", rel)
+		}
+		if strings.HasSuffix(p, ".jpg") {
+			jpegs++
+			if _, err := jpeg.Decode(bytes.NewReader(data)); err != nil {
+				t.Errorf("%s does not decode: %v", rel, err)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if jpegs < 3 {
+		t.Errorf("%d JPEGs published, want at least the Markdown image's, the static one and the portrait's", jpegs)
+	}
+	if _, err := os.Stat(filepath.Join(out, "img", "door.jpg")); err != nil {
+		t.Errorf("static/img/door.jpg is not published at its own path: %v", err)
+	}
+	for name, want := range map[string][]byte{"leaflet.pdf": pdf, "mark.svg": svg} {
+		if got, err := os.ReadFile(filepath.Join(out, name)); err != nil || !bytes.Equal(got, want) {
+			t.Errorf("%s changed or missing (%v): a file that is not a JPEG or PNG passes unchanged", name, err)
+		}
+	}
+	page, err := os.ReadFile(filepath.Join(out, "financing", "index.html"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, alt := range []string{"Our waiting room", "The front door"} {
+		i := bytes.Index(page, []byte(`alt="`+alt+`"`))
+		if i < 0 {
+			t.Errorf("financing page has no image %q", alt)
+			continue
+		}
+		tag := page[bytes.LastIndexByte(page[:i], '<'):]
+		tag = tag[:bytes.IndexByte(tag, '>')]
+		for _, want := range []string{`src="/images/`, `srcset="/images/`, `width="`, `height="`} {
+			if !bytes.Contains(tag, []byte(want)) {
+				t.Errorf("image %q lacks %s: %s", alt, want, tag)
+			}
+		}
+	}
+	team, err := os.ReadFile(filepath.Join(out, "team", "dr-amelia-hart", "index.html"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Contains(team, []byte(`class="portrait large" src="/images/`)) {
+		t.Error("the member's page does not show their photo from images/")
+	}
+}
