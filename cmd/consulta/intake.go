@@ -28,7 +28,8 @@ Environment:
 	                      into DATA/mail, and the log says where.
 	CONSULTA_FROM         the From address (default: email in site.yaml)
 	CONSULTA_HELO         the name given to the mail server in EHLO
-	CONSULTA_FORM_SECRET  the key (32+ characters) that signs form tokens;
+	CONSULTA_FORM_SECRET  the key (32+ characters) that signs form tokens
+	                      and the emails' action links;
 	                      unset, one is made and kept in DATA/form-secret
 
 Other commands:
@@ -40,10 +41,14 @@ Other commands:
 		deliver a lead held as spam as a normal lead
 	consulta intake backup [-s SITE_DIR] [--data DIR] OUT.db
 		copy the store to OUT.db while the service runs
+	consulta intake report [-s SITE_DIR] [--data DIR] [--since 30d] [--format text|csv|json]
+		how fast leads were answered: per lead, median and p90 time
+		to claim, share within the promise, by coordinator and week
 	consulta intake healthcheck [--addr ADDR]
 		exit 0 if the service at ADDR answers GET /healthz
 
-Endpoints: POST /v1/consultations, GET /v1/consultations/token, GET /healthz,
+Endpoints: POST /v1/consultations, GET /v1/consultations/token,
+GET and POST /v1/actions/{token} (the emails' action links), GET /healthz,
 GET /readyz, GET /metrics (Prometheus).`
 
 // runIntake runs `consulta intake` and its subcommands.
@@ -58,6 +63,8 @@ func runIntake(ctx context.Context, e env, args []string) error {
 			return runIntakeBackup(ctx, e, args[1:])
 		case "healthcheck":
 			return runIntakeHealthcheck(ctx, e, args[1:])
+		case "report":
+			return runIntakeReport(ctx, e, args[1:])
 		}
 	}
 	fs := newFlagSet(e, "intake", "intake [-s SITE_DIR] [--addr 127.0.0.1:8081] [--data DIR] [flags]", intakeHelp)
