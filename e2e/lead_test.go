@@ -51,7 +51,21 @@ func fillRequest(t *testing.T, tab *browser.Tab, email string) {
 // send sends the form with JavaScript and waits for the thank-you state.
 func send(t *testing.T, tab *browser.Tab) {
 	t.Helper()
-	tab.Do(t, "send the form", chromedp.Click(chromedp.CSS(`form button[type=submit]`)), chromedp.WaitVisible(chromedp.CSS(".thanks")))
+	tab.Do(t, "send the form", chromedp.Click(chromedp.CSS(`form button[type=submit]`)))
+	state := browser.Eval[string](t, tab, `new Promise(done => {
+	const start = Date.now();
+	const wait = () => {
+		if (document.querySelector(".thanks")) return done("thanks");
+		const summary = document.getElementById("form-summary");
+		if (summary && !summary.hidden) return done("problem: " + summary.textContent);
+		if (performance.now() > 0 && Date.now() - start > 20000) return done("nothing after 20 s; status: " + document.querySelector(".form-status").textContent);
+		setTimeout(wait, 50);
+	};
+	wait();
+})`)
+	if state != "thanks" {
+		t.Fatalf("after sending the form: %s", state)
+	}
 }
 
 // coordinatorEmail waits for the coordinator's email of the patient at
