@@ -99,7 +99,7 @@ func coordinatorEmail(t *testing.T, mp *mailpit.Server, replyTo string) mailpit.
 func testStaleToken(t *testing.T, b *browser.Browser, base string, mp *mailpit.Server) {
 	const email = "grace.overnight@example.org"
 	tab := b.Tab(t, browser.TabOptions{})
-	tab.Go(t, base+"/consultation/?procedure=rhinoplasty")
+	tab.Go(t, base+"/consultation/rhinoplasty/")
 	first := browser.Eval[string](t, tab, `new Promise(done => {
 	const f = document.querySelector("form.consult-form");
 	const wait = () => f.elements.form_token.value ? done(f.elements.form_token.value) : setTimeout(wait, 20);
@@ -186,7 +186,7 @@ func testCampaign(t *testing.T, b *browser.Browser, base string, mp *mailpit.Ser
 	if status := tab.Follow(t, "follow the advert", chromedp.Click(chromedp.ID("advert"))); status != 200 {
 		t.Fatalf("the landing page answers %d", status)
 	}
-	cta := `.cta a[href*="?procedure=rhinoplasty"]`
+	cta := `.cta a[href="/consultation/rhinoplasty/#request"]`
 	if status := tab.Follow(t, "follow the call to action", chromedp.Click(chromedp.CSS(cta))); status != 200 {
 		t.Fatalf("the call to action leads to a page answering %d", status)
 	}
@@ -210,7 +210,7 @@ func testCampaign(t *testing.T, b *browser.Browser, base string, mp *mailpit.Ser
 		"Campaign:            spring-2026",
 		"Campaign content:    nose-banner",
 		"Google Ads click:    Cj0KCQ_test-123",
-		"Form sent from:      /consultation/?procedure=rhinoplasty",
+		"Form sent from:      /consultation/rhinoplasty/",
 	} {
 		if !strings.Contains(m.Text, want) {
 			t.Errorf("the coordinator's email lacks %q:\n%s", want, m.Text)
