@@ -154,8 +154,10 @@ func (s *server) actionView(tok action.Token, t outbox.Tracked) actionView {
 		v.Done = "It has been released already, or was never held."
 	case lead.Rank(target) > lead.Rank(t.State):
 		v.Button = action.Labels[tok.Action]
+	case target == t.State:
+		v.Done = "Done: this step is recorded. The email's other buttons take the lead further."
 	default:
-		v.Done = "Nothing left to do here: the lead is already past this step."
+		v.Done = "The lead has already moved past this step. Nothing was changed."
 	}
 	return v
 }

@@ -56,20 +56,20 @@ next good edit brings the site back.`)
 	defer watch.Close()
 
 	logger := slog.New(slog.NewTextHandler(e.stderr, nil))
+	ln, err := net.Listen("tcp", *addr)
+	if err != nil {
+		return fmt.Errorf("serve: %w", err)
+	}
 	cfg.DataDir = filepath.Join(*site, ".data")
-	cfg.PublicURL = localURL(*addr) // the emails' action links come back here
+	cfg.PublicURL = localURL(ln.Addr().String()) // the emails' action links come back here
 	svc, err := openIntake(ctx, e, logger, *site, cfg, true)
 	if err != nil {
+		ln.Close()
 		return fmt.Errorf("serve: intake service: %w", err)
 	}
 	mux := http.NewServeMux()
 	mux.Handle(liveReloadPath, untilDone(ctx, lr))
 	mux.Handle("/", &siteHandler{live: live})
-	ln, err := net.Listen("tcp", *addr)
-	if err != nil {
-		svc.Close()
-		return fmt.Errorf("serve: %w", err)
-	}
 	// The intake service takes the requests for its routes (intake/routes.go)
 	// and hands the rest to the site.
 	served := make(chan error, 1)

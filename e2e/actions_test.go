@@ -1,0 +1,159 @@
+package e2e
+
+import (
+	"bytes"
+	"encoding/json"
+	"io"
+	"mime"
+	"mime/multipart"
+	"net/http"
+	"net/mail"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+
+	"github.com/consultahq/consulta/internal/browser"
+)
+
+// TestMakeRunLoop walks the loop that `make run` offers: a lead sent on the
+// demo site, its coordinator email written as a .eml file (no SMTP server),
+// the email's "I'm handling it" link opened at phone width in Chromium, the
+// button pressed, and the lead shown as claimed. The action page passes axe.
+func TestMakeRunLoop(t *testing.T) {
+	bin := buildConsulta(t)
+	site := copySite(t)
+	base := startServe(t, bin, site)
+	b := browser.Start(t)
+
+	id := sendLead(t, base)
+	eml := waitFile(t, filepath.Join(site, ".data", "mail", id+".coordinator.eml"))
+	text, html := emailBodies(t, eml)
+	claim := regexp.MustCompile(`I'm handling it:\s+(` + regexp.QuoteMeta(base) + `/v1/actions/\S+)`).FindStringSubmatch(string(text))
+	if claim == nil {
+		t.Fatalf("the coordinator's email has no claim link to %s:\n%s", base, text)
+	}
+
+	// The email at phone width, as the coordinator sees it.
+	tab := b.Tab(t, browser.TabOptions{Width: 390, Height: 844})
+	page := filepath.Join(t.TempDir(), "coordinator.html")
+	if err := os.WriteFile(page, html, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	tab.Go(t, "file://"+page)
+	tab.Screenshot(t, "coordinator-email-390", "")
+
+	// The link shows the lead and a button, and changes nothing.
+	if status := tab.Go(t, claim[1]); status != http.StatusOK {
+		t.Fatalf("the claim link answers %d", status)
+	}
+	if got := browser.Eval[string](t, tab, `document.querySelector("dl").innerText`); !strings.Contains(got, "New, not yet claimed") ||
+		!strings.Contains(got, "Aoife") || strings.Contains(got, "Byrne") {
+		t.Errorf("the action page says:\n%s", got)
+	}
+	tab.CheckAxe(t, "action page "+claim[1])
+	tab.Screenshot(t, "action-claim-390", "")
+	if status := tab.Follow(t, "press I'm handling it", chromedp.Click(chromedp.CSS(`form button[type=submit]`))); status != http.StatusOK {
+		t.Fatalf("after the button: %d", status)
+	}
+	if got := browser.Eval[string](t, tab, `document.querySelector("dl").innerText`); !strings.Contains(got, "Claimed") ||
+		!strings.Contains(got, "coordinator@harbour-aesthetic.example") {
+		t.Errorf("after claiming, the page says:\n%s", got)
+	}
+	tab.CheckAxe(t, "action page, claimed")
+	tab.Screenshot(t, "action-claimed-390", "")
+
+	// An altered link is refused with a page of its own.
+	if status := tab.Go(t, strings.Replace(claim[1], ".claim.", ".booked.", 1)); status != http.StatusForbidden {
+		t.Errorf("an altered link answers %d, want 403", status)
+	}
+	tab.CheckAxe(t, "action page, refused")
+	tab.Screenshot(t, "action-refused-390", "")
+
+	// The report sees the claim.
+	out, err := runConsulta(bin, "intake", "report", "-s", site, "--format", "json")
+	if err != nil || !strings.Contains(out, `"claimed_by": "coordinator@harbour-aesthetic.example"`) {
+		t.Errorf("consulta intake report: %v\n%s", err, out)
+	}
+}
+
+// sendLead sends a consultation request to base as the form's script does,
+// after the least time a person takes, and returns its id.
+func sendLead(t *testing.T, base string) string {
+	t.Helper()
+	resp, err := http.Get(base + "/v1/consultations/token")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var tok struct{ Token string }
+	json.NewDecoder(resp.Body).Decode(&tok)
+	resp.Body.Close()
+	time.Sleep(100 * time.Millisecond) // serve runs with -min-fill 50ms: a person's pause, not a wait for readiness
+	body, _ := json.Marshal(map[string]any{"first_name": "Aoife", "last_name": "Byrne", "email": "aoife.byrne@mail.example",
+		"phone": "087 123 4567", "procedure": "rhinoplasty", "consent_privacy": true, "form_token": tok.Token})
+	resp, err = http.Post(base+"/v1/consultations", "application/json", bytes.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var got struct{ ID string }
+	if err := json.NewDecoder(resp.Body).Decode(&got); err != nil || resp.StatusCode != http.StatusAccepted || got.ID == "" {
+		t.Fatalf("POST /v1/consultations: %d, %v", resp.StatusCode, err)
+	}
+	return got.ID
+}
+
+// waitFile waits up to 30s for the delivery worker to write path.
+func waitFile(t *testing.T, path string) []byte {
+	t.Helper()
+	for deadline := time.Now().Add(30 * time.Second); ; time.Sleep(50 * time.Millisecond) {
+		if b, err := os.ReadFile(path); err == nil {
+			return b
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("no %s within 30s", path)
+		}
+	}
+}
+
+// emailBodies returns the text and HTML parts of a multipart/alternative email.
+func emailBodies(t *testing.T, raw []byte) (text, html []byte) {
+	t.Helper()
+	m, err := mail.ReadMessage(bytes.NewReader(raw))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, params, err := mime.ParseMediaType(m.Header.Get("Content-Type"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	mr := multipart.NewReader(m.Body, params["boundary"])
+	for {
+		p, err := mr.NextPart() // decodes quoted-printable
+		if err != nil {
+			break
+		}
+		b, _ := io.ReadAll(p)
+		switch {
+		case strings.HasPrefix(p.Header.Get("Content-Type"), "text/plain"):
+			text = b
+		case strings.HasPrefix(p.Header.Get("Content-Type"), "text/html"):
+			html = b
+		}
+	}
+	if text == nil || html == nil {
+		t.Fatalf("no text and HTML parts in:\n%s", raw)
+	}
+	return text, html
+}
+
+// runConsulta runs the consulta binary bin with args and returns its output.
+func runConsulta(bin string, args ...string) (string, error) {
+	out, err := exec.Command(bin, args...).CombinedOutput()
+	return string(out), err
+}
