@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/consultahq/consulta/intake/outbox"
+	"github.com/consultahq/consulta/internal/pgtest"
 )
 
 // TestCrashSafety kills a process that is enqueuing leads with SIGKILL and
@@ -80,7 +81,9 @@ func TestMain(m *testing.M) {
 		}
 		os.Exit(0)
 	}
-	os.Exit(m.Run())
+	code := m.Run()
+	pgtest.Stop()
+	os.Exit(code)
 }
 
 // crashChild enqueues leads from several goroutines until killed, printing

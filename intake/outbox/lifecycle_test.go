@@ -2,6 +2,7 @@ package outbox_test
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"testing"
 	"time"
@@ -12,10 +13,9 @@ import (
 )
 
 // tracked opens a store and enqueues lead id, due an hour after t0.
-func tracked(t *testing.T, now *time.Time, ids ...string) (*outbox.SQLite, string) {
+func tracked(t *testing.T, open opener, now *time.Time, ids ...string) (store, *sql.DB) {
 	t.Helper()
-	st, path := open(t, now)
-	s := st.(*outbox.SQLite)
+	s, db := open(t, now)
 	for _, id := range ids {
 		l, msgs := newLead(id, false)
 		l.Ref, l.Due = "HAS-1127-"+id, t0.Add(time.Hour)
@@ -23,13 +23,15 @@ func tracked(t *testing.T, now *time.Time, ids ...string) (*outbox.SQLite, strin
 			t.Fatal(err)
 		}
 	}
-	return s, path
+	return s, db
 }
 
-func TestSetState(t *testing.T) {
+func TestSetState(t *testing.T) { eachStore(t, testSetState) }
+
+func testSetState(t *testing.T, open opener) {
 	ctx := context.Background()
 	now := t0
-	s, path := tracked(t, &now, "ld_a")
+	s, db := tracked(t, open, &now, "ld_a")
 	got, err := s.Lead(ctx, "ld_a")
 	if err != nil || got.State != lead.New || !got.Lead.Due.Equal(t0.Add(time.Hour)) || !got.NextStepAt.Equal(got.Lead.Due) ||
 		got.Lead.Ref != "HAS-1127-ld_a" || got.Lead.FirstName != "Anna" {
@@ -69,7 +71,7 @@ func TestSetState(t *testing.T) {
 		t.Errorf("after booking: %+v", got)
 	}
 	var events int
-	rawDB(t, path).QueryRow(`SELECT count(*) FROM lead_events WHERE lead_id = 'ld_a' AND kind = 'state'`).Scan(&events)
+	db.QueryRow(`SELECT count(*) FROM lead_events WHERE lead_id = 'ld_a' AND kind = 'state'`).Scan(&events)
 	if events != 3 {
 		t.Errorf("%d state changes kept, want 3", events)
 	}
@@ -86,10 +88,12 @@ func reminder(id string) []mail.Message {
 		From: "desk@example.com", To: []string{"coordinator@example.com"}, Raw: []byte("Subject: reminder\r\n\r\n")}}
 }
 
-func TestRecordStepOnce(t *testing.T) {
+func TestRecordStepOnce(t *testing.T) { eachStore(t, testRecordStepOnce) }
+
+func testRecordStepOnce(t *testing.T, open opener) {
 	ctx := context.Background()
 	now := t0
-	s, path := tracked(t, &now, "ld_a", "ld_b")
+	s, db := tracked(t, open, &now, "ld_a", "ld_b")
 	if due, err := s.DueSteps(ctx, t0.Add(59*time.Minute), 10); err != nil || len(due) != 0 {
 		t.Fatalf("before due: %d steps, %v", len(due), err)
 	}
@@ -117,7 +121,7 @@ func TestRecordStepOnce(t *testing.T) {
 		t.Errorf("RecordStep of a claimed lead = %v, %v; want false", ok, err)
 	}
 	var n int
-	rawDB(t, path).QueryRow(`SELECT count(*) FROM messages WHERE kind = 'reminder'`).Scan(&n)
+	db.QueryRow(`SELECT count(*) FROM messages WHERE kind = 'reminder'`).Scan(&n)
 	if n != 1 {
 		t.Errorf("%d reminders queued, want 1", n)
 	}
@@ -134,11 +138,12 @@ func TestRecordStepOnce(t *testing.T) {
 	}
 }
 
-func TestReleaseLead(t *testing.T) {
+func TestReleaseLead(t *testing.T) { eachStore(t, testReleaseLead) }
+
+func testReleaseLead(t *testing.T, open opener) {
 	ctx := context.Background()
 	now := t0
-	st, _ := open(t, &now)
-	s := st.(*outbox.SQLite)
+	s, _ := open(t, &now)
 	l, msgs := newLead("ld_spam", true)
 	l.Due = t0.Add(time.Hour)
 	if _, _, err := s.Enqueue(ctx, l, "", msgs); err != nil {
@@ -161,11 +166,12 @@ func TestReleaseLead(t *testing.T) {
 	}
 }
 
-func TestQueueDigestOnce(t *testing.T) {
+func TestQueueDigestOnce(t *testing.T) { eachStore(t, testQueueDigestOnce) }
+
+func testQueueDigestOnce(t *testing.T, open opener) {
 	ctx := context.Background()
 	now := t0
-	st, _ := open(t, &now)
-	s := st.(*outbox.SQLite)
+	s, _ := open(t, &now)
 	if _, ok, err := s.LastDigest(ctx); ok || err != nil {
 		t.Fatalf("LastDigest of a new store: %v, %v", ok, err)
 	}

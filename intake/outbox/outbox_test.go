@@ -2,10 +2,9 @@ package outbox_test
 
 import (
 	"context"
-	"database/sql"
+	"encoding/json"
 	"errors"
 	"fmt"
-	"path/filepath"
 	"sync"
 	"testing"
 	"time"
@@ -16,19 +15,6 @@ import (
 )
 
 var t0 = time.Date(2026, 11, 27, 9, 30, 0, 0, time.UTC)
-
-// open opens a store in a fresh file whose clock reads *now.
-func open(t testing.TB, now *time.Time) (outbox.Store, string) {
-	t.Helper()
-	path := filepath.Join(t.TempDir(), "outbox.db")
-	s, err := outbox.Open(context.Background(), path,
-		outbox.WithClock(func() time.Time { return *now }), outbox.WithLease(time.Minute))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { s.Close() })
-	return s, path
-}
 
 // newLead returns a lead with id and its two messages.
 func newLead(id string, spam bool) (lead.Lead, []mail.Message) {
@@ -62,7 +48,9 @@ func stats(t *testing.T, s outbox.Store) outbox.Stats {
 	return st
 }
 
-func TestClaimDone(t *testing.T) {
+func TestClaimDone(t *testing.T) { eachStore(t, testClaimDone) }
+
+func testClaimDone(t *testing.T, open opener) {
 	ctx := context.Background()
 	now := t0
 	s, _ := open(t, &now)
@@ -95,7 +83,9 @@ func TestClaimDone(t *testing.T) {
 	}
 }
 
-func TestLeaseExpires(t *testing.T) {
+func TestLeaseExpires(t *testing.T) { eachStore(t, testLeaseExpires) }
+
+func testLeaseExpires(t *testing.T, open opener) {
 	ctx := context.Background()
 	now := t0
 	s, _ := open(t, &now)
@@ -108,16 +98,24 @@ func TestLeaseExpires(t *testing.T) {
 	if err != nil || len(msgs) != 2 {
 		t.Fatalf("Claim after lease = %d messages, %v; want 2", len(msgs), err)
 	}
-	// A worker starting up takes them back at once.
-	if n, err := s.Recover(ctx); err != nil || n != 2 {
-		t.Errorf("Recover = %d, %v; want 2", n, err)
+	// A worker starting up takes them back at once, where it is the only
+	// worker (SQLite). Instances sharing PostgreSQL cannot tell a dead
+	// claim from another's send in progress: the lease decides.
+	want := 2
+	if _, shared := s.(*outbox.Postgres); shared {
+		want = 0
 	}
-	if msgs, _ := s.Claim(ctx, now, 10); len(msgs) != 2 {
-		t.Errorf("Claim after Recover = %d messages, want 2", len(msgs))
+	if n, err := s.Recover(ctx); err != nil || n != want {
+		t.Errorf("Recover = %d, %v; want %d", n, err, want)
+	}
+	if msgs, _ := s.Claim(ctx, now, 10); len(msgs) != want {
+		t.Errorf("Claim after Recover = %d messages, want %d", len(msgs), want)
 	}
 }
 
-func TestRetryDeadRequeue(t *testing.T) {
+func TestRetryDeadRequeue(t *testing.T) { eachStore(t, testRetryDeadRequeue) }
+
+func testRetryDeadRequeue(t *testing.T, open opener) {
 	ctx := context.Background()
 	now := t0
 	s, _ := open(t, &now)
@@ -153,7 +151,9 @@ func TestRetryDeadRequeue(t *testing.T) {
 	}
 }
 
-func TestEnqueueIdempotent(t *testing.T) {
+func TestEnqueueIdempotent(t *testing.T) { eachStore(t, testEnqueueIdempotent) }
+
+func testEnqueueIdempotent(t *testing.T, open opener) {
 	ctx := context.Background()
 	now := t0
 	s, _ := open(t, &now)
@@ -196,10 +196,12 @@ func TestEnqueueIdempotent(t *testing.T) {
 	}
 }
 
-func TestSpamHeldAndReleased(t *testing.T) {
+func TestSpamHeldAndReleased(t *testing.T) { eachStore(t, testSpamHeldAndReleased) }
+
+func testSpamHeldAndReleased(t *testing.T, open opener) {
 	ctx := context.Background()
 	now := t0
-	s, path := open(t, &now)
+	s, db := open(t, &now)
 	enqueue(t, s, "ld_spam", "", true)
 	enqueue(t, s, "ld_old", "", true)
 	if got := stats(t, s); got.Held != 4 || got.Pending != 0 {
@@ -230,19 +232,21 @@ func TestSpamHeldAndReleased(t *testing.T) {
 		t.Errorf("PurgeSpam = %d, %v; want 1", n, err)
 	}
 	var leads int
-	var spamFlag bool
-	db := rawDB(t, path)
+	var data string
+	var stored struct{ Spam bool }
 	db.QueryRow(`SELECT count(*) FROM leads`).Scan(&leads)
-	db.QueryRow(`SELECT data->>'$.spam' FROM leads WHERE id = 'ld_spam'`).Scan(&spamFlag)
-	if leads != 1 || spamFlag {
-		t.Errorf("after purge: %d leads (want 1), released lead's JSON spam = %v", leads, spamFlag)
+	db.QueryRow(`SELECT data FROM leads WHERE id = 'ld_spam'`).Scan(&data)
+	if err := json.Unmarshal([]byte(data), &stored); err != nil || leads != 1 || stored.Spam {
+		t.Errorf("after purge: %d leads (want 1), released lead's JSON spam = %v (%v)", leads, stored.Spam, err)
 	}
 }
 
-func TestPurgeDelivered(t *testing.T) {
+func TestPurgeDelivered(t *testing.T) { eachStore(t, testPurgeDelivered) }
+
+func testPurgeDelivered(t *testing.T, open opener) {
 	ctx := context.Background()
 	now := t0
-	s, path := open(t, &now)
+	s, db := open(t, &now)
 	enqueue(t, s, "ld_sent", "k1", false)
 	enqueue(t, s, "ld_unsent", "k2", false)
 	msgs, _ := s.Claim(ctx, now, 10)
@@ -260,7 +264,6 @@ func TestPurgeDelivered(t *testing.T) {
 	if n, err := s.PurgeDelivered(ctx, now.Add(-30*24*time.Hour)); err != nil || n != 1 {
 		t.Errorf("PurgeDelivered = %d, %v; want 1", n, err)
 	}
-	db := rawDB(t, path)
 	rows, err := db.Query(`SELECT l.id, l.data, l.email_domain, m.env_to, length(m.raw)
 		FROM leads l JOIN messages m ON m.lead_id = l.id ORDER BY l.id`)
 	if err != nil {
@@ -317,15 +320,4 @@ func TestReopenKeepsSchema(t *testing.T) {
 		s3.Close()
 		t.Error("Open accepted a schema newer than its own")
 	}
-}
-
-// rawDB opens the store's file directly, to look at what it wrote.
-func rawDB(t *testing.T, path string) *sql.DB {
-	t.Helper()
-	db, err := sql.Open("sqlite", "file:"+path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	return db
 }

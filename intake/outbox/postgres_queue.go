@@ -1,0 +1,217 @@
+package outbox
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/consultahq/consulta/intake/lead"
+	"github.com/consultahq/consulta/intake/mail"
+	"github.com/jackc/pgx/v5"
+)
+
+// Enqueue stores l and its messages in one transaction and returns after the
+// commit; see Store.
+func (s *Postgres) Enqueue(ctx context.Context, l lead.Lead, key string, msgs []mail.Message) (id string, dup bool, err error) {
+	return s.group.enqueue(ctx, l, key, msgs)
+}
+
+// insertBatch writes batch in one transaction, its statements sent in one
+// round trip. A key that another instance stored first, or is storing now,
+// makes the lead a duplicate of that one: the insert of the lead waits for
+// the other transaction, and then does nothing.
+func (s *Postgres) insertBatch(ctx context.Context, batch []*enqueueReq) ([]enqueueRes, error) {
+	res := make([]enqueueRes, len(batch))
+	ids := make([]string, len(batch))  // the stored lead of each keyed request
+	firstOf := make([]int, len(batch)) // for a key seen before in this batch, its first request; else -1
+	now := ms(s.opt.now())
+	b := &pgx.Batch{}
+	seen := make(map[string]int, len(batch))
+	deliverable := false
+	for i, r := range batch {
+		firstOf[i] = -1
+		if r.key != "" {
+			if first, ok := seen[r.key]; ok {
+				firstOf[i] = first
+				continue
+			}
+			seen[r.key] = i
+		}
+		l := r.lead
+		data, err := json.Marshal(l)
+		if err != nil {
+			return nil, fmt.Errorf("lead %s: encode: %w", l.ID, err)
+		}
+		var key any
+		if r.key != "" {
+			key = r.key
+		}
+		st, due, next := lead.New, nullMS(l.Due), nullMS(l.Due)
+		if l.Spam {
+			st, next = lead.Spam, nil
+		}
+		b.Queue(`INSERT INTO leads
+			(id, idem_key, received, spam, signals, procedure, email_domain, data,
+			 ref, source, state, state_at, due, next_step_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
+			ON CONFLICT (idem_key) DO NOTHING`,
+			l.ID, key, ms(l.Received), l.Spam, strings.Join(l.Signals, ","), l.Procedure, emailDomain(l.Email),
+			string(data), l.Ref, sourceOf(l), st, ms(l.Received), due, next)
+		if r.key != "" {
+			b.Queue(`SELECT id FROM leads WHERE idem_key = $1`, r.key).QueryRow(func(row pgx.Row) error {
+				return row.Scan(&ids[i])
+			})
+		}
+		state := Pending
+		if l.Spam {
+			state = Held
+		} else if len(r.msgs) > 0 {
+			deliverable = true
+		}
+		for _, m := range r.msgs {
+			// Only with its lead: nothing when the lead was a duplicate.
+			b.Queue(`INSERT INTO messages
+				(id, lead_id, kind, env_from, env_to, raw, message_id, state, next_attempt_at, created_at, updated_at)
+				SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $9, $9
+				WHERE EXISTS (SELECT 1 FROM leads WHERE id = $2)`,
+				m.ID, l.ID, m.Kind, m.From, strings.Join(m.To, "\n"), m.Raw, m.MessageID, state, now)
+		}
+	}
+	if deliverable {
+		b.Queue(`SELECT pg_notify($1, '')`, notifyChannel)
+	}
+	err := s.update(ctx, "insert batch", func(tx pgx.Tx) error {
+		return tx.SendBatch(ctx, b).Close()
+	})
+	if err != nil {
+		return nil, err
+	}
+	for i, r := range batch {
+		switch {
+		case firstOf[i] >= 0:
+			res[i] = enqueueRes{id: res[firstOf[i]].id, dup: true}
+		case r.key != "" && ids[i] != r.lead.ID:
+			res[i] = enqueueRes{id: ids[i], dup: true}
+		default:
+			res[i] = enqueueRes{id: r.lead.ID}
+		}
+	}
+	return res, nil
+}
+
+// Claim marks up to n due messages as sending and returns them; see Store.
+// Rows that another instance is claiming at the same moment are skipped,
+// not waited for.
+func (s *Postgres) Claim(ctx context.Context, now time.Time, n int) ([]Msg, error) {
+	var out []Msg
+	err := s.update(ctx, "claim", func(tx pgx.Tx) error {
+		rows, err := tx.Query(ctx, `UPDATE messages
+			SET state = 'sending', next_attempt_at = $1, updated_at = $2
+			WHERE id IN (SELECT id FROM messages
+				WHERE state IN ('pending', 'sending') AND next_attempt_at <= $2
+				ORDER BY next_attempt_at LIMIT $3
+				FOR UPDATE SKIP LOCKED)
+			RETURNING id, coalesce(lead_id, ''), kind, env_from, env_to, raw, message_id, attempts, created_at`,
+			ms(now.Add(s.opt.lease)), ms(now), n)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var m Msg
+			var to string
+			var created int64
+			if err := rows.Scan(&m.ID, &m.LeadID, &m.Kind, &m.From, &to, &m.Raw,
+				&m.MessageID, &m.Attempts, &created); err != nil {
+				return err
+			}
+			m.To = strings.Split(to, "\n")
+			m.Created = time.UnixMilli(created)
+			out = append(out, m)
+		}
+		return rows.Err()
+	})
+	return out, err
+}
+
+// Done records that message id was accepted by the mail server.
+func (s *Postgres) Done(ctx context.Context, id string) error {
+	now := ms(s.opt.now())
+	return s.setState(ctx, "done "+id, `UPDATE messages
+		SET state = 'sent', attempts = attempts + 1, last_error = '', sent_at = $1, updated_at = $1
+		WHERE id = $2 AND state = 'sending'`, now, id)
+}
+
+// Retry records a failed attempt of message id and makes it due again at next.
+func (s *Postgres) Retry(ctx context.Context, id string, cause error, next time.Time) error {
+	return s.setState(ctx, "retry "+id, `UPDATE messages
+		SET state = 'pending', attempts = attempts + 1, last_error = $1, next_attempt_at = $2, updated_at = $3
+		WHERE id = $4 AND state = 'sending'`, errText(cause), ms(next), ms(s.opt.now()), id)
+}
+
+// Dead records that message id was refused permanently; Requeue sends it again.
+func (s *Postgres) Dead(ctx context.Context, id string, cause error) error {
+	return s.setState(ctx, "dead-letter "+id, `UPDATE messages
+		SET state = 'dead', attempts = attempts + 1, last_error = $1, updated_at = $2
+		WHERE id = $3 AND state = 'sending'`, errText(cause), ms(s.opt.now()), id)
+}
+
+// Release gives back a claimed message that was not attempted (the worker is
+// stopping): it is due again at once, and no attempt is counted.
+func (s *Postgres) Release(ctx context.Context, id string) error {
+	now := ms(s.opt.now())
+	return s.setState(ctx, "release "+id, `UPDATE messages
+		SET state = 'pending', next_attempt_at = $1, updated_at = $1
+		WHERE id = $2 AND state = 'sending'`, now, id)
+}
+
+// Recover returns 0 and changes nothing: on a database that several
+// instances share, a claimed message may be another instance's send in
+// progress. A message claimed by an instance that died is claimed again
+// once its lease runs out.
+func (s *Postgres) Recover(ctx context.Context) (int, error) { return 0, nil }
+
+// Requeue makes every dead message pending and due now, and returns how many.
+func (s *Postgres) Requeue(ctx context.Context) (int, error) {
+	now := ms(s.opt.now())
+	var n int64
+	err := s.update(ctx, "requeue", func(tx pgx.Tx) error {
+		tag, err := tx.Exec(ctx, `UPDATE messages
+			SET state = 'pending', next_attempt_at = $1, updated_at = $1 WHERE state = 'dead'`, now)
+		if err != nil {
+			return err
+		}
+		if n = tag.RowsAffected(); n > 0 {
+			return notify(ctx, tx)
+		}
+		return nil
+	})
+	if n > 0 {
+		s.signal()
+	}
+	return int(n), err
+}
+
+// NextDue returns when the earliest pending or claimed message falls due,
+// and false when there is none.
+func (s *Postgres) NextDue(ctx context.Context) (time.Time, bool, error) {
+	var next *int64
+	err := s.pool.QueryRow(ctx, `SELECT min(next_attempt_at) FROM messages
+		WHERE state IN ('pending', 'sending')`).Scan(&next)
+	if err != nil {
+		return time.Time{}, false, fmt.Errorf("next due: %w", err)
+	}
+	if next == nil {
+		return time.Time{}, false, nil
+	}
+	return time.UnixMilli(*next), true, nil
+}
+
+// setState runs one UPDATE that must touch exactly one message.
+func (s *Postgres) setState(ctx context.Context, what, query string, args ...any) error {
+	return s.update(ctx, what, func(tx pgx.Tx) error {
+		return oneRow(tx.Exec(ctx, query, args...))
+	})
+}
