@@ -38,7 +38,7 @@ test: tools
 	$(GO) test -race -timeout 30m ./...
 
 ## bench: site, photo and intake benchmarks on generated corpora (../shared/bench)
-bench:
+bench: debian-tools
 	@command -v bc >/dev/null && test -x /usr/bin/time || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq bc time; }
 	./scripts/bench.sh
 

@@ -14,6 +14,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/consultahq/consulta/intake/outbox"
+	"github.com/consultahq/consulta/internal/pgtest"
 	"golang.org/x/time/rate"
 )
 
@@ -80,22 +82,60 @@ func (l *latencies) report(b *testing.B, prefix string) {
 }
 
 // BenchmarkDurableLeads measures accepted leads per second over loopback,
-// each answered only after its transaction has been committed to disk.
+// each answered only after its transaction has been committed to disk:
+// with the SQLite file, and with one and two instances of the service
+// sharing one PostgreSQL (durable: fsync and synchronous_commit on), the
+// requests spread over the instances in turn.
 func BenchmarkDurableLeads(b *testing.B) {
-	srv, client := benchServer(b, func(c *Config) { c.RateLimit = rate.Inf })
+	b.Run("store=sqlite", func(b *testing.B) {
+		srv, client := benchServer(b, func(c *Config) { c.RateLimit = rate.Inf })
+		benchmarkDurableLeads(b, client, []string{srv.URL})
+	})
+	b.Run("store=postgres", func(b *testing.B) {
+		for _, n := range []int{1, 2} {
+			b.Run(fmt.Sprintf("instances=%d", n), func(b *testing.B) {
+				benchmarkDurableLeads(b, newClient(256), postgresInstances(b, n))
+			})
+		}
+	})
+}
+
+func benchmarkDurableLeads(b *testing.B, client *http.Client, urls []string) {
 	body := asJSON(validLead())
-	var next atomic.Int64
+	var next, turn atomic.Int64
 	b.SetParallelism(16) // 16 × GOMAXPROCS patients at once
-	lat, elapsed := sendLeads(b, client, srv.URL, body, func() string {
+	lat, elapsed := sendLeads(b, client, func() string { return urls[turn.Add(1)%int64(len(urls))] }, body, func() string {
 		return fmt.Sprintf("198.51.100.%d", next.Add(1)%250)
 	})
 	b.ReportMetric(float64(b.N)/elapsed.Seconds(), "leads/s")
 	lat.report(b, "")
 }
 
-// sendLeads sends b.N leads in parallel, each from the client address ip
-// returns, and fails the benchmark if one is not accepted.
-func sendLeads(b *testing.B, client *http.Client, url, body string, ip func() string) (*latencies, time.Duration) {
+// postgresInstances serves n instances of the service over loopback, each
+// with its own connections to one PostgreSQL database, and returns their
+// URLs.
+func postgresInstances(b *testing.B, n int) []string {
+	db := pgtest.Start(b).Database(b)
+	f := newFixture(b, func(c *Config) { c.Now, c.RateLimit = time.Now, rate.Inf })
+	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
+	var urls []string
+	for range n {
+		store, err := outbox.OpenPostgres(context.Background(), db)
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.Cleanup(func() { store.Close() })
+		srv := httptest.NewServer(NewServer(logger, f.cfg, store, nil))
+		b.Cleanup(srv.Close)
+		urls = append(urls, srv.URL)
+	}
+	return urls
+}
+
+// sendLeads sends b.N leads in parallel, each to the service url returns
+// from the client address ip returns, and fails the benchmark if one is
+// not accepted.
+func sendLeads(b *testing.B, client *http.Client, url func() string, body string, ip func() string) (*latencies, time.Duration) {
 	var lat latencies
 	var failed atomic.Int64
 	b.ResetTimer()
@@ -103,7 +143,7 @@ func sendLeads(b *testing.B, client *http.Client, url, body string, ip func() st
 	b.RunParallel(func(pb *testing.PB) {
 		var mine []time.Duration
 		for pb.Next() {
-			code, d, err := postLead(client, url, body, ip())
+			code, d, err := postLead(client, url(), body, ip())
 			if err != nil || code != http.StatusAccepted {
 				failed.Add(1)
 				continue
@@ -149,7 +189,7 @@ func BenchmarkFlood(b *testing.B) {
 		})
 	}
 	var next atomic.Int64
-	lat, elapsed := sendLeads(b, client, srv.URL, body, func() string {
+	lat, elapsed := sendLeads(b, client, func() string { return srv.URL }, body, func() string {
 		n := next.Add(1) // a new client each time: real patients send once
 		return fmt.Sprintf("10.%d.%d.%d", n>>16&255, n>>8&255, n&255)
 	})

@@ -96,6 +96,15 @@ type Config struct {
 	// and, without SMTP, the mail/ folder of .eml files. Open needs it;
 	// NewServer does not use it.
 	DataDir string
+	// DatabaseURL, when set, keeps the outbox in PostgreSQL (a postgres://
+	// URL) instead of the SQLite file DataDir/outbox.db: for several
+	// instances of the service sharing one database.
+	DatabaseURL string
+	// Lease is how long an email claimed for sending stays with the
+	// instance sending it before any instance may send it again, as after
+	// a crash mid-send; default 5 minutes. With SQLite, a restart takes
+	// its claims back at once; with PostgreSQL, the lease decides.
+	Lease time.Duration
 	// SMTPURL is the mail server (see mail.NewSMTP); "" writes each email
 	// as a .eml file into DataDir/mail.
 	SMTPURL string
@@ -199,6 +208,12 @@ func (c Config) WithDefaults() Config {
 	}
 	if c.MaxBody == 0 {
 		c.MaxBody = 64 << 10
+	}
+	if c.Lease == 0 {
+		c.Lease = 5 * time.Minute
+	}
+	if c.Delivery.SendTimeout == 0 { // a send must end within its lease
+		c.Delivery.SendTimeout = min(2*time.Minute, c.Lease/2)
 	}
 	if c.Retention == 0 {
 		c.Retention = 30 * 24 * time.Hour

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"net/url"
 	"os"
 	"path/filepath"
 	"sync"
@@ -49,8 +50,7 @@ func Open(ctx context.Context, logger *slog.Logger, cfg Config) (*Service, error
 	if err != nil {
 		return nil, err
 	}
-	db := filepath.Join(cfg.DataDir, "outbox.db")
-	store, err := outbox.Open(ctx, db)
+	store, db, err := OpenStore(ctx, cfg)
 	if err != nil {
 		return nil, err
 	}
@@ -62,6 +62,33 @@ func Open(ctx context.Context, logger *slog.Logger, cfg Config) (*Service, error
 		cfg:       cfg,
 		log:       logger,
 	}, nil
+}
+
+// OpenStore opens the outbox that cfg names: PostgreSQL at cfg.DatabaseURL
+// when set, else the SQLite file DataDir/outbox.db. It also returns where
+// the store is, fit for a log (no password).
+func OpenStore(ctx context.Context, cfg Config) (outbox.Store, string, error) {
+	cfg = cfg.WithDefaults()
+	if cfg.DatabaseURL != "" {
+		where := "PostgreSQL"
+		if u, err := url.Parse(cfg.DatabaseURL); err == nil && u.Host != "" {
+			where = u.Redacted()
+		}
+		s, err := outbox.OpenPostgres(ctx, cfg.DatabaseURL, outbox.WithLease(cfg.Lease))
+		if err != nil {
+			return nil, "", fmt.Errorf("CONSULTA_DATABASE_URL: %w", err)
+		}
+		return s, where, nil
+	}
+	if cfg.DataDir == "" {
+		return nil, "", fmt.Errorf("open the store: no data folder")
+	}
+	db := filepath.Join(cfg.DataDir, "outbox.db")
+	s, err := outbox.Open(ctx, db, outbox.WithLease(cfg.Lease))
+	if err != nil {
+		return nil, "", err
+	}
+	return s, db, nil
 }
 
 // transportOf returns the SMTP transport of cfg.SMTPURL, else a folder of

@@ -6,8 +6,10 @@
 #   site     consulta build on 1,000 and 10,000 procedures vs. the raw goldmark
 #            pass, and one edited page under consulta serve (scripts/bench-site.sh)
 #   photos   200 cases, 800 photos of 1600x1200 to three widths: cold and warm
-#   intake   durable leads per second with p50/p99, group commit alone, and a
-#            one-client flood turned away by the rate limiter
+#   intake   durable leads per second with p50/p99 on SQLite and on PostgreSQL
+#            with one and two instances (Debian's postgresql, started by the
+#            benchmark), group commit alone, and a one-client flood turned away
+#            by the rate limiter
 #
 # Environment: RUNS=5, ONLY="site photos intake", BENCH_DIR=../shared/bench.
 set -euo pipefail
@@ -50,7 +52,8 @@ esac
 
 case " $ONLY " in *" intake "*)
 	echo
-	echo "== intake over loopback, real SQLite file (WAL, synchronous=FULL)"
+	echo "== intake over loopback: a real SQLite file (WAL, synchronous=FULL), and PostgreSQL"
+	echo "   (fsync, synchronous_commit on) with one and two instances sharing it"
 	go test -run '^$' -bench 'DurableLeads|Flood' -benchtime 5000x ./intake/ | grep '^Benchmark' || true
 	go test -run '^$' -bench 'Enqueue' -benchtime 3s ./intake/outbox/ | grep '^Benchmark' || true
 	;;

@@ -6,15 +6,16 @@ import (
 	"log/slog"
 	"net"
 	"path/filepath"
+	"time"
 
 	"github.com/consultahq/consulta/intake"
 )
 
 const intakeHelp = `Intake runs the intake service alone: it takes consultation requests from
 the site's form (POST /v1/consultations), keeps each one in a SQLite file
-under the data folder, and emails it to the practice's coordinator, with a
-confirmation to the patient. A request answered 2xx is delivered, across
-mail server outages and restarts.
+under the data folder (or in PostgreSQL, for several instances), and emails
+it to the practice's coordinator, with a confirmation to the patient. A
+request answered 2xx is delivered, across mail server outages and restarts.
 
 The practice, its procedures, its coordinators (coordinator_email and
 intake.coordinators by procedure category), the phone region, the thank-you
@@ -31,13 +32,17 @@ Environment:
 	CONSULTA_FORM_SECRET  the key (32+ characters) that signs form tokens
 	                      and the emails' action links;
 	                      unset, one is made and kept in DATA/form-secret
+	                      (several instances: set the same one on each)
+	CONSULTA_DATABASE_URL the PostgreSQL database that keeps the leads,
+	                      e.g. postgres://consulta:pass@db.internal/consulta;
+	                      unset: the SQLite file DATA/outbox.db
 
 Other commands:
-	consulta intake requeue [-s SITE_DIR] [--data DIR]
+	consulta intake requeue [-s SITE_DIR] [--data DIR | --database URL]
 		send the dead-lettered emails again
-	consulta intake spam [-s SITE_DIR] [--data DIR]
+	consulta intake spam [-s SITE_DIR] [--data DIR | --database URL]
 		list the leads held as suspected spam
-	consulta intake spam [-s SITE_DIR] [--data DIR] release ID
+	consulta intake spam [-s SITE_DIR] [--data DIR | --database URL] release ID
 		deliver a lead held as spam as a normal lead
 	consulta intake backup [-s SITE_DIR] [--data DIR] OUT.db
 		copy the store to OUT.db while the service runs
@@ -76,6 +81,9 @@ func runIntake(ctx context.Context, e env, args []string) error {
 	cfg.MinFill, cfg.RateLimit, cfg.RateBurst, cfg.MaxBody = def.MinFill, def.RateLimit, def.RateBurst, def.MaxBody
 	cfg.ConfirmationsPerHour = def.ConfirmationsPerHour
 	cfg.Retention, cfg.SpamRetention, cfg.PurgeEvery = def.Retention, def.SpamRetention, def.PurgeEvery
+	cfg.Lease = def.Lease
+	fs.StringVar(&cfg.DatabaseURL, "database", cfg.DatabaseURL, "the PostgreSQL `URL` that keeps the leads, for several instances (or CONSULTA_DATABASE_URL; default: the SQLite file DATA/outbox.db)")
+	fs.DurationVar(&cfg.Lease, "lease", cfg.Lease, "how `long` an email being sent stays with its instance before another may send it again (after a crash)")
 	fs.StringVar(&cfg.Practice.From, "from", cfg.Practice.From, "the From `address` of the emails (or CONSULTA_FROM; default: email in site.yaml)")
 	fs.StringVar(&cfg.Helo, "helo", cfg.Helo, "the `name` given in EHLO (or CONSULTA_HELO; default: the From address's domain)")
 	fs.DurationVar(&cfg.MinFill, "min-fill", cfg.MinFill, "the least `time` a person takes to fill in the form; faster is suspected spam")
@@ -130,6 +138,8 @@ func checkFlags(cfg intake.Config) error {
 		return fmt.Errorf("--rate-burst %d: want at least 1", cfg.RateBurst)
 	case cfg.ConfirmationsPerHour < 1:
 		return fmt.Errorf("--confirmations-per-hour %d: want at least 1", cfg.ConfirmationsPerHour)
+	case cfg.Lease < time.Second:
+		return fmt.Errorf("--lease %s: want at least 1s, and more than a send takes, like 5m", cfg.Lease)
 	}
 	return nil
 }

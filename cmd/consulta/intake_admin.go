@@ -7,21 +7,26 @@ import (
 	"strings"
 	"text/tabwriter"
 
+	"github.com/consultahq/consulta/intake"
 	"github.com/consultahq/consulta/intake/outbox"
 )
 
-// openOutbox parses the flags of an intake subcommand and opens the store.
+// openOutbox parses the flags of an intake subcommand and opens the store
+// the service uses: PostgreSQL with --database or CONSULTA_DATABASE_URL,
+// else the SQLite file in the data folder.
 func openOutbox(ctx context.Context, e env, name, usageLine, help string, args []string) (outbox.Store, []string, error) {
 	fs := newFlagSet(e, name, usageLine, help)
 	site := fs.String("s", ".", "the site `folder`")
-	data := fs.String("data", "", "the data `folder` (default SITE_DIR/.data)")
+	cfg := intake.Config{DatabaseURL: e.getenv("CONSULTA_DATABASE_URL")}
+	fs.StringVar(&cfg.DataDir, "data", "", "the data `folder` (default SITE_DIR/.data)")
+	fs.StringVar(&cfg.DatabaseURL, "database", cfg.DatabaseURL, "the PostgreSQL `URL` of the leads (or CONSULTA_DATABASE_URL); unset: the SQLite file in the data folder")
 	if err := parseFlags(fs, args); err != nil {
 		return nil, nil, err
 	}
-	if *data == "" {
-		*data = filepath.Join(*site, ".data")
+	if cfg.DataDir == "" {
+		cfg.DataDir = filepath.Join(*site, ".data")
 	}
-	store, err := outbox.Open(ctx, filepath.Join(*data, "outbox.db"))
+	store, _, err := intake.OpenStore(ctx, cfg)
 	if err != nil {
 		return nil, nil, err
 	}

@@ -29,6 +29,7 @@ import (
 func envIntakeConfig(e env) intake.Config {
 	var cfg intake.Config
 	cfg.SMTPURL = e.getenv("CONSULTA_SMTP_URL")
+	cfg.DatabaseURL = e.getenv("CONSULTA_DATABASE_URL")
 	cfg.Helo = e.getenv("CONSULTA_HELO")
 	cfg.Practice.From = e.getenv("CONSULTA_FROM")
 	if s := e.getenv("CONSULTA_FORM_SECRET"); s != "" {

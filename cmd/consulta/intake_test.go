@@ -19,6 +19,7 @@ import (
 	"time"
 
 	"github.com/consultahq/consulta/internal/mailpit"
+	"github.com/consultahq/consulta/internal/pgtest"
 )
 
 // TestMain runs the test binary as consulta itself when
@@ -27,7 +28,9 @@ import (
 func TestMain(m *testing.M) {
 	args := os.Getenv("CONSULTA_TEST_INTAKE_ARGS")
 	if args == "" {
-		os.Exit(m.Run())
+		code := m.Run()
+		pgtest.Stop()
+		os.Exit(code)
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	err := run(ctx, strings.Split(args, "\x1f"), os.Getenv, os.Stdin, os.Stdout, os.Stderr)

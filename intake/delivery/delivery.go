@@ -69,8 +69,10 @@ func (o *Options) defaults() {
 // cancellation it lets the sends in progress finish, gives back what it
 // claimed but had not started, and returns nil.
 //
-// Run must be the only worker on store: it starts by taking back the
-// messages that a crashed run left claimed, and sends them at once.
+// It starts by taking back what a crashed run left claimed (Store.Recover):
+// on SQLite, where it is the only worker, it sends those at once; on
+// PostgreSQL, shared by several instances each running its own worker,
+// they wait for their lease to run out.
 func Run(ctx context.Context, store outbox.Store, t mail.Transport, opt Options) error {
 	opt.defaults()
 	w := worker{store: store, t: t, opt: opt, log: opt.Logger}

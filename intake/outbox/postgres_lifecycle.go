@@ -234,6 +234,10 @@ func (s *Postgres) RecordStep(ctx context.Context, t Tracked, step string, msgs 
 		if err != nil || tag.RowsAffected() == 0 {
 			return err // moved since it was read: a colleague acted, or another instance took the step
 		}
+		done = true
+		if len(msgs) == 0 { // a step put off, or nothing left to do
+			return nil
+		}
 		now := ms(at)
 		for _, m := range msgs {
 			if _, err := tx.Exec(ctx, `INSERT INTO messages
@@ -244,12 +248,9 @@ func (s *Postgres) RecordStep(ctx context.Context, t Tracked, step string, msgs 
 				return fmt.Errorf("message %s: %w", m.ID, err)
 			}
 		}
-		if len(msgs) > 0 {
-			if err := notify(ctx, tx); err != nil {
-				return err
-			}
+		if err := notify(ctx, tx); err != nil {
+			return err
 		}
-		done = true
 		return pgAddEvent(ctx, tx, t.Lead.ID, now, step, "", "")
 	})
 	if done && len(msgs) > 0 {
@@ -258,20 +259,23 @@ func (s *Postgres) RecordStep(ctx context.Context, t Tracked, step string, msgs 
 	return done, err
 }
 
-// QueueDigest queues the digest of one day, m, unless a digest of that day
-// is already queued (by this instance or another): its id names the day.
-func (s *Postgres) QueueDigest(ctx context.Context, m mail.Message, at time.Time) (bool, error) {
+// QueueDigest queues the digest's messages unless they are queued already,
+// by this instance or another (their ids name their day); see Leads.
+func (s *Postgres) QueueDigest(ctx context.Context, msgs []mail.Message, at time.Time) (bool, error) {
 	var n int64
-	err := s.update(ctx, "queue digest "+m.ID, func(tx pgx.Tx) error {
-		tag, err := tx.Exec(ctx, `INSERT INTO messages
-			(id, lead_id, kind, env_from, env_to, raw, message_id, state, next_attempt_at, created_at, updated_at)
-			VALUES ($1, NULL, 'digest', $2, $3, $4, $5, 'pending', $6, $6, $6)
-			ON CONFLICT (id) DO NOTHING`,
-			m.ID, m.From, strings.Join(m.To, "\n"), m.Raw, m.MessageID, ms(at))
-		if err != nil {
-			return err
+	err := s.update(ctx, "queue digest", func(tx pgx.Tx) error {
+		for _, m := range msgs {
+			tag, err := tx.Exec(ctx, `INSERT INTO messages
+				(id, lead_id, kind, env_from, env_to, raw, message_id, state, next_attempt_at, created_at, updated_at)
+				VALUES ($1, NULL, 'digest', $2, $3, $4, $5, 'pending', $6, $6, $6)
+				ON CONFLICT (id) DO NOTHING`,
+				m.ID, m.From, strings.Join(m.To, "\n"), m.Raw, m.MessageID, ms(at))
+			if err != nil {
+				return err
+			}
+			n += tag.RowsAffected()
 		}
-		if n = tag.RowsAffected(); n > 0 {
+		if n > 0 {
 			return notify(ctx, tx)
 		}
 		return nil

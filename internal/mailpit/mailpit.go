@@ -215,6 +215,28 @@ func (s *Server) Messages(ctx context.Context) ([]Message, error) {
 	return out, nil
 }
 
+// MessageIDs counts the messages received by their Message-ID header
+// (without angle brackets), from Mailpit's list alone: cheaper than
+// Messages when only the ids matter, as in counting duplicates.
+func (s *Server) MessageIDs(ctx context.Context) (map[string]int, error) {
+	out := map[string]int{}
+	for start := 0; ; start += 500 {
+		var page struct {
+			Total    int `json:"messages_count"`
+			Messages []struct{ MessageID string }
+		}
+		if err := s.get(ctx, fmt.Sprintf("/api/v1/messages?start=%d&limit=500", start), &page); err != nil {
+			return nil, err
+		}
+		for _, m := range page.Messages {
+			out[m.MessageID]++
+		}
+		if len(page.Messages) == 0 || start+len(page.Messages) >= page.Total {
+			return out, nil
+		}
+	}
+}
+
 // Message returns one message by Mailpit id.
 func (s *Server) Message(ctx context.Context, id string) (Message, error) {
 	var m Message
