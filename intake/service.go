@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"sync"
+	"time"
 
 	"github.com/consultahq/consulta/intake/delivery"
 	"github.com/consultahq/consulta/intake/mail"
@@ -130,8 +131,12 @@ func (s *Service) Run(ctx context.Context) error {
 	if rs, ok := s.store.(remind.Store); ok {
 		wg.Go(func() { remind.Run(ctx, rs, s.srv.remindConfig()) })
 	}
+	var copies []func(context.Context, time.Time) (int, error)
+	if dir, ok := s.transport.(mail.Dir); ok {
+		copies = append(copies, dir.Purge) // the .eml files hold the leads too
+	}
 	outbox.PurgeLoop(ctx, s.store, s.log, s.cfg.PurgeEvery,
-		outbox.Retention{Delivered: s.cfg.Retention, Spam: s.cfg.SpamRetention})
+		outbox.Retention{Delivered: s.cfg.Retention, Spam: s.cfg.SpamRetention}, copies...)
 	wg.Wait()
 	return nil
 }

@@ -1,13 +1,17 @@
 package intake
 
 import (
+	"bytes"
 	"context"
 	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 )
 
 // openService opens a Service in a fresh data folder; edit changes the
@@ -60,5 +64,50 @@ func TestMount(t *testing.T) {
 		if tt.site && w.Header().Get("Content-Security-Policy") != "" {
 			t.Errorf("%s %s: the site's answer has the service's headers", tt.method, tt.path)
 		}
+	}
+}
+
+// TestServicePurges runs the service with a retention of a millisecond
+// and checks that, once a lead's email has gone out, nothing of it is left:
+// not in the database's files, not in the folder of .eml files.
+func TestServicePurges(t *testing.T) {
+	svc := openService(t, func(c *Config) {
+		c.Retention, c.SpamRetention, c.PurgeEvery = time.Millisecond, time.Millisecond, 20*time.Millisecond
+		c.Delivery.Poll = 20 * time.Millisecond
+	})
+	dataDir := svc.cfg.DataDir
+	l := validLead()
+	l["last_name"] = "Quixoticpurge"
+	w := httptest.NewRecorder()
+	r := httptest.NewRequest(http.MethodPost, "/v1/consultations", strings.NewReader(asJSON(l)))
+	r.Header.Set("Content-Type", ctJSON)
+	svc.Handler().ServeHTTP(w, r)
+	if w.Code != http.StatusAccepted {
+		t.Fatalf("status %d %s", w.Code, w.Body)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- svc.Run(ctx) }()
+	defer func() { cancel(); <-done }()
+
+	traces := func() []string {
+		var out []string
+		for _, name := range []string{"outbox.db", "outbox.db-wal"} {
+			if b, _ := os.ReadFile(filepath.Join(dataDir, name)); bytes.Contains(b, []byte("Quixoticpurge")) {
+				out = append(out, name)
+			}
+		}
+		emls, _ := filepath.Glob(filepath.Join(dataDir, "mail", "*.eml"))
+		return append(out, emls...)
+	}
+	deadline := time.Now().Add(10 * time.Second)
+	for left := traces(); len(left) > 0; left = traces() {
+		if time.Now().After(deadline) {
+			t.Fatalf("after 10s the lead is still in %v", left)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	if st, err := svc.store.Stats(context.Background()); err != nil || st.Pending+st.Dead != 0 {
+		t.Errorf("stats %+v, %v: want the email sent before the purge", st, err)
 	}
 }

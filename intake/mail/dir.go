@@ -2,10 +2,13 @@ package mail
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 )
 
 // Dir writes each message as <ID>.eml into a folder, for running without
@@ -56,4 +59,35 @@ func syncDir(path string) error {
 	}
 	defer dir.Close()
 	return dir.Sync()
+}
+
+// Purge removes the messages written before cutoff, and returns how many:
+// they hold personal data, kept no longer than the leads they came from.
+// Files that are not messages are left alone.
+func (d Dir) Purge(ctx context.Context, before time.Time) (int, error) {
+	entries, err := os.ReadDir(d.Path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return 0, nil
+	}
+	if err != nil {
+		return 0, fmt.Errorf("purge messages: %w", err)
+	}
+	n := 0
+	for _, e := range entries {
+		if ctx.Err() != nil {
+			return n, ctx.Err()
+		}
+		if !e.Type().IsRegular() || !strings.HasSuffix(e.Name(), ".eml") {
+			continue
+		}
+		info, err := e.Info()
+		if err != nil || !info.ModTime().Before(before) {
+			continue
+		}
+		if err := os.Remove(filepath.Join(d.Path, e.Name())); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return n, fmt.Errorf("purge messages: %w", err)
+		}
+		n++
+	}
+	return n, nil
 }

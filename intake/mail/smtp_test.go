@@ -225,3 +225,35 @@ func selfSigned(t *testing.T) (certFile, keyFile string, pool *x509.CertPool) {
 }
 
 func itoa(n int) string { return strconv.Itoa(n) }
+
+// TestDirPurge: the .eml files of a local mail folder hold the leads'
+// personal data, so they are purged by the same retention as the store.
+func TestDirPurge(t *testing.T) {
+	dir := cmail.Dir{Path: filepath.Join(t.TempDir(), "mail")}
+	msgs, _ := cmail.Compose(anna(), practice())
+	for _, m := range msgs {
+		if err := dir.Send(context.Background(), m); err != nil {
+			t.Fatal(err)
+		}
+	}
+	old := time.Now().Add(-31 * 24 * time.Hour)
+	os.Chtimes(filepath.Join(dir.Path, msgs[0].ID+".eml"), old, old)
+	os.WriteFile(filepath.Join(dir.Path, "notes.txt"), []byte("not ours"), 0o600)
+	os.Chtimes(filepath.Join(dir.Path, "notes.txt"), old, old)
+
+	n, err := dir.Purge(context.Background(), time.Now().Add(-30*24*time.Hour))
+	if err != nil || n != 1 {
+		t.Errorf("Purge = %d, %v; want 1", n, err)
+	}
+	var left []string
+	entries, _ := os.ReadDir(dir.Path)
+	for _, e := range entries {
+		left = append(left, e.Name())
+	}
+	if strings.Join(left, " ") != "ld_01JDEMO.patient.eml notes.txt" {
+		t.Errorf("left %v, want the newer message and the file that is not a message", left)
+	}
+	if n, err := (cmail.Dir{Path: filepath.Join(t.TempDir(), "none")}).Purge(context.Background(), time.Now()); err != nil || n != 0 {
+		t.Errorf("Purge of a folder not made yet = %d, %v; want 0, nil", n, err)
+	}
+}

@@ -23,6 +23,7 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"sync/atomic"
 	"time"
 
 	_ "modernc.org/sqlite" // the pure-Go SQLite driver
@@ -53,6 +54,7 @@ type SQLite struct {
 	opt  options
 	*group
 	waker
+	unwiped atomic.Bool // a purge's wipe failed: the next purge wipes again
 }
 
 type options struct {
@@ -114,14 +116,16 @@ func Open(ctx context.Context, path string, opts ...Option) (*SQLite, error) {
 }
 
 // openDB opens path with the durability settings every connection needs:
-// WAL, synchronous=FULL, a busy timeout, foreign keys, and IMMEDIATE write
-// transactions (so that a reader never has to upgrade its lock).
+// WAL, synchronous=FULL, a busy timeout, foreign keys, secure_delete (what
+// is deleted is overwritten), and IMMEDIATE write transactions (so that a
+// reader never has to upgrade its lock).
 func openDB(path string, busy time.Duration, readOnly bool) (*sql.DB, error) {
 	q := url.Values{}
 	q.Add("_pragma", "busy_timeout("+fmt.Sprint(busy.Milliseconds())+")")
 	q.Add("_pragma", "journal_mode(WAL)")
 	q.Add("_pragma", "synchronous(FULL)")
 	q.Add("_pragma", "foreign_keys(ON)")
+	q.Add("_pragma", "secure_delete(ON)") // a purge overwrites what it removes: see purge.go
 	if readOnly {
 		q.Add("_pragma", "query_only(ON)")
 	} else {

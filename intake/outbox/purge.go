@@ -3,6 +3,8 @@ package outbox
 import (
 	"context"
 	"database/sql"
+	"errors"
+	"fmt"
 	"log/slog"
 	"time"
 )
@@ -59,12 +61,18 @@ func purgeOnce(ctx context.Context, s Store, log *slog.Logger, r Retention,
 }
 
 // PurgeSpam deletes the suspected spam leads received before cutoff, with
-// their held messages, and returns how many leads it deleted.
+// their held messages, and returns how many leads it deleted. What it
+// deletes is overwritten in the database's files (see wipe).
 func (s *SQLite) PurgeSpam(ctx context.Context, before time.Time) (int, error) {
 	var n int64
 	err := s.update(ctx, "purge spam", func(tx *sql.Tx) error {
 		if _, err := tx.ExecContext(ctx, `DELETE FROM messages WHERE state = 'held' AND lead_id IN
 			(SELECT id FROM leads WHERE spam = 1 AND received < ?)`, ms(before)); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `DELETE FROM lead_events WHERE lead_id IN
+			(SELECT id FROM leads WHERE spam = 1 AND received < ?
+			AND NOT EXISTS (SELECT 1 FROM messages m WHERE m.lead_id = leads.id))`, ms(before)); err != nil {
 			return err
 		}
 		r, err := tx.ExecContext(ctx, `DELETE FROM leads WHERE spam = 1 AND received < ?
@@ -75,21 +83,30 @@ func (s *SQLite) PurgeSpam(ctx context.Context, before time.Time) (int, error) {
 		n, err = r.RowsAffected()
 		return err
 	})
+	if err == nil && (n > 0 || s.unwiped.Load()) {
+		err = s.wipe(ctx)
+	}
 	return int(n), err
 }
 
-// PurgeDelivered removes the personal data of leads received before cutoff
-// whose messages have all been sent: the lead's JSON, its email domain, and
-// its messages' bytes and recipients are blanked; the rows stay, so that the
-// idempotency key and the delivery history remain. It returns how many
-// leads it purged.
+// PurgeDelivered removes the personal data of the leads received before
+// cutoff whose coordinator's email has been delivered, whatever became of
+// the others (a confirmation refused for good must not keep a lead's
+// health data forever): the lead's JSON and email domain and its sent
+// messages' bytes and recipients are blanked, its messages never sent are
+// deleted, and its clock stops. The rows stay, so that the idempotency key
+// and the delivery history remain. A lead with a message being sent waits
+// for the next purge. It returns how many leads it purged; what it removes
+// is overwritten in the database's files (see wipe).
 func (s *SQLite) PurgeDelivered(ctx context.Context, before time.Time) (int, error) {
 	now := ms(s.opt.now())
 	var n int64
 	err := s.update(ctx, "purge delivered", func(tx *sql.Tx) error {
-		r, err := tx.ExecContext(ctx, `UPDATE leads SET data = '', email_domain = '', purged_at = ?
+		r, err := tx.ExecContext(ctx, `UPDATE leads SET data = '', email_domain = '', purged_at = ?, next_step_at = NULL
 			WHERE purged_at IS NULL AND spam = 0 AND received < ?
-			AND NOT EXISTS (SELECT 1 FROM messages m WHERE m.lead_id = leads.id AND m.state <> 'sent')`,
+			AND EXISTS (SELECT 1 FROM messages m WHERE m.lead_id = leads.id AND m.kind = 'coordinator' AND m.state = 'sent')
+			AND NOT EXISTS (SELECT 1 FROM messages m WHERE m.lead_id = leads.id
+				AND (m.state = 'sending' OR (m.kind = 'coordinator' AND m.state <> 'sent')))`,
 			now, ms(before))
 		if err != nil {
 			return err
@@ -97,9 +114,44 @@ func (s *SQLite) PurgeDelivered(ctx context.Context, before time.Time) (int, err
 		if n, err = r.RowsAffected(); err != nil || n == 0 {
 			return err
 		}
+		if _, err := tx.ExecContext(ctx, `DELETE FROM messages
+			WHERE lead_id IN (SELECT id FROM leads WHERE purged_at = ?) AND state <> 'sent'`, now); err != nil {
+			return err
+		}
 		_, err = tx.ExecContext(ctx, `UPDATE messages SET raw = x'', env_to = '', updated_at = ?
 			WHERE lead_id IN (SELECT id FROM leads WHERE purged_at = ?) AND length(raw) > 0`, now, now)
 		return err
 	})
+	if err == nil && (n > 0 || s.unwiped.Load()) {
+		err = s.wipe(ctx)
+	}
 	return int(n), err
+}
+
+// wipe makes a purge final on disk. Every connection runs with
+// secure_delete, so that SQLite overwrites deleted content with zeros; but
+// the write-ahead log still holds the pages as they were before, until a
+// checkpoint copies the new ones into the database and truncates it. A
+// reader in the middle of a query can hold the log for a moment, so wipe
+// tries a few times.
+func (s *SQLite) wipe(ctx context.Context) error {
+	s.unwiped.Store(true)
+	for try := 0; ; try++ {
+		var busy, logFrames, done int
+		err := s.w.QueryRowContext(ctx, `PRAGMA wal_checkpoint(TRUNCATE)`).Scan(&busy, &logFrames, &done)
+		switch {
+		case err != nil:
+			return fmt.Errorf("purge: checkpoint the write-ahead log: %w", err)
+		case busy == 0:
+			s.unwiped.Store(false)
+			return nil
+		case try == 4:
+			return errors.New("purge: checkpoint the write-ahead log: readers kept it busy; the next purge tries again")
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(100 * time.Millisecond):
+		}
+	}
 }
