@@ -39,8 +39,8 @@ func Open(ctx context.Context, logger *slog.Logger, cfg Config) (*Service, error
 	if cfg.DataDir == "" {
 		return nil, fmt.Errorf("open intake service: no data folder")
 	}
-	if err := os.MkdirAll(cfg.DataDir, 0o700); err != nil {
-		return nil, fmt.Errorf("create data folder: %w", err)
+	if err := privateDir(cfg.DataDir); err != nil {
+		return nil, err
 	}
 	secret, err := formSecret(cfg.Secret, cfg.DataDir)
 	if err != nil {
@@ -90,6 +90,25 @@ func OpenStore(ctx context.Context, cfg Config) (outbox.Store, string, error) {
 		return nil, "", err
 	}
 	return s, db, nil
+}
+
+// privateDir creates dir readable by its owner only, or checks that an
+// existing one is: it holds patients' health data. Like Postfix and
+// PostgreSQL, the service refuses to start in a folder that others may
+// enter.
+func privateDir(dir string) error {
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return fmt.Errorf("create data folder: %w", err)
+	}
+	fi, err := os.Stat(dir)
+	if err != nil {
+		return fmt.Errorf("data folder: %w", err)
+	}
+	if perm := fi.Mode().Perm(); perm&0o077 != 0 {
+		return fmt.Errorf("data folder %s: other users may open it (mode %04o), and it holds patients' health data: "+
+			"run chmod 700 %s (with systemd, set StateDirectoryMode=0700)", dir, perm, dir)
+	}
+	return nil
 }
 
 // transportOf returns the SMTP transport of cfg.SMTPURL, else a folder of

@@ -18,7 +18,7 @@ import (
 // test configuration.
 func openService(t *testing.T, edit func(*Config)) *Service {
 	t.Helper()
-	cfg := Config{Practice: testPractice, Procedures: testProcedures, Region: "IE", DataDir: t.TempDir()}
+	cfg := Config{Practice: testPractice, Procedures: testProcedures, Region: "IE", DataDir: filepath.Join(t.TempDir(), "data")}
 	if edit != nil {
 		edit(&cfg)
 	}
@@ -110,4 +110,37 @@ func TestServicePurges(t *testing.T) {
 	if st, err := svc.store.Stats(context.Background()); err != nil || st.Pending+st.Dead != 0 {
 		t.Errorf("stats %+v, %v: want the email sent before the purge", st, err)
 	}
+}
+
+// TestOpenRefusesOpenDataFolder: a data folder that other users may enter
+// would let them read every lead, so the service refuses to start, and
+// says how to fix it.
+func TestOpenRefusesOpenDataFolder(t *testing.T) {
+	for _, mode := range []os.FileMode{0o755, 0o750, 0o701} {
+		dir := filepath.Join(t.TempDir(), "data")
+		if err := os.Mkdir(dir, mode); err != nil {
+			t.Fatal(err)
+		}
+		os.Chmod(dir, mode) // whatever the umask
+		cfg := Config{Practice: testPractice, Procedures: testProcedures, DataDir: dir}
+		svc, err := Open(context.Background(), slog.New(slog.DiscardHandler), cfg)
+		if err == nil {
+			svc.Close()
+			t.Errorf("mode %04o: the service started", mode)
+			continue
+		}
+		if !strings.Contains(err.Error(), "chmod 700 "+dir) {
+			t.Errorf("mode %04o: %v; want it to say chmod 700 %s", mode, err, dir)
+		}
+		if _, err := os.Stat(filepath.Join(dir, "outbox.db")); err == nil {
+			t.Errorf("mode %04o: outbox.db was created before refusing", mode)
+		}
+	}
+	// A folder the service creates is private.
+	dir := filepath.Join(t.TempDir(), "new", "data")
+	svc, err := Open(context.Background(), slog.New(slog.DiscardHandler), Config{Practice: testPractice, DataDir: dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	svc.Close()
 }

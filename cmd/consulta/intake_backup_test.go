@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"os"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -26,7 +27,7 @@ func TestIntakeBackupWhileServing(t *testing.T) {
 	}
 	mp := mailpit.Start(t)
 	site, _ := filepath.Abs("../..")
-	data := t.TempDir()
+	data := filepath.Join(t.TempDir(), "data") // made 0700 by the service: it refuses a folder others may open
 	// The first service's mail server never answers, so every email stays
 	// in its store, claimed or pending, to be sent by the copy's service.
 	mute := muteSMTP(t)
@@ -37,6 +38,7 @@ func TestIntakeBackupWhileServing(t *testing.T) {
 	s.waitFor(t, 100)
 	before := s.accepted() // answered before the backup began
 	copyDir := t.TempDir()
+	os.Chmod(copyDir, 0o700) // the service refuses a data folder others may open
 	if out, err := intakeCmd(t, "backup", "--data", data, filepath.Join(copyDir, "outbox.db")); err != nil {
 		t.Fatalf("backup: %v\n%s", err, out)
 	}

@@ -102,7 +102,7 @@ func TestIntakeSurvivesSIGKILL(t *testing.T) {
 	if _, err := os.Stat(filepath.Join(site, "content", "site.yaml")); err != nil {
 		t.Skip("no demo site:", err)
 	}
-	data := t.TempDir()
+	data := filepath.Join(t.TempDir(), "data") // made 0700 by the service: it refuses a folder others may open
 	env := []string{"CONSULTA_SMTP_URL=smtp://" + mp.SMTP + "?tls=none"}
 	args := []string{"-s", site, "--data", data, "--addr", "127.0.0.1:0", "--rate-every", "1ms", "--rate-burst", "100000"}
 	p := startIntake(t, env, args...)

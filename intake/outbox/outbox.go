@@ -22,7 +22,9 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"io/fs"
 	"net/url"
+	"os"
 	"sync/atomic"
 	"time"
 
@@ -94,6 +96,9 @@ func defaults(opts []Option) options {
 // migrations, and starts the group-commit writer. Close releases it.
 func Open(ctx context.Context, path string, opts ...Option) (*SQLite, error) {
 	o := defaults(opts)
+	if err := private(path); err != nil {
+		return nil, err
+	}
 	w, err := openDB(path, o.busy, false)
 	if err != nil {
 		return nil, err
@@ -113,6 +118,31 @@ func Open(ctx context.Context, path string, opts ...Option) (*SQLite, error) {
 	s := &SQLite{path: path, w: w, r: r, opt: o}
 	s.group = startGroup(o.maxBatch, s.insertBatch, s.signal)
 	return s, nil
+}
+
+// private creates the database file at path readable and writable by its
+// owner only, before SQLite opens it: SQLite gives the -wal and -shm files
+// the mode of the database's. An existing file that others may read is
+// made private.
+func private(path string) error {
+	f, err := os.OpenFile(path, os.O_RDONLY|os.O_CREATE, 0o600)
+	if err != nil {
+		return fmt.Errorf("open %s: %w", path, err)
+	}
+	f.Close()
+	for _, p := range []string{path, path + "-wal", path + "-shm"} {
+		fi, err := os.Stat(p)
+		if errors.Is(err, fs.ErrNotExist) {
+			continue
+		}
+		if err == nil && fi.Mode().Perm()&0o077 != 0 {
+			err = os.Chmod(p, 0o600)
+		}
+		if err != nil {
+			return fmt.Errorf("make %s private: %w", p, err)
+		}
+	}
+	return nil
 }
 
 // openDB opens path with the durability settings every connection needs:
