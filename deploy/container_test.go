@@ -175,7 +175,7 @@ func copyInto(t *testing.T, rootfs, bin string, args []string) {
 	var err error
 	switch fi, statErr := os.Stat(src); {
 	case src == "":
-		err = os.Mkdir(dst, 0o755)
+		err = os.Mkdir(dst, 0o700) // RUN mkdir -m 0700 /out/data: the service refuses a data folder others may open
 	case statErr != nil:
 		err = statErr
 	case fi.IsDir():

@@ -33,8 +33,8 @@ func TestTwoInstancesOnPostgres(t *testing.T) {
 	const lease = 4 * time.Second
 	args := []string{"-s", site, "--addr", "127.0.0.1:0", "--rate-every", "1ms", "--rate-burst", "100000",
 		"--lease", lease.String()}
-	a := startIntake(t, env, append(args, "--data", t.TempDir())...)
-	b := startIntake(t, env, append(args, "--data", t.TempDir())...)
+	a := startIntake(t, env, append(args, "--data", filepath.Join(t.TempDir(), "data"))...)
+	b := startIntake(t, env, append(args, "--data", filepath.Join(t.TempDir(), "data"))...)
 
 	toA := streamLeads(a.url, 2, 300)
 	toB := streamLeads(b.url, 2, 300)
