@@ -19,7 +19,7 @@ SUDO            := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 export CONSULTA_MAILPIT  := $(MAILPIT)
 export CONSULTA_CHROMIUM := $(CHROMIUM)
 
-.PHONY: run build test bench lint tools chromium debian-tools clean
+.PHONY: run build test bench lint tools chromium debian-tools clean lighthouse
 
 ## run: build the demo site and serve it with live reload and the intake service
 run: $(BIN)/consulta
@@ -41,6 +41,16 @@ test: tools
 bench: debian-tools
 	@command -v bc >/dev/null && test -x /usr/bin/time || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq bc time; }
 	./scripts/bench.sh
+
+## lighthouse: Lighthouse 12 (mobile) on each page kind of the demo site, built and served locally
+lighthouse: $(BIN)/consulta chromium node_modules/lighthouse/package.json
+	@dir=$$(mktemp -d -t consulta-lighthouse.XXXXXX) && \
+	$(BIN)/consulta build -s $(SITE) -d $$dir/public >/dev/null && \
+	CHROME_PATH=$(CHROMIUM) node scripts/lighthouse.mjs $$dir/public $(BIN)/consulta $(SITE); \
+	status=$$?; rm -rf $$dir; exit $$status
+
+node_modules/lighthouse/package.json: package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
 
 ## lint: formatting and vet
 lint:
@@ -68,7 +78,7 @@ debian-tools:
 		$(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing; fi
 
 node_modules/.package-lock.json: package-lock.json
-	npm ci --no-audit --no-fund --loglevel=error
+	npm ci --omit=dev --no-audit --no-fund --loglevel=error
 
 clean:
 	rm -rf public/* .consulta-cache $(BIN)
