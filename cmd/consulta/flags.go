@@ -109,3 +109,22 @@ func (p prefixes) Set(s string) error {
 	}
 	return nil
 }
+
+// databaseURL is a flag holding a database URL, whose password is never
+// shown: -help prints the default (from CONSULTA_DATABASE_URL) redacted.
+type databaseURL struct{ s *string }
+
+func (d databaseURL) String() string {
+	if d.s == nil || *d.s == "" {
+		return ""
+	}
+	if u, err := url.Parse(*d.s); err == nil && u.Host != "" {
+		return u.Redacted()
+	}
+	return "(set)"
+}
+
+func (d databaseURL) Set(s string) error {
+	*d.s = s
+	return nil
+}

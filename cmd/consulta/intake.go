@@ -82,7 +82,7 @@ func runIntake(ctx context.Context, e env, args []string) error {
 	cfg.ConfirmationsPerHour = def.ConfirmationsPerHour
 	cfg.Retention, cfg.SpamRetention, cfg.PurgeEvery = def.Retention, def.SpamRetention, def.PurgeEvery
 	cfg.Lease = def.Lease
-	fs.StringVar(&cfg.DatabaseURL, "database", cfg.DatabaseURL, "the PostgreSQL `URL` that keeps the leads, for several instances (or CONSULTA_DATABASE_URL; default: the SQLite file DATA/outbox.db)")
+	fs.Var(databaseURL{&cfg.DatabaseURL}, "database", "the PostgreSQL `URL` that keeps the leads, for several instances (or CONSULTA_DATABASE_URL; default: the SQLite file DATA/outbox.db)")
 	fs.DurationVar(&cfg.Lease, "lease", cfg.Lease, "how `long` an email being sent stays with its instance before another may send it again (after a crash)")
 	fs.StringVar(&cfg.Practice.From, "from", cfg.Practice.From, "the From `address` of the emails (or CONSULTA_FROM; default: email in site.yaml)")
 	fs.StringVar(&cfg.Helo, "helo", cfg.Helo, "the `name` given in EHLO (or CONSULTA_HELO; default: the From address's domain)")

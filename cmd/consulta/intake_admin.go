@@ -19,7 +19,7 @@ func openOutbox(ctx context.Context, e env, name, usageLine, help string, args [
 	site := fs.String("s", ".", "the site `folder`")
 	cfg := intake.Config{DatabaseURL: e.getenv("CONSULTA_DATABASE_URL")}
 	fs.StringVar(&cfg.DataDir, "data", "", "the data `folder` (default SITE_DIR/.data)")
-	fs.StringVar(&cfg.DatabaseURL, "database", cfg.DatabaseURL, "the PostgreSQL `URL` of the leads (or CONSULTA_DATABASE_URL); unset: the SQLite file in the data folder")
+	fs.Var(databaseURL{&cfg.DatabaseURL}, "database", "the PostgreSQL `URL` of the leads (or CONSULTA_DATABASE_URL); unset: the SQLite file in the data folder")
 	if err := parseFlags(fs, args); err != nil {
 		return nil, nil, err
 	}

@@ -99,3 +99,21 @@ func sending(t *testing.T, url string) map[string]bool {
 	}
 	return out
 }
+
+// TestDatabasePasswordNotShown checks that -help, which prints the flags'
+// defaults, shows CONSULTA_DATABASE_URL without its password.
+func TestDatabasePasswordNotShown(t *testing.T) {
+	getenv := func(k string) string {
+		if k == "CONSULTA_DATABASE_URL" {
+			return "postgres://consulta:hunter2@db.internal/consulta"
+		}
+		return ""
+	}
+	for _, args := range [][]string{{"intake", "-help"}, {"intake", "requeue", "-help"}} {
+		var out strings.Builder
+		run(context.Background(), args, getenv, strings.NewReader(""), &out, &out)
+		if strings.Contains(out.String(), "hunter2") || !strings.Contains(out.String(), "postgres://consulta:xxxxx@db.internal/consulta") {
+			t.Errorf("%v shows:\n%s", args, out.String())
+		}
+	}
+}
