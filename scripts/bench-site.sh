@@ -12,10 +12,12 @@
 #
 # Then the cost of the advertising-compliance check: consulta build on the
 # 10,000-procedure corpus as it is and with every rule set on (compliance:
-# [uk, ie, us-ca]), runs alternating, with the median of each and the median
-# of the runs' ratios (on / off).
+# [uk, ie, us-ca]), runs alternating, with the medians of wall and CPU
+# seconds (user + system) of each and the median of the runs' ratios (on /
+# off): on a busy machine the CPU ratio is the steadier figure.
 #
-# Environment: RUNS=5 (timed runs per tool), SIZES="1000 10000", LIVE=1 (0
+# Environment: RUNS=5 (timed runs per tool), SIZES="1000 10000" (SIZES= skips
+# them), LIVE=1 (0
 # skips the serve edit benchmark), COMPLIANCE=1 (0 skips the compliance
 # comparison), TIME=/usr/bin/time, OUT=folder to build
 # into (default: a new folder under $TMPDIR; OUT=/dev/shm/consulta-bench
@@ -24,7 +26,7 @@ set -euo pipefail
 
 BENCH=$(cd "${1:-../shared/bench}" && pwd)
 RUNS=${RUNS:-5}
-SIZES=${SIZES:-1000 10000}
+SIZES=${SIZES-1000 10000}
 TIME=${TIME:-/usr/bin/time}
 ROOT=$(pwd)
 [ -x "$TIME" ] || { echo "bench-site.sh: needs GNU time at $TIME (apt-get install time)" >&2; exit 2; }
@@ -92,9 +94,7 @@ if [ "${COMPLIANCE:-1}" = 1 ]; then
 	cp -al "$dir" "$on" # the same files, but for site.yaml
 	rm "$on/content/site.yaml"
 	{ cat "$dir/content/site.yaml"; echo; echo "compliance: [uk, ie, us-ca]"; } >"$on/content/site.yaml"
-	: >"$WORK/off.s"
-	: >"$WORK/on.s"
-	: >"$WORK/ratio"
+	for f in off.s on.s off.cpu on.cpu ratio cpuratio; do : >"$WORK/$f"; done
 	for i in $(seq "$RUNS"); do
 		for v in off on; do
 			site=$dir
@@ -102,18 +102,20 @@ if [ "${COMPLIANCE:-1}" = 1 ]; then
 			rm -rf "$OUTDIR"
 			sync
 			t0=$(date +%s%N)
-			"$WORK/consulta" build -s "$site" -d "$OUTDIR" >/dev/null 2>"$WORK/$v.err" || { cat "$WORK/$v.err" >&2; exit 1; }
+			"$TIME" -f '%U %S' -o "$WORK/mem" "$WORK/consulta" build -s "$site" -d "$OUTDIR" >/dev/null 2>"$WORK/$v.err" || { cat "$WORK/$v.err" >&2; exit 1; }
 			t1=$(date +%s%N)
 			echo "$(((t1 - t0) / 1000000))" >>"$WORK/$v.s"
+			tail -n 1 "$WORK/mem" | awk '{ print $1 + $2 }' >>"$WORK/$v.cpu"
 		done
 		echo "$(tail -n 1 "$WORK/on.s") / $(tail -n 1 "$WORK/off.s")" | bc -l >>"$WORK/ratio"
+		echo "$(tail -n 1 "$WORK/on.cpu") / $(tail -n 1 "$WORK/off.cpu")" | bc -l >>"$WORK/cpuratio"
 	done
 	echo
 	echo "advertising compliance, consulta build on 10,000 procedures ($(grep -c 'warning: ' "$WORK/on.err") compliance warnings with every rule set on):"
-	printf '%-22s %9s\n' variant median_s
-	printf '%-22s %9.3f\n' "off" "$(echo "$(median "$WORK/off.s") / 1000" | bc -l)"
-	printf '%-22s %9.3f\n' "uk, ie, us-ca" "$(echo "$(median "$WORK/on.s") / 1000" | bc -l)"
-	echo "median ratio on/off over $RUNS paired runs: $(median "$WORK/ratio")"
+	printf '%-16s %9s %9s\n' rule_sets median_s cpu_s
+	printf '%-16s %9.3f %9.2f\n' "none" "$(echo "$(median "$WORK/off.s") / 1000" | bc -l)" "$(median "$WORK/off.cpu")"
+	printf '%-16s %9.3f %9.2f\n' "uk, ie, us-ca" "$(echo "$(median "$WORK/on.s") / 1000" | bc -l)" "$(median "$WORK/on.cpu")"
+	echo "median ratio on/off over $RUNS paired runs: wall $(median "$WORK/ratio"), CPU $(median "$WORK/cpuratio")"
 fi
 
 if [ "${LIVE:-1}" = 1 ]; then

@@ -69,6 +69,12 @@ func (c *Checker) Settings(cfg content.Config, lines map[string]int, probs *prob
 	for i, s := range cfg.Social {
 		pc.text(field{name: "social", i: i, key: "name"}, s.Name)
 	}
+	for i, m := range cfg.Memberships {
+		pc.text(field{name: "memberships", i: i, key: "name"}, m.Name)
+	}
+	if w := cfg.Photos.Watermark; w != nil {
+		pc.text(field{name: "photos.watermark.text"}, w.Text)
+	}
 }
 
 // Page checks the texts of p (a page or a review) that reach the public and its fields, adding

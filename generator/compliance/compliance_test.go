@@ -210,7 +210,7 @@ func TestMergedSources(t *testing.T) {
 
 // TestWhereTextsAre checks the line and field of each kind of text.
 func TestWhereTextsAre(t *testing.T) {
-	fsys := site("compliance: [uk]\ngallery:\n  disclaimer: \"Results guaranteed.\"", map[string]string{
+	fsys := site("compliance: [uk]\ngallery:\n  disclaimer: \"Results guaranteed.\"\nmemberships:\n  - name: \"Quick Fix Society\"", map[string]string{
 		"content/procedures/lift.md": `---
 title: Facelift
 description: "A facelift, painless."
@@ -239,6 +239,7 @@ fix** it is not.
 		`content/procedures/lift.md:10: warning: faq[0].a: "painless" ` + msg(trivialising, ukCAP),
 		`content/procedures/lift.md:16: warning: "quick fix" ` + msg(trivialising, ukCAP),
 		`content/site.yaml:5: warning: gallery.disclaimer: "results guaranteed" ` + msg(trivialising, ukCAP),
+		`content/site.yaml:7: warning: memberships[0].name: "quick fix" ` + msg(trivialising, ukCAP),
 	}
 	if !slices.Equal(got, want) {
 		t.Errorf("got\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))

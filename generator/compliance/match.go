@@ -219,9 +219,9 @@ func anchor(sym uint8) bool { return sym == symStart || sym >= symOther }
 // scan calls found for every phrase in text, in the order they end.
 func scan[T string | []byte](m *matcher, text T, found func(match)) {
 	var (
-		anchors [maxSymbols]int // byte offsets of the last anchor symbols
-		n       int             // anchor symbols read
-		state   int             // times nsym
+		anchors [maxSymbols]int32 // byte offsets of the last anchor symbols (a text is far below 2 GB)
+		n       int               // anchor symbols read
+		state   int               // times nsym
 		inWord  bool
 		wordTo  int    // the byte offset after the word's last letter
 		sep     = true // the last symbol was a separator, or there was none
@@ -231,7 +231,7 @@ func scan[T string | []byte](m *matcher, text T, found func(match)) {
 	// transition.
 	step := func(state int, sym uint8, off int) int {
 		if anchor(sym) {
-			anchors[n&ringMask] = off
+			anchors[n&ringMask] = int32(off)
 			n++
 		}
 		v := m.next[state+int(sym)]
@@ -243,7 +243,7 @@ func scan[T string | []byte](m *matcher, text T, found func(match)) {
 				if !ph.endWord {
 					end++
 				}
-				found(match{phrase: p, start: anchors[(n-ph.anchors)&ringMask], end: end})
+				found(match{phrase: p, start: int(anchors[(n-ph.anchors)&ringMask]), end: end})
 			}
 		}
 		return state
@@ -255,7 +255,7 @@ func scan[T string | []byte](m *matcher, text T, found func(match)) {
 			if !inWord {
 				// step(state, symStart, i), written out: no phrase ends
 				// with a word's start.
-				anchors[n&ringMask] = i
+				anchors[n&ringMask] = int32(i)
 				n++
 				state = int(next[state+symStart] &^ acceptBit)
 				inWord = true
