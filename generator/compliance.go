@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"context"
 	"slices"
+	"time"
 
 	"github.com/consultahq/consulta/generator/compliance"
 	"github.com/consultahq/consulta/generator/content"
@@ -32,6 +33,7 @@ func (b *builder) checkCompliance(ctx context.Context, pages []*content.Page, m 
 	if c == nil || len(pages) == 0 {
 		return nil
 	}
+	t0 := time.Now()
 	probs := make([]*problem.List, len(pages))
 	allowed := make([][]compliance.Allowance, len(pages))
 	// A page takes microseconds: a few batches a worker, not a goroutine a page.
@@ -52,6 +54,7 @@ func (b *builder) checkCompliance(ctx context.Context, pages []*content.Page, m 
 			m.allowed[p] = allowed[i]
 		}
 	}
+	b.cfg.Logger.Debug("checked the advertising rules", "pages", len(pages), "took", time.Since(t0))
 	return nil
 }
 
