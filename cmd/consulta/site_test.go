@@ -41,7 +41,7 @@ func TestBuildCommand(t *testing.T) {
 	if err != nil {
 		t.Fatalf("build: %v\n%s", err, errOut)
 	}
-	if !regexp.MustCompile(`^built .+ in \d+m?s: 10 pages \(1 home, 3 sections, 2 procedures, 2 team members, 1 case, 1 page, 1 redirect\); \d+ files, [\d.]+ kB\n$`).MatchString(out) {
+	if !regexp.MustCompile(`^built .+ in [\d.]+m?s: 10 pages \(1 home, 3 sections, 2 procedures, 2 team members, 1 case, 1 page, 1 redirect\); \d+ files, [\d.]+ kB\n$`).MatchString(out) {
 		t.Errorf("summary = %q", out)
 	}
 	if _, err := os.Stat(filepath.Join(site, "public", "procedures", "rhinoplasty", "index.html")); err != nil {
