@@ -142,12 +142,12 @@ func newView(l lead.Lead, p Practice) view {
 			v.ProcedureAt, v.Fees = htmltemplate.URL(pr.URL), pr.Fees
 		}
 	}
-	v.Privacy = "Agreed to the privacy notice when sending the form"
+	v.Privacy = "Agreed, when sending the form"
 	if c := l.Privacy; c != nil {
-		v.Privacy = consentLine("Agreed to the privacy notice", c, loc)
+		v.Privacy = consentLine(c, loc)
 	}
 	if c := l.SMSOptIn; c != nil {
-		v.OptIn = consentLine("Agreed to text messages", c, loc)
+		v.OptIn = consentLine(c, loc)
 	}
 	if e164.MatchString(l.Phone) {
 		v.Tel = htmltemplate.URL("tel:" + l.Phone)
@@ -183,10 +183,10 @@ func colours(c Colours) Colours {
 	return c
 }
 
-// consentLine records a consent: what, when in practice time, on which
-// page, with which wording.
-func consentLine(what string, c *lead.OptIn, loc *time.Location) string {
-	s := what + " on " + c.At.In(loc).Format(staffTime)
+// consentLine records a consent: when in practice time, on which page,
+// with which wording.
+func consentLine(c *lead.OptIn, loc *time.Location) string {
+	s := "Agreed on " + c.At.In(loc).Format(staffTime)
 	if c.Page != "" {
 		s += " at " + c.Page
 	}
@@ -257,7 +257,7 @@ func origin(l lead.Lead, site string) []Row {
 		add("Microsoft Ads click", a.MSCLKID, false)
 	}
 	add("Form sent from", l.Page, true)
-	add("Heard of us through", l.Source, false)
+	add("Heard of us", l.Source, false)
 	return rows
 }
 
