@@ -106,6 +106,7 @@ func TestRules(t *testing.T) {
 	experienced := map[string]string{"content/team/dr-b.md": "---\ntitle: Dr B\nrole: surgeon\ncredentials: \"Highly experienced surgeon\"\n---\nDr B.\n"}
 	review := map[string]string{"content/reviews/nose-sam.md": "---\nauthor: \"Sam, 30\"\nprocedure: rhinoplasty\nrating: 5\nsource: Google\ndate: 2026-02-01\nconsent: 2026-02-03\n---\nI look ten years younger.\n"}
 	unattested := map[string]string{"content/gallery/nose-1/index.md": caseFile("")}
+	retouchedCase := map[string]string{"content/gallery/nose-1/index.md": caseFile("retouched: true")}
 	for _, tt := range []struct {
 		rule, set string
 		files     map[string]string
@@ -157,6 +158,9 @@ func TestRules(t *testing.T) {
 		}},
 		{"retouched-photos", "us-ca", unattested, []string{
 			"content/gallery/nose-1/index.md:1: warning: retouched: " + msg(retouched, california),
+		}},
+		{"retouched-photos", "us-ca", retouchedCase, []string{
+			"content/gallery/nose-1/index.md:6: warning: retouched: " + msg(retouched, california),
 		}},
 	} {
 		t.Run(tt.rule+"/"+tt.set, func(t *testing.T) {
