@@ -376,3 +376,24 @@ func TestDemoPasses(t *testing.T) {
 		t.Logf("allowed: %s", a)
 	}
 }
+
+// TestParseRuleSet checks what a rule set file may say.
+func TestParseRuleSet(t *testing.T) {
+	rs, err := parseRuleSet([]byte("name: Test\nrules:\n  - id: a\n    phrases: [x]\n    message: m\n    source: s\n    fix: f\n"))
+	if err != nil || rs.Rules[0].Context != "everywhere" {
+		t.Errorf("a rule without a context: %+v, %v; want everywhere", rs, err)
+	}
+	for _, bad := range []string{
+		"name: Test\nrules:\n  - id: a\n    context: pages\n    phrases: [x]\n    message: m\n    source: s\n    fix: f\n",
+		"name: Test\nrules:\n  - id: a\n    phrases: [x]\n    check: unretouched\n    message: m\n    source: s\n    fix: f\n",
+		"name: Test\nrules:\n  - id: a\n    phrase: [x]\n    message: m\n    source: s\n    fix: f\n",
+		"name: Test\nrules:\n  - id: a\n    phrases: [x]\n    message: m\n    fix: f\n",
+		"name: Test\nrules:\n  - id: a\n    phrases: [x]\n    unless: registration\n    message: m\n    source: s\n    fix: f\n",
+		"name: Test\nrules:\n  - id: a\n    phrases: [\"x(y\"]\n    message: m\n    source: s\n    fix: f\n",
+		"rules: []\n",
+	} {
+		if _, err := parseRuleSet([]byte(bad)); err == nil {
+			t.Errorf("parseRuleSet accepted\n%s", bad)
+		}
+	}
+}

@@ -2,6 +2,7 @@ package compliance
 
 import (
 	"bytes"
+	"cmp"
 	"embed"
 	"fmt"
 	"io/fs"
@@ -27,7 +28,7 @@ type ruleSet struct {
 // spec is one rule as a rule set writes it; see rules/uk.yaml.
 type spec struct {
 	ID       string   `yaml:"id"`       // e.g. "time-pressure"; what an allowance names
-	Context  string   `yaml:"context"`  // where it applies: one of contexts
+	Context  string   `yaml:"context"`  // where it applies: one of contexts; default everywhere
 	Phrases  []string `yaml:"phrases"`  // whole words, any case; "(a|b)" is a or b
 	Check    string   `yaml:"check"`    // instead of phrases: a check of fields, one of checks
 	Unless   string   `yaml:"unless"`   // the rule does not apply to pages with this field: "registration"
@@ -84,7 +85,9 @@ func parseRuleSet(src []byte) (ruleSet, error) {
 		return rs, fmt.Errorf("no name")
 	}
 	seen := map[string]bool{}
-	for _, r := range rs.Rules {
+	for i := range rs.Rules {
+		r := &rs.Rules[i]
+		r.Context = cmp.Or(r.Context, "everywhere")
 		if err := r.check(); err != nil {
 			return rs, fmt.Errorf("rule %q: %w", r.ID, err)
 		}
