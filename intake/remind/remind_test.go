@@ -3,6 +3,7 @@ package remind_test
 import (
 	"context"
 	"fmt"
+	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -16,6 +17,7 @@ import (
 	"github.com/consultahq/consulta/intake/remind"
 	"github.com/consultahq/consulta/internal/hours"
 	"github.com/consultahq/consulta/internal/mailpit"
+	"github.com/consultahq/consulta/internal/pgtest"
 )
 
 const (
@@ -36,12 +38,20 @@ func at(month time.Month, day, h, m int) time.Time {
 	return time.Date(2026, month, day, h, m, 0, 0, dublin)
 }
 
-// rig is a real SQLite store, a real Mailpit, and the clock's settings;
-// the test drives time by calling Tick, and flush sends what is queued.
+// store is what the clock runs on: the outbox and its lead lifecycle.
+type store interface {
+	outbox.Store
+	outbox.Leads
+}
+
+// rig is a real store (a SQLite file, or PostgreSQL when url is set), a
+// real Mailpit, and the clock's settings; the test drives time by calling
+// Tick, and flush sends what is queued.
 type rig struct {
 	t     *testing.T
 	path  string
-	store *outbox.SQLite
+	url   string
+	store store
 	mp    *mailpit.Server
 	smtp  mail.Transport
 	cfg   remind.Config
@@ -49,7 +59,25 @@ type rig struct {
 	now   time.Time // the store's clock: the last time given to tick or flush
 }
 
-func newRig(t *testing.T) *rig {
+// onEachStore runs test with rigs on SQLite, and on a real PostgreSQL that
+// the tests start: the clock keeps the same promises on both.
+func onEachStore(t *testing.T, test func(t *testing.T, newRig func(*testing.T) *rig)) {
+	t.Run("sqlite", func(t *testing.T) { test(t, func(t *testing.T) *rig { return newRig(t, "") }) })
+	t.Run("postgres", func(t *testing.T) {
+		test(t, func(t *testing.T) *rig { return newRig(t, pgtest.Start(t).Database(t)) })
+	})
+}
+
+// TestMain stops the PostgreSQL server the tests started.
+func TestMain(m *testing.M) {
+	code := m.Run()
+	pgtest.Stop()
+	os.Exit(code)
+}
+
+// newRig makes a rig on the PostgreSQL database at url, or on a new SQLite
+// file when url is "".
+func newRig(t *testing.T, url string) *rig {
 	t.Helper()
 	w, _, err := hours.ParseWeek(map[string]string{"mon-fri": "09:00-18:00"})
 	if err != nil {
@@ -60,7 +88,7 @@ func newRig(t *testing.T) *rig {
 	if err != nil {
 		t.Fatal(err)
 	}
-	r := &rig{t: t, path: filepath.Join(t.TempDir(), "outbox.db"), mp: mp, smtp: tr}
+	r := &rig{t: t, path: filepath.Join(t.TempDir(), "outbox.db"), url: url, mp: mp, smtp: tr}
 	r.cfg = remind.Config{
 		Clock: hours.Clock{Schedule: hours.Schedule{Location: dublin, Week: w},
 			RespondWithin: 2 * time.Hour, EscalateTo: []string{manager}, FollowUpAfter: 3, DigestTo: []string{manager}},
@@ -74,11 +102,16 @@ func newRig(t *testing.T) *rig {
 }
 
 func (r *rig) open() {
-	s, err := outbox.Open(context.Background(), r.path, outbox.WithClock(func() time.Time { return r.now }))
+	clock := outbox.WithClock(func() time.Time { return r.now })
+	var err error
+	if r.url != "" {
+		r.store, err = outbox.OpenPostgres(context.Background(), r.url, clock)
+	} else {
+		r.store, err = outbox.Open(context.Background(), r.path, clock)
+	}
 	if err != nil {
 		r.t.Fatal(err)
 	}
-	r.store = s
 }
 
 // restart closes the store and opens it again, as after a crash.
@@ -173,7 +206,9 @@ func (r *rig) setState(id, state, by string, when time.Time) {
 	}
 }
 
-func TestReminderEscalationFollowUp(t *testing.T) {
+func TestReminderEscalationFollowUp(t *testing.T) { onEachStore(t, testReminderEscalationFollowUp) }
+
+func testReminderEscalationFollowUp(t *testing.T, newRig func(*testing.T) *rig) {
 	r := newRig(t)
 	r.cfg.Clock.DigestTo = nil // the digest has its own test
 	// Friday 27 November, 17:00: one open hour today, one on Monday.
@@ -254,7 +289,9 @@ func TestReminderEscalationFollowUp(t *testing.T) {
 	}
 }
 
-func TestStepsWaitWhileClosed(t *testing.T) {
+func TestStepsWaitWhileClosed(t *testing.T) { onEachStore(t, testStepsWaitWhileClosed) }
+
+func testStepsWaitWhileClosed(t *testing.T, newRig func(*testing.T) *rig) {
 	r := newRig(t)
 	r.cfg.Clock.DigestTo = nil
 	// Monday 15:00: due 17:00, escalation due 18:00, as the practice closes.
@@ -276,7 +313,9 @@ func TestStepsWaitWhileClosed(t *testing.T) {
 	}
 }
 
-func TestDigest(t *testing.T) {
+func TestDigest(t *testing.T) { onEachStore(t, testDigest) }
+
+func testDigest(t *testing.T, newRig func(*testing.T) *rig) {
 	r := newRig(t)
 	ctx := context.Background()
 	// Monday 30 November, by hand:
