@@ -56,6 +56,10 @@ func Open(ctx context.Context, logger *slog.Logger, cfg Config) (*Service, error
 		return nil, err
 	}
 	logger.Info("intake service ready", "store", db, "mail", where, "procedures", len(cfg.Procedures))
+	if smtp, ok := transport.(*mail.SMTP); ok && smtp.Insecure() {
+		logger.Warn("mail goes to the mail server without TLS (tls=none&insecure=1): patients' data crosses the network in the clear",
+			"mail", smtp.String())
+	}
 	return &Service{
 		srv:       newServer(logger, cfg, store, nil),
 		store:     store,

@@ -12,6 +12,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/consultahq/consulta/internal/syncbuf"
 )
 
 // openService opens a Service in a fresh data folder; edit changes the
@@ -143,4 +145,29 @@ func TestOpenRefusesOpenDataFolder(t *testing.T) {
 		t.Fatal(err)
 	}
 	svc.Close()
+}
+
+// TestOpenPlainSMTP: mail without TLS to another machine is refused unless
+// the URL says insecure=1, and then the log says so.
+func TestOpenPlainSMTP(t *testing.T) {
+	open := func(smtpURL string) (*syncbuf.Buffer, error) {
+		logs := &syncbuf.Buffer{}
+		cfg := Config{Practice: testPractice, DataDir: filepath.Join(t.TempDir(), "data"), SMTPURL: smtpURL}
+		svc, err := Open(context.Background(), slog.New(slog.NewTextHandler(logs, nil)), cfg)
+		if err == nil {
+			svc.Close()
+		}
+		return logs, err
+	}
+	if _, err := open("smtp://relay.harbour.example:25?tls=none"); err == nil || !strings.Contains(err.Error(), "insecure=1") {
+		t.Errorf("tls=none to another machine: %v, want a refusal naming insecure=1", err)
+	}
+	logs, err := open("smtp://relay.harbour.example:25?tls=none&insecure=1")
+	if err != nil || !strings.Contains(logs.String(), "level=WARN") || !strings.Contains(logs.String(), "without TLS") {
+		t.Errorf("with insecure=1: %v, log:\n%s\nwant it to start with a warning", err, logs)
+	}
+	logs, err = open("smtp://127.0.0.1:1025?tls=none")
+	if err != nil || strings.Contains(logs.String(), "level=WARN") {
+		t.Errorf("tls=none on this machine: %v, log:\n%s\nwant no warning", err, logs)
+	}
 }

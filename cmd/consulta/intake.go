@@ -24,9 +24,11 @@ page and the allowed origins come from the site's content/site.yaml.
 Environment:
 	CONSULTA_SMTP_URL     the mail server, e.g. smtp://user:pass@host:587
 	                      (STARTTLS required), smtps://host:465 (TLS), or
-	                      smtp://127.0.0.1:1025?tls=none for a local test
-	                      server. Unset: emails are written as .eml files
-	                      into DATA/mail, and the log says where.
+	                      smtp://127.0.0.1:1025?tls=none for a server on
+	                      this machine (another host also needs
+	                      &insecure=1, and the log warns). Unset: emails
+	                      are written as .eml files into DATA/mail, and
+	                      the log says where.
 	CONSULTA_FROM         the From address (default: email in site.yaml)
 	CONSULTA_HELO         the name given to the mail server in EHLO
 	CONSULTA_FORM_SECRET  the key (32+ characters) that signs form tokens

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"net/netip"
 	"net/smtp"
 	"net/url"
 	"os"
@@ -18,13 +19,15 @@ import (
 //
 //	smtp://user:pass@host:587        STARTTLS, required (port 587 by default)
 //	smtps://user:pass@host:465       TLS from the first byte (port 465 by default)
-//	smtp://127.0.0.1:1025?tls=none   no TLS: only for a local test server
+//	smtp://127.0.0.1:1025?tls=none   no TLS: only for a server on this machine
+//	smtp://relay:25?tls=none&insecure=1   no TLS to another machine: only on a private network
 //
 // Credentials are only ever sent over TLS.
 type SMTP struct {
 	host, port string
 	implicit   bool // smtps://
 	plain      bool // ?tls=none
+	insecure   bool // ?insecure=1: tls=none to another machine
 	user, pass string
 	auth       bool
 	opt        SMTPOptions
@@ -71,9 +74,19 @@ func NewSMTP(rawURL string, opt SMTPOptions) (*SMTP, error) {
 		case k == "tls" && len(v) == 1 && v[0] == "none" && !s.implicit:
 			s.plain = true
 		case k == "tls" && len(v) == 1 && v[0] == "starttls" && !s.implicit:
+		case k == "insecure" && len(v) == 1 && v[0] == "1":
+			s.insecure = true
 		default:
-			return nil, fmt.Errorf("SMTP URL: unknown setting %s=%s (only tls=none or tls=starttls with smtp://)", k, strings.Join(v, ","))
+			return nil, fmt.Errorf("SMTP URL: unknown setting %s=%s (only tls=none or tls=starttls with smtp://, and insecure=1)", k, strings.Join(v, ","))
 		}
+	}
+	switch {
+	case s.insecure && !s.plain:
+		return nil, errors.New("SMTP URL: insecure=1 goes only with tls=none")
+	case s.plain && !loopback(s.host) && !s.insecure:
+		return nil, fmt.Errorf("SMTP URL: tls=none would send patients' data in the clear to %s: use TLS, or add &insecure=1 if the network to it is private", s.host)
+	case s.plain && loopback(s.host):
+		s.insecure = false // nothing leaves the machine
 	}
 	if u.User != nil {
 		s.auth = true
@@ -98,10 +111,28 @@ func (s *SMTP) String() string {
 	if s.auth {
 		u.User = url.User(s.user)
 	}
+	q := url.Values{}
 	if s.plain {
-		u.RawQuery = "tls=none"
+		q.Set("tls", "none")
 	}
+	if s.insecure {
+		q.Set("insecure", "1")
+	}
+	u.RawQuery = q.Encode()
 	return u.String()
+}
+
+// Insecure reports whether mail goes to another machine without TLS
+// (tls=none&insecure=1): worth a warning at start-up.
+func (s *SMTP) Insecure() bool { return s.insecure }
+
+// loopback reports whether host names this machine.
+func loopback(host string) bool {
+	if strings.EqualFold(host, "localhost") {
+		return true
+	}
+	ip, err := netip.ParseAddr(host)
+	return err == nil && ip.IsLoopback()
 }
 
 // Send delivers m in one SMTP session. Its errors are *SendError values;

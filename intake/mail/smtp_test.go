@@ -156,6 +156,12 @@ func TestNewSMTP(t *testing.T) {
 		{"smtp://mail.example", "smtp://mail.example:587"},
 		{"smtps://mail.example", "smtps://mail.example:465"},
 		{"smtp://127.0.0.1:1025?tls=none", "smtp://127.0.0.1:1025?tls=none"},
+		{"smtp://localhost:1025?tls=none", "smtp://localhost:1025?tls=none"},
+		{"smtp://[::1]:1025?tls=none", "smtp://[::1]:1025?tls=none"},
+		{"smtp://mail.example:25?tls=none", ""}, // in the clear over a network: say so
+		{"smtp://192.0.2.25:25?tls=none", ""},
+		{"smtp://mail.example:25?tls=none&insecure=1", "smtp://mail.example:25?insecure=1&tls=none"},
+		{"smtp://127.0.0.1:1025?insecure=1", ""}, // insecure=1 means nothing without tls=none
 		{"http://mail.example", ""},
 		{"smtp://", ""},
 		{"smtp://u:p@127.0.0.1:1025?tls=none", ""}, // password in the clear
