@@ -1,6 +1,7 @@
 package intake
 
 import (
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"net/netip"
@@ -194,5 +195,22 @@ func TestRateLimitKey(t *testing.T) {
 	// Another client behind the same two proxies has a budget of its own.
 	if w := f.post(ctJSON, asJSON(validLead()), "198.51.100.11, 10.0.0.2"); w.Code != http.StatusAccepted {
 		t.Errorf("another client behind the proxies: %d, want 202", w.Code)
+	}
+}
+
+// TestAddressRefusalIsExplained: the 422 for an address with characters
+// patients never use says which ones.
+func TestAddressRefusalIsExplained(t *testing.T) {
+	f := newFixture(t, nil)
+	for addr, want := range map[string]string{
+		"anna?bcc=x@example.com":                  "? % & or !",
+		strings.Repeat("a", 65) + "@mail.example": "before the @ is too long",
+	} {
+		w := f.post(ctJSON, asJSON(leadFor(addr, "")), "")
+		var got struct{ Errors map[string]string }
+		json.Unmarshal(w.Body.Bytes(), &got)
+		if w.Code != http.StatusUnprocessableEntity || !strings.Contains(got.Errors["email"], want) {
+			t.Errorf("%s: %d %s, want 422 saying %q", addr, w.Code, w.Body, want)
+		}
 	}
 }

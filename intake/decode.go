@@ -16,9 +16,9 @@ import (
 // submission is a consultation request as the patient sent it, before it
 // is validated and normalised into a lead.Lead.
 type submission struct {
-	FirstName        string  `json:"first_name" validate:"required,max=100,singleline"`
-	LastName         string  `json:"last_name" validate:"required,max=100,singleline"`
-	Email            string  `json:"email" validate:"required,max=254,singleline,email,mailbox"`
+	FirstName        string  `json:"first_name" validate:"required,max=100,singleline,noencoded"`
+	LastName         string  `json:"last_name" validate:"required,max=100,singleline,noencoded"`
+	Email            string  `json:"email" validate:"required,max=254,singleline,plainaddress,localpart,email,mailbox"`
 	Phone            string  `json:"phone" validate:"omitempty,max=40,singleline"` // checked and normalised by checker.check
 	Procedure        string  `json:"procedure" validate:"required,max=100,procedure"`
 	PreferredContact string  `json:"preferred_contact" validate:"omitempty,oneof=phone email text"`
@@ -50,36 +50,37 @@ type submission struct {
 	IdempotencyKey string `json:"idempotency_key" validate:"max=100,token"` // or the Idempotency-Key header
 }
 
-// tickbox is a ticked box. In JSON it is true or false, or a form's string
-// value ("on", "true", "yes", "1"); null and "" mean not ticked.
+// tickbox is a ticked box: in JSON true or false (null is false); in a
+// form one of the values a ticked box sends ("on", "true", "yes", "1"),
+// or nothing. Anything else is refused: "maybe" is not a consent.
 type tickbox bool
 
-// UnmarshalJSON accepts a JSON boolean, a string or null.
+// UnmarshalJSON accepts a JSON boolean or null.
 func (c *tickbox) UnmarshalJSON(b []byte) error {
-	var v any
-	if err := json.Unmarshal(b, &v); err != nil {
-		return err
-	}
-	switch v := v.(type) {
-	case nil:
+	switch string(b) {
+	case "true":
+		*c = true
+	case "false", "null":
 		*c = false
-	case bool:
-		*c = tickbox(v)
-	case string:
-		*c = ticked(v)
 	default:
-		return errors.New("expected true or false")
+		return errNotBool
 	}
 	return nil
 }
 
-// ticked reports whether a form value means a ticked box.
-func ticked(v string) tickbox {
+// errNotBool is a tick box sent as something other than true or false.
+var errNotBool = errors.New("expected true or false")
+
+// ticked returns the tick box a form value means, or false and an error
+// for a value no tick box sends.
+func ticked(v string) (tickbox, error) {
 	switch strings.ToLower(strings.TrimSpace(v)) {
 	case "on", "true", "yes", "1":
-		return true
+		return true, nil
+	case "":
+		return false, nil
 	}
-	return false
+	return false, errNotBool
 }
 
 // body kinds: how a request was sent, and so how it is answered.
@@ -137,6 +138,9 @@ func decode(kind string, body []byte) (submission, error) {
 	var s submission
 	switch kind {
 	case kindJSON:
+		if err := uniqueKeys(body); err != nil {
+			return submission{}, err
+		}
 		d := json.NewDecoder(bytes.NewReader(body))
 		if err := d.Decode(&s); err != nil {
 			return submission{}, &badRequest{jsonProblem(err)}
@@ -149,12 +153,43 @@ func decode(kind string, body []byte) (submission, error) {
 		if err != nil {
 			return submission{}, &badRequest{"The form data could not be read."}
 		}
-		fromForm(&s, vals)
+		if err := fromForm(&s, vals); err != nil {
+			return submission{}, err
+		}
 	default:
 		return submission{}, errUnsupported
 	}
 	trim(&s)
 	return s, nil
+}
+
+// uniqueKeys refuses a JSON object that names a field twice, as encoding/
+// json matches names: without regard to case. The last one would win, so
+// what a check saw could differ from what is kept. A body that is not an
+// object is left to the decoder to refuse.
+func uniqueKeys(body []byte) error {
+	d := json.NewDecoder(bytes.NewReader(body))
+	if tok, err := d.Token(); err != nil || tok != json.Delim('{') {
+		return nil
+	}
+	seen := map[string]bool{}
+	for d.More() {
+		tok, err := d.Token()
+		if err != nil {
+			return nil
+		}
+		key, _ := tok.(string)
+		folded := strings.ToLower(strings.ToUpper(key))
+		if seen[folded] {
+			return &badRequest{fmt.Sprintf("The field %q appears more than once.", key)}
+		}
+		seen[folded] = true
+		var skip json.RawMessage
+		if err := d.Decode(&skip); err != nil {
+			return nil
+		}
+	}
+	return nil
 }
 
 // jsonProblem explains a JSON decoding error without echoing the body.
@@ -163,11 +198,15 @@ func jsonProblem(err error) string {
 	if errors.As(err, &typ) && typ.Field != "" {
 		return fmt.Sprintf("The field %q has the wrong type: expected %s.", typ.Field, typ.Type)
 	}
+	if errors.Is(err, errNotBool) {
+		return "A tick box field (consent_privacy, sms_opt_in) must be true or false."
+	}
 	return "The request body is not a valid JSON object."
 }
 
-// fromForm copies the first value of each known form field into s.
-func fromForm(s *submission, vals url.Values) {
+// fromForm copies the first value of each known form field into s. A tick
+// box with a value no tick box sends is refused.
+func fromForm(s *submission, vals url.Values) error {
 	v := reflect.ValueOf(s).Elem()
 	t := v.Type()
 	for i := range t.NumField() {
@@ -177,9 +216,14 @@ func fromForm(s *submission, vals url.Values) {
 		case reflect.String:
 			f.SetString(got)
 		case reflect.Bool:
-			f.SetBool(bool(ticked(got)))
+			on, err := ticked(got)
+			if err != nil {
+				return &badRequest{fmt.Sprintf("The tick box %q must be ticked (on) or left out.", name)}
+			}
+			f.SetBool(bool(on))
 		}
 	}
+	return nil
 }
 
 // trim removes the spaces around every text field.

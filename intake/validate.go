@@ -60,6 +60,21 @@ func newChecker(procedures map[string]Procedure, region string) *checker {
 			return unicode.IsControl(r) && r != '\n' && r != '\r' && r != '\t'
 		})
 	}))
+	// An RFC 2047 encoded-word ("=?utf-8?q?…?=") in a name or an address
+	// is decoded by mail clients into whatever it encodes: another
+	// address, a line break.
+	must(v.RegisterValidation("noencoded", func(fl validator.FieldLevel) bool {
+		return !strings.Contains(fl.Field().String(), "=?")
+	}))
+	// "?", "%", "&" and "!" are legal in an address, but only ever used to
+	// smuggle headers into a mailto: link or route mail; patients do not.
+	must(v.RegisterValidation("plainaddress", func(fl validator.FieldLevel) bool {
+		return !strings.ContainsAny(fl.Field().String(), "?%&!")
+	}))
+	must(v.RegisterValidation("localpart", func(fl validator.FieldLevel) bool {
+		local, _, _ := strings.Cut(fl.Field().String(), "@")
+		return len(local) <= 64 // RFC 5321 §4.5.3.1.1
+	}))
 	must(v.RegisterValidation("mailbox", func(fl validator.FieldLevel) bool {
 		return mail.AddressOK(fl.Field().String())
 	}))
@@ -116,6 +131,12 @@ func message(fe validator.FieldError) string {
 		return "Please shorten your " + label + " to at most " + fe.Param() + " characters."
 	case "email":
 		return msgEmail
+	case "noencoded":
+		return "Please remove \"=?\" from your " + label + "."
+	case "plainaddress":
+		return "Please enter your email address without the characters ? % & or !."
+	case "localpart":
+		return "The part of your email address before the @ is too long: at most 64 characters."
 	case "mailbox":
 		return "Please enter an email address like name@example.com, in plain Latin letters."
 	case "procedure":

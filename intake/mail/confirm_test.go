@@ -2,7 +2,10 @@ package mail_test
 
 import (
 	"bytes"
+	"html"
 	"net/mail"
+	"net/url"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -65,3 +68,34 @@ func TestConfirmationCarriesOnlyAFirstName(t *testing.T) {
 		})
 	}
 }
+
+// TestMailtoIsEncoded: an address may hold ? & % = (RFC 5322 allows them),
+// so the coordinator's "Email" link percent-encodes it (RFC 6068): a click
+// never adds a Bcc or a body.
+func TestMailtoIsEncoded(t *testing.T) {
+	l := anna()
+	l.Email = "anna?bcc=spy%40evil.example&body=Please_wire_the_deposit@example.com"
+	msgs, err := cmail.Compose(l, practice())
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, html := bodies(t, msgs[0].Raw)
+	hrefs := regexp.MustCompile(`href="(mailto:[^"]*)"`).FindAllSubmatch(html, -1)
+	if len(hrefs) == 0 {
+		t.Fatalf("no mailto: link in the coordinator's email:\n%s", html)
+	}
+	for _, h := range hrefs {
+		u, err := url.Parse(htmlUnescape(string(h[1])))
+		if err != nil {
+			t.Fatalf("%s: %v", h[1], err)
+		}
+		if u.RawQuery != "" || u.Opaque == "" {
+			t.Errorf("%s: the link has a query %q", h[1], u.RawQuery)
+		}
+		if to, err := url.PathUnescape(u.Opaque); err != nil || to != l.Email {
+			t.Errorf("%s: decodes to %q (%v), want the address", h[1], to, err)
+		}
+	}
+}
+
+func htmlUnescape(s string) string { return html.UnescapeString(s) }

@@ -98,3 +98,21 @@ func unstructured(v string) string {
 	}
 	return v
 }
+
+// MailtoURL returns the mailto: URL of addr, every character but letters,
+// digits, "-._~" and the @ percent-encoded as RFC 6068 requires: an
+// address may hold "?", "&" or "%", which would otherwise start headers
+// of the link's own (a Bcc, a body).
+func MailtoURL(addr string) string {
+	const hex = "0123456789ABCDEF"
+	b := []byte("mailto:")
+	for i := 0; i < len(addr); i++ {
+		c := addr[i]
+		if 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || strings.IndexByte("-._~@", c) >= 0 {
+			b = append(b, c)
+			continue
+		}
+		b = append(b, '%', hex[c>>4], hex[c&15])
+	}
+	return string(b)
+}

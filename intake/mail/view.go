@@ -128,7 +128,7 @@ func newView(l lead.Lead, p Practice) view {
 	}
 	v := view{L: l, P: p, C: colours(p.Colours), Name: strings.TrimSpace(l.FirstName + " " + l.LastName), Greeting: greetingName(l.FirstName),
 		Received: l.Received.In(loc).Format(staffTime), Zone: loc.String() + " time",
-		Mailto: "mailto:" + l.Email, Phone: l.Phone, DueText: DueText(l.Due, loc),
+		Mailto: MailtoURL(l.Email), Phone: l.Phone, DueText: DueText(l.Due, loc),
 		Contact: cmp.Or(contactLabels[l.PreferredContact], l.PreferredContact), Language: languageName(l.Language)}
 	if loc == time.UTC {
 		v.Zone = "UTC"
