@@ -8,6 +8,7 @@ package delivery
 
 import (
 	"context"
+	"errors"
 	"log/slog"
 	"math/rand/v2"
 	"sync"
@@ -28,9 +29,13 @@ type Options struct {
 	MinBackoff, MaxBackoff time.Duration
 	// Poll is the longest the worker sleeps when nothing is due (a safety
 	// net: Enqueue and Requeue wake it at once). Default 1 minute.
-	Poll  time.Duration
-	Hooks Hooks
-	Now   func() time.Time // default time.Now
+	Poll time.Duration
+	// RecordRetry is the first wait before trying again to record an
+	// outcome that the store failed to record (a full disk); it doubles
+	// with each try, for about a minute. Default 100 milliseconds.
+	RecordRetry time.Duration
+	Hooks       Hooks
+	Now         func() time.Time // default time.Now
 }
 
 // Hooks are called after each outcome, e.g. to count it in metrics. Any may
@@ -59,6 +64,9 @@ func (o *Options) defaults() {
 	}
 	if o.Poll <= 0 {
 		o.Poll = time.Minute
+	}
+	if o.RecordRetry <= 0 {
+		o.RecordRetry = 100 * time.Millisecond
 	}
 	if o.Now == nil {
 		o.Now = time.Now
@@ -137,7 +145,7 @@ func (w *worker) sendAll(ctx context.Context, msgs []outbox.Msg) {
 		case <-ctx.Done():
 		}
 		if !acquired { // stopping: give back what has not started
-			w.record(m, "release", w.store.Release(context.WithoutCancel(ctx), m.ID))
+			w.record(m, "release", func() error { return w.store.Release(context.WithoutCancel(ctx), m.ID) })
 			continue
 		}
 		wg.Go(func() {
@@ -158,13 +166,13 @@ func (w *worker) send(ctx context.Context, m outbox.Msg) {
 	attempt := m.Attempts + 1
 	switch {
 	case err == nil:
-		w.record(m, "done", w.store.Done(bg, m.ID))
+		w.record(m, "done", func() error { return w.store.Done(bg, m.ID) })
 		w.log.Info("message sent", "message", m.ID, "kind", m.Kind, "attempt", attempt)
 		if h := w.opt.Hooks.Delivered; h != nil {
 			h(m.Kind, w.opt.Now().Sub(m.Created))
 		}
 	case mail.Permanent(err):
-		w.record(m, "dead-letter", w.store.Dead(bg, m.ID, err))
+		w.record(m, "dead-letter", func() error { return w.store.Dead(bg, m.ID, err) })
 		w.log.Error("message refused permanently; dead-lettered until requeued",
 			"message", m.ID, "kind", m.Kind, "attempt", attempt, "reason", mail.Reason(err))
 		if h := w.opt.Hooks.Dead; h != nil {
@@ -172,7 +180,7 @@ func (w *worker) send(ctx context.Context, m outbox.Msg) {
 		}
 	default:
 		delay := backoff(attempt, w.opt.MinBackoff, w.opt.MaxBackoff)
-		w.record(m, "retry", w.store.Retry(bg, m.ID, err, w.opt.Now().Add(delay)))
+		w.record(m, "retry", func() error { return w.store.Retry(bg, m.ID, err, w.opt.Now().Add(delay)) })
 		w.log.Warn("message not sent; will retry", "message", m.ID, "kind", m.Kind,
 			"attempt", attempt, "reason", mail.Reason(err), "retry_in", delay.Round(time.Millisecond))
 		if h := w.opt.Hooks.Retried; h != nil {
@@ -181,11 +189,30 @@ func (w *worker) send(ctx context.Context, m outbox.Msg) {
 	}
 }
 
-// record logs a failure to record an outcome. The message stays claimed
-// until its lease ends, and is then sent again: at least once, never lost.
-func (w *worker) record(m outbox.Msg, what string, err error) {
-	if err != nil {
-		w.log.Error("record delivery outcome", "message", m.ID, "outcome", what, "err", err)
+// recordTries is how many times record tries: with RecordRetry's default,
+// the waits add up to about a minute, well within the lease.
+const recordTries = 10
+
+// record runs save, which records an outcome of m, and tries again with
+// backoff when it fails (a full disk, a database restarting): a message
+// left claimed would be sent again when its lease ends. ErrNotFound is
+// final: the message is no longer this worker's. If every try fails, the
+// message is still sent again after its lease: at least once, never lost.
+func (w *worker) record(m outbox.Msg, what string, save func() error) {
+	wait := w.opt.RecordRetry
+	for try := 1; ; try++ {
+		err := save()
+		if err == nil {
+			return
+		}
+		if errors.Is(err, outbox.ErrNotFound) || try == recordTries {
+			w.log.Error("record delivery outcome", "message", m.ID, "outcome", what, "tries", try, "err", err)
+			return
+		}
+		w.log.Warn("record delivery outcome; trying again", "message", m.ID, "outcome", what, "try", try,
+			"retry_in", wait, "err", err)
+		time.Sleep(wait)
+		wait = min(2*wait, 10*time.Second)
 	}
 }
 
