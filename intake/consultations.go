@@ -69,11 +69,15 @@ func (s *server) handleConsultation() http.Handler {
 		}
 		id, dup, err := s.store.Enqueue(r.Context(), l, sub.IdempotencyKey, msgs)
 		if err != nil {
+			if r.Context().Err() == nil { // not a client that gave up
+				s.writes.failed(now, err)
+			}
 			s.log.Error("store lead", "lead", l.ID, "err", err)
 			s.fail(w, r, kind, http.StatusServiceUnavailable, outcomeError,
 				"Your request could not be taken just now. Please try again in a minute, or call us.")
 			return
 		}
+		s.writes.stored()
 		ri.lead = id
 		switch {
 		case dup:

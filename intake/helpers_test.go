@@ -76,10 +76,14 @@ func newFixture(t testing.TB, edit func(*Config)) *fixture {
 	if edit != nil {
 		edit(&cfg)
 	}
-	logger := slog.New(slog.NewJSONHandler(f.logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	f.cfg = cfg
-	f.h = NewServer(logger, cfg, store, nil)
+	f.h = NewServer(f.logger(), cfg, store, nil)
 	return f
+}
+
+// logger logs into f.logs, at every level.
+func (f *fixture) logger() *slog.Logger {
+	return slog.New(slog.NewJSONHandler(f.logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 }
 
 // validLead is a request that passes validation.

@@ -26,6 +26,7 @@ type server struct {
 	limit      *limiter
 	tokenLimit *limiter // GET /v1/consultations/token: the same limit, its own buckets
 	confirm    *confirmations
+	writes     writeHealth // for /readyz: whether leads can be stored
 	procedures map[string]Procedure
 	origins    map[string]bool
 	form       formRenderer
