@@ -6,6 +6,7 @@ import (
 	"html/template"
 	"path"
 	"sync"
+	"sync/atomic"
 
 	"golang.org/x/sync/errgroup"
 
@@ -159,14 +160,27 @@ func pageDir(p *content.Page) string {
 
 // each calls f(0) … f(n-1) on up to workers goroutines and returns the
 // first error; after an error, or when ctx ends, no more calls begin.
+//
+// The workers live for the whole loop and take the next index in turn:
+// a goroutine for each call (errgroup.SetLimit) would grow a new stack
+// for every page, and rendering a page with the theme needs a deep one —
+// that cost a sixth of a build's CPU time.
 func each(ctx context.Context, workers, n int, f func(i int) error) error {
 	g, gctx := errgroup.WithContext(ctx)
-	g.SetLimit(workers)
-	for i := range n {
-		if gctx.Err() != nil {
-			break
-		}
-		g.Go(func() error { return f(i) })
+	var next atomic.Int64
+	for range min(workers, n) {
+		g.Go(func() error {
+			for gctx.Err() == nil {
+				i := int(next.Add(1)) - 1
+				if i >= n {
+					return nil
+				}
+				if err := f(i); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
 	}
 	if err := g.Wait(); err != nil {
 		return err

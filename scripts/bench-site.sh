@@ -19,9 +19,14 @@
 # Environment: RUNS=5 (timed runs per tool), SIZES="1000 10000" (SIZES= skips
 # them), LIVE=1 (0
 # skips the serve edit benchmark), COMPLIANCE=1 (0 skips the compliance
-# comparison), TIME=/usr/bin/time, OUT=folder to build
-# into (default: a new folder under $TMPDIR; OUT=/dev/shm/consulta-bench
-# takes the disk out of the figures).
+# comparison), TIME=/usr/bin/time, OUT=folder to build into (default: a
+# new folder under /dev/shm, else under $TMPDIR), BASELINE=path of another
+# consulta binary (e.g. one built from an older commit) to time in the same
+# run, for a before/after ratio.
+#
+# The floor (goldmarkfloor -out, which writes each page into its own folder
+# as a build does) and consulta both write into OUT: on tmpfs, the disk is
+# out of the figures.
 set -euo pipefail
 
 BENCH=$(cd "${1:-../shared/bench}" && pwd)
@@ -33,6 +38,9 @@ ROOT=$(pwd)
 [ -d "$BENCH/gencorpus" ] || { echo "bench-site.sh: no gencorpus in $BENCH" >&2; exit 2; }
 
 WORK=$(mktemp -d -t consulta-bench.XXXXXX)
+if [ -z "${OUT:-}" ] && [ -d /dev/shm ] && [ -w /dev/shm ]; then
+	OUT=$(mktemp -d -p /dev/shm consulta-bench-out.XXXXXX)
+fi
 OUTDIR=${OUT:-$WORK/out}
 trap 'rm -rf "$WORK" "$OUTDIR"' EXIT
 go build -o "$WORK/consulta" ./cmd/consulta
@@ -77,10 +85,14 @@ for n in $SIZES; do
 	dir=$(corpus "$n")
 	pages=$(find "$dir/content" -name '*.md' | wc -l)
 	cat $(find "$dir/content" -name '*.md') >/dev/null # fill the OS file cache
-	read -r fs fm fc < <(timed floor-$n "$WORK/goldmarkfloor" "$dir")
+	read -r fs fm fc < <(timed floor-$n "$WORK/goldmarkfloor" -out "$OUTDIR" "$dir")
 	read -r cs cm cc < <(timed consulta-$n "$WORK/consulta" build -s "$dir" -d "$OUTDIR")
 	printf '%-8s %-9s %9s %10.0f %8s %9s %8s %8s\n' "$n" floor "$fs" "$(echo "$pages / $fs" | bc -l)" "$fm" 1.00 "$fc" 1.00
 	printf '%-8s %-9s %9s %10.0f %8s %9.2f %8s %8.2f\n' "$n" consulta "$cs" "$(echo "$pages / $cs" | bc -l)" "$cm" "$(echo "$cs / $fs" | bc -l)" "$cc" "$(echo "$cc / $fc" | bc -l)"
+	if [ -n "${BASELINE:-}" ]; then
+		read -r bs bm bcpu < <(timed baseline-$n "$BASELINE" build -s "$dir" -d "$OUTDIR")
+		printf '%-8s %-9s %9s %10.0f %8s %9.2f %8s %8.2f\n' "$n" baseline "$bs" "$(echo "$pages / $bs" | bc -l)" "$bm" "$(echo "$bs / $fs" | bc -l)" "$bcpu" "$(echo "$bcpu / $fc" | bc -l)"
+	fi
 done
 
 # median FILE: the median of the numbers in FILE, one a line.

@@ -58,6 +58,9 @@ func staleFees(f *file) {
 		return
 	}
 	for _, field := range []struct{ name, text string }{{"description", f.page.Description}, {"summary", pr.Summary}} {
+		if !mentionsCurrency(field.text) {
+			continue // most texts name no price: skip the regular expression
+		}
 		for _, m := range priceRE.FindAllStringSubmatch(field.text, -1) {
 			amount, _ := strconv.Atoi(strings.NewReplacer(",", "", ".", "", " ", "").Replace(m[1] + m[2]))
 			if amount != pr.Fees.From && amount != pr.Fees.To {
@@ -66,4 +69,19 @@ func staleFees(f *file) {
 			}
 		}
 	}
+}
+
+// currencyCodes are the codes priceRE knows.
+var currencyCodes = []string{"EUR", "GBP", "USD", "CHF", "AUD", "CAD", "JPY"}
+
+func mentionsCurrency(s string) bool {
+	if strings.ContainsAny(s, "€£$¥") {
+		return true
+	}
+	for _, c := range currencyCodes {
+		if strings.Contains(s, c) {
+			return true
+		}
+	}
+	return false
 }
