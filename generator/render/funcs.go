@@ -26,6 +26,7 @@ func (t *Theme) funcs() template.FuncMap {
 		"title":    upperFirst,
 		"initials": initials,
 		"urls":     func(us ...string) []string { return us },
+		"sitewide": t.sitewide,
 	}
 }
 

@@ -79,6 +79,7 @@ type Theme struct {
 	layouts map[string]*template.Template // by layout name without ".html", e.g. "procedure"
 	assets  []Asset
 	urls    map[string]string // static file name (e.g. "site.css") → published URL
+	once    sitewideCache
 }
 
 // Load loads the theme called name: the built-in default theme overridden,

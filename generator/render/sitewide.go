@@ -1,0 +1,48 @@
+package render
+
+import (
+	"bytes"
+	"fmt"
+	"html/template"
+	"sync"
+
+	"github.com/consultahq/consulta/generator/content"
+)
+
+// sitewideCache holds the parts of pages that depend on the site alone,
+// rendered once for the last site asked for.
+type sitewideCache struct {
+	mu   sync.Mutex
+	site *content.Site
+	html map[string]template.HTML // by template name
+}
+
+// sitewide renders the named template once for the site and gives every
+// page after the same HTML: for a part of the page that reads the site
+// alone, such as the footer, which is then not rendered again for each of
+// thousands of pages. A theme asks for it with {{sitewide "footer" .}}
+// where it would write {{template "footer" .}}; the template must read
+// nothing of the page itself.
+func (t *Theme) sitewide(name string, v *View) (template.HTML, error) {
+	c := &t.once
+	c.mu.Lock()
+	if c.site != v.Site {
+		c.site, c.html = v.Site, map[string]template.HTML{}
+	}
+	html, ok := c.html[name]
+	c.mu.Unlock()
+	if ok {
+		return html, nil
+	}
+	var buf bytes.Buffer
+	if err := t.layouts["page"].ExecuteTemplate(&buf, name, v); err != nil {
+		return "", fmt.Errorf("sitewide %q: %w", name, err)
+	}
+	html = template.HTML(buf.String())
+	c.mu.Lock()
+	if c.site == v.Site {
+		c.html[name] = html
+	}
+	c.mu.Unlock()
+	return html, nil
+}
