@@ -15,6 +15,8 @@ import (
 	"time"
 
 	"github.com/consultahq/consulta/intake/outbox"
+	"github.com/consultahq/consulta/intake/remind"
+	"github.com/consultahq/consulta/internal/hours"
 	"github.com/consultahq/consulta/internal/pgtest"
 	"golang.org/x/time/rate"
 )
@@ -22,6 +24,12 @@ import (
 // benchServer serves the handler over loopback with a real SQLite file
 // (WAL, synchronous=FULL, group commit), as in production.
 func benchServer(b *testing.B, edit func(*Config)) (*httptest.Server, *http.Client) {
+	srv, client, _ := benchFixture(b, edit)
+	return srv, client
+}
+
+// benchFixture is benchServer, with the fixture behind it.
+func benchFixture(b *testing.B, edit func(*Config)) (*httptest.Server, *http.Client, *fixture) {
 	f := newFixture(b, func(c *Config) {
 		c.Now = time.Now
 		if edit != nil {
@@ -33,7 +41,7 @@ func benchServer(b *testing.B, edit func(*Config)) (*httptest.Server, *http.Clie
 	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
 	srv := httptest.NewServer(NewServer(logger, f.cfg, f.store, nil))
 	b.Cleanup(srv.Close)
-	return srv, newClient(256)
+	return srv, newClient(256), f
 }
 
 // newClient returns a client that keeps up to conns connections alive.
@@ -199,4 +207,39 @@ func BenchmarkFlood(b *testing.B) {
 	b.ReportMetric(100*float64(turnedAway.Load())/max(1, float64(floodSent.Load())), "flood-429-%")
 	b.ReportMetric(float64(b.N)/elapsed.Seconds(), "leads/s")
 	lat.report(b, "lead-")
+}
+
+// BenchmarkDurableLeadsWithClock is BenchmarkDurableLeads with the response
+// clock's background work running beside the handler, as Service.Run runs
+// it: woken by every lead, it looks for due steps and the digest. Read its
+// leads/s beside BenchmarkDurableLeads of the same run. With promise=1ms
+// every lead falls due at once, and the clock writes a reminder for each
+// while leads keep coming: the worst case.
+func BenchmarkDurableLeadsWithClock(b *testing.B) {
+	for _, promise := range []time.Duration{2 * time.Hour, time.Millisecond} {
+		b.Run("promise="+promise.String(), func(b *testing.B) {
+			srv, client, f := benchFixture(b, func(c *Config) {
+				c.RateLimit = rate.Inf
+				c.Clock = hours.Clock{RespondWithin: promise, EscalateTo: []string{"manager@harbour.example"},
+					DigestTo: []string{"manager@harbour.example"}}
+			})
+			s := newServer(slog.New(slog.DiscardHandler), f.cfg, f.store, nil)
+			ctx, stop := context.WithCancel(context.Background())
+			done := make(chan struct{})
+			go func() {
+				defer close(done)
+				remind.Run(ctx, s.store.(remind.Store), s.remindConfig())
+			}()
+			body := asJSON(validLead())
+			var next atomic.Int64
+			b.SetParallelism(16)
+			lat, elapsed := sendLeads(b, client, func() string { return srv.URL }, body, func() string {
+				return fmt.Sprintf("198.51.100.%d", next.Add(1)%250)
+			})
+			stop()
+			<-done
+			b.ReportMetric(float64(b.N)/elapsed.Seconds(), "leads/s")
+			lat.report(b, "")
+		})
+	}
 }

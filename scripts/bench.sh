@@ -10,6 +10,9 @@
 #            with one and two instances (Debian's postgresql, started by the
 #            benchmark), group commit alone, and a one-client flood turned away
 #            by the rate limiter
+#            leads per second with the response clock's background work beside
+#            the same without (medians of RUNS, and their ratio); the lead
+#            report over 100,000 leads
 #
 # Environment: RUNS=5, ONLY="site photos intake", BENCH_DIR=../shared/bench.
 set -euo pipefail
@@ -54,7 +57,32 @@ case " $ONLY " in *" intake "*)
 	echo
 	echo "== intake over loopback: a real SQLite file (WAL, synchronous=FULL), and PostgreSQL"
 	echo "   (fsync, synchronous_commit on) with one and two instances sharing it"
-	go test -run '^$' -bench 'DurableLeads|Flood' -benchtime 5000x ./intake/ | grep '^Benchmark' || true
+	go test -run '^$' -bench 'DurableLeads$|Flood' -benchtime 5000x ./intake/ | grep '^Benchmark' || true
+	echo
+	echo "== the response clock beside the intake: leads/s, medians of $RUNS runs each, interleaved"
+	go test -c -o "$WORK/intake.test" ./intake/
+	for i in $(seq "$RUNS"); do
+		(cd intake && "$WORK/intake.test" -test.run '^$' -test.bench 'DurableLeads$/store=sqlite' -test.benchtime 3000x &&
+			"$WORK/intake.test" -test.run '^$' -test.bench 'DurableLeadsWithClock' -test.benchtime 3000x)
+	done |
+		awk '/^Benchmark/ { for (i = 1; i <= NF; i++) if ($(i+1) == "leads/s") { n[$1]++; v[$1, n[$1]] = $i } }
+		END {
+			for (k in n) {
+				m = n[k]; for (i = 1; i <= m; i++) a[i] = v[k, i]
+				for (i = 1; i <= m; i++) for (j = i + 1; j <= m; j++) if (a[j] < a[i]) { t = a[i]; a[i] = a[j]; a[j] = t }
+				med[k] = m % 2 ? a[(m + 1) / 2] : (a[m / 2] + a[m / 2 + 1]) / 2
+			}
+			for (k in med) if (k !~ /WithClock/) base = med[k]
+			for (k in med) printf "%-60s median %7.1f leads/s  (%.2fx of without the clock)\n", k, med[k], med[k] / base
+		}' | sort
+	echo
+	echo "== consulta intake report over 100,000 leads (read, every figure, JSON)"
+	go test -run '^$' -bench 'Report' -benchtime 5x -count "$RUNS" ./intake/outbox/ |
+		awk 'function med(a, n,   i, j, x) {
+				for (i = 1; i <= n; i++) for (j = i + 1; j <= n; j++) if (a[j] < a[i]) { x = a[i]; a[i] = a[j]; a[j] = x }
+				return n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2 }
+			/^Benchmark/ { print; n++; t[n] = $3; c[n] = $5 }
+			END { printf "median %.3f s wall, %.3f CPU-s per report of 100,000 leads over %d runs\n", med(t, n) / 1e9, med(c, n), n }'
 	go test -run '^$' -bench 'Enqueue' -benchtime 3s ./intake/outbox/ | grep '^Benchmark' || true
 	;;
 esac

@@ -49,7 +49,9 @@ type Leads interface {
 	LastDigest(ctx context.Context) (time.Time, bool, error)
 
 	// List returns the leads received in [from, to), oldest first, without
-	// their personal data: for reports and the digest.
+	// their personal data, for reports and the digest: it fills ID, Ref,
+	// Received, Due and Procedure of the lead, and Source, State, ActedAt,
+	// ClaimedAt and ClaimedBy.
 	List(ctx context.Context, from, to time.Time) ([]Tracked, error)
 	// Overdue counts the leads still new after their due time.
 	Overdue(ctx context.Context, now time.Time) (int, error)
@@ -59,8 +61,8 @@ var _ Leads = (*SQLite)(nil)
 
 // Tracked is a lead with where it stands.
 type Tracked struct {
-	// Lead is the stored lead. List fills only ID, Ref, Received, Due,
-	// Procedure and Spam; its personal fields are empty once purged.
+	// Lead is the stored lead (List fills only a few fields); its
+	// personal fields are empty once purged.
 	Lead   lead.Lead
 	Source string // where it came from, for counts by source
 
@@ -233,21 +235,35 @@ func (s *SQLite) ReleaseLead(ctx context.Context, id, by string, at, due time.Ti
 	return t, changed, err
 }
 
-// List returns the leads received in [from, to); see Leads.
+// List returns the leads received in [from, to); see Leads. It reads only
+// the columns a report needs, and sizes its answer first: it must read
+// 100,000 leads well within a second.
 func (s *SQLite) List(ctx context.Context, from, to time.Time) ([]Tracked, error) {
-	rows, err := s.r.QueryContext(ctx, `SELECT `+trackedCols+` FROM leads
+	var n int
+	if err := s.r.QueryRowContext(ctx, `SELECT count(*) FROM leads WHERE received >= ? AND received < ?`,
+		ms(from), ms(to)).Scan(&n); err != nil {
+		return nil, fmt.Errorf("list leads: %w", err)
+	}
+	rows, err := s.r.QueryContext(ctx, `SELECT id, ref, received, due, procedure, source, state,
+		acted_at, claimed_at, claimed_by FROM leads
 		WHERE received >= ? AND received < ? ORDER BY received, id`, ms(from), ms(to))
 	if err != nil {
 		return nil, fmt.Errorf("list leads: %w", err)
 	}
 	defer rows.Close()
-	var out []Tracked
+	out := make([]Tracked, 0, n)
 	for rows.Next() {
-		var t Tracked
-		if err := scanTracked(rows, &t); err != nil {
+		out = append(out, Tracked{})
+		t := &out[len(out)-1]
+		var received int64
+		var due, acted, claimed sql.NullInt64
+		if err := rows.Scan(&t.Lead.ID, &t.Lead.Ref, &received, &due, &t.Lead.Procedure, &t.Source, &t.State,
+			&acted, &claimed, &t.ClaimedBy); err != nil {
 			return nil, fmt.Errorf("list leads: %w", err)
 		}
-		out = append(out, t)
+		t.Lead.Received, t.Lead.Due = time.UnixMilli(received).UTC(), fromMS(due)
+		t.ActedAt, t.ClaimedAt = fromMS(acted), fromMS(claimed)
+		t.Lead.Spam = t.State == lead.Spam
 	}
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("list leads: %w", err)

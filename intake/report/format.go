@@ -1,6 +1,7 @@
 package report
 
 import (
+	"bufio"
 	"encoding/csv"
 	"encoding/json"
 	"fmt"
@@ -10,11 +11,13 @@ import (
 	"time"
 )
 
-// WriteJSON writes r as one JSON object.
+// WriteJSON writes r as one JSON object, on one line.
 func WriteJSON(w io.Writer, r Report) error {
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	return enc.Encode(r)
+	bw := bufio.NewWriterSize(w, 64<<10)
+	if err := json.NewEncoder(bw).Encode(r); err != nil {
+		return err
+	}
+	return bw.Flush()
 }
 
 // WriteCSV writes one row per lead, with a header row.
@@ -100,4 +103,55 @@ func Percent(p *float64) string {
 		return "-"
 	}
 	return strings.TrimSuffix(fmt.Sprintf("%.1f", *p), ".0") + "%"
+}
+
+// MarshalJSON writes the lead with the fields of its tags, by hand: a
+// report of 100,000 leads spends most of its JSON time here otherwise.
+func (l Lead) MarshalJSON() ([]byte, error) {
+	b := make([]byte, 0, 320)
+	str := func(key, v string) {
+		b = append(b, '"')
+		b = append(b, key...)
+		b = append(b, `":`...)
+		b = appendJSONString(b, v)
+		b = append(b, ',')
+	}
+	tm := func(key string, t *time.Time) {
+		b = append(b, '"')
+		b = append(b, key...)
+		b = append(b, `":`...)
+		if t == nil {
+			b = append(b, "null,"...)
+			return
+		}
+		b = append(b, '"')
+		b = t.AppendFormat(b, time.RFC3339Nano)
+		b = append(b, `",`...)
+	}
+	b = append(b, '{')
+	str("ref", l.Ref)
+	str("id", l.ID)
+	str("state", l.State)
+	tm("received", &l.Received)
+	tm("due", l.Due)
+	tm("claimed_at", l.ClaimedAt)
+	str("claimed_by", l.ClaimedBy)
+	str("procedure", l.Procedure)
+	str("source", l.Source)
+	b[len(b)-1] = '}'
+	return b, nil
+}
+
+// appendJSONString appends s as a JSON string, escaped as encoding/json
+// escapes it (HTML characters included).
+func appendJSONString(b []byte, s string) []byte {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < 0x20 || c == '"' || c == '\\' || c == '<' || c == '>' || c == '&' || c >= 0x80 {
+			q, _ := json.Marshal(s)
+			return append(b, q...)
+		}
+	}
+	b = append(b, '"')
+	b = append(b, s...)
+	return append(b, '"')
 }

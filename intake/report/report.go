@@ -64,26 +64,39 @@ type Group struct {
 }
 
 // Compute makes the report of leads, received in [since, until), as it
-// stands at now. Times are given in loc.
+// stands at now. Times are given in loc. It reads each lead once.
 func Compute(leads []outbox.Tracked, since, until, now time.Time, loc *time.Location) Report {
 	if loc == nil {
 		loc = time.UTC
 	}
-	r := Report{Since: since.In(loc), Until: until.In(loc), Leads: make([]Lead, 0, len(leads))}
-	for _, t := range leads {
-		l := Lead{Ref: t.Lead.Ref, ID: t.Lead.ID, State: t.State, Received: t.Lead.Received.In(loc),
+	r := Report{Since: since.In(loc), Until: until.In(loc), Leads: make([]Lead, len(leads))}
+	var total acc
+	groups := [4]map[string]*acc{{}, {}, {}, {}} // coordinator, week, procedure, source
+	weeks := map[[3]int]string{}                 // a day's ISO week, computed once a day
+	for i, t := range leads {
+		l := &r.Leads[i]
+		*l = Lead{Ref: t.Lead.Ref, ID: t.Lead.ID, State: t.State, Received: t.Lead.Received.In(loc),
 			Due: timePtr(t.Lead.Due, loc), ClaimedAt: timePtr(t.ClaimedAt, loc), ClaimedBy: t.ClaimedBy,
 			Procedure: t.Lead.Procedure, Source: t.Source, actedAt: t.ActedAt}
-		r.Leads = append(r.Leads, l)
+		y, m, d := l.Received.Date()
+		week, ok := weeks[[3]int{y, int(m), d}]
+		if !ok {
+			wy, w := l.Received.ISOWeek()
+			week = fmt.Sprintf("%d-W%02d", wy, w)
+			weeks[[3]int{y, int(m), d}] = week
+		}
+		total.add(l, now)
+		for g, key := range [4]string{l.ClaimedBy, week, l.Procedure, l.Source} {
+			a := groups[g][key]
+			if a == nil {
+				a = &acc{}
+				groups[g][key] = a
+			}
+			a.add(l, now)
+		}
 	}
-	r.Summary = Summarize(r.Leads, now)
-	r.ByCoordinator = groupBy(r.Leads, now, func(l Lead) string { return l.ClaimedBy })
-	r.ByWeek = groupBy(r.Leads, now, func(l Lead) string {
-		y, w := l.Received.ISOWeek()
-		return fmt.Sprintf("%d-W%02d", y, w)
-	})
-	r.ByProcedure = groupBy(r.Leads, now, func(l Lead) string { return l.Procedure })
-	r.BySource = groupBy(r.Leads, now, func(l Lead) string { return l.Source })
+	r.Summary = total.summary()
+	r.ByCoordinator, r.ByWeek, r.ByProcedure, r.BySource = sorted(groups[0]), sorted(groups[1]), sorted(groups[2]), sorted(groups[3])
 	return r
 }
 
@@ -97,33 +110,48 @@ func timePtr(t time.Time, loc *time.Location) *time.Time {
 
 // Summarize computes the summary of leads at now.
 func Summarize(leads []Lead, now time.Time) Summary {
-	s := Summary{Leads: len(leads)}
-	var toClaim []float64
-	within, promised := 0, 0
-	for _, l := range leads {
-		if l.ClaimedAt != nil {
-			toClaim = append(toClaim, l.ClaimedAt.Sub(l.Received).Seconds())
-		}
-		if l.Due == nil || l.State == lead.Spam || l.State == lead.NotALead {
-			continue // no promise, or not a patient
-		}
-		switch {
-		case l.ClaimedAt != nil:
-			promised++
-			if !l.ClaimedAt.After(*l.Due) {
-				within++
-			}
-		case now.After(*l.Due):
-			promised++ // due, and still nobody has it
-		}
+	var a acc
+	for i := range leads {
+		a.add(&leads[i], now)
 	}
-	if len(toClaim) > 0 {
-		slices.Sort(toClaim)
-		s.MedianSecondsToClaim = ptr(median(toClaim))
-		s.P90SecondsToClaim = ptr(toClaim[int(math.Ceil(0.9*float64(len(toClaim))))-1])
+	return a.summary()
+}
+
+// acc gathers the figures of a set of leads, one lead at a time.
+type acc struct {
+	leads            int
+	toClaim          []float64 // seconds
+	within, promised int
+}
+
+func (a *acc) add(l *Lead, now time.Time) {
+	a.leads++
+	if l.ClaimedAt != nil {
+		a.toClaim = append(a.toClaim, l.ClaimedAt.Sub(l.Received).Seconds())
 	}
-	if promised > 0 {
-		s.WithinPromisePercent = ptr(math.Round(1000*float64(within)/float64(promised)) / 10)
+	if l.Due == nil || l.State == lead.Spam || l.State == lead.NotALead {
+		return // no promise, or not a patient
+	}
+	switch {
+	case l.ClaimedAt != nil:
+		a.promised++
+		if !l.ClaimedAt.After(*l.Due) {
+			a.within++
+		}
+	case now.After(*l.Due):
+		a.promised++ // due, and still nobody has it
+	}
+}
+
+func (a *acc) summary() Summary {
+	s := Summary{Leads: a.leads}
+	if n := len(a.toClaim); n > 0 {
+		slices.Sort(a.toClaim)
+		s.MedianSecondsToClaim = ptr(median(a.toClaim))
+		s.P90SecondsToClaim = ptr(a.toClaim[int(math.Ceil(0.9*float64(n)))-1])
+	}
+	if a.promised > 0 {
+		s.WithinPromisePercent = ptr(math.Round(1000*float64(a.within)/float64(a.promised)) / 10)
 	}
 	return s
 }
@@ -139,16 +167,11 @@ func median(xs []float64) float64 {
 
 func ptr(f float64) *float64 { return &f }
 
-// groupBy summarizes leads by key, the keys with most leads first.
-func groupBy(leads []Lead, now time.Time, key func(Lead) string) []Group {
-	by := map[string][]Lead{}
-	for _, l := range leads {
-		k := key(l)
-		by[k] = append(by[k], l)
-	}
+// sorted returns the groups' summaries, the keys with most leads first.
+func sorted(by map[string]*acc) []Group {
 	out := make([]Group, 0, len(by))
-	for k, ls := range by {
-		out = append(out, Group{Key: k, Summary: Summarize(ls, now)})
+	for k, a := range by {
+		out = append(out, Group{Key: k, Summary: a.summary()})
 	}
 	slices.SortFunc(out, func(a, b Group) int {
 		return cmp.Or(b.Leads-a.Leads, cmp.Compare(a.Key, b.Key))

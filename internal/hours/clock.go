@@ -30,8 +30,12 @@ const (
 	DefaultDigestAt      = 8*60 + 30 // 08:30
 )
 
-// WithDefaults returns c with every zero field set to its default.
+// WithDefaults returns c with every zero field set to its default, and
+// a nil Location set to UTC.
 func (c Clock) WithDefaults() Clock {
+	if c.Location == nil {
+		c.Location = time.UTC
+	}
 	if c.RespondWithin <= 0 {
 		c.RespondWithin = DefaultRespondWithin
 	}
