@@ -32,6 +32,10 @@ const actionCSP = "default-src 'none'; style-src 'unsafe-inline'; form-action 's
 func (s *server) handleAction() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Security-Policy", actionCSP)
+		if s.leads == nil { // a store that keeps no lifecycle
+			httpError(w, http.StatusNotFound, "Not found.")
+			return
+		}
 		tok, err := s.actions.Verify(mux.Vars(r)["token"])
 		switch {
 		case errors.Is(err, action.ErrExpired):
