@@ -21,7 +21,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
-	"golang.org/x/image/draw"
+	xdraw "golang.org/x/image/draw"
 	"golang.org/x/image/font"
 	"golang.org/x/image/font/gofont/gomedium"
 	"golang.org/x/image/font/opentype"
@@ -56,7 +56,9 @@ func Make(o Options) ([]File, error) {
 	if o.Foreground == nil {
 		o.Foreground = color.RGBA{0xfb, 0xf9, 0xf6, 0xff}
 	}
-	var src image.Image
+	// draw makes the icon at a size: the source scaled, or the initials
+	// drawn at that size, which is much faster than scaling them.
+	var draw func(size int) (image.Image, error)
 	if o.Source != nil {
 		m, _, err := image.Decode(bytes.NewReader(o.Source))
 		if err != nil {
@@ -66,33 +68,24 @@ func Make(o Options) ([]File, error) {
 		if b.Dx() < 180 || b.Dy() < 180 {
 			return nil, fmt.Errorf("favicon is %d×%d pixels — use a square image of at least 180×180", b.Dx(), b.Dy())
 		}
-		src = m
+		draw = func(size int) (image.Image, error) { return square(m, size), nil }
 	} else {
-		m, err := initialsImage(Initials(o.Name), 512, o.Background, o.Foreground)
+		initials := Initials(o.Name)
+		draw = func(size int) (image.Image, error) { return initialsImage(initials, size, o.Background, o.Foreground) }
+	}
+	encoded := map[int][]byte{}
+	for _, sz := range []int{16, 32, 48, 180, 192, 512} {
+		m, err := draw(sz)
 		if err != nil {
 			return nil, err
 		}
-		src = m
-	}
-	var files []File
-	small := map[int][]byte{}
-	for _, sz := range []int{16, 32, 48} {
-		data, err := encodePNG(square(src, sz))
-		if err != nil {
+		if encoded[sz], err = encodePNG(m); err != nil {
 			return nil, err
 		}
-		small[sz] = data
 	}
-	files = append(files, File{"favicon.ico", ico([]int{16, 32, 48}, small)})
+	files := []File{{"favicon.ico", ico([]int{16, 32, 48}, encoded)}}
 	for _, p := range pngs {
-		data := small[p.size]
-		if data == nil {
-			var err error
-			if data, err = encodePNG(square(src, p.size)); err != nil {
-				return nil, err
-			}
-		}
-		files = append(files, File{p.name, data})
+		files = append(files, File{p.name, encoded[p.size]})
 	}
 	man, err := manifest(o)
 	if err != nil {
@@ -128,14 +121,14 @@ func square(src image.Image, size int) *image.NRGBA {
 	crop := image.Rect(b.Min.X+(b.Dx()-side)/2, b.Min.Y+(b.Dy()-side)/2, 0, 0)
 	crop.Max = crop.Min.Add(image.Pt(side, side))
 	dst := image.NewNRGBA(image.Rect(0, 0, size, size))
-	draw.CatmullRom.Scale(dst, dst.Bounds(), src, crop, draw.Src, nil)
+	xdraw.CatmullRom.Scale(dst, dst.Bounds(), src, crop, xdraw.Src, nil)
 	return dst
 }
 
 // initialsImage draws initials centred on a square of background.
 func initialsImage(initials string, size int, bg, fg color.Color) (*image.NRGBA, error) {
 	m := image.NewNRGBA(image.Rect(0, 0, size, size))
-	draw.Draw(m, m.Bounds(), image.NewUniform(bg), image.Point{}, draw.Src)
+	xdraw.Draw(m, m.Bounds(), image.NewUniform(bg), image.Point{}, xdraw.Src)
 	if initials == "" {
 		return m, nil
 	}
@@ -166,7 +159,7 @@ func initialsImage(initials string, size int, bg, fg color.Color) (*image.NRGBA,
 
 func encodePNG(m image.Image) ([]byte, error) {
 	var buf bytes.Buffer
-	enc := png.Encoder{CompressionLevel: png.BestCompression}
+	enc := png.Encoder{CompressionLevel: png.DefaultCompression}
 	if err := enc.Encode(&buf, m); err != nil {
 		return nil, fmt.Errorf("encode icon: %w", err)
 	}

@@ -159,7 +159,7 @@ func TestCasePage(t *testing.T) {
 	if n := strings.Count(html, `fetchpriority="high"`); n != 2 {
 		t.Errorf("%d images with fetchpriority=high, want the first pair's 2", n)
 	}
-	if !strings.Contains(html, `sizes="(min-width: 60rem) 28rem, 46vw"`) {
+	if !strings.Contains(html, `sizes="(min-width: 60rem) 24rem, 46vw"`) {
 		t.Error("case photos lack sizes for two photos side by side")
 	}
 	if !strings.Contains(html, "<dd>Unretouched photos</dd>") {
