@@ -168,3 +168,38 @@ func TestActionRefused(t *testing.T) {
 		t.Errorf("after refused links: state %s, acted %s", l.State, l.ActedAt)
 	}
 }
+
+func TestActionRelease(t *testing.T) {
+	f, s, _ := clockFixture(t)
+	held := validLead()
+	held["website"] = "http://spam.example" // the honeypot: a strong signal
+	w := f.post(ctJSON, asJSON(held), "192.0.2.9")
+	var got struct{ ID string }
+	if err := json.Unmarshal(w.Body.Bytes(), &got); err != nil || w.Code != http.StatusAccepted {
+		t.Fatalf("post: %d %s", w.Code, w.Body)
+	}
+	if l := f.lead(t, got.ID); l.State != lead.Spam || f.stats(t).Held != 1 {
+		t.Fatalf("the honeypot lead is %s, %+v; want held", l.State, f.stats(t))
+	}
+	release := action.Path + s.Sign(got.ID, action.Release, manager)
+	if page := body(f.do(http.MethodGet, release)); !strings.Contains(page, "Release: deliver this request") || f.stats(t).Held != 1 {
+		t.Fatalf("GET release:\n%s", page)
+	}
+	f.clock.advance(time.Hour)
+	for range 2 {
+		if r := f.do(http.MethodPost, release); r.StatusCode != http.StatusSeeOther {
+			t.Fatalf("POST release: %d", r.StatusCode)
+		}
+	}
+	l := f.lead(t, got.ID)
+	// Released at 11:00 on Monday 2 March: due two open hours later.
+	if l.State != lead.New || l.Lead.Spam || l.StateBy != manager || !l.Lead.Due.Equal(time.Date(2026, 3, 2, 13, 0, 0, 0, time.UTC)) {
+		t.Errorf("released: %s by %s, spam %v, due %s", l.State, l.StateBy, l.Lead.Spam, l.Lead.Due)
+	}
+	if st := f.stats(t); st.Held != 0 || st.Pending != 2 {
+		t.Errorf("after release: %+v; want its email pending beside the first lead's", st)
+	}
+	if page := body(f.do(http.MethodGet, release)); !strings.Contains(page, "released already") {
+		t.Errorf("GET release again:\n%s", page)
+	}
+}
