@@ -11,16 +11,22 @@ import (
 	"time"
 )
 
-// BenchmarkEnqueue stores leads from many goroutines into a real file with
-// synchronous=FULL, and reports leads/s and the p50/p99 latency of Enqueue.
-// Sub-benchmarks vary the requests in flight (GOMAXPROCS × parallelism).
+// BenchmarkEnqueue stores leads from many goroutines, durably (a real
+// SQLite file with synchronous=FULL; PostgreSQL with fsync on), and reports
+// leads/s and the p50/p99 latency of Enqueue. Sub-benchmarks vary the
+// requests in flight (GOMAXPROCS × parallelism).
 func BenchmarkEnqueue(b *testing.B) {
-	for _, par := range []int{10, 32} {
-		b.Run(fmt.Sprintf("parallelism=%d", par), func(b *testing.B) { benchmarkEnqueue(b, par) })
+	for _, st := range []struct {
+		name string
+		open opener
+	}{{"sqlite", openSQLite}, {"postgres", openPostgres}} {
+		for _, par := range []int{10, 32} {
+			b.Run(fmt.Sprintf("store=%s/parallelism=%d", st.name, par), func(b *testing.B) { benchmarkEnqueue(b, st.open, par) })
+		}
 	}
 }
 
-func benchmarkEnqueue(b *testing.B, parallelism int) {
+func benchmarkEnqueue(b *testing.B, open opener, parallelism int) {
 	now := t0
 	s, _ := open(b, &now)
 	body := []byte(strings.Repeat("A realistic email body line, quoted-printable.\r\n", 80)) // ~4 KB
