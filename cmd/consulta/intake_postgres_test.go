@@ -74,6 +74,9 @@ func TestTwoInstancesOnPostgres(t *testing.T) {
 	if out, err := intakeCmd(t, "spam", "--database", db); err != nil || !strings.Contains(out, "no suspected spam") {
 		t.Errorf("spam --database: %v\n%s", err, out)
 	}
+	if out, err := intakeCmd(t, "report", "--database", db, "--format", "csv"); err != nil || strings.Count(out, "\n") < len(accepted) {
+		t.Errorf("report --database: %v; want a line for each of %d leads:\n%s", err, len(accepted), out)
+	}
 	sort.Strings(twice)
 	t.Logf("%d leads answered 202 (%d by the killed instance); %d emails were being sent at the kill; %d reached Mailpit twice %v",
 		len(accepted), len(toA.accepted()), len(inFlight), len(twice), twice)

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/consultahq/consulta/generator/content"
+	"github.com/consultahq/consulta/intake"
 	"github.com/consultahq/consulta/intake/outbox"
 	leadreport "github.com/consultahq/consulta/intake/report"
 )
@@ -27,9 +28,11 @@ and by_coordinator, by_week, by_procedure and by_source, each a list of
 
 // runIntakeReport prints the report of the leads received in the period.
 func runIntakeReport(ctx context.Context, e env, args []string) error {
-	fs := newFlagSet(e, "intake report", "intake report [-s SITE_DIR] [--data DIR] [--since 30d] [--format text|csv|json]", intakeReportHelp)
+	fs := newFlagSet(e, "intake report", "intake report [-s SITE_DIR] [--data DIR | --database URL] [--since 30d] [--format text|csv|json]", intakeReportHelp)
 	site := fs.String("s", ".", "the site `folder`")
 	data := fs.String("data", "", "the data `folder` (default SITE_DIR/.data)")
+	dbURL := e.getenv("CONSULTA_DATABASE_URL")
+	fs.Var(databaseURL{&dbURL}, "database", "the PostgreSQL `URL` of the leads (or CONSULTA_DATABASE_URL); unset: the SQLite file in the data folder")
 	since := 30 * 24 * time.Hour
 	fs.Var(days{&since}, "since", "the `period` before now: days like 30d, or a duration like 12h")
 	format := fs.String("format", "text", "the output `format`: text, csv or json")
@@ -50,17 +53,31 @@ func runIntakeReport(ctx context.Context, e env, args []string) error {
 	if cfg, probs := content.LoadConfig(os.DirFS(*site)); !probs.HasErrors() {
 		loc = cfg.Location()
 	}
-	db := filepath.Join(*data, "outbox.db")
-	if _, err := os.Stat(db); err != nil {
-		return fmt.Errorf("intake report: no store at %s: %w", db, err)
-	}
-	store, err := outbox.Open(ctx, db)
-	if err != nil {
-		return err
+	var store outbox.Store
+	if dbURL != "" {
+		s, _, err := intake.OpenStore(ctx, intake.Config{DatabaseURL: dbURL})
+		if err != nil {
+			return err
+		}
+		store = s
+	} else {
+		db := filepath.Join(*data, "outbox.db")
+		if _, err := os.Stat(db); err != nil {
+			return fmt.Errorf("intake report: no store at %s: %w", db, err)
+		}
+		s, err := outbox.Open(ctx, db)
+		if err != nil {
+			return err
+		}
+		store = s
 	}
 	defer store.Close()
+	leads, ok := store.(outbox.Leads)
+	if !ok {
+		return fmt.Errorf("intake report: the store keeps no lead lifecycle")
+	}
 	now := time.Now()
-	r, err := intakeReport(ctx, store, now.Add(-since), now, loc)
+	r, err := intakeReport(ctx, leads, now.Add(-since), now, loc)
 	if err != nil {
 		return err
 	}
