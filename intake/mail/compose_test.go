@@ -59,6 +59,13 @@ func anna() lead.Lead {
 	}
 }
 
+// noPhone is a lead of a patient who gave no phone number.
+func noPhone() lead.Lead {
+	l := anna()
+	l.Phone, l.PreferredContact, l.SMSOptIn = "", "email", nil
+	return l
+}
+
 // spammy is a lead with weak spam signals only: delivered, marked.
 func spammy() lead.Lead {
 	l := anna()
@@ -86,7 +93,7 @@ func TestComposeGolden(t *testing.T) {
 	}{
 		"anna":    {anna(), practice()},
 		"unicode": {zoe(), practice()},
-		"minimal": {anna(), minimal}, // no coordinator name, phone, reply time, site, actions or colours
+		"minimal": {noPhone(), minimal}, // no coordinator name, phone, reply time, site, actions or colours; a patient without a phone
 		"spammy":  {spammy(), practice()},
 	}
 	for name, tt := range tests {

@@ -149,6 +149,9 @@ func newView(l lead.Lead, p Practice) view {
 	if c := l.SMSOptIn; c != nil {
 		v.OptIn = consentLine(c, loc)
 	}
+	if l.Phone == "" {
+		v.Phone = "Not given"
+	}
 	if e164.MatchString(l.Phone) {
 		v.Tel = htmltemplate.URL("tel:" + l.Phone)
 		v.Phone = nationalPhone(l.Phone, p.Region)
