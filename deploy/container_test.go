@@ -104,8 +104,9 @@ func TestContainerImage(t *testing.T) {
 	if !slices.Equal(volumes, []string{"/data"}) {
 		t.Errorf("VOLUME %v: want the one data volume /data", volumes)
 	}
-	data := filepath.Join(rootfs, "data")
-	if fi, err := os.Stat(data); err != nil || fi.Sys().(*syscall.Stat_t).Uid != imageUser {
+	volume := filepath.Join(rootfs, "data")
+	data := filepath.Join(volume, "intake") // the service's own folder in the volume
+	if fi, err := os.Stat(volume); err != nil || fi.Sys().(*syscall.Stat_t).Uid != imageUser {
 		t.Fatalf("/data in the image: %v; want a folder owned by %d", err, imageUser)
 	}
 
@@ -127,13 +128,18 @@ func TestContainerImage(t *testing.T) {
 	}
 	svc.stop(t)
 	if len(eml) != 1 {
-		t.Errorf("%d emails in /data/mail, want the coordinator's\n%s", len(eml), svc.logs)
+		t.Errorf("%d emails in /data/intake/mail, want the coordinator's\n%s", len(eml), svc.logs)
 	}
 	if out, err := command(rootfs, imageUser, health, env).CombinedOutput(); err == nil {
 		t.Errorf("the health check passes with the service stopped:\n%s", out)
 	}
+	if fi, err := os.Stat(data); err != nil {
+		t.Error(err)
+	} else if fi.Mode().Perm() != 0o700 {
+		t.Errorf("/data/intake is %04o; want a folder the service made 0700", fi.Mode().Perm())
+	}
 	if _, err := os.Stat(filepath.Join(data, "outbox.db")); err != nil {
-		t.Errorf("no store in /data: %v", err)
+		t.Errorf("no store in /data/intake: %v", err)
 	}
 }
 
@@ -175,7 +181,7 @@ func copyInto(t *testing.T, rootfs, bin string, args []string) {
 	var err error
 	switch fi, statErr := os.Stat(src); {
 	case src == "":
-		err = os.Mkdir(dst, 0o700) // RUN mkdir -m 0700 /out/data: the service refuses a data folder others may open
+		err = os.Mkdir(dst, 0o755) // COPY of a folder makes the destination 0755, whatever the source's mode
 	case statErr != nil:
 		err = statErr
 	case fi.IsDir():
