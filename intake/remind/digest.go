@@ -105,6 +105,7 @@ func digest(ctx context.Context, store Store, cfg Config, since, until, now time
 			Kind: mail.Digest, ID: "digest." + day + "." + strconv.Itoa(i), To: []string{to}, Date: now,
 			Subject: fmt.Sprintf("Leads digest %s: %d new, %d overdue, %d held", until.In(loc).Format("Mon 2 Jan"),
 				len(period), len(overdue), len(held)),
+			Title: "Leads digest, " + until.In(loc).Format("Monday 2 January"),
 			Intro: []string{fmt.Sprintf("Leads received from %s to %s.", when(cfg, since), when(cfg, until))},
 			Facts: [][2]string{
 				{"Leads", strconv.Itoa(rep.Summary.Leads)},

@@ -34,9 +34,9 @@ func who(t outbox.Tracked) string {
 	case proc == "":
 		return name
 	case name == "":
-		return "a patient asking about " + proc
+		return "a patient (" + proc + ")"
 	}
-	return name + ", asking about " + proc
+	return name + " (" + proc + ")"
 }
 
 // facts are the lines every lead notice shows.
@@ -55,8 +55,9 @@ func reminder(cfg Config, t outbox.Tracked, now time.Time) ([]mail.Message, erro
 	m, err := compose(notice{
 		Kind: mail.Reminder, ID: t.Lead.ID + "." + mail.Reminder, To: []string{to}, About: t.Lead.ID, Date: now,
 		Subject: "Reminder: " + ref(t) + " is waiting for a reply, due " + when(cfg, t.Lead.Due),
+		Title:   "Reply due: " + ref(t),
 		Intro: []string{
-			"Nobody has claimed the request from " + who(t) + " yet, and the practice promised a reply by " + when(cfg, t.Lead.Due) + ".",
+			"The request from " + who(t) + " has not been claimed, and the practice promised a reply by " + when(cfg, t.Lead.Due) + ".",
 			"The request itself, with the patient's details, is in the email it answers. If you are handling it, say so, so that nobody else calls too.",
 		},
 		Facts: facts(cfg, t),
@@ -83,6 +84,7 @@ func escalation(cfg Config, t outbox.Tracked, now time.Time) ([]mail.Message, er
 			Kind: mail.Escalation, ID: t.Lead.ID + "." + mail.Escalation + "." + strconv.Itoa(i), To: []string{to},
 			About: t.Lead.ID, Date: now,
 			Subject: "Unanswered: " + ref(t) + " was due " + when(cfg, t.Lead.Due) + " and nobody has claimed it",
+			Title:   "Unanswered: " + ref(t),
 			Intro: []string{
 				"The request from " + who(t) + " was due for a reply at " + when(cfg, t.Lead.Due) +
 					". Its coordinator was reminded, and still nobody has claimed it.",
@@ -109,6 +111,7 @@ func followUp(cfg Config, t outbox.Tracked, now time.Time) ([]mail.Message, erro
 	m, err := compose(notice{
 		Kind: mail.FollowUp, ID: t.Lead.ID + "." + mail.FollowUp, To: []string{to}, About: t.Lead.ID, Date: now,
 		Subject: "Follow up: " + ref(t) + ", contacted " + when(cfg, t.ContactedAt),
+		Title:   "Time to follow up: " + ref(t),
 		Intro: []string{
 			"You marked the request from " + who(t) + " as contacted on " + when(cfg, t.ContactedAt) +
 				". It is neither booked nor closed yet: time to follow up.",

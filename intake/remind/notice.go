@@ -30,6 +30,7 @@ type notice struct {
 
 	Practice string
 	Colours  mail.Colours
+	Title    string   // the heading
 	Intro    []string // paragraphs
 	Facts    [][2]string
 	Links    []action.Link
@@ -114,7 +115,9 @@ func colours(c mail.Colours) mail.Colours {
 	return mail.Colours{Ink: or(c.Ink, "#1f2528"), Paper: or(c.Paper, "#ffffff"), Accent: or(c.Accent, "#6e4a32"), Muted: or(c.Muted, "#5a6165")}
 }
 
-var textTemplate = template.Must(template.New("text").Parse(`{{range .Intro}}{{.}}
+var textTemplate = template.Must(template.New("text").Parse(`{{.Title}}
+
+{{range .Intro}}{{.}}
 
 {{end}}{{range .Facts}}{{index . 0}}: {{index . 1}}
 {{end}}{{if .Links}}
@@ -139,7 +142,8 @@ var htmlTemplate = htmltemplate.Must(htmltemplate.New("html").Parse(`<!doctype h
 </head>
 <body style="margin:0;padding:0;background:{{.Colours.Paper}};color:{{.Colours.Ink}};font:16px/1.5 system-ui,-apple-system,'Segoe UI',sans-serif">
 <div style="max-width:36rem;margin:0 auto;padding:16px">
-<p style="margin:0 0 12px;color:{{.Colours.Muted}}">{{.Practice}}</p>
+<p style="margin:0 0 8px;color:{{.Colours.Muted}}">{{.Practice}}</p>
+<h1 style="font-size:22px;line-height:1.3;margin:0 0 12px">{{.Title}}</h1>
 {{range .Intro}}<p style="margin:0 0 12px">{{.}}</p>
 {{end}}{{if .Facts}}<table role="presentation" style="border-collapse:collapse;margin:0 0 16px">
 {{range .Facts}}<tr><td style="padding:2px 12px 2px 0;color:{{$.Colours.Muted}};vertical-align:top">{{index . 0}}</td><td style="padding:2px 0">{{index . 1}}</td></tr>
@@ -148,7 +152,7 @@ var htmlTemplate = htmltemplate.Must(htmltemplate.New("html").Parse(`<!doctype h
 {{end}}</p>
 {{end}}{{range .Sections}}<h2 style="font-size:18px;margin:20px 0 8px">{{.Title}}</h2>
 {{if not .Rows}}<p style="margin:0 0 8px;color:{{$.Colours.Muted}}">{{.Empty}}</p>
-{{end}}{{range .Rows}}<p style="margin:0 0 8px">{{range $i, $c := .Cells}}{{if $i}} · {{end}}{{$c}}{{end}}{{if .Links}}<br>{{range .Links}}<a href="{{.URL}}" style="color:{{$.Colours.Accent}};font-weight:600;margin-right:12px">{{.Label}}</a>{{end}}{{end}}</p>
+{{end}}{{range .Rows}}<p style="margin:0 0 8px">{{range $i, $c := .Cells}}{{if $i}} · {{end}}{{$c}}{{end}}{{if .Links}}<br>{{range .Links}}<a href="{{.URL}}" style="display:inline-block;white-space:nowrap;padding:6px 0;margin-right:16px;color:{{$.Colours.Accent}};font-weight:600">{{.Label}}</a>{{end}}{{end}}</p>
 {{end}}{{end}}<p style="margin:24px 0 0;color:{{.Colours.Muted}};font-size:14px">{{.Practice}}, sent by its intake service.</p>
 </div>
 </body>
