@@ -266,16 +266,17 @@ func origin(l lead.Lead, site string) []Row {
 
 // htmlFuncs are the functions of the HTML templates.
 var htmlFuncs = htmltemplate.FuncMap{
-	// row is the data of the "row" template: one labelled value, linked
-	// to url (a string or an htmltemplate.URL) when it is not empty.
-	"row": func(v view, label, value string, url any) htmlRow {
-		return htmlRow{V: v, Label: label, Value: value, URL: url}
+	// row is the data of the "row" template: one labelled value in the
+	// colours c, linked to url (a string or an htmltemplate.URL) when it
+	// is not empty.
+	"row": func(c Colours, label, value string, url any) htmlRow {
+		return htmlRow{C: c, Label: label, Value: value, URL: url}
 	},
 }
 
 // htmlRow is the data of the HTML templates' "row".
 type htmlRow struct {
-	V            view
+	C            Colours
 	Label, Value string
 	URL          any
 }
