@@ -99,6 +99,22 @@ func BenchmarkDurableLeads(b *testing.B) {
 		srv, client := benchServer(b, func(c *Config) { c.RateLimit = rate.Inf })
 		benchmarkDurableLeads(b, client, []string{srv.URL})
 	})
+	// Every lead with a fresh form token and an address of its own, and no
+	// cap: each is stored with the patient's confirmation too, two emails,
+	// as every lead was before confirmations needed a token.
+	b.Run("store=sqlite,confirmed", func(b *testing.B) {
+		srv, client, f := benchFixture(b, func(c *Config) { c.RateLimit, c.ConfirmationsPerHour = rate.Inf, 1<<30 })
+		bodies := confirmedBodies(b.N, f.cfg.Secret)
+		var next, ip atomic.Int64
+		b.SetParallelism(16)
+		lat, elapsed := sendLeads(b, client, func() string { return srv.URL }, func() string { return bodies[next.Add(1)-1] },
+			func() string { return fmt.Sprintf("198.51.100.%d", ip.Add(1)%250) })
+		b.ReportMetric(float64(b.N)/elapsed.Seconds(), "leads/s")
+		lat.report(b, "")
+		if st := f.stats(b); st.Pending != 2*b.N { // no worker runs: every email waits
+			b.Fatalf("%d emails queued for %d leads, want two each", st.Pending, b.N)
+		}
+	})
 	b.Run("store=postgres", func(b *testing.B) {
 		for _, n := range []int{1, 2} {
 			b.Run(fmt.Sprintf("instances=%d", n), func(b *testing.B) {
@@ -108,11 +124,26 @@ func BenchmarkDurableLeads(b *testing.B) {
 	})
 }
 
+// confirmedBodies returns n requests, each from an address of its own with
+// a form token of its own, issued a minute ago.
+func confirmedBodies(n int, secret []byte) []string {
+	tok := tokens{secret: secret}
+	issued := time.Now().Add(-time.Minute)
+	out := make([]string, n)
+	for i := range out {
+		l := validLead()
+		l["email"] = fmt.Sprintf("patient%d@mail.example", i)
+		l["form_token"] = tok.issue(issued.Add(-time.Duration(i) * time.Millisecond))
+		out[i] = asJSON(l)
+	}
+	return out
+}
+
 func benchmarkDurableLeads(b *testing.B, client *http.Client, urls []string) {
 	body := asJSON(validLead())
 	var next, turn atomic.Int64
 	b.SetParallelism(16) // 16 × GOMAXPROCS patients at once
-	lat, elapsed := sendLeads(b, client, func() string { return urls[turn.Add(1)%int64(len(urls))] }, body, func() string {
+	lat, elapsed := sendLeads(b, client, func() string { return urls[turn.Add(1)%int64(len(urls))] }, func() string { return body }, func() string {
 		return fmt.Sprintf("198.51.100.%d", next.Add(1)%250)
 	})
 	b.ReportMetric(float64(b.N)/elapsed.Seconds(), "leads/s")
@@ -143,7 +174,7 @@ func postgresInstances(b *testing.B, n int) []string {
 // sendLeads sends b.N leads in parallel, each to the service url returns
 // from the client address ip returns, and fails the benchmark if one is
 // not accepted.
-func sendLeads(b *testing.B, client *http.Client, url func() string, body string, ip func() string) (*latencies, time.Duration) {
+func sendLeads(b *testing.B, client *http.Client, url func() string, body func() string, ip func() string) (*latencies, time.Duration) {
 	var lat latencies
 	var failed atomic.Int64
 	b.ResetTimer()
@@ -151,7 +182,7 @@ func sendLeads(b *testing.B, client *http.Client, url func() string, body string
 	b.RunParallel(func(pb *testing.PB) {
 		var mine []time.Duration
 		for pb.Next() {
-			code, d, err := postLead(client, url(), body, ip())
+			code, d, err := postLead(client, url(), body(), ip())
 			if err != nil || code != http.StatusAccepted {
 				failed.Add(1)
 				continue
@@ -197,7 +228,7 @@ func BenchmarkFlood(b *testing.B) {
 		})
 	}
 	var next atomic.Int64
-	lat, elapsed := sendLeads(b, client, func() string { return srv.URL }, body, func() string {
+	lat, elapsed := sendLeads(b, client, func() string { return srv.URL }, func() string { return body }, func() string {
 		n := next.Add(1) // a new client each time: real patients send once
 		return fmt.Sprintf("10.%d.%d.%d", n>>16&255, n>>8&255, n&255)
 	})
@@ -233,7 +264,7 @@ func BenchmarkDurableLeadsWithClock(b *testing.B) {
 			body := asJSON(validLead())
 			var next atomic.Int64
 			b.SetParallelism(16)
-			lat, elapsed := sendLeads(b, client, func() string { return srv.URL }, body, func() string {
+			lat, elapsed := sendLeads(b, client, func() string { return srv.URL }, func() string { return body }, func() string {
 				return fmt.Sprintf("198.51.100.%d", next.Add(1)%250)
 			})
 			stop()
