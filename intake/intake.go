@@ -27,9 +27,11 @@
 // utm_campaign, utm_term, utm_content, utm_id, gclid, fbclid and msclkid.
 // A value out of bounds is dropped, never a reason to refuse the request.
 //
-// Answers: JSON gets 202 {"id", "ref", "due", "due_text"} (due in RFC 3339
-// and due_text as "11:00 on Monday 1 December", both in practice time, by
-// the response clock) or 422 {"errors": {"field": "message"}}; a form gets
+// Answers: JSON gets 202 {"id", "ref", "due", "due_text", "confirmation"}
+// (due in RFC 3339 and due_text as "11:00 on Monday 1 December", both in
+// practice time, by the response clock; confirmation whether an email to
+// the patient is queued, which needs a fresh form token: see confirm.go)
+// or 422 {"errors": {"field": "message"}}; a form gets
 // 303 to the thank-you page (GET /v1/consultations/thanks, which says the
 // same) or 422 with the form shown again, values kept and each error
 // beside its field. A body that cannot be read gets 400, 413 or 415; an
