@@ -101,6 +101,8 @@ func TestRefused(t *testing.T) {
 		{"form consent maybe", "POST", "", ctForm, "first_name=A&last_name=B&email=a%40b.example&procedure=rhinoplasty&consent_privacy=perhaps", nil, 400, ""},
 		{"duplicate key", "POST", "", ctJSON, `{"email":"a@b.example",` + asJSON(validLead())[1:], nil, 400, ""},
 		{"duplicate key in another case", "POST", "", ctJSON, `{"EMAIL":"a@b.example",` + asJSON(validLead())[1:], nil, 400, ""},
+		{"duplicate key escaped", "POST", "", ctJSON, `{"\u0065mail":"a@b.example",` + asJSON(validLead())[1:], nil, 400, ""},
+		{"nested keys are not duplicates", "POST", "", ctJSON, `{"x":{"email":1,"y":[{"email":2}]},` + with("procedure", "time-travel")[1:], nil, 422, "procedure"},
 		{"GET the collection", "GET", "", "", "", nil, 405, ""},
 		{"trailing slash", "POST", "/v1/consultations/", ctJSON, asJSON(validLead()), nil, 404, ""},
 		{"unknown path", "GET", "/v1/nothing", "", "", nil, 404, ""},

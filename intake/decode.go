@@ -165,31 +165,78 @@ func decode(kind string, body []byte) (submission, error) {
 
 // uniqueKeys refuses a JSON object that names a field twice, as encoding/
 // json matches names: without regard to case. The last one would win, so
-// what a check saw could differ from what is kept. A body that is not an
-// object is left to the decoder to refuse.
+// what a check saw could differ from what is kept. It scans the bytes for
+// the top-level keys (the body is a few hundred bytes; a json.Decoder pass
+// cost more than the rest of decoding); a body that is not valid JSON is
+// left to the decoder to refuse.
 func uniqueKeys(body []byte) error {
-	d := json.NewDecoder(bytes.NewReader(body))
-	if tok, err := d.Token(); err != nil || tok != json.Delim('{') {
-		return nil
-	}
-	seen := map[string]bool{}
-	for d.More() {
-		tok, err := d.Token()
-		if err != nil {
-			return nil
+	var keys [24]string // the submission's fields, and some room
+	seen := keys[:0]
+	depth, inString, escaped, keyStart := 0, false, false, -1
+	for i, c := range body {
+		if inString {
+			switch {
+			case escaped:
+				escaped = false
+			case c == '\\':
+				escaped = true
+			case c == '"':
+				inString = false
+				if keyStart < 0 {
+					continue
+				}
+				key, ok := jsonKey(body[keyStart : i+1])
+				keyStart = -1
+				if !ok {
+					return nil
+				}
+				for _, k := range seen {
+					if strings.EqualFold(k, key) {
+						return &badRequest{fmt.Sprintf("The field %q appears more than once.", key)}
+					}
+				}
+				seen = append(seen, key)
+			}
+			continue
 		}
-		key, _ := tok.(string)
-		folded := strings.ToLower(strings.ToUpper(key))
-		if seen[folded] {
-			return &badRequest{fmt.Sprintf("The field %q appears more than once.", key)}
-		}
-		seen[folded] = true
-		var skip json.RawMessage
-		if err := d.Decode(&skip); err != nil {
-			return nil
+		switch c {
+		case '"':
+			inString = true
+			if depth == 1 && expectingKey(body[:i]) {
+				keyStart = i
+			}
+		case '{', '[':
+			depth++
+		case '}', ']':
+			depth--
 		}
 	}
 	return nil
+}
+
+// expectingKey reports whether a string that starts after before is an
+// object's key: the last byte other than white space is "{" or ",".
+func expectingKey(before []byte) bool {
+	for i := len(before) - 1; i >= 0; i-- {
+		switch before[i] {
+		case ' ', '\t', '\n', '\r':
+			continue
+		case '{', ',':
+			return true
+		}
+		return false
+	}
+	return false
+}
+
+// jsonKey returns the value of a quoted JSON string.
+func jsonKey(quoted []byte) (string, bool) {
+	if bytes.IndexByte(quoted, '\\') < 0 {
+		return string(quoted[1 : len(quoted)-1]), true
+	}
+	var s string
+	err := json.Unmarshal(quoted, &s)
+	return s, err == nil
 }
 
 // jsonProblem explains a JSON decoding error without echoing the body.
