@@ -82,19 +82,24 @@ func reportProblems(w io.Writer, err error) error {
 	}
 	errs := 0
 	for _, p := range probs {
-		fmt.Fprintln(w, p)
 		if p.Severity == problem.Error {
 			errs++
 		}
 	}
+	printWarnings(w, probs)
 	fmt.Fprintf(w, "%s; nothing was written\n", plural(errs, "problem"))
 	return errReported
 }
 
+// printWarnings prints problems one a line, in one write: a large site
+// may have thousands.
 func printWarnings(w io.Writer, ps []problem.Problem) {
+	var b strings.Builder
 	for _, p := range ps {
-		fmt.Fprintln(w, p)
+		b.WriteString(p.String())
+		b.WriteByte('\n')
 	}
+	_, _ = io.WriteString(w, b.String())
 }
 
 // pageCounts formats the pages by kind, e.g. "1 home, 3 sections, 45 procedures".
