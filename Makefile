@@ -19,7 +19,7 @@ SUDO            := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 export CONSULTA_MAILPIT  := $(MAILPIT)
 export CONSULTA_CHROMIUM := $(CHROMIUM)
 
-.PHONY: run build test bench lint tools chromium debian-tools clean lighthouse
+.PHONY: run build test bench lint tools chromium debian-tools clean lighthouse theme-fonts
 
 ## run: build the demo site and serve it with live reload and the intake service
 run: $(BIN)/consulta
@@ -51,6 +51,13 @@ lighthouse: $(BIN)/consulta chromium node_modules/lighthouse/package.json
 
 node_modules/lighthouse/package.json: package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
+
+## theme-fonts: copy the theme's heading font (OFL) from its npm package, pinned in package-lock.json
+FONT_PKG := node_modules/@fontsource/cormorant-garamond
+theme-fonts: node_modules/lighthouse/package.json
+	mkdir -p themes/default/static/fonts
+	cp $(FONT_PKG)/files/cormorant-garamond-latin-600-normal.woff2 themes/default/static/fonts/
+	cp $(FONT_PKG)/LICENSE themes/default/static/fonts/cormorant-garamond-OFL.txt
 
 ## lint: formatting and vet
 lint:

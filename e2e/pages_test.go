@@ -10,8 +10,12 @@ import (
 )
 
 // budget is the most HTML, CSS and JavaScript a page may cost a phone,
-// compressed (images apart).
-const budget = 60 << 10
+// compressed (images apart); fontBudget is the most its web fonts may
+// cost, counted apart.
+const (
+	budget     = 60 << 10
+	fontBudget = 40 << 10
+)
 
 // report collects, for each page kind, its weight and axe-core's verdict,
 // and prints them as one table when the test ends.
@@ -39,6 +43,9 @@ func (r *report) check(t *testing.T, tab *browser.Tab, kind string) {
 			t.Errorf("    %s %s: %d bytes, %d compressed", res.Kind, res.URL, res.Size, res.Gzip)
 		}
 	}
+	if f := w.Fonts(); f > fontBudget {
+		t.Errorf("%s %s: fonts %.1f KB, over the font budget of %d KB", kind, url, float64(f)/1024, fontBudget>>10)
+	}
 	t.Logf("%s %s: %s; axe: %d violations", kind, url, w, n)
 	r.mu.Lock()
 	defer r.mu.Unlock()
@@ -50,7 +57,7 @@ func (r *report) print(t *testing.T) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	var b strings.Builder
-	fmt.Fprintf(&b, "%-32s %-44s %9s %6s %6s %6s  %s\n", "page kind", "URL", "KB (gz)", "html", "css", "js", "axe WCAG 2.2 A/AA")
+	fmt.Fprintf(&b, "%-32s %-44s %9s %6s %6s %6s %6s  %s\n", "page kind", "URL", "KB (gz)", "html", "css", "js", "fonts", "axe WCAG 2.2 A/AA")
 	heaviest, total := row{}, 0
 	for _, x := range r.rows {
 		verdict := "no violations"
@@ -58,14 +65,14 @@ func (r *report) print(t *testing.T) {
 			verdict = fmt.Sprintf("%d violations", x.violations)
 		}
 		c := x.weight.Compressed("")
-		fmt.Fprintf(&b, "%-32s %-44s %9.1f %6.1f %6.1f %6.1f  %s\n", x.kind, x.url, kb(c),
-			kb(x.weight.Compressed("html")), kb(x.weight.Compressed("css")), kb(x.weight.Compressed("js")), verdict)
+		fmt.Fprintf(&b, "%-32s %-44s %9.1f %6.1f %6.1f %6.1f %6.1f  %s\n", x.kind, x.url, kb(c),
+			kb(x.weight.Compressed("html")), kb(x.weight.Compressed("css")), kb(x.weight.Compressed("js")), kb(x.weight.Fonts()), verdict)
 		if c > heaviest.weight.Compressed("") {
 			heaviest = x
 		}
 		total += x.violations
 	}
-	t.Logf("page weights (HTML+CSS+JS, gzip computed by the test; serve sends them uncompressed) and axe-core results:\n%s", b.String())
+	t.Logf("page weights (HTML+CSS+JS, gzip computed by the test; serve sends them uncompressed; fonts apart, as files) and axe-core results:\n%s", b.String())
 	t.Logf("summary: %d page kinds, heaviest %s at %.1f KB of a %d KB budget, %d axe violations",
 		len(r.rows), heaviest.kind, kb(heaviest.weight.Compressed("")), budget>>10, total)
 }

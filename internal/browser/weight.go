@@ -88,32 +88,46 @@ func kindOf(t network.ResourceType) string {
 		return "css"
 	case network.ResourceTypeScript:
 		return "js"
+	case network.ResourceTypeFont:
+		return "font"
 	}
 	return ""
 }
 
-// Resource is one HTML, CSS or JavaScript response of a page.
+// Resource is one HTML, CSS, JavaScript or font response of a page.
 type Resource struct {
 	URL  string
-	Kind string // "html", "css" or "js"
+	Kind string // "html", "css", "js" or "font"
 	Size int    // bytes of the body, uncompressed
 	Wire int    // bytes received, headers included, compressed or not as the server sent them
 	Gzip int    // bytes of the body compressed with gzip at its default level, computed here
 }
 
 // Weight is what a page costs a patient's phone: its HTML, CSS and
-// JavaScript (images apart).
+// JavaScript, and its web fonts, counted apart (images apart).
 type Weight struct {
 	Resources []Resource
 }
 
 // Compressed returns the page's compressed bytes of the given kind ("html",
-// "css", "js"), or of all three when kind is "".
+// "css", "js"), or of all three when kind is "" (fonts apart).
 func (w Weight) Compressed(kind string) int {
 	n := 0
 	for _, r := range w.Resources {
-		if kind == "" || r.Kind == kind {
+		if kind == "" && r.Kind != "font" || r.Kind == kind {
 			n += r.Gzip
+		}
+	}
+	return n
+}
+
+// Fonts returns the bytes of the page's web fonts as files (WOFF2 is
+// compressed already).
+func (w Weight) Fonts() int {
+	n := 0
+	for _, r := range w.Resources {
+		if r.Kind == "font" {
+			n += r.Size
 		}
 	}
 	return n
@@ -122,12 +136,15 @@ func (w Weight) Compressed(kind string) int {
 // String formats the figures on one line, e.g.
 // "14.2 KB compressed (html 6.1, css 5.9, js 2.2; 3 files, 48.0 KB uncompressed)".
 func (w Weight) String() string {
-	size := 0
+	size, files := 0, 0
 	for _, r := range w.Resources {
-		size += r.Size
+		if r.Kind != "font" {
+			size += r.Size
+			files++
+		}
 	}
-	return fmt.Sprintf("%.1f KB compressed (html %.1f, css %.1f, js %.1f; %d files, %.1f KB uncompressed)",
-		kb(w.Compressed("")), kb(w.Compressed("html")), kb(w.Compressed("css")), kb(w.Compressed("js")), len(w.Resources), kb(size))
+	return fmt.Sprintf("%.1f KB compressed (html %.1f, css %.1f, js %.1f; %d files, %.1f KB uncompressed); fonts %.1f KB",
+		kb(w.Compressed("")), kb(w.Compressed("html")), kb(w.Compressed("css")), kb(w.Compressed("js")), files, kb(size), kb(w.Fonts()))
 }
 
 func kb(n int) float64 { return float64(n) / 1024 }
@@ -172,7 +189,8 @@ func (tab *Tab) Weight(t testing.TB) Weight {
 		if err != nil {
 			t.Fatalf("weigh page: body of %s: %v", p.url, err)
 		}
-		w.Resources = append(w.Resources, Resource{URL: p.url, Kind: p.kind, Size: len(body.Body), Wire: p.wire, Gzip: gzipSize(body.Body)})
+		data := body.Body // decoded already when the protocol sent it in base64
+		w.Resources = append(w.Resources, Resource{URL: p.url, Kind: p.kind, Size: len(data), Wire: p.wire, Gzip: gzipSize(data)})
 	}
 	slices.SortStableFunc(w.Resources, func(a, b Resource) int { return strings.Compare(a.Kind, b.Kind) })
 	return w
