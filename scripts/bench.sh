@@ -77,7 +77,7 @@ case " $ONLY " in *" intake "*)
 	echo "== the response clock beside the intake: leads/s, medians of $RUNS runs each, interleaved"
 	go test -c -o "$WORK/intake.test" ./intake/
 	for i in $(seq "$RUNS"); do
-		(cd intake && "$WORK/intake.test" -test.run '^$' -test.bench 'DurableLeads$/store=sqlite' -test.benchtime 3000x &&
+		(cd intake && "$WORK/intake.test" -test.run '^$' -test.bench 'DurableLeads$/store=sqlite$' -test.benchtime 3000x &&
 			"$WORK/intake.test" -test.run '^$' -test.bench 'DurableLeadsWithClock' -test.benchtime 3000x)
 	done |
 		awk '/^Benchmark/ { for (i = 1; i <= NF; i++) if ($(i+1) == "leads/s") { n[$1]++; v[$1, n[$1]] = $i } }

@@ -28,7 +28,6 @@ import (
 type Store interface {
 	outbox.Leads
 	Spam(ctx context.Context) ([]outbox.SpamLead, error)
-	Wake() <-chan struct{}
 }
 
 // Config is what the clock needs to know. Clock, Practice and Actions are
@@ -43,8 +42,10 @@ type Config struct {
 	Now  func() time.Time // default time.Now
 }
 
-// Run ticks until ctx ends: at each step or digest due, when the store
-// wakes it (a new lead), and at least every Poll.
+// Run ticks until ctx ends: when the next step or digest is due, at least
+// every Poll, and at most once a second, so that a stream of leads costs
+// the intake nothing: a new lead is due a whole promise later, and a step
+// taken a second late is on time.
 func Run(ctx context.Context, store Store, cfg Config) error {
 	if cfg.Now == nil {
 		cfg.Now = time.Now
@@ -54,19 +55,17 @@ func Run(ctx context.Context, store Store, cfg Config) error {
 	}
 	log := logger(cfg)
 	for ctx.Err() == nil {
-		wake := store.Wake()
 		next, err := Tick(ctx, store, cfg, cfg.Now())
 		if err != nil && ctx.Err() == nil {
 			log.Error("response clock", "err", err)
 		}
 		wait := cfg.Poll
 		if !next.IsZero() {
-			wait = min(wait, max(next.Sub(cfg.Now()), 0))
+			wait = min(wait, max(next.Sub(cfg.Now()), minGap))
 		}
 		timer := time.NewTimer(wait)
 		select {
 		case <-ctx.Done():
-		case <-wake:
 		case <-timer.C:
 		}
 		timer.Stop()
@@ -80,6 +79,9 @@ func logger(cfg Config) *slog.Logger {
 	}
 	return cfg.Logger
 }
+
+// minGap is the least time between two ticks.
+const minGap = time.Second
 
 // batch is how many leads one Tick reads at a time.
 const batch = 100
