@@ -193,6 +193,10 @@ func (b *builder) build(ctx context.Context, out output, o render.Options) (run,
 		return r, err
 	}
 	b.cfg.Logger.Debug("rendered markdown and checked the site", "pages", len(site.Pages), "took", time.Since(t0))
+	if !b.reload { // a one-shot build checks no page again
+		r.made.release()
+		site.ForgetLines()
+	}
 	if err := b.photos(ctx, site, site.Cases, out, r.made, probs); err != nil {
 		return r, fmt.Errorf("process photos: %w", err)
 	}

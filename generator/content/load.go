@@ -12,9 +12,9 @@ import (
 	"runtime"
 	"slices"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"time"
-
-	"golang.org/x/sync/errgroup"
 
 	"github.com/consultahq/consulta/generator/problem"
 )
@@ -92,16 +92,21 @@ func (l *Loader) Load(ctx context.Context) (*Site, *problem.List) {
 		probs.Errorf("content", 0, "", "cannot read the site's content: %v — run consulta in the site's folder (the one holding content/), or name it with -s", err)
 		return nil, probs
 	}
+	// One worker a core, each taking the next file in turn: a goroutine
+	// for each file would grow a new stack for each file's YAML.
 	files := make([]*file, len(paths))
-	var g errgroup.Group
-	g.SetLimit(runtime.GOMAXPROCS(0))
-	for i, p := range paths {
-		g.Go(func() error {
-			files[i] = l.parse(p)
-			return nil
+	var (
+		wg   sync.WaitGroup
+		next atomic.Int64
+	)
+	for range runtime.GOMAXPROCS(0) {
+		wg.Go(func() {
+			for i := int(next.Add(1)) - 1; i < len(paths); i = int(next.Add(1)) - 1 {
+				files[i] = l.parse(paths[i])
+			}
 		})
 	}
-	_ = g.Wait() // parse reports problems in the file, never an error
+	wg.Wait()
 	for i, p := range paths {
 		l.files[p] = files[i]
 	}
