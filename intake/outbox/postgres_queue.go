@@ -18,17 +18,19 @@ func (s *Postgres) Enqueue(ctx context.Context, l lead.Lead, key string, msgs []
 	return s.group.enqueue(ctx, l, key, msgs)
 }
 
-// insertBatch writes batch in one transaction, its statements sent in one
-// round trip. A key that another instance stored first, or is storing now,
-// makes the lead a duplicate of that one: the insert of the lead waits for
-// the other transaction, and then does nothing.
+// insertBatch writes batch in one transaction of four statements, sent in
+// one round trip: the leads, as arrays in one INSERT; the ids stored
+// under their keys; the messages of the leads that were stored, in one
+// INSERT; and a NOTIFY. A key that another instance stored first, or is
+// storing now, makes the lead a duplicate of that one: the insert of the
+// lead waits for the other transaction, and then does nothing.
 func (s *Postgres) insertBatch(ctx context.Context, batch []*enqueueReq) ([]enqueueRes, error) {
-	res := make([]enqueueRes, len(batch))
-	ids := make([]string, len(batch))  // the stored lead of each keyed request
+	var ls pgLeads
+	var msgs pgMessages
 	firstOf := make([]int, len(batch)) // for a key seen before in this batch, its first request; else -1
-	now := ms(s.opt.now())
-	b := &pgx.Batch{}
 	seen := make(map[string]int, len(batch))
+	var keys []string
+	now := ms(s.opt.now())
 	deliverable := false
 	for i, r := range batch {
 		firstOf[i] = -1
@@ -38,46 +40,47 @@ func (s *Postgres) insertBatch(ctx context.Context, batch []*enqueueReq) ([]enqu
 				continue
 			}
 			seen[r.key] = i
+			keys = append(keys, r.key)
 		}
-		l := r.lead
-		data, err := json.Marshal(l)
-		if err != nil {
-			return nil, fmt.Errorf("lead %s: encode: %w", l.ID, err)
-		}
-		var key any
-		if r.key != "" {
-			key = r.key
-		}
-		st, due, next := lead.New, nullMS(l.Due), nullMS(l.Due)
-		if l.Spam {
-			st, next = lead.Spam, nil
-		}
-		b.Queue(`INSERT INTO leads
-			(id, idem_key, received, spam, signals, procedure, email_domain, data,
-			 ref, source, state, state_at, due, next_step_at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
-			ON CONFLICT (idem_key) DO NOTHING`,
-			l.ID, key, ms(l.Received), l.Spam, strings.Join(l.Signals, ","), l.Procedure, emailDomain(l.Email),
-			string(data), l.Ref, sourceOf(l), st, ms(l.Received), due, next)
-		if r.key != "" {
-			b.Queue(`SELECT id FROM leads WHERE idem_key = $1`, r.key).QueryRow(func(row pgx.Row) error {
-				return row.Scan(&ids[i])
-			})
+		if err := ls.add(r); err != nil {
+			return nil, err
 		}
 		state := Pending
-		if l.Spam {
+		if r.lead.Spam {
 			state = Held
 		} else if len(r.msgs) > 0 {
 			deliverable = true
 		}
 		for _, m := range r.msgs {
-			// Only with its lead: nothing when the lead was a duplicate.
-			b.Queue(`INSERT INTO messages
-				(id, lead_id, kind, env_from, env_to, raw, message_id, state, next_attempt_at, created_at, updated_at)
-				SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $9, $9
-				WHERE EXISTS (SELECT 1 FROM leads WHERE id = $2)`,
-				m.ID, l.ID, m.Kind, m.From, strings.Join(m.To, "\n"), m.Raw, m.MessageID, state, now)
+			msgs.add(r.lead.ID, m, state)
 		}
+	}
+	stored := make(map[string]string, len(keys)) // key → the lead stored under it
+	b := &pgx.Batch{}
+	b.Queue(`INSERT INTO leads
+		(id, idem_key, received, spam, signals, procedure, email_domain, data,
+		 ref, source, state, state_at, due, next_step_at)
+		SELECT * FROM unnest($1::text[], $2::text[], $3::bigint[], $4::boolean[], $5::text[], $6::text[],
+			$7::text[], $8::text[], $9::text[], $10::text[], $11::text[], $3::bigint[], $12::bigint[], $13::bigint[])
+		ON CONFLICT (idem_key) DO NOTHING`,
+		ls.id, ls.key, ls.received, ls.spam, ls.signals, ls.procedure, ls.domain, ls.data,
+		ls.ref, ls.source, ls.state, ls.due, ls.next)
+	if len(keys) > 0 {
+		b.Queue(`SELECT idem_key, id FROM leads WHERE idem_key = ANY($1)`, keys).Query(func(rows pgx.Rows) error {
+			var key, id string
+			_, err := pgx.ForEachRow(rows, []any{&key, &id}, func() error { stored[key] = id; return nil })
+			return err
+		})
+	}
+	if len(msgs.id) > 0 {
+		// Only with their lead: nothing for a lead that was a duplicate.
+		b.Queue(`INSERT INTO messages
+			(id, lead_id, kind, env_from, env_to, raw, message_id, state, next_attempt_at, created_at, updated_at)
+			SELECT m.id, m.lead_id, m.kind, m.env_from, m.env_to, m.raw, m.message_id, m.state, $9, $9, $9
+			FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::bytea[], $7::text[], $8::text[])
+				AS m(id, lead_id, kind, env_from, env_to, raw, message_id, state)
+			WHERE EXISTS (SELECT 1 FROM leads WHERE id = m.lead_id)`,
+			msgs.id, msgs.lead, msgs.kind, msgs.from, msgs.to, msgs.raw, msgs.messageID, msgs.state, now)
 	}
 	if deliverable {
 		b.Queue(`SELECT pg_notify($1, '')`, notifyChannel)
@@ -88,17 +91,79 @@ func (s *Postgres) insertBatch(ctx context.Context, batch []*enqueueReq) ([]enqu
 	if err != nil {
 		return nil, err
 	}
+	res := make([]enqueueRes, len(batch))
 	for i, r := range batch {
-		switch {
+		switch id := stored[r.key]; {
 		case firstOf[i] >= 0:
 			res[i] = enqueueRes{id: res[firstOf[i]].id, dup: true}
-		case r.key != "" && ids[i] != r.lead.ID:
-			res[i] = enqueueRes{id: ids[i], dup: true}
+		case r.key != "" && id != r.lead.ID:
+			res[i] = enqueueRes{id: id, dup: true}
 		default:
 			res[i] = enqueueRes{id: r.lead.ID}
 		}
 	}
 	return res, nil
+}
+
+// pgLeads are the columns of leads to insert, one array each.
+type pgLeads struct {
+	id, signals, procedure, domain, data, ref, source, state []string
+	key                                                      []*string // NULL without a key
+	received                                                 []int64
+	spam                                                     []bool
+	due, next                                                []*int64 // NULL when unset
+}
+
+func (p *pgLeads) add(r *enqueueReq) error {
+	l := r.lead
+	data, err := json.Marshal(l)
+	if err != nil {
+		return fmt.Errorf("lead %s: encode: %w", l.ID, err)
+	}
+	var key *string
+	var due, next *int64
+	if r.key != "" {
+		key = &r.key
+	}
+	if !l.Due.IsZero() {
+		d := ms(l.Due)
+		due, next = &d, &d
+	}
+	st := lead.New
+	if l.Spam {
+		st, next = lead.Spam, nil
+	}
+	p.id = append(p.id, l.ID)
+	p.key = append(p.key, key)
+	p.received = append(p.received, ms(l.Received))
+	p.spam = append(p.spam, l.Spam)
+	p.signals = append(p.signals, strings.Join(l.Signals, ","))
+	p.procedure = append(p.procedure, l.Procedure)
+	p.domain = append(p.domain, emailDomain(l.Email))
+	p.data = append(p.data, string(data))
+	p.ref = append(p.ref, l.Ref)
+	p.source = append(p.source, sourceOf(l))
+	p.state = append(p.state, st)
+	p.due = append(p.due, due)
+	p.next = append(p.next, next)
+	return nil
+}
+
+// pgMessages are the columns of messages to insert, one array each.
+type pgMessages struct {
+	id, lead, kind, from, to, messageID, state []string
+	raw                                        [][]byte
+}
+
+func (p *pgMessages) add(leadID string, m mail.Message, state string) {
+	p.id = append(p.id, m.ID)
+	p.lead = append(p.lead, leadID)
+	p.kind = append(p.kind, m.Kind)
+	p.from = append(p.from, m.From)
+	p.to = append(p.to, strings.Join(m.To, "\n"))
+	p.raw = append(p.raw, m.Raw)
+	p.messageID = append(p.messageID, m.MessageID)
+	p.state = append(p.state, state)
 }
 
 // Claim marks up to n due messages as sending and returns them; see Store.
