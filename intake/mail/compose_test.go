@@ -298,3 +298,48 @@ func TestComposeNameWithComma(t *testing.T) {
 		}
 	}
 }
+
+// TestComposePossibleSpam checks the subject and the line that say why a
+// lead may be spam: none for a clean lead; the reasons for weak signals;
+// and for a lead held as spam, mailed only once someone releases it.
+func TestComposePossibleSpam(t *testing.T) {
+	tests := []struct {
+		name    string
+		signals []string
+		held    bool
+		reason  string // in the text; "" for none
+	}{
+		{"clean", nil, false, ""},
+		{"too fast", []string{"too-fast"}, false, "within seconds of opening the form"},
+		{"old token and links", []string{"stale-token", "links"}, false, "open for more than a day; the message holds several links"},
+		{"released from the honeypot", []string{"honeypot"}, true, "a field people never see was filled in"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			l := anna()
+			l.Signals, l.Spam = tt.signals, tt.held
+			msgs, err := cmail.Compose(l, practice())
+			if err != nil {
+				t.Fatal(err)
+			}
+			msg, err := mail.ReadMessage(bytes.NewReader(msgs[0].Raw))
+			if err != nil {
+				t.Fatal(err)
+			}
+			subject, _ := new(mime.WordDecoder).DecodeHeader(msg.Header.Get("Subject"))
+			text, html := bodies(t, msgs[0].Raw)
+			marked := strings.HasPrefix(subject, "Possible spam: ")
+			if marked != (tt.reason != "") {
+				t.Errorf("subject %q: marked %v, want %v", subject, marked, tt.reason != "")
+			}
+			for kind, body := range map[string][]byte{"text": text, "HTML": html} {
+				if got := bytes.Contains(body, []byte(tt.reason)) && bytes.Contains(body, []byte("Possible spam:")); tt.reason != "" && !got {
+					t.Errorf("the %s part does not say why (%q):\n%s", kind, tt.reason, body)
+				}
+				if tt.reason == "" && bytes.Contains(body, []byte("Possible spam")) {
+					t.Errorf("the %s part of a clean lead speaks of spam", kind)
+				}
+			}
+		})
+	}
+}

@@ -65,7 +65,7 @@ type view struct {
 	PracticeTel htmltemplate.URL
 	Contact     string   // "Phone call"
 	Language    string   // "British English"
-	Spam        []string // why the lead may be spam, in words; empty when it does not look so
+	Spam        []string // why the lead may be spam, in words; empty when nothing says so
 	Actions     []Action
 	Origin      []Row // where the lead came from
 }
@@ -157,10 +157,10 @@ func newView(l lead.Lead, p Practice) view {
 		v.Phone = nationalPhone(l.Phone, p.Region)
 	}
 	v.PracticeTel = TelURL(p.Phone)
-	if !l.Spam {
-		for _, s := range l.Signals {
-			v.Spam = append(v.Spam, cmp.Or(signalWords[s], s))
-		}
+	// A lead held as spam is mailed only once someone releases it: it is
+	// still marked, with its reasons.
+	for _, s := range l.Signals {
+		v.Spam = append(v.Spam, cmp.Or(signalWords[s], s))
 	}
 	if p.ActionURL != nil {
 		to := p.To(l.Category)
