@@ -57,7 +57,7 @@ case " $ONLY " in *" intake "*)
 	echo
 	echo "== intake over loopback: a real SQLite file (WAL, synchronous=FULL), and PostgreSQL"
 	echo "   (fsync, synchronous_commit on) with one and two instances sharing it"
-	echo "   medians of $RUNS runs of 3,000 leads each, the three interleaved; the ratio is to SQLite"
+	echo "   medians of $RUNS runs of 3,000 leads each, interleaved; the ratio is to SQLite (store=sqlite)"
 	go test -c -o "$WORK/intake.test" ./intake/
 	for i in $(seq "$RUNS"); do
 		(cd intake && "$WORK/intake.test" -test.run '^$' -test.bench 'DurableLeads$' -test.benchtime 3000x)
@@ -69,7 +69,7 @@ case " $ONLY " in *" intake "*)
 			/^BenchmarkDurableLeads/ { k = $1; n[k]++; if (!(k in seen)) { seen[k] = 1; order[++o] = k }
 				for (i = 1; i <= NF; i++) if ($(i+1) ~ /^(leads\/s|p50-ms|p99-ms)$/) v[k, $(i+1), n[k]] = $i }
 			END {
-				for (i = 1; i <= o; i++) if (order[i] ~ /sqlite/) base = med(order[i], "leads/s")
+				for (i = 1; i <= o; i++) if (order[i] ~ /store=sqlite-[0-9]+$/) base = med(order[i], "leads/s")
 				for (i = 1; i <= o; i++) { k = order[i]; r = med(k, "leads/s")
 					printf "%-52s %7.0f leads/s  p50 %6.1f ms  p99 %6.1f ms  (%.2fx SQLite)\n", k, r, med(k, "p50-ms"), med(k, "p99-ms"), r / base } }'
 	go test -run '^$' -bench 'Flood' -benchtime 5000x ./intake/ | grep '^Benchmark' || true
