@@ -163,8 +163,8 @@ func pickLanguage(want, fallback string) string {
 
 // templateSet is one language's templates for one kind of message.
 type templateSet struct {
-	text *template.Template // defines "subject" and "body"
-	html *htmltemplate.Template
+	text *template.Template     // defines "subject" and "body"
+	html *htmltemplate.Template // defines "body"; in the emails' own colours (see htmlIn)
 }
 
 // templates holds every embedded template, parsed once: "en/patient" → set.
@@ -185,7 +185,7 @@ func parseTemplates() map[string]templateSet {
 			}
 			out[name] = templateSet{
 				text: template.Must(template.New("").ParseFS(templateFS, "templates/"+name+".txt")),
-				html: htmltemplate.Must(htmltemplate.New("").Funcs(htmlFuncs).ParseFS(templateFS, "templates/"+name+".html")),
+				html: parseHTML(name, defaultColours),
 			}
 		}
 	}
@@ -207,7 +207,7 @@ func render(name string, v view) (subject string, text, html []byte, err error) 
 	if err := set.text.ExecuteTemplate(t, "body", v); err != nil {
 		return "", nil, nil, err
 	}
-	if err := set.html.ExecuteTemplate(h, "body", v); err != nil {
+	if err := set.htmlIn(name, v.C).ExecuteTemplate(h, "body", v); err != nil {
 		return "", nil, nil, err
 	}
 	return strings.TrimSpace(s.String()), t.Bytes(), h.Bytes(), nil
