@@ -31,7 +31,7 @@ func (a Allowance) String() string {
 var checks = map[string]func(p *content.Page) string{
 	// unretouched: a case attests its photos are unaltered.
 	"unretouched": func(p *content.Page) string {
-		if r := p.Case.Retouched; r != nil && !*r {
+		if p.Case != nil && p.Case.Retouched != nil && !*p.Case.Retouched {
 			return ""
 		}
 		return "retouched"
@@ -77,10 +77,10 @@ func (c *Checker) Settings(cfg content.Config, lines map[string]int, probs *prob
 	}
 }
 
-// Page checks the texts of p (a page or a review) that reach the public and its fields, adding
-// a problem to probs for each thing a rule forbids, and returns the
-// allowances its body used. It reads p.Body: call it before the body is
-// let go.
+// Page checks the texts of p, a page or a review, that reach the public,
+// and its fields, adding a problem to probs for each thing a rule forbids,
+// and returns the allowances its body used. It reads p.Body: call it
+// before the body is let go.
 func (c *Checker) Page(p *content.Page, probs *problem.List) []Allowance {
 	w := whereOf(p)
 	pc := textCheck{c: c, m: c.matchers[w], file: p.File, probs: probs, line: p.Line}
@@ -123,7 +123,7 @@ func whereOf(p *content.Page) where {
 	case content.KindProcedure:
 		return inProcedure
 	case content.KindMember:
-		if r := p.Member.Registration; r != nil && r.Number != "" {
+		if p.Member != nil && p.Member.Registration != nil && p.Member.Registration.Number != "" {
 			return inMember
 		}
 		return inUnregistered
