@@ -246,7 +246,7 @@ func (s *SQLite) List(ctx context.Context, from, to time.Time) ([]Tracked, error
 	}
 	rows, err := s.r.QueryContext(ctx, `SELECT id, ref, received, due, procedure, source, state,
 		acted_at, claimed_at, claimed_by FROM leads
-		WHERE received >= ? AND received < ? ORDER BY received, id`, ms(from), ms(to))
+		WHERE received >= ? AND received < ? ORDER BY received`, ms(from), ms(to))
 	if err != nil {
 		return nil, fmt.Errorf("list leads: %w", err)
 	}

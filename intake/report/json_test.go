@@ -2,6 +2,7 @@ package report
 
 import (
 	"encoding/json"
+	"strings"
 	"testing"
 	"time"
 )
@@ -21,5 +22,18 @@ func TestLeadJSON(t *testing.T) {
 		if err != nil || string(got) != string(want) {
 			t.Errorf("got  %s (%v)\nwant %s", got, err, want)
 		}
+	}
+}
+
+// TestWriteJSON checks the report's JSON against encoding/json's.
+func TestWriteJSON(t *testing.T) {
+	r := Compute(handSet(), t0, t0.Add(24*time.Hour), at(15, 0), time.UTC)
+	var got strings.Builder
+	if err := WriteJSON(&got, r); err != nil {
+		t.Fatal(err)
+	}
+	want, _ := json.Marshal(r)
+	if got.String() != string(want)+"\n" {
+		t.Errorf("got:\n%s\nwant:\n%s", got.String(), want)
 	}
 }
