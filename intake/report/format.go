@@ -2,9 +2,9 @@ package report
 
 import (
 	"bufio"
-	"errors"
 	"encoding/csv"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"strings"
