@@ -31,7 +31,7 @@ type Practice struct {
 	Colours         Colours              // the site's palette; zero fields keep the emails' own colours
 	Procedures      map[string]Procedure // procedure slug → its page and fees, to link from the coordinator's email
 
-	// ActionURL returns the signed link that takes action (ActionClaim, …)
+	// ActionURL returns the signed link that takes action (action.Claim, …)
 	// on l for the recipient; nil shows no actions.
 	ActionURL func(l lead.Lead, action, recipient string) string
 }

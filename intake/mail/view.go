@@ -11,30 +11,14 @@ import (
 	"golang.org/x/text/language"
 	"golang.org/x/text/language/display"
 
+	"github.com/consultahq/consulta/intake/action"
 	"github.com/consultahq/consulta/intake/lead"
-)
-
-// The actions a coordinator takes on a lead from its email, as
-// Practice.ActionURL names them.
-const (
-	ActionClaim     = "claim"      // I'm handling it
-	ActionContacted = "contacted"  // the patient has been reached
-	ActionBooked    = "booked"     // a consultation is booked
-	ActionNotALead  = "not_a_lead" // not a consultation request
 )
 
 // Action is a one-click link of the coordinator's email.
 type Action struct {
 	Label string           // "I'm handling it"
 	URL   htmltemplate.URL // signed, from Practice.ActionURL
-}
-
-// actions are the actions of the coordinator's email, in order.
-var actions = []struct{ name, label string }{
-	{ActionClaim, "I'm handling it"},
-	{ActionContacted, "Contacted"},
-	{ActionBooked, "Consultation booked"},
-	{ActionNotALead, "Not a lead"},
 }
 
 // Row is one labelled value of a table in the coordinator's email; URL,
@@ -164,9 +148,9 @@ func newView(l lead.Lead, p Practice) view {
 	}
 	if p.ActionURL != nil {
 		to := p.To(l.Category)
-		for _, a := range actions {
-			if u := p.ActionURL(l, a.name, to); u != "" {
-				v.Actions = append(v.Actions, Action{Label: a.label, URL: htmltemplate.URL(u)})
+		for _, a := range action.LeadActions {
+			if u := p.ActionURL(l, a, to); u != "" {
+				v.Actions = append(v.Actions, Action{Label: action.Labels[a], URL: htmltemplate.URL(u)})
 			}
 		}
 	}
