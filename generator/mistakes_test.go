@@ -95,6 +95,22 @@ func TestStaffMistakes(t *testing.T) {
 			want: []string{facelift + ":3: slug: the URL /procedures/rhinoplasty/ is also the URL of content/procedures/rhinoplasty.md — choose another slug"},
 		},
 		{
+			name: "two files with one URL, neither setting slug",
+			make: func(t *testing.T, site string) {
+				dir := filepath.Join(site, "content", "financing")
+				if err := os.MkdirAll(dir, 0o755); err != nil {
+					t.Fatal(err)
+				}
+				if err := os.WriteFile(filepath.Join(dir, "index.md"), []byte("---\ntitle: Financing\n---\nPlans.\n"), 0o644); err != nil {
+					t.Fatal(err)
+				}
+			},
+			want: []string{
+				"content/financing.md: the URL /financing/ is also the URL of content/financing/index.md — rename one of the files, or give one a slug",
+				"content/financing/index.md: the URL /financing/ is also the URL of content/financing.md — rename one of the files, or give one a slug",
+			},
+		},
+		{
 			name: "a broken link inside a FAQ answer",
 			make: func(t *testing.T, site string) {
 				edit(t, site, rhinoplasty, "rather than pain.", "rather than pain. See [financing](/financng/).")
