@@ -249,11 +249,15 @@ func testPurgeDelivered(t *testing.T, open opener) {
 	s, db := open(t, &now)
 	enqueue(t, s, "ld_sent", "k1", false)
 	enqueue(t, s, "ld_unsent", "k2", false)
+	enqueue(t, s, "ld_deadconf", "k3", false) // its confirmation is refused for good
 	msgs, _ := s.Claim(ctx, now, 10)
 	for _, m := range msgs {
-		if m.LeadID == "ld_sent" {
+		switch {
+		case m.LeadID == "ld_sent", m.LeadID == "ld_deadconf" && m.Kind == mail.Coordinator:
 			s.Done(ctx, m.ID)
-		} else {
+		case m.LeadID == "ld_deadconf":
+			s.Dead(ctx, m.ID, errors.New("550"))
+		default:
 			s.Retry(ctx, m.ID, errors.New("451"), now)
 		}
 	}
@@ -261,8 +265,11 @@ func testPurgeDelivered(t *testing.T, open opener) {
 		t.Errorf("PurgeDelivered(received time) = %d, %v; want 0: not older", n, err)
 	}
 	now = t0.Add(31 * 24 * time.Hour)
-	if n, err := s.PurgeDelivered(ctx, now.Add(-30*24*time.Hour)); err != nil || n != 1 {
-		t.Errorf("PurgeDelivered = %d, %v; want 1", n, err)
+	if n, err := s.PurgeDelivered(ctx, now.Add(-30*24*time.Hour)); err != nil || n != 2 {
+		t.Errorf("PurgeDelivered = %d, %v; want 2: a lead whose coordinator's email was sent, whatever became of its confirmation", n, err)
+	}
+	if st, err := s.Stats(ctx); err != nil || st.Dead != 0 {
+		t.Errorf("stats %+v, %v: the purged lead's dead confirmation remains, which a requeue would send empty", st, err)
 	}
 	rows, err := db.Query(`SELECT l.id, l.data, l.email_domain, m.env_to, length(m.raw)
 		FROM leads l JOIN messages m ON m.lead_id = l.id ORDER BY l.id`)
@@ -275,7 +282,7 @@ func testPurgeDelivered(t *testing.T, open opener) {
 		var raw int
 		rows.Scan(&id, &data, &domain, &to, &raw)
 		blank := data == "" && domain == "" && to == "" && raw == 0
-		if blank != (id == "ld_sent") {
+		if blank != (id == "ld_sent" || id == "ld_deadconf") {
 			t.Errorf("%s: data %q, domain %q, to %q, raw %d bytes", id, data, domain, to, raw)
 		}
 	}

@@ -83,15 +83,17 @@ func (s *Postgres) PurgeSpam(ctx context.Context, before time.Time) (int, error)
 }
 
 // PurgeDelivered removes the personal data of leads received before cutoff
-// whose messages have all been sent, as SQLite's does, and returns how
-// many leads it purged.
+// whose coordinator's email has been sent, as SQLite's does (see there),
+// and returns how many leads it purged.
 func (s *Postgres) PurgeDelivered(ctx context.Context, before time.Time) (int, error) {
 	now := ms(s.opt.now())
 	var n int64
 	err := s.update(ctx, "purge delivered", func(tx pgx.Tx) error {
-		rows, err := tx.Query(ctx, `UPDATE leads SET data = '', email_domain = '', purged_at = $1
+		rows, err := tx.Query(ctx, `UPDATE leads SET data = '', email_domain = '', purged_at = $1, next_step_at = NULL
 			WHERE purged_at IS NULL AND NOT spam AND received < $2
-			AND NOT EXISTS (SELECT 1 FROM messages m WHERE m.lead_id = leads.id AND m.state <> 'sent')
+			AND EXISTS (SELECT 1 FROM messages m WHERE m.lead_id = leads.id AND m.kind = 'coordinator' AND m.state = 'sent')
+			AND NOT EXISTS (SELECT 1 FROM messages m WHERE m.lead_id = leads.id
+				AND (m.state = 'sending' OR (m.kind = 'coordinator' AND m.state <> 'sent')))
 			RETURNING id`, now, ms(before))
 		if err != nil {
 			return err
@@ -101,6 +103,9 @@ func (s *Postgres) PurgeDelivered(ctx context.Context, before time.Time) (int, e
 			return err
 		}
 		n = int64(len(ids))
+		if _, err := tx.Exec(ctx, `DELETE FROM messages WHERE lead_id = ANY($1) AND state <> 'sent'`, ids); err != nil {
+			return err
+		}
 		_, err = tx.Exec(ctx, `UPDATE messages SET raw = '', env_to = '', updated_at = $1
 			WHERE lead_id = ANY($2) AND length(raw) > 0`, now, ids)
 		return err
