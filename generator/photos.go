@@ -86,7 +86,7 @@ func (b *builder) photos(ctx context.Context, site *content.Site, cases []*conte
 // siteImages publishes the images that are not case photos: the brand's
 // of site.yaml, team members' photos, and (already processed when the
 // Markdown was rendered) the images of pages. Each is recorded in m by
-// its source file.
+// its source file. The logo's copy for emails is published too.
 func (b *builder) siteImages(ctx context.Context, site *content.Site, out output, m *made, probs *problem.List) error {
 	if m.images == nil {
 		return nil
@@ -136,6 +136,9 @@ func (b *builder) siteImages(ctx context.Context, site *content.Site, out output
 	})
 	probs.Merge(&found)
 	if err != nil {
+		return err
+	}
+	if err := b.emailLogo(cfg, out, probs); err != nil {
 		return err
 	}
 	if err := m.images.write(out); err != nil {
