@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"html/template"
 	"io"
+	"io/fs"
 	"log/slog"
 	"net/url"
 	"os"
@@ -13,6 +14,7 @@ import (
 	"strings"
 
 	"github.com/consultahq/consulta/generator/content"
+	"github.com/consultahq/consulta/generator/maillogo"
 	"github.com/consultahq/consulta/generator/render"
 	"github.com/consultahq/consulta/intake"
 	"github.com/consultahq/consulta/intake/mail"
@@ -46,7 +48,7 @@ func openIntake(ctx context.Context, e env, logger *slog.Logger, siteDir string,
 	if err := probs.Err(); err != nil {
 		return nil, reportProblems(e.stderr, err)
 	}
-	cfg, err := siteConfig(site, cfg, sameOrigin)
+	cfg, err := siteConfig(site, os.DirFS(siteDir), cfg, sameOrigin)
 	if err != nil {
 		return nil, err
 	}
@@ -54,10 +56,10 @@ func openIntake(ctx context.Context, e env, logger *slog.Logger, siteDir string,
 	return intake.Open(ctx, logger, cfg)
 }
 
-// siteConfig returns cfg completed with what the site says: the practice,
-// its procedures, the phone region, the language, the form's wording and
-// thank-you page, and the allowed origins.
-func siteConfig(site *content.Site, cfg intake.Config, sameOrigin bool) (intake.Config, error) {
+// siteConfig returns cfg completed with what the site in fsys says: the
+// practice and its logo, its procedures, the phone region, the language,
+// the form's wording and thank-you page, and the allowed origins.
+func siteConfig(site *content.Site, fsys fs.FS, cfg intake.Config, sameOrigin bool) (intake.Config, error) {
 	c := site.Config
 	practice, err := practiceOf(site, cfg.Practice)
 	if err != nil {
@@ -66,6 +68,7 @@ func siteConfig(site *content.Site, cfg intake.Config, sameOrigin bool) (intake.
 	practice.Region = c.Intake.Region
 	practice.Colours = mail.Colours{Ink: c.Palette.Ink, Paper: c.Palette.Paper, Accent: c.Palette.Accent, Muted: c.Palette.Muted}
 	practice.Procedures = procedurePages(site, practice.SiteURL)
+	practice.Logo = emailLogo(fsys, c)
 	cfg.Practice = practice
 	cfg.Clock = c.Clock()    // its Location, time_zone, is the emails' too
 	if cfg.PublicURL == "" { // action links go where the form posts
@@ -102,6 +105,26 @@ func siteConfig(site *content.Site, cfg intake.Config, sameOrigin bool) (intake.
 		cfg.Procedures = append(cfg.Procedures, proc)
 	}
 	return cfg, nil
+}
+
+// emailLogo is the logo the emails show: the PNG the build publishes at
+// maillogo.Path, at the address of the site's base_url. It is zero (the
+// emails name the practice in text) without a logo, or with one the
+// build cannot draw, which the build warns about.
+func emailLogo(fsys fs.FS, c content.Config) mail.Logo {
+	file := render.BrandFile(c.Logo)
+	if file == "" || c.BaseURL == "" || fsys == nil {
+		return mail.Logo{}
+	}
+	src, err := fs.ReadFile(fsys, file)
+	if err != nil {
+		return mail.Logo{}
+	}
+	logo, err := maillogo.Make(file, src)
+	if err != nil {
+		return mail.Logo{}
+	}
+	return mail.Logo{URL: strings.TrimSuffix(c.BaseURL, "/") + "/" + maillogo.Path, Width: logo.Width, Height: logo.Height}
 }
 
 // procedurePages returns each procedure's page (absolute, under siteURL)

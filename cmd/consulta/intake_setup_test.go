@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"slices"
 	"testing"
+	"testing/fstest"
 
 	"github.com/consultahq/consulta/generator/content"
 	"github.com/consultahq/consulta/intake"
@@ -30,7 +31,7 @@ func intakeTestSite() *content.Site {
 
 func TestIntakeConfigFromSite(t *testing.T) {
 	site := intakeTestSite()
-	cfg, err := siteConfig(site, intake.Config{AllowedOrigins: []string{"https://extra.example"}}, false)
+	cfg, err := siteConfig(site, nil, intake.Config{AllowedOrigins: []string{"https://extra.example"}}, false)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -50,11 +51,11 @@ func TestIntakeConfigFromSite(t *testing.T) {
 	if pr := cfg.Practice; pr.Region != "IE" || pr.Colours.Accent != "#6e4a32" || pr.Procedures["rhinoplasty"] != wantPage {
 		t.Errorf("practice: region %q, colours %+v, procedures %+v; want IE, the palette and %+v", pr.Region, pr.Colours, pr.Procedures, wantPage)
 	}
-	if cfg, _ := siteConfig(site, intake.Config{}, true); cfg.ThankYouURL != "/consultation/thank-you/" {
+	if cfg, _ := siteConfig(site, nil, intake.Config{}, true); cfg.ThankYouURL != "/consultation/thank-you/" {
 		t.Errorf("under serve, thank-you URL %q, want the path", cfg.ThankYouURL)
 	}
 	site.Config.Form.ThankYou = ""
-	if cfg, _ := siteConfig(site, intake.Config{}, false); cfg.ThankYouURL != "https://www.harbour.example/consultation/thank-you/" {
+	if cfg, _ := siteConfig(site, nil, intake.Config{}, false); cfg.ThankYouURL != "https://www.harbour.example/consultation/thank-you/" {
 		t.Errorf("no thank-you page set: URL %q, want the default on the site", cfg.ThankYouURL)
 	}
 
@@ -112,6 +113,34 @@ func TestThemeFormTemplate(t *testing.T) {
 			got := formTemplate(slog.New(slog.DiscardHandler), site, "")
 			if (got != nil) != tt.used {
 				t.Errorf("template used: %v, want %v", got != nil, tt.used)
+			}
+		})
+	}
+}
+
+// TestIntakeEmailLogo: the emails show site.yaml's logo from the address
+// the build publishes it at, at its size; without a logo, or with one that
+// cannot be drawn, they show none.
+func TestIntakeEmailLogo(t *testing.T) {
+	mark := `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 96 48"><rect width="96" height="48" fill="#6e4a32"/></svg>`
+	for _, tc := range []struct {
+		name, logo, src string
+		want            mail.Logo
+	}{
+		{"svg", "brand/logo.svg", mark, mail.Logo{URL: "https://www.harbour.example/brand/logo-email.png", Width: 80, Height: 40}},
+		{"none", "", "", mail.Logo{}},
+		{"cannot be drawn", "brand/logo.svg", `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 48 48"><path d="M1 1 Z`, mail.Logo{}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			site := intakeTestSite()
+			site.Config.Logo = tc.logo
+			fsys := fstest.MapFS{"content/brand/logo.svg": {Data: []byte(tc.src)}}
+			cfg, err := siteConfig(site, fsys, intake.Config{}, false)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if cfg.Practice.Logo != tc.want {
+				t.Errorf("logo %+v, want %+v", cfg.Practice.Logo, tc.want)
 			}
 		})
 	}

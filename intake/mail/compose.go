@@ -30,6 +30,7 @@ type Practice struct {
 	Region          string               // the practice's country, ISO 3166 ("IE"): its phone numbers are shown in national format
 	Colours         Colours              // the site's palette; zero fields keep the emails' own colours
 	Procedures      map[string]Procedure // procedure slug → its page and fees, to link from the coordinator's email
+	Logo            Logo                 // shown at the top of the HTML emails; zero shows the name as text
 
 	// ActionURL returns the signed link that takes action (action.Claim, …)
 	// on l for the recipient; nil shows no actions.
@@ -43,6 +44,19 @@ type Colours struct {
 	Accent string // links and buttons
 	Muted  string // secondary text
 }
+
+// Logo is the practice's logo as the HTML emails show it: a PNG (mail
+// clients do not show SVG) at an address that does not change between
+// builds of the site.
+type Logo struct {
+	URL           string // absolute, e.g. "https://harley.example/brand/logo-email.png"; "" for none
+	Width, Height int    // as shown, in CSS pixels
+}
+
+// Mark reports whether the logo is a mark rather than a wordmark: no
+// wider than twice its height. The emails show the practice's name
+// beside a mark, and give a wordmark the name as its text.
+func (l Logo) Mark() bool { return l.Width <= 2*l.Height }
 
 // Procedure is what the coordinator's email shows of a procedure's page.
 type Procedure struct {

@@ -34,6 +34,7 @@ func practice() cmail.Practice {
 		Colours: cmail.Colours{Ink: "#1f2528", Paper: "#fbf9f6", Accent: "#6e4a32", Muted: "#5a6165"},
 		Procedures: map[string]cmail.Procedure{"rhinoplasty": {
 			URL: "https://harley.example/procedures/rhinoplasty/", Fees: "£6,000 – £9,000"}},
+		Logo: cmail.Logo{URL: "https://harley.example/brand/logo-email.png", Width: 120, Height: 40},
 		ActionURL: func(l lead.Lead, action, recipient string) string {
 			return "https://harley.example/v1/actions/" + l.ID + "." + action + "." + recipient + ".sig"
 		},
