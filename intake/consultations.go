@@ -56,16 +56,16 @@ func (s *server) handleConsultation() http.Handler {
 		}
 
 		l := s.lead(sub, now)
-		msgs, err := mail.Compose(l, s.cfg.Practice)
+		// Decided first, so that a lead without a confirmation costs none
+		// to compose. Compose refuses only what validation refuses, so a
+		// yes is not spent on a lead that then fails.
+		confirm, why := s.confirm.decide(sub.FormToken, l.Email, l.Spam || len(l.Signals) > 0, now)
+		msgs, err := mail.ComposeFor(l, s.cfg.Practice, confirm)
 		if err != nil {
 			s.log.Error("compose lead", "lead", l.ID, "err", err)
 			s.fail(w, r, kind, http.StatusInternalServerError, outcomeError,
 				"Your request could not be taken just now. Please try again, or call us.")
 			return
-		}
-		confirm, why := s.confirm.decide(sub.FormToken, l.Email, l.Spam || len(l.Signals) > 0, now)
-		if !confirm {
-			msgs = withoutConfirmation(msgs)
 		}
 		id, dup, err := s.store.Enqueue(r.Context(), l, sub.IdempotencyKey, msgs)
 		if err != nil {
@@ -103,17 +103,6 @@ func (s *server) handleConsultation() http.Handler {
 		}
 		http.Redirect(w, r, s.thanksURL(a.Ref, l.Due), http.StatusSeeOther)
 	})
-}
-
-// withoutConfirmation returns msgs without the patient's confirmation.
-func withoutConfirmation(msgs []mail.Message) []mail.Message {
-	out := msgs[:0:0]
-	for _, m := range msgs {
-		if m.Kind != mail.Patient {
-			out = append(out, m)
-		}
-	}
-	return out
 }
 
 // countConfirmation counts a lead stored with a confirmation, or without

@@ -83,6 +83,14 @@ var templateFS embed.FS
 // Compose builds the coordinator's email and the patient's confirmation for
 // l. It fails if a value bound for a header holds a control character.
 func Compose(l lead.Lead, p Practice) ([]Message, error) {
+	return ComposeFor(l, p, true)
+}
+
+// ComposeFor builds the coordinator's email for l and, when confirm is
+// set, the patient's confirmation: a lead that gets no confirmation costs
+// no confirmation to compose. It checks the patient's address either way,
+// and fails as Compose does.
+func ComposeFor(l lead.Lead, p Practice, confirm bool) ([]Message, error) {
 	for field, v := range map[string]string{"first_name": l.FirstName, "last_name": l.LastName,
 		"procedure_title": l.ProcedureTitle, "practice name": p.Name, "coordinator name": p.CoordinatorName} {
 		if err := checkHeader(field, v); err != nil {
@@ -105,6 +113,9 @@ func Compose(l lead.Lead, p Practice) ([]Message, error) {
 	coord, err := compose(l, p, domain, Coordinator, "en", v, a)
 	if err != nil {
 		return nil, err
+	}
+	if !confirm {
+		return []Message{coord}, nil
 	}
 	conf, err := compose(l, p, domain, Patient, pickLanguage(l.Language, p.Language), v, a)
 	if err != nil {

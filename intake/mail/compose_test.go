@@ -344,3 +344,29 @@ func TestComposePossibleSpam(t *testing.T) {
 		})
 	}
 }
+
+// TestComposeForNoConfirmation: a lead that gets no confirmation is
+// composed without one, and its coordinator's email is the same.
+func TestComposeForNoConfirmation(t *testing.T) {
+	both, err := cmail.Compose(anna(), practice())
+	if err != nil {
+		t.Fatal(err)
+	}
+	only, err := cmail.ComposeFor(anna(), practice(), false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(only) != 1 || only[0].Kind != cmail.Coordinator {
+		t.Fatalf("ComposeFor(confirm=false) = %d messages, want the coordinator's email alone", len(only))
+	}
+	text, html := bodies(t, only[0].Raw)
+	wantText, wantHTML := bodies(t, both[0].Raw)
+	if !bytes.Equal(headers(t, only[0].Raw), headers(t, both[0].Raw)) || !bytes.Equal(text, wantText) || !bytes.Equal(html, wantHTML) {
+		t.Error("the coordinator's email differs from the one Compose writes")
+	}
+	l := anna()
+	l.Email = "anna\r\nBcc: x@evil.example"
+	if _, err := cmail.ComposeFor(l, practice(), false); err == nil {
+		t.Error("ComposeFor(confirm=false) took an address Compose refuses")
+	}
+}
