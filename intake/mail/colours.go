@@ -48,5 +48,5 @@ func parseHTML(name string, c Colours) *htmltemplate.Template {
 		pairs = append(pairs, "{{.C."+f.field+"}}", f.value, "{{$.C."+f.field+"}}", f.value)
 	}
 	text := strings.NewReplacer(pairs...).Replace(string(src))
-	return htmltemplate.Must(htmltemplate.New(name).Funcs(htmlFuncs).Parse(text))
+	return htmltemplate.Must(htmltemplate.New(name).Parse(text))
 }

@@ -7,6 +7,7 @@ import (
 	htmltemplate "html/template"
 	"net/textproto"
 	"strings"
+	"sync"
 	"text/template"
 	"time"
 
@@ -91,9 +92,9 @@ func Compose(l lead.Lead, p Practice) ([]Message, error) {
 // no confirmation to compose. It checks the patient's address either way,
 // and fails as Compose does.
 func ComposeFor(l lead.Lead, p Practice, confirm bool) ([]Message, error) {
-	for field, v := range map[string]string{"first_name": l.FirstName, "last_name": l.LastName,
-		"procedure_title": l.ProcedureTitle, "practice name": p.Name, "coordinator name": p.CoordinatorName} {
-		if err := checkHeader(field, v); err != nil {
+	for _, f := range [...]struct{ field, value string }{{"first_name", l.FirstName}, {"last_name", l.LastName},
+		{"procedure_title", l.ProcedureTitle}, {"practice name", p.Name}, {"coordinator name", p.CoordinatorName}} {
+		if err := checkHeader(f.field, f.value); err != nil {
 			return nil, fmt.Errorf("compose %s: %w", l.ID, err)
 		}
 	}
@@ -110,14 +111,14 @@ func ComposeFor(l lead.Lead, p Practice, confirm bool) ([]Message, error) {
 	if a.patient, err = address("email", v.Name, l.Email); err != nil {
 		return nil, fmt.Errorf("compose %s: %w", l.ID, err)
 	}
-	coord, err := compose(l, p, domain, Coordinator, "en", v, a)
+	coord, err := compose(l, p, domain, Coordinator, "en", &v, a)
 	if err != nil {
 		return nil, err
 	}
 	if !confirm {
 		return []Message{coord}, nil
 	}
-	conf, err := compose(l, p, domain, Patient, pickLanguage(l.Language, p.Language), v, a)
+	conf, err := compose(l, p, domain, Patient, pickLanguage(l.Language, p.Language), &v, a)
 	if err != nil {
 		return nil, err
 	}
@@ -128,7 +129,7 @@ func ComposeFor(l lead.Lead, p Practice, confirm bool) ([]Message, error) {
 // both messages.
 type addresses struct{ from, patient string }
 
-func compose(l lead.Lead, p Practice, domain, kind, lang string, v view, a addresses) (Message, error) {
+func compose(l lead.Lead, p Practice, domain, kind, lang string, v *view, a addresses) (Message, error) {
 	id := l.ID + "." + kind
 	m := Message{ID: id, MessageID: "<" + id + "@" + domain + ">", From: p.From, Kind: kind}
 	var to, replyTo string
@@ -146,14 +147,18 @@ func compose(l lead.Lead, p Practice, domain, kind, lang string, v view, a addre
 	if err != nil {
 		return Message{}, fmt.Errorf("compose %s: %w", id, err)
 	}
-	subject, text, html, err := render(lang+"/"+kind, v)
+	text, html := buffers.Get().(*bytes.Buffer), buffers.Get().(*bytes.Buffer)
+	defer putBuffers(text, html)
+	subject, err := render(lang+"/"+kind, v, text, html)
 	if err != nil {
 		return Message{}, fmt.Errorf("compose %s: %w", id, err)
 	}
 	if err := checkHeader("subject", subject); err != nil {
 		return Message{}, fmt.Errorf("compose %s: %w", id, err)
 	}
-	e := &email.Email{From: a.from, To: []string{to}, Text: text, HTML: html, Headers: textproto.MIMEHeader{}}
+	// e.Bytes copies the bodies into the message: the buffers are free
+	// again once it returns.
+	e := &email.Email{From: a.from, To: []string{to}, Text: text.Bytes(), HTML: html.Bytes(), Headers: textproto.MIMEHeader{}}
 	// Set in Headers, these are written as given. Each is ASCII already
 	// (addresses by net/mail, the subject by unstructured), so the
 	// library's own encoding leaves them alone; Date and Message-Id set
@@ -217,23 +222,33 @@ func parseTemplates() map[string]templateSet {
 	return out
 }
 
-// render executes the templates of name ("en/patient").
-func render(name string, v view) (subject string, text, html []byte, err error) {
+// render executes the templates of name ("en/patient"): it returns the
+// subject, and writes the bodies to text and html.
+func render(name string, v *view, text, html *bytes.Buffer) (subject string, err error) {
 	set, ok := templates[name]
 	if !ok {
-		return "", nil, nil, fmt.Errorf("no templates for %s", name)
+		return "", fmt.Errorf("no templates for %s", name)
 	}
 	var s strings.Builder
-	t := bytes.NewBuffer(make([]byte, 0, 2048))
-	h := bytes.NewBuffer(make([]byte, 0, 4096))
 	if err := set.text.ExecuteTemplate(&s, "subject", v); err != nil {
-		return "", nil, nil, err
+		return "", err
 	}
-	if err := set.text.ExecuteTemplate(t, "body", v); err != nil {
-		return "", nil, nil, err
+	if err := set.text.ExecuteTemplate(text, "body", v); err != nil {
+		return "", err
 	}
-	if err := set.htmlIn(name, v.C).ExecuteTemplate(h, "body", v); err != nil {
-		return "", nil, nil, err
+	if err := set.htmlIn(name, v.C).ExecuteTemplate(html, "body", v); err != nil {
+		return "", err
 	}
-	return strings.TrimSpace(s.String()), t.Bytes(), h.Bytes(), nil
+	return strings.TrimSpace(s.String()), nil
+}
+
+// buffers hold the bodies of a message while it is built.
+var buffers = sync.Pool{New: func() any { return bytes.NewBuffer(make([]byte, 0, 8192)) }}
+
+// putBuffers returns bs, emptied, to buffers.
+func putBuffers(bs ...*bytes.Buffer) {
+	for _, b := range bs {
+		b.Reset()
+		buffers.Put(b)
+	}
 }

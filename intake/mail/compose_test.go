@@ -370,3 +370,33 @@ func TestComposeForNoConfirmation(t *testing.T) {
 		t.Error("ComposeFor(confirm=false) took an address Compose refuses")
 	}
 }
+
+// TestComposeEscapesRows: the values of the coordinator's tables come from
+// the request; markup in them is shown as text, and a link that is not
+// http(s) is not a link.
+func TestComposeEscapesRows(t *testing.T) {
+	l := anna()
+	l.PreferredTime = `<b onclick="x()">mornings</b>`
+	l.Source = `"><script>alert(1)</script>`
+	l.Page = "javascript:alert(1)"
+	l.Attribution = &lead.Attribution{
+		Landing:   `/p/"onmouseover="alert(1)`,
+		Referrer:  `https://evil.example/"><img src=x onerror=alert(1)>`,
+		UTMSource: `<img src=x onerror=alert(1)>`,
+	}
+	msgs, err := cmail.Compose(l, practice())
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, html := bodies(t, msgs[0].Raw)
+	for _, bad := range []string{"<b ", "<script", "<img src=x", `href="javascript:`, `"onmouseover=`, `onerror=alert(1)>`} {
+		if bytes.Contains(html, []byte(bad)) {
+			t.Errorf("the coordinator's email holds %q unescaped", bad)
+		}
+	}
+	for _, want := range []string{"&lt;b onclick=&#34;x()&#34;&gt;mornings&lt;/b&gt;", "&lt;img src=x onerror=alert(1)&gt;", "javascript:alert(1)</td>"} {
+		if !bytes.Contains(html, []byte(want)) {
+			t.Errorf("the coordinator's email does not show %q", want)
+		}
+	}
+}

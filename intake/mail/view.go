@@ -21,10 +21,12 @@ type Action struct {
 	URL   htmltemplate.URL // signed, from Practice.ActionURL
 }
 
-// Row is one labelled value of a table in the coordinator's email; URL,
-// when set, links the value (html/template filters it like any link).
+// Row is one labelled value of a table in the coordinator's email. URL,
+// when set, links the value: a string, which html/template filters like
+// any link, or an htmltemplate.URL built here (a tel: link).
 type Row struct {
-	Label, Value, URL string
+	Label, Value string
+	URL          any
 }
 
 // view is the data of every template.
@@ -51,6 +53,7 @@ type view struct {
 	Language    string   // "British English"
 	Spam        []string // why the lead may be spam, in words; empty when nothing says so
 	Actions     []Action
+	Details     []Row // how to reach the patient, and the consents
 	Origin      []Row // where the lead came from
 }
 
@@ -154,6 +157,15 @@ func newView(l lead.Lead, p Practice) view {
 			}
 		}
 	}
+	v.Details = []Row{
+		{"Phone", v.Phone, v.Tel},
+		{"Email", l.Email, v.Mailto},
+		{"Prefers", v.Contact, nil},
+		{"Best time", cmp.Or(l.PreferredTime, "Any time"), nil},
+		{"Language", v.Language, nil},
+		{"Privacy notice", v.Privacy, nil},
+		{"Text messages", cmp.Or(v.OptIn, "Not agreed"), nil},
+	}
 	v.Origin = origin(l, p.SiteURL)
 	return v
 }
@@ -246,21 +258,4 @@ func origin(l lead.Lead, site string) []Row {
 	add("Form sent from", l.Page, true)
 	add("Heard of us", l.Source, false)
 	return rows
-}
-
-// htmlFuncs are the functions of the HTML templates.
-var htmlFuncs = htmltemplate.FuncMap{
-	// row is the data of the "row" template: one labelled value in the
-	// colours c, linked to url (a string or an htmltemplate.URL) when it
-	// is not empty.
-	"row": func(c Colours, label, value string, url any) htmlRow {
-		return htmlRow{C: c, Label: label, Value: value, URL: url}
-	},
-}
-
-// htmlRow is the data of the HTML templates' "row".
-type htmlRow struct {
-	C            Colours
-	Label, Value string
-	URL          any
 }
