@@ -2,6 +2,7 @@ package mail
 
 import (
 	"cmp"
+	"fmt"
 	htmltemplate "html/template"
 	"regexp"
 	"strings"
@@ -17,8 +18,9 @@ import (
 
 // Action is a one-click link of the coordinator's email.
 type Action struct {
-	Label string           // "I'm handling it"
-	URL   htmltemplate.URL // signed, from Practice.ActionURL
+	Label  string           // "I'm handling it"
+	Column string           // Label and a colon, padded to the plain text's column of values
+	URL    htmltemplate.URL // signed, from Practice.ActionURL
 }
 
 // Row is one labelled value of a table in the coordinator's email. URL,
@@ -26,7 +28,14 @@ type Action struct {
 // any link, or an htmltemplate.URL built here (a tel: link).
 type Row struct {
 	Label, Value string
+	Column       string // Label and a colon, padded to the plain text's column of values
 	URL          any
+}
+
+// column returns label and a colon, padded to the column where the plain
+// text's values start: "Phone:               ".
+func column(label string) string {
+	return fmt.Sprintf("%-21s", label+":")
 }
 
 // view is the data of every template.
@@ -153,18 +162,19 @@ func newView(l lead.Lead, p Practice) view {
 		to := p.To(l.Category)
 		for _, a := range action.LeadActions {
 			if u := p.ActionURL(l, a, to); u != "" {
-				v.Actions = append(v.Actions, Action{Label: action.Labels[a], URL: htmltemplate.URL(u)})
+				label := action.Labels[a]
+				v.Actions = append(v.Actions, Action{Label: label, Column: column(label), URL: htmltemplate.URL(u)})
 			}
 		}
 	}
 	v.Details = []Row{
-		{"Phone", v.Phone, v.Tel},
-		{"Email", l.Email, v.Mailto},
-		{"Prefers", v.Contact, nil},
-		{"Best time", cmp.Or(l.PreferredTime, "Any time"), nil},
-		{"Language", v.Language, nil},
-		{"Privacy notice", v.Privacy, nil},
-		{"Text messages", cmp.Or(v.OptIn, "Not agreed"), nil},
+		{Label: "Phone", Value: v.Phone, URL: v.Tel},
+		{Label: "Email", Value: l.Email, URL: v.Mailto},
+		{Label: "Prefers", Value: v.Contact},
+		{Label: "Best time", Value: cmp.Or(l.PreferredTime, "Any time")},
+		{Label: "Language", Value: v.Language},
+		{Label: "Privacy notice", Value: v.Privacy},
+		{Label: "Text messages", Value: cmp.Or(v.OptIn, "Not agreed")},
 	}
 	v.Origin = origin(l, p.SiteURL)
 	return v
@@ -228,7 +238,7 @@ func origin(l lead.Lead, site string) []Row {
 		if value == "" {
 			return
 		}
-		r := Row{Label: label, Value: value}
+		r := Row{Label: label, Value: value, Column: column(label)}
 		if link {
 			switch {
 			case strings.HasPrefix(value, "https://") || strings.HasPrefix(value, "http://"):
