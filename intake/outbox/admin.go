@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-	"strings"
 	"time"
 )
 
@@ -26,21 +25,8 @@ func (s *SQLite) Spam(ctx context.Context) ([]SpamLead, error) {
 		return nil, fmt.Errorf("list spam: %w", err)
 	}
 	defer rows.Close()
-	var out []SpamLead
-	for rows.Next() {
-		var l SpamLead
-		var received int64
-		var signals string
-		if err := rows.Scan(&l.ID, &received, &signals, &l.Procedure, &l.EmailDomain); err != nil {
-			return nil, fmt.Errorf("list spam: %w", err)
-		}
-		l.Received = time.UnixMilli(received).UTC()
-		if signals != "" {
-			l.Signals = strings.Split(signals, ",")
-		}
-		out = append(out, l)
-	}
-	if err := rows.Err(); err != nil {
+	out, err := scanSpam(rows)
+	if err != nil {
 		return nil, fmt.Errorf("list spam: %w", err)
 	}
 	return out, nil

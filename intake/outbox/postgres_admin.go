@@ -3,7 +3,6 @@ package outbox
 import (
 	"context"
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -17,21 +16,8 @@ func (s *Postgres) Spam(ctx context.Context) ([]SpamLead, error) {
 		return nil, fmt.Errorf("list spam: %w", err)
 	}
 	defer rows.Close()
-	var out []SpamLead
-	for rows.Next() {
-		var l SpamLead
-		var received int64
-		var signals string
-		if err := rows.Scan(&l.ID, &received, &signals, &l.Procedure, &l.EmailDomain); err != nil {
-			return nil, fmt.Errorf("list spam: %w", err)
-		}
-		l.Received = time.UnixMilli(received).UTC()
-		if signals != "" {
-			l.Signals = strings.Split(signals, ",")
-		}
-		out = append(out, l)
-	}
-	if err := rows.Err(); err != nil {
+	out, err := scanSpam(rows)
+	if err != nil {
 		return nil, fmt.Errorf("list spam: %w", err)
 	}
 	return out, nil

@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/consultahq/consulta/intake/mail"
@@ -35,19 +34,8 @@ func (s *SQLite) Claim(ctx context.Context, now time.Time, n int) ([]Msg, error)
 			return err
 		}
 		defer rows.Close()
-		for rows.Next() {
-			var m Msg
-			var to string
-			var created int64
-			if err := rows.Scan(&m.ID, &m.LeadID, &m.Kind, &m.From, &to, &m.Raw,
-				&m.MessageID, &m.Attempts, &created); err != nil {
-				return err
-			}
-			m.To = strings.Split(to, "\n")
-			m.Created = time.UnixMilli(created)
-			out = append(out, m)
-		}
-		return rows.Err()
+		out, err = scanMsgs(rows)
+		return err
 	})
 	return out, err
 }

@@ -1,0 +1,54 @@
+package outbox
+
+import (
+	"strings"
+	"time"
+)
+
+// rows is what database/sql's *sql.Rows and pgx.Rows share, so that both
+// stores read a result into the same types with the same code.
+type rows interface {
+	Next() bool
+	Scan(dest ...any) error
+	Err() error
+}
+
+// scanMsgs reads claimed messages: id, lead id, kind, envelope sender,
+// recipients (one a line), raw message, Message-ID, attempts and the time
+// it was created, in milliseconds.
+func scanMsgs(rs rows) ([]Msg, error) {
+	var out []Msg
+	for rs.Next() {
+		var m Msg
+		var to string
+		var created int64
+		if err := rs.Scan(&m.ID, &m.LeadID, &m.Kind, &m.From, &to, &m.Raw,
+			&m.MessageID, &m.Attempts, &created); err != nil {
+			return nil, err
+		}
+		m.To = strings.Split(to, "\n")
+		m.Created = time.UnixMilli(created)
+		out = append(out, m)
+	}
+	return out, rs.Err()
+}
+
+// scanSpam reads leads held as spam: id, received (milliseconds), signals
+// (comma-separated), procedure and the email's domain.
+func scanSpam(rs rows) ([]SpamLead, error) {
+	var out []SpamLead
+	for rs.Next() {
+		var l SpamLead
+		var received int64
+		var signals string
+		if err := rs.Scan(&l.ID, &received, &signals, &l.Procedure, &l.EmailDomain); err != nil {
+			return nil, err
+		}
+		l.Received = time.UnixMilli(received).UTC()
+		if signals != "" {
+			l.Signals = strings.Split(signals, ",")
+		}
+		out = append(out, l)
+	}
+	return out, rs.Err()
+}
