@@ -2,6 +2,7 @@ package intake
 
 import (
 	"bytes"
+	"context"
 	"io"
 	"mime"
 	"mime/multipart"
@@ -91,12 +92,29 @@ func TestSpamIsAnsweredAsALead(t *testing.T) {
 	}
 }
 
-// claim returns the messages waiting in the outbox.
+// compose composes a message the request planned, as the service's
+// delivery worker does.
+func (f *fixture) compose(ctx context.Context, m outbox.Msg) (mail.Message, error) {
+	leads, _ := f.store.(outbox.Leads)
+	return composeStored(ctx, leads, f.cfg.Practice, m)
+}
+
+// claim returns the messages waiting in the outbox, composed.
 func (f *fixture) claim(t *testing.T) []outbox.Msg {
 	t.Helper()
 	msgs, err := f.store.Claim(t.Context(), time.Now().Add(time.Hour), 10) // the store keeps its own clock
 	if err != nil {
 		t.Fatal(err)
+	}
+	for i, m := range msgs {
+		if len(m.Raw) > 0 {
+			t.Fatalf("message %s was composed in the request; want it planned, composed on delivery", m.ID)
+		}
+		c, err := f.compose(t.Context(), m)
+		if err != nil {
+			t.Fatal(err)
+		}
+		msgs[i].Raw = c.Raw
 	}
 	return msgs
 }

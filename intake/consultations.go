@@ -56,11 +56,12 @@ func (s *server) handleConsultation() http.Handler {
 		}
 
 		l := s.lead(sub, now)
-		// Decided first, so that a lead without a confirmation costs none
-		// to compose. Compose refuses only what validation refuses, so a
-		// yes is not spent on a lead that then fails.
+		// The messages are planned here and composed by the delivery
+		// worker from the stored lead (composeStored), so that composing
+		// costs the patient no time. Plan refuses only what validation
+		// refuses, so a yes is not spent on a lead that then fails.
 		confirm, why := s.confirm.decide(sub.FormToken, l.Email, l.Spam || len(l.Signals) > 0, now)
-		msgs, err := mail.ComposeFor(l, s.cfg.Practice, confirm)
+		msgs, err := mail.Plan(l, s.cfg.Practice, confirm)
 		if err != nil {
 			s.log.Error("compose lead", "lead", l.ID, "err", err)
 			s.fail(w, r, kind, http.StatusInternalServerError, outcomeError,

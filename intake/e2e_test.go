@@ -30,7 +30,7 @@ func TestLeadReachesMailpit(t *testing.T) {
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
-		delivery.Run(ctx, f.store, smtp, delivery.Options{Logger: slog.New(slog.NewTextHandler(f.logs, nil))})
+		delivery.Run(ctx, f.store, smtp, delivery.Options{Logger: slog.New(slog.NewTextHandler(f.logs, nil)), Compose: f.compose})
 	}()
 	defer cancel()
 

@@ -61,7 +61,7 @@ import (
 // WithDefaults fills them in.
 type Config struct {
 	// Practice is the practice as the emails present it, and its
-	// coordinators; mail.Compose uses it.
+	// coordinators; the delivery worker composes the emails with it.
 	Practice mail.Practice
 
 	// Procedures are the site's procedures a patient may choose.

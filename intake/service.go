@@ -149,6 +149,9 @@ func (s *Service) Run(ctx context.Context) error {
 	}
 	m := s.srv.metrics
 	opt.Hooks = delivery.Hooks{Delivered: m.Delivered, Retried: m.Retried, Dead: m.Dead}
+	opt.Compose = func(ctx context.Context, msg outbox.Msg) (mail.Message, error) {
+		return composeStored(ctx, s.srv.leads, s.srv.cfg.Practice, msg)
+	}
 	var wg sync.WaitGroup
 	wg.Go(func() { delivery.Run(ctx, s.store, s.transport, opt) })
 	if rs, ok := s.store.(remind.Store); ok {

@@ -36,7 +36,17 @@ type Options struct {
 	RecordRetry time.Duration
 	Hooks       Hooks
 	Now         func() time.Time // default time.Now
+	// Compose builds a message stored without its content (Raw empty):
+	// the intake service stores a lead's messages planned, not composed,
+	// and they are composed here, just before they are sent. An error
+	// wrapping ErrCompose dead-letters the message; any other is retried.
+	// Nil sends every message as stored.
+	Compose func(ctx context.Context, m outbox.Msg) (mail.Message, error)
 }
+
+// ErrCompose marks a message that cannot be composed from what is stored:
+// trying again will not help.
+var ErrCompose = errors.New("cannot compose")
 
 // Hooks are called after each outcome, e.g. to count it in metrics. Any may
 // be nil. Kind is mail.Coordinator or mail.Patient.
@@ -161,10 +171,20 @@ func (w *worker) sendAll(ctx context.Context, msgs []outbox.Msg) {
 func (w *worker) send(ctx context.Context, m outbox.Msg) {
 	bg := context.WithoutCancel(ctx)
 	sctx, cancel := context.WithTimeout(bg, w.opt.SendTimeout)
-	err := w.t.Send(sctx, m.Message)
+	err := w.compose(sctx, &m)
+	if err == nil {
+		err = w.t.Send(sctx, m.Message)
+	}
 	cancel()
 	attempt := m.Attempts + 1
 	switch {
+	case errors.Is(err, ErrCompose):
+		w.record(m, "dead-letter", func() error { return w.store.Dead(bg, m.ID, err) })
+		w.log.Error("message cannot be composed; dead-lettered until requeued",
+			"message", m.ID, "kind", m.Kind, "attempt", attempt)
+		if h := w.opt.Hooks.Dead; h != nil {
+			h(m.Kind)
+		}
 	case err == nil:
 		w.record(m, "done", func() error { return w.store.Done(bg, m.ID) })
 		w.log.Info("message sent", "message", m.ID, "kind", m.Kind, "attempt", attempt)
@@ -187,6 +207,19 @@ func (w *worker) send(ctx context.Context, m outbox.Msg) {
 			h(m.Kind)
 		}
 	}
+}
+
+// compose fills in m's content when it was stored without it.
+func (w *worker) compose(ctx context.Context, m *outbox.Msg) error {
+	if len(m.Raw) > 0 || w.opt.Compose == nil {
+		return nil
+	}
+	c, err := w.opt.Compose(ctx, *m)
+	if err != nil {
+		return err
+	}
+	m.Raw = c.Raw
+	return nil
 }
 
 // recordTries is how many times record tries: with RecordRetry's default,

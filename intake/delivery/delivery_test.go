@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"path/filepath"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -40,6 +41,8 @@ type rig struct {
 	logs  *syncbuf.Buffer
 	count struct{ sent, retried, dead atomic.Int64 }
 	stop  func()
+
+	planned sync.Map // lead id → lead.Lead, for messages stored planned (see enqueuePlanned)
 }
 
 func start(t *testing.T) *rig {
@@ -61,7 +64,8 @@ func start(t *testing.T) *rig {
 		delivery.Run(ctx, store, tr, delivery.Options{
 			Logger:     slog.New(slog.NewJSONHandler(r.logs, &slog.HandlerOptions{Level: slog.LevelDebug})),
 			MinBackoff: 20 * time.Millisecond, MaxBackoff: 200 * time.Millisecond,
-			Poll: time.Minute, // wake-ups, not polling, must bring new work
+			Poll:    time.Minute, // wake-ups, not polling, must bring new work
+			Compose: r.compose,
 			Hooks: delivery.Hooks{
 				Delivered: func(string, time.Duration) { r.count.sent.Add(1) },
 				Retried:   func(string) { r.count.retried.Add(1) },
@@ -93,6 +97,34 @@ func (r *rig) enqueue(t *testing.T, n int) lead.Lead {
 		t.Fatal(err)
 	}
 	return l
+}
+
+// enqueuePlanned stores lead n with its messages planned, not composed,
+// as the intake service does; the worker composes them with r.compose.
+func (r *rig) enqueuePlanned(t *testing.T, l lead.Lead) {
+	t.Helper()
+	msgs, err := mail.Plan(l, practice, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r.planned.Store(l.ID, l)
+	if _, _, err := r.store.Enqueue(context.Background(), l, l.ID, msgs); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// compose composes a planned message from the lead enqueuePlanned kept. A
+// procedure titled "Uncomposable" cannot be composed.
+func (r *rig) compose(_ context.Context, m outbox.Msg) (mail.Message, error) {
+	v, ok := r.planned.Load(m.LeadID)
+	if !ok {
+		return mail.Message{}, fmt.Errorf("no planned lead %s", m.LeadID)
+	}
+	l := v.(lead.Lead)
+	if l.ProcedureTitle == "Uncomposable" {
+		return mail.Message{}, fmt.Errorf("compose %s: %w", m.ID, delivery.ErrCompose)
+	}
+	return mail.ComposeKind(l, practice, m.Kind)
 }
 
 // eventually waits up to 10s for cond.
@@ -274,4 +306,71 @@ func (s slowDir) Send(ctx context.Context, m mail.Message) error {
 		return ctx.Err()
 	}
 	return s.Dir.Send(ctx, m)
+}
+
+// TestPlannedMessagesComposedOnDelivery: messages stored without their
+// content are composed just before they are sent, and arrive whole.
+func TestPlannedMessagesComposedOnDelivery(t *testing.T) {
+	r := start(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	l := newLead(7)
+	r.enqueuePlanned(t, l)
+	got, err := r.mp.Wait(ctx, 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, kind := range []string{mail.Coordinator, mail.Patient} {
+		var m *mailpit.Message
+		for i := range got {
+			if got[i].MessageID == l.ID+"."+kind+"@harley.example" {
+				m = &got[i]
+			}
+		}
+		if m == nil || !strings.Contains(m.Text, "Philippa") || m.Subject == "" {
+			t.Errorf("%s message %+v: want it composed, with its subject and the patient's first name", kind, m)
+		}
+	}
+	eventually(t, "the outbox to empty", func() bool { return r.stats(t) == outbox.Stats{} })
+}
+
+// TestUncomposableDeadLettered: a message that cannot be composed is
+// dead-lettered at once, not retried, and the log says why without
+// personal data.
+func TestUncomposableDeadLettered(t *testing.T) {
+	r := start(t)
+	l := newLead(8)
+	l.ProcedureTitle = "Uncomposable"
+	r.enqueuePlanned(t, l)
+	eventually(t, "two dead letters", func() bool { return r.stats(t).Dead == 2 })
+	if r.count.dead.Load() != 2 || r.count.retried.Load() != 0 || r.count.sent.Load() != 0 {
+		t.Errorf("hooks: %d dead, %d retried, %d sent; want 2, 0, 0", r.count.dead.Load(), r.count.retried.Load(), r.count.sent.Load())
+	}
+	if !strings.Contains(r.logs.String(), "cannot be composed") {
+		t.Errorf("the log does not say the message cannot be composed:\n%s", r.logs)
+	}
+}
+
+// TestComposeFailureRetried: a lead that cannot be read just now (the
+// store busy, say) is tried again, not dead-lettered.
+func TestComposeFailureRetried(t *testing.T) {
+	r := start(t)
+	l := newLead(9)
+	msgs, err := mail.Plan(l, practice, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := r.store.Enqueue(context.Background(), l, l.ID, msgs); err != nil { // not in r.planned
+		t.Fatal(err)
+	}
+	eventually(t, "retries", func() bool { return r.count.retried.Load() >= 2 })
+	r.planned.Store(l.ID, l)
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if _, err := r.mp.Wait(ctx, 1); err != nil {
+		t.Fatal(err)
+	}
+	if r.stats(t).Dead != 0 {
+		t.Error("a message that could not be composed just now was dead-lettered")
+	}
 }

@@ -92,55 +92,107 @@ func Compose(l lead.Lead, p Practice) ([]Message, error) {
 // no confirmation to compose. It checks the patient's address either way,
 // and fails as Compose does.
 func ComposeFor(l lead.Lead, p Practice, confirm bool) ([]Message, error) {
+	kinds := []string{Coordinator, Patient}
+	if !confirm {
+		kinds = kinds[:1]
+	}
+	msgs := make([]Message, 0, len(kinds))
+	for _, kind := range kinds {
+		m, err := ComposeKind(l, p, kind)
+		if err != nil {
+			return nil, err
+		}
+		msgs = append(msgs, m)
+	}
+	return msgs, nil
+}
+
+// Plan returns the messages ComposeFor would build for l, each with its
+// ID, Message-ID, envelope and kind but no Raw: what the outbox stores
+// with the lead, so that the request need not compose them. ComposeKind
+// builds each one later, from the stored lead. Plan refuses what
+// ComposeFor refuses.
+func Plan(l lead.Lead, p Practice, confirm bool) ([]Message, error) {
+	domain, err := check(l, p)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := address("email", "", l.Email); err != nil {
+		return nil, fmt.Errorf("compose %s: %w", l.ID, err)
+	}
+	msgs := []Message{envelope(l, p, domain, Coordinator)}
+	if confirm {
+		msgs = append(msgs, envelope(l, p, domain, Patient))
+	}
+	return msgs, nil
+}
+
+// ComposeKind builds one message of l: the coordinator's email
+// (Coordinator) or the patient's confirmation (Patient).
+func ComposeKind(l lead.Lead, p Practice, kind string) (Message, error) {
+	if kind != Coordinator && kind != Patient {
+		return Message{}, fmt.Errorf("compose %s: no message of kind %q", l.ID, kind)
+	}
+	domain, err := check(l, p)
+	if err != nil {
+		return Message{}, err
+	}
+	v := newView(l, p)
+	var a addresses
+	if a.from, err = address("from", p.Name, p.From); err != nil {
+		return Message{}, fmt.Errorf("compose %s: %w", l.ID, err)
+	}
+	if a.patient, err = address("email", v.Name, l.Email); err != nil {
+		return Message{}, fmt.Errorf("compose %s: %w", l.ID, err)
+	}
+	lang := "en" // coordinator mail is always in English
+	if kind == Patient {
+		lang = pickLanguage(l.Language, p.Language)
+	}
+	return compose(l, p, domain, kind, lang, &v, a)
+}
+
+// check refuses a value bound for a header that holds a control character,
+// and returns the domain of the practice's From address.
+func check(l lead.Lead, p Practice) (domain string, err error) {
 	for _, f := range [...]struct{ field, value string }{{"first_name", l.FirstName}, {"last_name", l.LastName},
 		{"procedure_title", l.ProcedureTitle}, {"practice name", p.Name}, {"coordinator name", p.CoordinatorName}} {
 		if err := checkHeader(f.field, f.value); err != nil {
-			return nil, fmt.Errorf("compose %s: %w", l.ID, err)
+			return "", fmt.Errorf("compose %s: %w", l.ID, err)
 		}
 	}
 	_, domain, ok := strings.Cut(p.From, "@")
 	if !ok || l.ID == "" {
-		return nil, fmt.Errorf("compose %s: practice From %q has no domain, or lead has no id", l.ID, p.From)
+		return "", fmt.Errorf("compose %s: practice From %q has no domain, or lead has no id", l.ID, p.From)
 	}
-	v := newView(l, p)
-	var a addresses
-	var err error
-	if a.from, err = address("from", p.Name, p.From); err != nil {
-		return nil, fmt.Errorf("compose %s: %w", l.ID, err)
-	}
-	if a.patient, err = address("email", v.Name, l.Email); err != nil {
-		return nil, fmt.Errorf("compose %s: %w", l.ID, err)
-	}
-	coord, err := compose(l, p, domain, Coordinator, "en", &v, a)
-	if err != nil {
-		return nil, err
-	}
-	if !confirm {
-		return []Message{coord}, nil
-	}
-	conf, err := compose(l, p, domain, Patient, pickLanguage(l.Language, p.Language), &v, a)
-	if err != nil {
-		return nil, err
-	}
-	return []Message{coord, conf}, nil
+	return domain, nil
 }
 
-// addresses are the From and patient header addresses, formatted once for
-// both messages.
+// addresses are the From and patient header addresses.
 type addresses struct{ from, patient string }
 
-func compose(l lead.Lead, p Practice, domain, kind, lang string, v *view, a addresses) (Message, error) {
+// envelope returns message kind of l without its content.
+func envelope(l lead.Lead, p Practice, domain, kind string) Message {
 	id := l.ID + "." + kind
-	m := Message{ID: id, MessageID: "<" + id + "@" + domain + ">", From: p.From, Kind: kind}
+	m := Message{ID: id, MessageID: "<" + id + "@" + domain + ">", From: p.From, Kind: kind, Raw: []byte{}}
+	if kind == Coordinator {
+		m.To = []string{p.To(l.Category)}
+	} else {
+		m.To = []string{l.Email}
+	}
+	return m
+}
+
+func compose(l lead.Lead, p Practice, domain, kind, lang string, v *view, a addresses) (Message, error) {
+	m := envelope(l, p, domain, kind)
+	id := m.ID
 	var to, replyTo string
 	var err error
 	switch kind {
 	case Coordinator:
-		m.To = []string{p.To(l.Category)}
 		to, err = address("coordinator", p.Name, m.To[0])
 		replyTo = a.patient
 	default:
-		m.To = []string{l.Email}
 		to, err = address("email", "", l.Email) // no display name: the submitter chose it
 		replyTo, err = address("coordinator", p.CoordinatorName, p.To(l.Category))
 	}
