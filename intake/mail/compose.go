@@ -194,7 +194,9 @@ func compose(l lead.Lead, p Practice, domain, kind, lang string, v *view, a addr
 		replyTo = a.patient
 	default:
 		to, err = address("email", "", l.Email) // no display name: the submitter chose it
-		replyTo, err = address("coordinator", p.CoordinatorName, p.To(l.Category))
+		if err == nil {
+			replyTo, err = address("coordinator", p.CoordinatorName, p.To(l.Category))
+		}
 	}
 	if err != nil {
 		return Message{}, fmt.Errorf("compose %s: %w", id, err)
