@@ -120,6 +120,9 @@ func (g *group) commit(batch []*enqueueReq) {
 		}
 		return
 	}
+	if err != nil {
+		res = make([]enqueueRes, len(batch)) // a failed insert may return none
+	}
 	wake := false
 	for i, r := range batch {
 		if err != nil {

@@ -163,3 +163,31 @@ func TestPostgresSchema(t *testing.T) {
 		t.Error("OpenPostgres accepted a schema newer than its own")
 	}
 }
+
+// TestPostgresRefusedLead: a lead PostgreSQL refuses (text with a NUL
+// byte, which it cannot store) is an error for its caller, and its
+// neighbours in the same batch are stored; the store goes on.
+func TestPostgresRefusedLead(t *testing.T) {
+	ctx := context.Background()
+	a, _, _ := twoInstances(t)
+	var wg sync.WaitGroup
+	errs := make([]error, 20)
+	for i := range errs {
+		wg.Go(func() {
+			l, msgs := newLead(fmt.Sprintf("ld_nul%02d", i), false)
+			if i == 7 {
+				l.Procedure = "rhino\x00plasty"
+			}
+			_, _, errs[i] = a.Enqueue(ctx, l, "", msgs)
+		})
+	}
+	wg.Wait()
+	for i, err := range errs {
+		if (err != nil) != (i == 7) {
+			t.Errorf("lead %d: Enqueue = %v; want an error for lead 7 only", i, err)
+		}
+	}
+	if st, err := a.Stats(ctx); err != nil || st.Pending != 2*19 {
+		t.Errorf("stats %+v, %v: want the 19 other leads' 38 messages pending", st, err)
+	}
+}
