@@ -8,6 +8,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -120,5 +121,28 @@ func TestEveryImageClean(t *testing.T) {
 	}
 	if !bytes.Contains(team, []byte(`class="portrait large" src="/images/`)) {
 		t.Error("the member's page does not show their photo from images/")
+	}
+}
+
+// TestBrandImageProblemHasItsLine: a site.yaml image that is not an image
+// is reported on the line that names it, for the brand's keys and for a
+// membership's logo.
+func TestBrandImageProblemHasItsLine(t *testing.T) {
+	site := copySite(t)
+	if err := os.MkdirAll(filepath.Join(site, "content/brand"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range []string{"hero.jpg", "badge.png"} {
+		if err := os.WriteFile(filepath.Join(site, "content/brand", name), []byte("not an image"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	edit(t, site, "content/site.yaml", "name: Harbour Aesthetic Surgery\n",
+		"name: Harbour Aesthetic Surgery\nhero: brand/hero.jpg\nmemberships:\n  - name: Example Society\n    logo: brand/badge.png\n")
+	got := problems(t, site)
+	for _, want := range []string{"content/site.yaml:2: hero: hero.jpg: ", "content/site.yaml:5: memberships[0].logo: badge.png: "} {
+		if !slices.ContainsFunc(got, func(p string) bool { return strings.HasPrefix(p, want) }) {
+			t.Errorf("problems %q: want one starting %q", got, want)
+		}
 	}
 }

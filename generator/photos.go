@@ -99,12 +99,13 @@ func (b *builder) siteImages(ctx context.Context, site *content.Site, out output
 	var jobs []job
 	for _, f := range []struct{ field, name string }{{"logo", cfg.Logo}, {"hero", cfg.Hero}, {"share_image", cfg.ShareImage}} {
 		if f.name != "" {
-			jobs = append(jobs, job{render.BrandFile(f.name), "content/site.yaml", f.field, 0})
+			jobs = append(jobs, job{render.BrandFile(f.name), "content/site.yaml", f.field, site.ConfigLines[f.field]})
 		}
 	}
 	for i, ms := range cfg.Memberships {
 		if ms.Logo != "" {
-			jobs = append(jobs, job{render.BrandFile(ms.Logo), "content/site.yaml", fmt.Sprintf("memberships[%d].logo", i), 0})
+			field := fmt.Sprintf("memberships[%d].logo", i)
+			jobs = append(jobs, job{render.BrandFile(ms.Logo), "content/site.yaml", field, site.ConfigLines[field]})
 		}
 	}
 	for _, p := range site.Members {
@@ -138,7 +139,7 @@ func (b *builder) siteImages(ctx context.Context, site *content.Site, out output
 	if err != nil {
 		return err
 	}
-	if err := b.emailLogo(cfg, out, probs); err != nil {
+	if err := b.emailLogo(site, out, probs); err != nil {
 		return err
 	}
 	if err := m.images.write(out); err != nil {
