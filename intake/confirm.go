@@ -63,7 +63,8 @@ func newConfirmations(log *slog.Logger, perHour int, tokenLife time.Duration) *c
 // decide reports whether a lead from a request with form token tok, to
 // address, received at now, gets a confirmation, and if not, why. spam is
 // whether the lead showed any spam signal (a bad, stale or too-fast token
-// among them). A yes is final: the token and the address count as used.
+// among them). A yes counts the token and the address as used, until
+// release takes it back.
 func (c *confirmations) decide(tok, address string, spam bool, now time.Time) (ok bool, reason string) {
 	switch {
 	case spam:
@@ -92,6 +93,18 @@ func (c *confirmations) decide(tok, address string, spam bool, now time.Time) (o
 	}
 	c.recent[addr] = now.Add(recentFor)
 	return true, ""
+}
+
+// release takes back a yes of decide for a lead that was not stored (the
+// store failed) or was a duplicate: the patient's retry with the same
+// token may then be confirmed. The hourly cap keeps what it counted, which
+// errs on the side of fewer confirmations.
+func (c *confirmations) release(tok, address string) {
+	addr := sha256.Sum256([]byte(strings.ToLower(address)))
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	delete(c.tokens, tok)
+	delete(c.recent, addr)
 }
 
 // sweep forgets what no longer matters, at most once a minute.

@@ -214,3 +214,24 @@ func TestAddressRefusalIsExplained(t *testing.T) {
 		}
 	}
 }
+
+// TestConfirmationAfterFailedStore: a request the store could not keep
+// (503) does not use up its token or its address, so the patient's retry
+// is confirmed.
+func TestConfirmationAfterFailedStore(t *testing.T) {
+	f := newFixture(t, nil)
+	store := &fullStore{Store: f.store}
+	f.h = NewServer(f.logger(), f.cfg, store, nil)
+	tok := f.token(t)
+	f.clock.advance(10 * time.Second)
+	body := asJSON(leadFor("cara@mail.example", tok))
+	store.full.Store(true)
+	if w := f.post(ctJSON, body, ""); w.Code != http.StatusServiceUnavailable {
+		t.Fatalf("POST with the disk full: %d, want 503", w.Code)
+	}
+	store.full.Store(false)
+	f.clock.advance(time.Second)
+	if w := f.post(ctJSON, body, ""); w.Code != http.StatusAccepted || !strings.Contains(w.Body.String(), `"confirmation":true`) {
+		t.Errorf("the retry: %d %s, want 202 with confirmation true", w.Code, w.Body)
+	}
+}

@@ -69,6 +69,9 @@ func (s *server) handleConsultation() http.Handler {
 			return
 		}
 		id, dup, err := s.store.Enqueue(r.Context(), l, sub.IdempotencyKey, msgs)
+		if confirm && (err != nil || dup) { // no confirmation was stored for this request
+			s.confirm.release(sub.FormToken, l.Email)
+		}
 		if err != nil {
 			if r.Context().Err() == nil { // not a client that gave up
 				s.writes.failed(now, err)
