@@ -11,6 +11,7 @@ import (
 
 	"github.com/consultahq/consulta/intake/action"
 	"github.com/consultahq/consulta/intake/lead"
+	"github.com/consultahq/consulta/intake/mail"
 	"github.com/consultahq/consulta/intake/outbox"
 	"github.com/consultahq/consulta/intake/remind"
 	"github.com/consultahq/consulta/intake/report"
@@ -109,7 +110,7 @@ func (s *server) act(r *http.Request, tok action.Token, t outbox.Tracked) error 
 // actionView is the data of the action page.
 type actionView struct {
 	Practice  string
-	Colours   colours
+	Colours   mail.Colours
 	Ref       string
 	FirstName string
 	Procedure string
@@ -120,8 +121,6 @@ type actionView struct {
 	Button    string // "" when there is nothing left to do
 	Done      string // why not, when there is nothing left to do
 }
-
-type colours struct{ Ink, Paper, Accent, Muted string }
 
 // stateWords are the states as the page says them.
 var stateWords = map[string]string{
@@ -139,7 +138,7 @@ func (s *server) actionView(tok action.Token, t outbox.Tracked) actionView {
 	c := s.cfg.Practice.Colours
 	v := actionView{
 		Practice:  s.practiceName(),
-		Colours:   colours{Ink: cmp.Or(c.Ink, "#1f2528"), Paper: cmp.Or(c.Paper, "#ffffff"), Accent: cmp.Or(c.Accent, "#6e4a32"), Muted: cmp.Or(c.Muted, "#5a6165")},
+		Colours:   c.WithDefaults(),
 		Ref:       cmp.Or(t.Lead.Ref, t.Lead.ID),
 		FirstName: t.Lead.FirstName,
 		Procedure: t.Lead.ProcedureTitle,
@@ -169,7 +168,7 @@ func (s *server) actionView(tok action.Token, t outbox.Tracked) actionView {
 // actionRefused answers 403 with a page that says why, and changes nothing.
 func (s *server) actionRefused(w http.ResponseWriter, title, why string) {
 	s.actionPage(w, http.StatusForbidden, actionView{Practice: s.practiceName(), Done: why, State: title,
-		Colours: colours{Ink: "#1f2528", Paper: "#ffffff", Accent: "#6e4a32", Muted: "#5a6165"}})
+		Colours: mail.Colours{}.WithDefaults()})
 }
 
 func (s *server) actionPage(w http.ResponseWriter, code int, v actionView) {

@@ -219,7 +219,7 @@ func compose(l lead.Lead, p Practice, domain, kind, lang string, v *view, a addr
 	// here keep it from using the clock and a random id.
 	e.Headers.Set("Date", l.Received.Format(time.RFC1123Z))
 	e.Headers.Set("Reply-To", replyTo)
-	e.Headers.Set("Subject", unstructured(subject))
+	e.Headers.Set("Subject", Unstructured(subject))
 	e.Headers.Set("Message-Id", m.MessageID)
 	if kind == Patient {
 		e.Headers.Set("Auto-Submitted", "auto-generated") // RFC 3834: no auto-replies

@@ -86,8 +86,8 @@ func encodedWords(s string) string {
 	return strings.Join(words, " ")
 }
 
-// unstructured encodes an unstructured header value such as Subject.
-func unstructured(v string) string {
+// Unstructured encodes an unstructured header value such as Subject.
+func Unstructured(v string) string {
 	for i := 0; i < len(v); i++ {
 		if v[i] >= utf8.RuneSelf {
 			return mime.QEncoding.Encode("utf-8", v)

@@ -122,7 +122,7 @@ func newView(l lead.Lead, p Practice) view {
 	if loc == nil {
 		loc = time.UTC
 	}
-	v := view{L: l, P: p, C: colours(p.Colours), Name: strings.TrimSpace(l.FirstName + " " + l.LastName), Greeting: greetingName(l.FirstName),
+	v := view{L: l, P: p, C: p.Colours.WithDefaults(), Name: strings.TrimSpace(l.FirstName + " " + l.LastName), Greeting: greetingName(l.FirstName),
 		Received: l.Received.In(loc).Format(staffTime), Zone: loc.String() + " time",
 		Mailto: MailtoURL(l.Email), Phone: l.Phone, DueText: DueText(l.Due, loc),
 		Contact: cmp.Or(contactLabels[l.PreferredContact], l.PreferredContact), Language: languageName(l.Language)}
@@ -180,9 +180,9 @@ func newView(l lead.Lead, p Practice) view {
 	return v
 }
 
-// colours returns c with each missing or malformed colour set to the
-// emails' own.
-func colours(c Colours) Colours {
+// WithDefaults returns c with each missing or malformed colour (not
+// #rrggbb) set to the emails' own.
+func (c Colours) WithDefaults() Colours {
 	d := defaultColours
 	for _, f := range []struct{ got, def *string }{{&c.Ink, &d.Ink}, {&c.Paper, &d.Paper}, {&c.Accent, &d.Accent}, {&c.Muted, &d.Muted}} {
 		if !colour.MatchString(*f.got) {

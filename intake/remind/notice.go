@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"fmt"
 	htmltemplate "html/template"
-	"mime"
 	netmail "net/mail"
 	"net/textproto"
 	"strings"
@@ -65,7 +64,7 @@ func compose(n notice, p mail.Practice) (mail.Message, error) {
 		}
 	}
 	m := mail.Message{ID: n.ID, MessageID: "<" + n.ID + "@" + domain + ">", From: p.From, To: n.To, Kind: n.Kind}
-	n.Practice, n.Colours = p.Name, colours(p.Colours)
+	n.Practice, n.Colours = p.Name, p.Colours.WithDefaults()
 	var text, html bytes.Buffer
 	if err := textTemplate.Execute(&text, n); err != nil {
 		return mail.Message{}, fmt.Errorf("compose %s: %w", n.ID, err)
@@ -76,7 +75,7 @@ func compose(n notice, p mail.Practice) (mail.Message, error) {
 	from := (&netmail.Address{Name: p.Name, Address: p.From}).String()
 	e := &email.Email{From: from, To: n.To, Text: text.Bytes(), HTML: html.Bytes(), Headers: textproto.MIMEHeader{}}
 	e.Headers.Set("Date", n.Date.Format(time.RFC1123Z))
-	e.Headers.Set("Subject", mimeWord(n.Subject))
+	e.Headers.Set("Subject", mail.Unstructured(n.Subject))
 	e.Headers.Set("Message-Id", m.MessageID)
 	e.Headers.Set("Auto-Submitted", "auto-generated")
 	if n.About != "" {
@@ -90,29 +89,6 @@ func compose(n notice, p mail.Practice) (mail.Message, error) {
 	}
 	m.Raw = raw
 	return m, nil
-}
-
-// mimeWord encodes a subject for the header when it is not plain ASCII.
-func mimeWord(s string) string {
-	for i := 0; i < len(s); i++ {
-		if s[i] >= 0x80 {
-			return mimeQ.Encode("utf-8", s)
-		}
-	}
-	return s
-}
-
-var mimeQ = mime.QEncoding
-
-// colours fills in the emails' own colours where the site sets none.
-func colours(c mail.Colours) mail.Colours {
-	or := func(v, def string) string {
-		if v == "" {
-			return def
-		}
-		return v
-	}
-	return mail.Colours{Ink: or(c.Ink, "#1f2528"), Paper: or(c.Paper, "#ffffff"), Accent: or(c.Accent, "#6e4a32"), Muted: or(c.Muted, "#5a6165")}
 }
 
 var textTemplate = template.Must(template.New("text").Parse(`{{.Title}}
