@@ -15,6 +15,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"github.com/consultahq/consulta/generator/content"
 	"github.com/consultahq/consulta/generator/photo"
@@ -48,6 +49,9 @@ type published struct {
 	img   render.Image
 	files []outFile
 	err   error
+
+	once  sync.Once   // made once, however many pages use the source at once
+	ready atomic.Bool // the fields above are set
 }
 
 // outFile is one output file: its bytes, or the cache file holding them.
@@ -88,18 +92,21 @@ func (im *images) image(ctx context.Context, file string) (render.Image, error) 
 	return p.img, p.err
 }
 
-// get returns the result of a source, making it with f once.
+// get returns the result of a source, making it with f once: workers
+// that ask for the same source meanwhile wait for that one result.
 func (im *images) get(key string, f func() *published) *published {
 	im.mu.Lock()
 	p, ok := im.done[key]
-	im.mu.Unlock()
-	if ok {
-		return p
+	if !ok {
+		p = &published{}
+		im.done[key] = p
 	}
-	p = f()
-	im.mu.Lock()
-	im.done[key] = p
 	im.mu.Unlock()
+	p.once.Do(func() {
+		r := f()
+		p.img, p.files, p.err = r.img, r.files, r.err
+		p.ready.Store(true)
+	})
 	return p
 }
 
@@ -172,7 +179,7 @@ func (im *images) clean(ctx context.Context, file string) ([]byte, error) {
 func (im *images) failed(file string) error {
 	im.mu.Lock()
 	defer im.mu.Unlock()
-	if p := im.done[file]; p != nil {
+	if p := im.done[file]; p != nil && p.ready.Load() {
 		return p.err
 	}
 	return nil
@@ -183,7 +190,7 @@ func (im *images) write(out output) error {
 	im.mu.Lock()
 	var files []outFile
 	for _, p := range im.done {
-		if p.err == nil && p.img.Src != "" {
+		if p.ready.Load() && p.err == nil && p.img.Src != "" {
 			files = append(files, p.files...)
 		}
 	}
