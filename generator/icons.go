@@ -4,11 +4,11 @@ import (
 	"fmt"
 	"image/color"
 	"io/fs"
-	"path"
 	"strconv"
 	"strings"
 
 	"github.com/consultahq/consulta/generator/favicon"
+	"github.com/consultahq/consulta/generator/render"
 )
 
 // icons writes the site's favicon.ico, PNG icons and web manifest at the
@@ -19,7 +19,7 @@ func (w *writer) icons() error {
 	cfg := w.site.Config
 	o := favicon.Options{Name: cfg.Name, Background: hexColour(cfg.Palette.Accent), Foreground: hexColour(cfg.Palette.Paper)}
 	if cfg.Favicon != "" {
-		data, err := fs.ReadFile(w.b.fsys, path.Join("content", strings.TrimPrefix(cfg.Favicon, "/")))
+		data, err := fs.ReadFile(w.b.fsys, render.BrandFile(cfg.Favicon))
 		if err != nil {
 			return fmt.Errorf("read favicon: %w", err)
 		}

@@ -4,7 +4,9 @@ import (
 	"bytes"
 	"context"
 	"encoding/binary"
+	"image"
 	"image/jpeg"
+	"image/png"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -144,5 +146,28 @@ func TestBrandImageProblemHasItsLine(t *testing.T) {
 		if !slices.ContainsFunc(got, func(p string) bool { return strings.HasPrefix(p, want) }) {
 			t.Errorf("problems %q: want one starting %q", got, want)
 		}
+	}
+}
+
+// TestFaviconProblemHasItsLine: a favicon too small to make the icons from
+// is a problem on site.yaml's favicon line, found by check with the
+// others, not a bare error once every page has been rendered.
+func TestFaviconProblemHasItsLine(t *testing.T) {
+	site := copySite(t)
+	if err := os.MkdirAll(filepath.Join(site, "content/brand"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	var small bytes.Buffer
+	if err := png.Encode(&small, image.NewNRGBA(image.Rect(0, 0, 16, 16))); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(site, "content/brand/fav.png"), small.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	edit(t, site, "content/site.yaml", "name: Harbour Aesthetic Surgery\n", "name: Harbour Aesthetic Surgery\nfavicon: brand/fav.png\n")
+	got := problems(t, site)
+	want := "content/site.yaml:2: favicon: fav.png: favicon is 16×16 pixels — use a square image of at least 180×180"
+	if !slices.Contains(got, want) {
+		t.Errorf("problems %q: want %q", got, want)
 	}
 }

@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/consultahq/consulta/generator/content"
+	"github.com/consultahq/consulta/generator/favicon"
 	"github.com/consultahq/consulta/generator/photo"
 	"github.com/consultahq/consulta/generator/problem"
 	"github.com/consultahq/consulta/generator/render"
@@ -114,6 +115,14 @@ func (b *builder) siteImages(ctx context.Context, site *content.Site, out output
 		}
 	}
 	var found problem.List
+	if cfg.Favicon != "" {
+		file := render.BrandFile(cfg.Favicon)
+		if src, err := fs.ReadFile(b.fsys, file); err == nil { // a missing file is reported when the site was loaded
+			if err := favicon.Check(src); err != nil {
+				found.Errorf("content/site.yaml", site.ConfigLines["favicon"], "favicon", "%s: %v", path.Base(file), err)
+			}
+		}
+	}
 	err := each(ctx, b.cfg.Workers, len(jobs), func(i int) error {
 		j := jobs[i]
 		if !fileExists(b.fsys, j.file) {

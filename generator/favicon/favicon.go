@@ -60,13 +60,12 @@ func Make(o Options) ([]File, error) {
 	// drawn at that size, which is much faster than scaling them.
 	var draw func(size int) (image.Image, error)
 	if o.Source != nil {
+		if err := Check(o.Source); err != nil {
+			return nil, err
+		}
 		m, _, err := image.Decode(bytes.NewReader(o.Source))
 		if err != nil {
 			return nil, fmt.Errorf("decode favicon: %w — use a PNG or JPEG file", err)
-		}
-		b := m.Bounds()
-		if b.Dx() < 180 || b.Dy() < 180 {
-			return nil, fmt.Errorf("favicon is %d×%d pixels — use a square image of at least 180×180", b.Dx(), b.Dy())
 		}
 		draw = func(size int) (image.Image, error) { return square(m, size), nil }
 	} else {
@@ -222,4 +221,18 @@ func manifest(o Options) ([]byte, error) {
 func hex(c color.Color) string {
 	r, g, b, _ := c.RGBA()
 	return fmt.Sprintf("#%02x%02x%02x", r>>8, g>>8, b>>8)
+}
+
+// Check reports, in words for staff, why src cannot be a favicon: it is
+// not an image, or it is smaller than 180×180 pixels. It reads only the
+// image's header.
+func Check(src []byte) error {
+	c, _, err := image.DecodeConfig(bytes.NewReader(src))
+	if err != nil {
+		return fmt.Errorf("decode favicon: %w — use a PNG or JPEG file", err)
+	}
+	if c.Width < 180 || c.Height < 180 {
+		return fmt.Errorf("favicon is %d×%d pixels — use a square image of at least 180×180", c.Width, c.Height)
+	}
+	return nil
 }
