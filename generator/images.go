@@ -75,6 +75,27 @@ func newImages(fsys fs.FS, cacheDir string, cfg content.Config) (*images, error)
 	return &images{fsys: fsys, photos: photos, whole: whole, max: cfg.Photos.MaxPixels, done: map[string]*published{}}, nil
 }
 
+// uncleanable returns the format of a photo file that can carry the
+// camera's data (GPS position, serial number) but that the photo pipeline
+// cannot re-encode, such as "WebP"; "" for any other file. Such a file is
+// never published: staff are asked to save it as JPEG or PNG.
+func uncleanable(name string) string {
+	switch strings.ToLower(path.Ext(name)) {
+	case ".webp":
+		return "WebP"
+	case ".tif", ".tiff":
+		return "TIFF"
+	case ".heic", ".heif":
+		return "HEIC"
+	case ".avif":
+		return "AVIF"
+	}
+	return ""
+}
+
+// uncleanableFix is what staff are told of an uncleanable file.
+const uncleanableFix = "file can keep the camera's data (such as its GPS position) when published — save it as JPEG or PNG"
+
 // isRaster reports whether a file name is a JPEG's or a PNG's: the files
 // that are never published as they are.
 func isRaster(name string) bool {

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/binary"
+	"fmt"
 	"image"
 	"image/jpeg"
 	"image/png"
@@ -169,5 +170,44 @@ func TestFaviconProblemHasItsLine(t *testing.T) {
 	want := "content/site.yaml:2: favicon: fav.png: favicon is 16×16 pixels — use a square image of at least 180×180"
 	if !slices.Contains(got, want) {
 		t.Errorf("problems %q: want %q", got, want)
+	}
+}
+
+// TestUncleanablePhotoRefused: a photo format the pipeline cannot
+// re-encode (WebP, TIFF, HEIC, AVIF) can carry GPS and a serial number,
+// so it is never published: from Markdown it is a problem on its line,
+// from static/ the build stops naming the file.
+func TestUncleanablePhotoRefused(t *testing.T) {
+	site := copySite(t)
+	for _, name := range []string{"content/procedures/door.webp", "static/scan.heic"} {
+		if err := os.MkdirAll(filepath.Dir(filepath.Join(site, name)), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(site, name), []byte("RIFF....WEBPVP8 with Exif"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	page := filepath.Join(site, "content/procedures/rhinoplasty.md")
+	src, err := os.ReadFile(page)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(page, append(src, "\n![Our door](door.webp)\n"...), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	line := bytes.Count(src, []byte("\n")) + 2
+	want := fmt.Sprintf(`content/procedures/rhinoplasty.md:%d: image "door.webp": a WebP file can keep the camera's data (such as its GPS position) when published — save it as JPEG or PNG`, line)
+	if got := problems(t, site); !slices.Contains(got, want) {
+		t.Errorf("problems %q: want %q", got, want)
+	}
+	if err := os.WriteFile(page, src, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	_, err = Build(context.Background(), Config{SiteDir: site})
+	if err == nil || !strings.Contains(err.Error(), "static/scan.heic: a HEIC file can keep the camera's data") {
+		t.Errorf("Build = %v, want it to refuse static/scan.heic", err)
+	}
+	if _, err := os.Stat(filepath.Join(site, "public", "scan.heic")); err == nil {
+		t.Error("scan.heic was published")
 	}
 }

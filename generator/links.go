@@ -86,6 +86,10 @@ func (c *linkChecker) link(p *content.Page, l markdown.Link, probs *problem.List
 			probs.Errorf(p.File, l.Line, "", "%s %q: no file %s — check the name, or add the file", what, l.Dest, src)
 			return bundleFile{}, false
 		}
+		if kind := uncleanable(src); kind != "" {
+			probs.Errorf(p.File, l.Line, "", "%s %q: a %s %s", what, l.Dest, kind, uncleanableFix)
+			return bundleFile{}, false
+		}
 		if l.Image && isRaster(src) && c.m.images != nil {
 			if err := c.m.images.failed(src); err != nil {
 				probs.Errorf(p.File, l.Line, "", "image %q: %s", l.Dest, err)

@@ -193,6 +193,9 @@ func (w *writer) linked(files []bundleFile) error {
 }
 
 func (w *writer) copy(src, dst string) error {
+	if kind := uncleanable(src); kind != "" {
+		return fmt.Errorf("%s: a %s %s", src, kind, uncleanableFix)
+	}
 	if isRaster(src) && w.images != nil {
 		// A JPEG or PNG is never published as it is: its picture alone is.
 		data, err := w.images.clean(context.Background(), src)
