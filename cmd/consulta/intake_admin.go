@@ -2,11 +2,15 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"os"
 	"path/filepath"
 	"strings"
 	"text/tabwriter"
+	"time"
 
+	"github.com/consultahq/consulta/generator/content"
 	"github.com/consultahq/consulta/intake"
 	"github.com/consultahq/consulta/intake/outbox"
 )
@@ -15,22 +19,28 @@ import (
 // the service uses: PostgreSQL with --database or CONSULTA_DATABASE_URL,
 // else the SQLite file in the data folder.
 func openOutbox(ctx context.Context, e env, name, usageLine, help string, args []string) (outbox.Store, []string, error) {
+	store, _, rest, err := openOutboxOf(ctx, e, name, usageLine, help, args)
+	return store, rest, err
+}
+
+// openOutboxOf is openOutbox that also returns the site folder.
+func openOutboxOf(ctx context.Context, e env, name, usageLine, help string, args []string) (outbox.Store, string, []string, error) {
 	fs := newFlagSet(e, name, usageLine, help)
 	site := fs.String("s", ".", "the site `folder`")
 	cfg := intake.Config{DatabaseURL: e.getenv("CONSULTA_DATABASE_URL")}
 	fs.StringVar(&cfg.DataDir, "data", "", "the data `folder` (default SITE_DIR/.data)")
 	fs.Var(databaseURL{&cfg.DatabaseURL}, "database", "the PostgreSQL `URL` of the leads (or CONSULTA_DATABASE_URL); unset: the SQLite file in the data folder")
 	if err := parseFlags(fs, args); err != nil {
-		return nil, nil, err
+		return nil, "", nil, err
 	}
 	if cfg.DataDir == "" {
 		cfg.DataDir = filepath.Join(*site, ".data")
 	}
 	store, _, err := intake.OpenStore(ctx, cfg)
 	if err != nil {
-		return nil, nil, err
+		return nil, "", nil, err
 	}
-	return store, fs.Args(), nil
+	return store, *site, fs.Args(), nil
 }
 
 // runIntakeRequeue sends the dead-lettered emails again.
@@ -54,7 +64,7 @@ func runIntakeRequeue(ctx context.Context, e env, args []string) error {
 
 // runIntakeSpam lists the leads held as spam, or releases one.
 func runIntakeSpam(ctx context.Context, e env, args []string) error {
-	store, rest, err := openOutbox(ctx, e, "intake spam", "intake spam [-s SITE_DIR] [--data DIR] [release ID]",
+	store, site, rest, err := openOutboxOf(ctx, e, "intake spam", "intake spam [-s SITE_DIR] [--data DIR] [release ID]",
 		"Spam lists the leads held as suspected spam: when, why, the procedure and\nthe email's domain, no more. \"spam release ID\" delivers a real lead as normal.", args)
 	if err != nil {
 		return err
@@ -62,7 +72,7 @@ func runIntakeSpam(ctx context.Context, e env, args []string) error {
 	defer store.Close()
 	switch {
 	case len(rest) == 2 && rest[0] == "release":
-		if err := store.ReleaseSpam(ctx, rest[1]); err != nil {
+		if err := releaseSpam(ctx, store, site, rest[1]); err != nil {
 			return fmt.Errorf("release %s: %w", rest[1], err)
 		}
 		fmt.Fprintf(e.stdout, "released %s: the running service sends it within a minute\n", rest[1])
@@ -86,4 +96,27 @@ func runIntakeSpam(ctx context.Context, e env, args []string) error {
 			strings.Join(l.Signals, ","), l.Procedure, l.EmailDomain)
 	}
 	return w.Flush()
+}
+
+// releaseSpam delivers lead id, held as suspected spam, as the digest's
+// Release action does: a new lead, due by the site's response clock from
+// now, with the release recorded.
+func releaseSpam(ctx context.Context, store outbox.Store, site, id string) error {
+	leads, ok := store.(outbox.Leads)
+	if !ok {
+		return errors.New("this store keeps no leads")
+	}
+	clock := content.Config{}.Clock()
+	if cfg, probs := content.LoadConfig(os.DirFS(site)); !probs.HasErrors() {
+		clock = cfg.Clock()
+	}
+	now := time.Now()
+	_, changed, err := leads.ReleaseLead(ctx, id, "consulta intake spam release", now, clock.Due(now))
+	if err != nil {
+		return err
+	}
+	if !changed {
+		return fmt.Errorf("%w: it is not held as suspected spam", outbox.ErrNotFound)
+	}
+	return nil
 }

@@ -32,29 +32,6 @@ func (s *SQLite) Spam(ctx context.Context) ([]SpamLead, error) {
 	return out, nil
 }
 
-// ReleaseSpam marks lead id as not spam, a new lead whose response clock
-// runs from its first due time, and makes its held messages due now.
-// It returns ErrNotFound when id is not a lead held as spam.
-func (s *SQLite) ReleaseSpam(ctx context.Context, id string) error {
-	now := ms(s.opt.now())
-	err := s.update(ctx, "release spam "+id, func(tx *sql.Tx) error {
-		if err := one(tx.ExecContext(ctx, `UPDATE leads
-			SET spam = 0, data = json_set(data, '$.spam', json('false')),
-			state = 'new', state_at = ?, next_step_at = due
-			WHERE id = ? AND spam = 1 AND purged_at IS NULL`, now, id)); err != nil {
-			return err
-		}
-		_, err := tx.ExecContext(ctx, `UPDATE messages
-			SET state = 'pending', next_attempt_at = ?, updated_at = ?
-			WHERE lead_id = ? AND state = 'held'`, now, now, id)
-		return err
-	})
-	if err == nil {
-		s.signal()
-	}
-	return err
-}
-
 // Stats is the state of the queue, for readiness checks and metrics.
 type Stats struct {
 	Pending int // pending or being sent

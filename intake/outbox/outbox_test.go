@@ -219,11 +219,14 @@ func testSpamHeldAndReleased(t *testing.T, open opener) {
 	if fmt.Sprint(spam[0]) != fmt.Sprint(want) {
 		t.Errorf("Spam[0] = %+v, want %+v", spam[0], want)
 	}
-	if err := s.ReleaseSpam(ctx, "ld_spam"); err != nil {
-		t.Fatal(err)
+	if _, changed, err := s.ReleaseLead(ctx, "ld_spam", "cli", now, now.Add(time.Hour)); err != nil || !changed {
+		t.Fatalf("release: changed %v, %v", changed, err)
 	}
-	if err := s.ReleaseSpam(ctx, "ld_spam"); !errors.Is(err, outbox.ErrNotFound) {
-		t.Errorf("second release: %v, want ErrNotFound", err)
+	if _, changed, err := s.ReleaseLead(ctx, "ld_spam", "cli", now, now.Add(time.Hour)); err != nil || changed {
+		t.Errorf("second release: changed %v, %v; want nothing changed", changed, err)
+	}
+	if _, _, err := s.ReleaseLead(ctx, "ld_nope", "cli", now, now.Add(time.Hour)); !errors.Is(err, outbox.ErrNotFound) {
+		t.Errorf("release of an unknown lead: %v, want ErrNotFound", err)
 	}
 	if due, _ := s.Claim(ctx, now, 10); len(due) != 2 || due[0].LeadID != "ld_spam" {
 		t.Errorf("after release claimed %+v", due)

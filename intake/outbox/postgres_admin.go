@@ -23,29 +23,6 @@ func (s *Postgres) Spam(ctx context.Context) ([]SpamLead, error) {
 	return out, nil
 }
 
-// ReleaseSpam marks lead id as not spam and makes its held messages due now.
-// It returns ErrNotFound when id is not a lead held as spam.
-func (s *Postgres) ReleaseSpam(ctx context.Context, id string) error {
-	now := ms(s.opt.now())
-	err := s.update(ctx, "release spam "+id, func(tx pgx.Tx) error {
-		if err := oneRow(tx.Exec(ctx, `UPDATE leads
-			SET spam = false, data = jsonb_set(data::jsonb, '{spam}', 'false')::text
-			WHERE id = $1 AND spam AND purged_at IS NULL`, id)); err != nil {
-			return err
-		}
-		if _, err := tx.Exec(ctx, `UPDATE messages
-			SET state = 'pending', next_attempt_at = $1, updated_at = $1
-			WHERE lead_id = $2 AND state = 'held'`, now, id); err != nil {
-			return err
-		}
-		return notify(ctx, tx)
-	})
-	if err == nil {
-		s.signal()
-	}
-	return err
-}
-
 // PurgeSpam deletes the suspected spam leads received before cutoff, with
 // their held messages and history, and returns how many leads it deleted.
 func (s *Postgres) PurgeSpam(ctx context.Context, before time.Time) (int, error) {

@@ -53,9 +53,6 @@ type Store interface {
 	Requeue(ctx context.Context) (int, error)
 	// Spam lists the leads held as suspected spam, oldest first.
 	Spam(ctx context.Context) ([]SpamLead, error)
-	// ReleaseSpam marks lead id as not spam and makes its held messages
-	// due now; ErrNotFound when id is not a lead held as spam.
-	ReleaseSpam(ctx context.Context, id string) error
 	// PurgeSpam deletes the suspected spam leads received before cutoff,
 	// with their held messages, and returns how many leads it deleted.
 	PurgeSpam(ctx context.Context, before time.Time) (int, error)
@@ -81,7 +78,8 @@ type waker struct {
 }
 
 // Wake returns a channel that is closed when new messages become due: after
-// Enqueue commits deliverable messages, and after Requeue or ReleaseSpam.
+// Enqueue commits deliverable messages, and after Requeue or a release of
+// held spam (Leads.ReleaseLead).
 // Take a fresh channel after each wake-up.
 func (w *waker) Wake() <-chan struct{} {
 	w.mu.Lock()
