@@ -12,7 +12,7 @@
 //
 //	pending → sending → sent
 //	            ↓  ↑
-//	           dead (Requeue) · held (suspected spam; ReleaseSpam)
+//	           dead (Requeue) · held (suspected spam; ReleaseLead)
 //
 // Nothing undelivered is ever deleted, except suspected spam by PurgeSpam.
 package outbox
@@ -37,7 +37,7 @@ const (
 	Sending = "sending" // claimed by a worker, until its lease runs out
 	Sent    = "sent"    // accepted by the mail server
 	Dead    = "dead"    // refused permanently; Requeue sends it again
-	Held    = "held"    // suspected spam; ReleaseSpam sends it
+	Held    = "held"    // suspected spam; ReleaseLead sends it
 )
 
 // ErrClosed is returned by Enqueue after Close.
