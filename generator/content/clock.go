@@ -1,9 +1,7 @@
 package content
 
 import (
-	"fmt"
 	"maps"
-	"net/mail"
 	"slices"
 	"time"
 
@@ -69,14 +67,6 @@ func (c *configFile) checkClock() {
 			errf("intake.digest_at", "%v", err)
 		} else if m == 0 {
 			errf("intake.digest_at", "\"00:00\" is not offered — choose a time after midnight, e.g. \"08:30\"")
-		}
-	}
-	for key, list := range map[string][]string{"intake.escalate_to": in.EscalateTo, "intake.digest_to": in.DigestTo} {
-		for i, addr := range list {
-			field := fmt.Sprintf("%s[%d]", key, i)
-			if a, err := mail.ParseAddress(addr); err != nil || a.Address != addr {
-				errf(field, "%q is not an email address — write one address per item, e.g. manager@example.org", addr)
-			}
 		}
 	}
 }

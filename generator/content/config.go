@@ -161,6 +161,7 @@ func (c *configFile) check() {
 	}
 	c.checkPalette()
 	c.checkClock()
+	c.checkAddresses()
 }
 
 // checkBrand checks that the brand's files exist and are of a kind the

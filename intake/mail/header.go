@@ -8,6 +8,8 @@ import (
 	"net/mail"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/consultahq/consulta/internal/mailaddr"
 )
 
 // ErrHeaderValue reports a value that would break or forge a header: a
@@ -37,17 +39,10 @@ func checkHeader(field, v string) error {
 	return nil
 }
 
-// AddressOK reports whether addr is a bare ASCII address that Compose can
-// send to: one that net/mail reads back exactly as written.
-func AddressOK(addr string) bool {
-	for i := 0; i < len(addr); i++ {
-		if addr[i] >= utf8.RuneSelf {
-			return false
-		}
-	}
-	a, err := mail.ParseAddress(addr)
-	return err == nil && a.Address == addr
-}
+// AddressOK reports whether addr is an address Compose can send to and
+// from: the rule of package mailaddr, which `consulta check` applies to
+// the site's addresses too.
+func AddressOK(addr string) bool { return mailaddr.OK(addr) }
 
 // address formats name and addr for a header, in ASCII: a non-ASCII name
 // as RFC 2047 words, else quoted when it needs to be. The address itself
