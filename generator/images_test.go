@@ -143,7 +143,7 @@ func TestBrandImageProblemHasItsLine(t *testing.T) {
 	edit(t, site, "content/site.yaml", "name: Harbour Aesthetic Surgery\n",
 		"name: Harbour Aesthetic Surgery\nhero: brand/hero.jpg\nmemberships:\n  - name: Example Society\n    logo: brand/badge.png\n")
 	got := problems(t, site)
-	for _, want := range []string{"content/site.yaml:2: hero: hero.jpg: ", "content/site.yaml:5: memberships[0].logo: badge.png: "} {
+	for _, want := range []string{"content/site.yaml:2: hero: hero.jpg: ", "content/site.yaml:5: the first membership's logo: badge.png: "} {
 		if !slices.ContainsFunc(got, func(p string) bool { return strings.HasPrefix(p, want) }) {
 			t.Errorf("problems %q: want one starting %q", got, want)
 		}

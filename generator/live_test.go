@@ -60,7 +60,7 @@ func TestLive(t *testing.T) {
 
 	// A mistake is reported and the last good pages stay.
 	up = edit("content/procedures/facelift.md", "from: 9000", "from: nine thousand")
-	if up.OK() || len(up.Problems) != 1 || up.Problems[0].String() != `content/procedures/facelift.md:6: fees.from: "nine thousand" is not a number — write digits only, e.g. 6000` {
+	if up.OK() || len(up.Problems) != 1 || up.Problems[0].String() != `content/procedures/facelift.md:6: fees.from: "nine thousand" is not a number — write a whole number in digits, e.g. 4500` {
 		t.Errorf("after a bad edit: %+v", up)
 	}
 	if len(live.Problems()) != 1 || !strings.Contains(page("procedures/facelift/index.html"), "lower face and jawline") {

@@ -65,7 +65,7 @@ func TestStaffMistakes(t *testing.T) {
 				}
 			},
 			want: []string{
-				caseIndex + ":12: photos[0].after: no file after-front.png in content/gallery/case-rhinoplasty-1/ — check the name, or add the file",
+				caseIndex + ":12: the first photo's after: no file after-front.png in content/gallery/case-rhinoplasty-1/ — check the name, or add the file",
 			},
 		},
 		{
@@ -73,12 +73,92 @@ func TestStaffMistakes(t *testing.T) {
 			make: func(t *testing.T, site string) {
 				edit(t, site, rhinoplasty, "  - dr-amelia-hart", "\t- dr-amelia-hart")
 			},
-			want: []string{rhinoplasty + ":15: line 15 starts with a tab — indent with spaces"},
+			want: []string{rhinoplasty + ":15: this line starts with a tab — indent with spaces: YAML does not allow tabs"},
 		},
 		{
 			name: "a tab in site.yaml",
 			make: func(t *testing.T, site string) { edit(t, site, "content/site.yaml", "phone:", "\tphone:") },
-			want: []string{"content/site.yaml:3: line 3 starts with a tab — indent with spaces"},
+			want: []string{"content/site.yaml:3: phone: this line starts with a tab — indent with spaces: YAML does not allow tabs"},
+		},
+		{
+			name: "a quote inside a quoted text",
+			make: func(t *testing.T, site string) {
+				edit(t, site, rhinoplasty, "summary: Surgery to reshape the nose, for appearance or breathing.", `summary: "Surgery to "reshape" the nose, for appearance or breathing."`)
+			},
+			want: []string{rhinoplasty + `:5: summary: the text in quotes holds a " of its own, so YAML cannot tell where it ends — write \" for each " inside: summary: "Surgery to \"reshape\" the nose, for appearance or breathing."`},
+		},
+		{
+			name: "an apostrophe inside a text in single quotes",
+			make: func(t *testing.T, site string) {
+				edit(t, site, rhinoplasty, "recovery: 1-2 weeks", "recovery: 'one to two weeks, it's said'")
+			},
+			want: []string{rhinoplasty + `:11: recovery: the text in quotes holds a ' of its own, so YAML cannot tell where it ends — write '' for each ' inside: recovery: 'one to two weeks, it''s said'`},
+		},
+		{
+			name: "no space after a colon",
+			make: func(t *testing.T, site string) { edit(t, site, rhinoplasty, "category: face", "category:face") },
+			want: []string{rhinoplasty + `:4: category: no space after the colon — write "category: face"`},
+		},
+		{
+			name: "text holding a colon and a space",
+			make: func(t *testing.T, site string) {
+				edit(t, site, rhinoplasty, "duration: 2-3 hours", "duration: Usually: 2-3 hours")
+			},
+			want: []string{rhinoplasty + `:12: duration: the text holds ": ", which YAML reads as a new key — put the text in quotes: duration: "Usually: 2-3 hours"`},
+		},
+		{
+			name: "a list item without its dash",
+			make: func(t *testing.T, site string) {
+				edit(t, site, rhinoplasty, "  - dr-amelia-hart\n", "  - dr-amelia-hart\n  sofia-lind\n")
+			},
+			want: []string{rhinoplasty + `:16: surgeons: this line is in the list above but does not start with "- " — write "  - sofia-lind"`},
+		},
+		{
+			name: "a question without its dash",
+			make: func(t *testing.T, site string) {
+				edit(t, site, rhinoplasty, "    a: Most patients describe *discomfort* rather than pain.\n", "    a: Most patients describe *discomfort* rather than pain.\n  q: How long?\n    a: Two weeks.\n")
+			},
+			want: []string{rhinoplasty + `:21: faq: this line is in the list above but does not start with "- " — write "  - q: How long?"`},
+		},
+		{
+			name: "a key written twice in front matter",
+			make: func(t *testing.T, site string) {
+				edit(t, site, rhinoplasty, "weight: 1\n", "weight: 1\ntitle: Nose reshaping\n")
+			},
+			want: []string{rhinoplasty + ":27: title: written a second time (first on line 2) — keep one of the two and delete the other"},
+		},
+		{
+			name: "a key written twice in site.yaml",
+			make: func(t *testing.T, site string) {
+				edit(t, site, "content/site.yaml", "coordinator_email:", "phone: \"+44 20 7946 0999\"\ncoordinator_email:")
+			},
+			want: []string{"content/site.yaml:6: phone: written a second time (first on line 3) — keep one of the two and delete the other"},
+		},
+		{
+			name: "a date that does not exist",
+			make: func(t *testing.T, site string) {
+				edit(t, site, caseIndex, "consent: 2024-03-01", "consent: 2024-02-30")
+			},
+			want: []string{caseIndex + `:9: consent: "2024-02-30" is not a date: February 2024 has 29 days — check the day`},
+		},
+		{
+			name: "a month that does not exist",
+			make: func(t *testing.T, site string) {
+				edit(t, site, caseIndex, "consent: 2024-03-01", "consent: 2024-13-01")
+			},
+			want: []string{caseIndex + `:9: consent: "2024-13-01" is not a date: there is no month 13 — write year-month-day, with the month from 01 to 12`},
+		},
+		{
+			name: "a number written as a word",
+			make: func(t *testing.T, site string) { edit(t, site, caseIndex, "months_after: 6", "months_after: six") },
+			want: []string{caseIndex + `:8: months_after: "six" is not a number — write 6`},
+		},
+		{
+			name: "a number written as text",
+			make: func(t *testing.T, site string) {
+				edit(t, site, caseIndex, "months_after: 6", "months_after: half a year")
+			},
+			want: []string{caseIndex + `:8: months_after: "half a year" is not a number — write a whole number in digits, e.g. 6`},
 		},
 		{
 			name: "a file saved in Latin-1",
@@ -165,7 +245,7 @@ func TestEveryProblemInOneRun(t *testing.T) {
 	}
 	want := []string{
 		`content/financing.md:6: link "#plan": /financing/ has no heading with the id "plan" — check the heading, or give it one with {#plan}`,
-		"content/gallery/case-rhinoplasty-1/index.md:12: photos[0].after: no file after-front.png in content/gallery/case-rhinoplasty-1/ — check the name, or add the file",
+		"content/gallery/case-rhinoplasty-1/index.md:12: the first photo's after: no file after-front.png in content/gallery/case-rhinoplasty-1/ — check the name, or add the file",
 		`content/procedures/facelift.md:4: category: no category "faec" — did you mean face? — use one of face, breast, body, skin, non-surgical (the categories in content/site.yaml)`,
 		`content/procedures/rhinoplasty.md:7: fees.from: "about 6000" is not a number — write 6000`,
 		`content/procedures/rhinoplasty.md:20: link "/financng/" goes to no page (did you mean /financing/?) — check the address, or remove the link`,

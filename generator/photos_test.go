@@ -159,8 +159,8 @@ func TestBuildReportsBadPhotos(t *testing.T) {
 		got[p.String()] = true
 	}
 	for _, want := range []string{
-		"content/gallery/case-2/index.md:11: photos[0].before: jane-roe-before.jpg: 300×200 pixels is over the limit of 50000 pixels — export it smaller, e.g. 3000 pixels wide",
-		"content/gallery/case-2/index.md:12: photos[0].after: jane-roe-after.jpg: not a JPEG or PNG image that can be read — export it again as JPEG",
+		"content/gallery/case-2/index.md:11: the first photo's before: jane-roe-before.jpg: 300×200 pixels is over the limit of 50000 pixels — export it smaller, e.g. 3000 pixels wide",
+		"content/gallery/case-2/index.md:12: the first photo's after: jane-roe-after.jpg: not a JPEG or PNG image that can be read — export it again as JPEG",
 	} {
 		if !got[want] {
 			t.Errorf("missing problem %q; got %v", want, err)

@@ -73,8 +73,8 @@ func TestNewCase(t *testing.T) {
 	_, errOut, err := runCmd(t, "check", "-s", site)
 	const file = "content/gallery/case-rhinoplasty-2/index.md"
 	want := file + `:26: warning: consent: missing — write the date the patient's written consent to publish on the web was recorded, e.g. "consent: 2024-03-31"; without it the case is not published` + "\n" +
-		file + ":30: warning: photos[0].before: no file before-front.jpg in content/gallery/case-rhinoplasty-2/ — check the name, or add the file\n" +
-		file + ":31: warning: photos[0].after: no file after-front.jpg in content/gallery/case-rhinoplasty-2/ — check the name, or add the file\n"
+		file + ":30: warning: the first photo's before: no file before-front.jpg in content/gallery/case-rhinoplasty-2/ — check the name, or add the file\n" +
+		file + ":31: warning: the first photo's after: no file after-front.jpg in content/gallery/case-rhinoplasty-2/ — check the name, or add the file\n"
 	if !errors.Is(err, errReported) || !strings.HasPrefix(errOut, want) {
 		t.Errorf("check on a new case: %v\n%s\nwant first:\n%s", err, errOut, want)
 	}

@@ -136,10 +136,10 @@ func TestRules(t *testing.T) {
 			"content/procedures/lift.md:4: warning: summary: " + `"lunchtime facelift" ` + msg(trivialising, california),
 		}},
 		{"prize-or-discount", "uk", discount, []string{
-			"content/procedures/lift.md:6: warning: faq[0].a: " + `"% off" ` + msg(prize, ukGuidance),
+			"content/procedures/lift.md:6: warning: the first question's answer: " + `"% off" ` + msg(prize, ukGuidance),
 		}},
 		{"prize-or-discount", "ie", discount, []string{
-			"content/procedures/lift.md:6: warning: faq[0].a: " + `"% off" ` + msg(prize, iePromotions),
+			"content/procedures/lift.md:6: warning: the first question's answer: " + `"% off" ` + msg(prize, iePromotions),
 		}},
 		{"qualification-without-registration", "uk", experienced, []string{
 			"content/team/dr-b.md:4: warning: credentials: " + `"highly experienced" ` + msg(qualified, ukQualified),
@@ -237,13 +237,13 @@ fix** it is not.
 	})
 	got, _ := check(t, fsys)
 	want := []string{
-		`content/gallery/nose-1/index.md:9: warning: photos[0].alt: "quick fix" ` + msg(trivialising, ukCAP),
+		`content/gallery/nose-1/index.md:9: warning: the first photo's alt: "quick fix" ` + msg(trivialising, ukCAP),
 		`content/procedures/lift.md:3: warning: description: "painless" ` + msg(trivialising, ukCAP),
 		`content/procedures/lift.md:7: warning: fees.note: "book now and save" ` + msg(timePressure, ukCAP),
-		`content/procedures/lift.md:10: warning: faq[0].a: "painless" ` + msg(trivialising, ukCAP),
+		`content/procedures/lift.md:10: warning: the first question's answer: "painless" ` + msg(trivialising, ukCAP),
 		`content/procedures/lift.md:16: warning: "quick fix" ` + msg(trivialising, ukCAP),
 		`content/site.yaml:5: warning: gallery.disclaimer: "results guaranteed" ` + msg(trivialising, ukCAP),
-		`content/site.yaml:7: warning: memberships[0].name: "quick fix" ` + msg(trivialising, ukCAP),
+		`content/site.yaml:7: warning: the first membership's name: "quick fix" ` + msg(trivialising, ukCAP),
 	}
 	if !slices.Equal(got, want) {
 		t.Errorf("got\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
@@ -305,8 +305,8 @@ func TestSettings(t *testing.T) {
 		settings string
 		want     []string
 	}{
-		{"compliance: [uk, ei]", []string{`content/site.yaml:3: compliance[1]: "ei" is not a rule set — did you mean ie? write one or more of ie, uk, us-ca, e.g. compliance: [ie]`}},
-		{"compliance:\n  - uk\n  - uk", []string{`content/site.yaml:5: compliance[1]: "uk" is listed twice — remove one`}},
+		{"compliance: [uk, ei]", []string{`content/site.yaml:3: the second rule set in compliance: "ei" is not a rule set — did you mean ie? write one or more of ie, uk, us-ca, e.g. compliance: [ie]`}},
+		{"compliance:\n  - uk\n  - uk", []string{`content/site.yaml:5: the second rule set in compliance: "uk" is listed twice — remove one`}},
 		{"compliance: uk", []string{`content/site.yaml:3: compliance: expected a list, found "uk" — write one item a line, each starting with "- ", e.g. "- uk"`}},
 		{"compliance_strict: yes", []string{`content/site.yaml:3: compliance_strict: "yes" is not true or false — write true or false`}},
 		{"compliance_strict: true", []string{`content/site.yaml:3: warning: compliance_strict: has no effect without rule sets — name them, e.g. compliance: [ie], or remove compliance_strict`}},

@@ -76,7 +76,7 @@ func TestClockMistakes(t *testing.T) {
 		{"day twice", `    sat: "10:00-13:00"`, `    fri: "10:00-13:00"`,
 			[]string{`content/site.yaml:7: intake.hours.fri: Friday is also in "mon-fri" — name each day once`}},
 		{"closed date", "closed: [2026-12-25, 2026-12-26]", "closed: [2026-12-25, Boxing Day]",
-			[]string{`content/site.yaml:8: intake.closed[1]: "Boxing Day" is not a date — write it as year-month-day, e.g. 2024-03-31`}},
+			[]string{`content/site.yaml:8: the second date in intake.closed: "Boxing Day" is not a date — write it as year-month-day, e.g. 2024-03-31`}},
 		{"respond_within", "respond_within: 2h", "respond_within: 2 hours",
 			[]string{`content/site.yaml:9: intake.respond_within: "2 hours" is not an amount of time — write hours or minutes, e.g. 2h, 90m or 1h30m`}},
 		{"follow_up_after", "follow_up_after: 3d", "follow_up_after: 3",
@@ -84,7 +84,7 @@ func TestClockMistakes(t *testing.T) {
 		{"digest_at", `digest_at: "08:30"`, `digest_at: "8.30am"`,
 			[]string{`content/site.yaml:13: intake.digest_at: "8.30am" is not a time of day — write it as hours:minutes on the 24-hour clock, e.g. "08:30"`}},
 		{"escalate_to", "escalate_to: [manager@example.org]", "escalate_to: [the manager]",
-			[]string{`content/site.yaml:10: intake.escalate_to[0]: "the manager" is not an email address — write one address per item, e.g. manager@example.org`}},
+			[]string{`content/site.yaml:10: the first address in intake.escalate_to: "the manager" is not an email address — write one address per item, e.g. manager@example.org`}},
 		{"misspelt key", "digest_to:", "digest_too:",
 			[]string{`content/site.yaml:12: intake.digest_too: unknown key — did you mean digest_to?`}},
 	}

@@ -62,9 +62,9 @@ func (l *Loader) loadConfig() *configFile {
 		c.probs.Errorf(configPath, line, "", "%s", msg)
 		return c
 	}
-	doc, line, msg := parseYAML(src, 0)
-	if msg != "" {
-		c.probs.Errorf(configPath, line, "", "%s", msg)
+	doc, yerr := parseYAML(src, 0)
+	if yerr != nil {
+		c.probs.Errorf(configPath, yerr.line, yerr.field, "%s", yerr.msg)
 		return c
 	}
 	c.read = true

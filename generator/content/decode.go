@@ -1,6 +1,7 @@
 package content
 
 import (
+	"cmp"
 	"fmt"
 	"reflect"
 	"regexp"
@@ -123,6 +124,9 @@ func (d *decoder) mapping(n *yaml.Node, path string, targets ...reflect.Value) {
 	for i := 0; i+1 < len(n.Content); i += 2 {
 		k, v := n.Content[i], n.Content[i+1]
 		key := k.Value
+		if d.repeated(n, i, path) {
+			continue
+		}
 		field, ok := d.lookupField(targets, key)
 		if !ok {
 			d.unknownKey(k, join(path, key), key, targets)
@@ -131,6 +135,19 @@ func (d *decoder) mapping(n *yaml.Node, path string, targets ...reflect.Value) {
 		d.lines[join(path, key)] = d.line(k)
 		d.value(v, join(path, key), field)
 	}
+}
+
+// repeated reports the key at n.Content[i] when an earlier key of the
+// mapping n is the same: YAML would silently keep one of the two.
+func (d *decoder) repeated(n *yaml.Node, i int, path string) bool {
+	k := n.Content[i]
+	for j := 0; j < i; j += 2 {
+		if first := n.Content[j]; first.Value == k.Value {
+			d.errorf(k, join(path, k.Value), "written a second time (first on line %d) — keep one of the two and delete the other", d.line(first))
+			return true
+		}
+	}
+	return false
 }
 
 func (d *decoder) lookupField(targets []reflect.Value, key string) (reflect.Value, bool) {
@@ -169,6 +186,14 @@ var digitsRE = regexp.MustCompile(`\d[\d,.]*`)
 func (d *decoder) value(n *yaml.Node, path string, v reflect.Value) {
 	n = resolveAlias(n)
 	isNull := n.Kind == yaml.ScalarNode && n.ShortTag() == "!!null"
+	if n.Kind == yaml.ScalarNode && v.Kind() != reflect.String && strings.HasPrefix(n.Value, StarterMark) {
+		// A starter's text in a date, number or list: the starter check
+		// reports it, and the value stays empty meanwhile.
+		if d.bad != nil {
+			d.bad[path] = true
+		}
+		return
+	}
 	if v.Type() == timeType {
 		if isNull {
 			return
@@ -205,7 +230,7 @@ func (d *decoder) value(n *yaml.Node, path string, v reflect.Value) {
 		}
 		i, err := strconv.Atoi(n.Value)
 		if n.Kind != yaml.ScalarNode || n.ShortTag() != "!!int" || err != nil {
-			d.errorf(n, path, "%s is not a number — %s", quoteValue(n), suggestNumber(n))
+			d.errorf(n, path, "%s is not a number — %s", quoteValue(n), suggestNumber(n, path))
 			return
 		}
 		v.SetInt(int64(i))
@@ -265,6 +290,9 @@ func (d *decoder) stringMap(n *yaml.Node, path string, v reflect.Value, isNull b
 	m := reflect.MakeMapWithSize(v.Type(), len(n.Content)/2)
 	for i := 0; i+1 < len(n.Content); i += 2 {
 		k, val := n.Content[i], n.Content[i+1]
+		if d.repeated(n, i, path) {
+			continue
+		}
 		e := reflect.New(v.Type().Elem()).Elem()
 		d.lines[join(path, k.Value)] = d.line(k)
 		d.value(val, join(path, k.Value), e)
@@ -285,8 +313,25 @@ func (d *decoder) date(n *yaml.Node, path string, v reflect.Value) {
 			}
 		}
 	}
+	if m := ymdRE.FindStringSubmatch(n.Value); n.Kind == yaml.ScalarNode && m != nil {
+		y, _ := strconv.Atoi(m[1])
+		mo, _ := strconv.Atoi(m[2])
+		day, _ := strconv.Atoi(m[3])
+		if mo < 1 || mo > 12 {
+			d.errorf(n, path, "%s is not a date: there is no month %d — write year-month-day, with the month from 01 to 12", quoteValue(n), mo)
+			return
+		}
+		last := time.Date(y, time.Month(mo)+1, 0, 0, 0, 0, 0, time.UTC).Day()
+		if day < 1 || day > last {
+			d.errorf(n, path, "%s is not a date: %s %d has %d days — check the day", quoteValue(n), time.Month(mo), y, last)
+			return
+		}
+	}
 	d.errorf(n, path, "%s is not a date — write it as year-month-day, e.g. 2024-03-31", quoteValue(n))
 }
+
+// ymdRE reads a date written as year-month-day, whatever its numbers.
+var ymdRE = regexp.MustCompile(`^(\d{4})-(\d{1,2})-(\d{1,2})\b`)
 
 func resolveAlias(n *yaml.Node) *yaml.Node {
 	for n.Kind == yaml.AliasNode && n.Alias != nil {
@@ -316,7 +361,27 @@ func quoteValue(n *yaml.Node) string {
 	return strconv.Quote(n.Value)
 }
 
-func suggestNumber(n *yaml.Node) string {
+// numberExamples are examples that fit each number field, by key.
+var numberExamples = map[string]string{
+	"months_after": "6",
+	"weight":       "10",
+	"rating":       "5",
+	"from":         "4500",
+	"to":           "6500",
+	"order":        "1",
+	"quality":      "80",
+	"max_pixels":   "50000000",
+	"per_page":     "12",
+	"widths":       "960",
+}
+
+// numberWords are the numbers staff may write as words.
+var numberWords = []string{"zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve",
+	"thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen", "twenty"}
+
+// suggestNumber says how to write the number a value was meant to be,
+// with an example that fits the field at path.
+func suggestNumber(n *yaml.Node, path string) string {
 	if n.Kind == yaml.ScalarNode {
 		if m := digitsRE.FindString(n.Value); m != "" {
 			digits := strings.NewReplacer(",", "", ".", "").Replace(m)
@@ -325,8 +390,13 @@ func suggestNumber(n *yaml.Node) string {
 			}
 			return "write " + digits
 		}
+		if i := slices.Index(numberWords, strings.ToLower(strings.TrimSpace(n.Value))); i >= 0 {
+			return "write " + strconv.Itoa(i)
+		}
 	}
-	return "write digits only, e.g. 6000"
+	key := path[strings.LastIndexByte(path, '.')+1:]
+	key, _, _ = strings.Cut(key, "[")
+	return "write a whole number in digits, e.g. " + cmp.Or(numberExamples[key], "10")
 }
 
 // closest returns the candidate nearest to s, or "" when none is near

@@ -3,9 +3,6 @@ package content
 import (
 	"bytes"
 	"errors"
-	"fmt"
-	"regexp"
-	"strconv"
 	"unicode/utf8"
 
 	"go.yaml.in/yaml/v3"
@@ -59,34 +56,21 @@ func isFence(line []byte) bool {
 	return string(bytes.TrimRight(line, " \t\r")) == "---"
 }
 
-var yamlLineRE = regexp.MustCompile(`^yaml: (?:line (\d+): )?`)
-
-// parseYAML parses src into a document node. A syntax error is reported as
-// the file's line (yaml's line plus offset) and a message for staff.
-func parseYAML(src []byte, offset int) (*yaml.Node, int, string) {
+// parseYAML parses src into a document node. A syntax error is reported
+// with the file's line (the source's line plus offset), the field on it and
+// a message for staff.
+func parseYAML(src []byte, offset int) (*yaml.Node, *yamlError) {
 	src = loneCRToSpace(src)
 	var doc yaml.Node
 	err := yaml.Unmarshal(src, &doc)
 	if err == nil {
-		return &doc, 0, ""
+		return &doc, nil
 	}
-	msg := err.Error()
-	line := 0
-	if m := yamlLineRE.FindStringSubmatch(msg); m != nil {
-		line, _ = strconv.Atoi(m[1])
-		msg = msg[len(m[0]):]
+	e := explainYAML(src, err)
+	if e.line > 0 {
+		e.line += offset
 	}
-	if line > 0 {
-		// yaml may name the line after the end; the closing fence is the last.
-		line = min(line, bytes.Count(src, []byte("\n"))+1)
-	}
-	if tab := tabLine(src); tab > 0 {
-		return nil, tab + offset, fmt.Sprintf("line %d starts with a tab — indent with spaces", tab+offset)
-	}
-	if line > 0 {
-		line += offset
-	}
-	return nil, line, fmt.Sprintf("this is not valid YAML (%s) — check the indentation, and put text containing \": \" or \"#\" in quotes", msg)
+	return nil, &e
 }
 
 // loneCRToSpace returns src with each carriage return that does not end a
@@ -103,19 +87,6 @@ func loneCRToSpace(src []byte) []byte {
 		}
 	}
 	return out
-}
-
-// tabLine returns the first line of src indented with a tab, which YAML
-// does not allow and the likely cause of its error; 0 when there is none.
-func tabLine(src []byte) int {
-	for n := 1; len(src) > 0; n++ {
-		var l []byte
-		l, src, _ = cutLine(src)
-		if len(l) > 0 && l[0] == '\t' {
-			return n
-		}
-	}
-	return 0
 }
 
 // checkText reports text that is not UTF-8, as saved by an editor set to

@@ -237,9 +237,9 @@ func (l *Loader) parse(p string) *file {
 		pg.PatientReview = &PatientReview{}
 		targets = append(targets, pg.PatientReview)
 	}
-	doc, line, msg := parseYAML(fm, 1)
-	if msg != "" {
-		f.probs.Errorf(p, line, "", "%s", msg)
+	doc, yerr := parseYAML(fm, 1)
+	if yerr != nil {
+		f.probs.Errorf(p, yerr.line, yerr.field, "%s", yerr.msg)
 		f.publish = false
 		return f
 	}

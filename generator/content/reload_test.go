@@ -56,7 +56,7 @@ func TestReload(t *testing.T) {
 	if len(changes) != 1 || changes[0].New != nil || site4.ByURL["/procedures/facelift/"] != nil {
 		t.Errorf("after removing a page: %+v", changes)
 	}
-	if err := probs.Err(); err == nil || !strings.Contains(err.Error(), `related[0]: no procedure "facelift"`) {
+	if err := probs.Err(); err == nil || !strings.Contains(err.Error(), `the first related procedure: no procedure "facelift"`) {
 		t.Errorf("problems after removing a page: %v", err)
 	}
 }

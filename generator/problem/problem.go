@@ -30,7 +30,7 @@ const (
 type Problem struct {
 	File     string // path relative to the site folder, with forward slashes, e.g. "content/site.yaml"
 	Line     int    // 1-based; 0 when the problem is about the whole file
-	Field    string // dotted path of the front matter field, e.g. "fees.from"; empty for the body or the file
+	Field    string // dotted path of the front matter field, e.g. "fees.from" or "surgeons[0]" (printed as "the first surgeon"); empty for the body or the file
 	Message  string // what is wrong and how to fix it, written for staff
 	Severity Severity
 }
@@ -47,7 +47,7 @@ func (p Problem) String() string {
 		b.WriteString("warning: ")
 	}
 	if p.Field != "" {
-		b.WriteString(p.Field)
+		b.WriteString(FieldName(p.Field))
 		b.WriteString(": ")
 	}
 	b.WriteString(p.Message)

@@ -38,3 +38,26 @@ func TestListErr(t *testing.T) {
 		t.Errorf("Err() =\n%s\nwant\n%s", got, want)
 	}
 }
+
+func TestFieldName(t *testing.T) {
+	for path, want := range map[string]string{
+		"fees.from":             "fees.from",
+		"surgeons[0]":           "the first surgeon",
+		"photos[1].after":       "the second photo's after",
+		"faq[2].a":              "the third question's answer",
+		"faq[0].q":              "the first question",
+		"faq[0]":                "the first question",
+		"intake.escalate_to[0]": "the first address in intake.escalate_to",
+		"compliance[1]":         "the second rule set in compliance",
+		"memberships[0].logo":   "the first membership's logo",
+		"photos.widths[11]":     "the 12th width",
+		"categories[21]":        "the 22nd category",
+		"things[0].x":           "the first item of things's x",
+		"title":                 "title",
+		"intake.hours.mon-fri":  "intake.hours.mon-fri",
+	} {
+		if got := FieldName(path); got != want {
+			t.Errorf("FieldName(%q) = %q, want %q", path, got, want)
+		}
+	}
+}
