@@ -16,8 +16,8 @@ func TestAddressSameAnswer(t *testing.T) {
 		{"email", "email: hello@exämple.org\n", `content/site.yaml:6: email: "hello@exämple.org"`},
 		{"coordinator_email", "coordinator_email: desk@exämple.org\n", `content/site.yaml:6: coordinator_email: "desk@exämple.org"`},
 		{"intake.coordinators", "intake:\n  coordinators:\n    face: fäce@example.org\n", `content/site.yaml:9: intake.coordinators.face: "fäce@example.org"`},
-		{"intake.escalate_to", "intake:\n  escalate_to: [mánager@example.org]\n", `content/site.yaml:8: intake.escalate_to[0]: "mánager@example.org"`},
-		{"intake.digest_to", "intake:\n  digest_to: [mánager@example.org]\n", `content/site.yaml:8: intake.digest_to[0]: "mánager@example.org"`},
+		{"intake.escalate_to", "intake:\n  escalate_to: [mánager@example.org]\n", `content/site.yaml:8: the first address in intake.escalate_to: "mánager@example.org"`},
+		{"intake.digest_to", "intake:\n  digest_to: [mánager@example.org]\n", `content/site.yaml:8: the first address in intake.digest_to: "mánager@example.org"`},
 	} {
 		t.Run(tc.key, func(t *testing.T) {
 			site := testSite(t)

@@ -35,9 +35,9 @@ func TestAddresses(t *testing.T) {
 		{"route not ASCII", "face: face@example.org", "face: fäce@example.org",
 			`content/site.yaml:7: intake.coordinators.face: "fäce@example.org" is not an address emails can be sent to: it has a letter outside plain ASCII (a–z, 0–9 and punctuation) — write one address, e.g. face@your-practice.example`},
 		{"escalation not ASCII", "escalate_to: [manager@example.org]", "escalate_to: [mánager@example.org]",
-			`content/site.yaml:9: intake.escalate_to[0]: "mánager@example.org" is not an address emails can be sent to: it has a letter outside plain ASCII (a–z, 0–9 and punctuation) — write one address per item, e.g. manager@example.org`},
+			`content/site.yaml:9: the first address in intake.escalate_to: "mánager@example.org" is not an address emails can be sent to: it has a letter outside plain ASCII (a–z, 0–9 and punctuation) — write one address per item, e.g. manager@example.org`},
 		{"digest not ASCII", "owner@example.org", "öwner@example.org",
-			`content/site.yaml:10: intake.digest_to[1]: "öwner@example.org" is not an address emails can be sent to: it has a letter outside plain ASCII (a–z, 0–9 and punctuation) — write one address per item, e.g. manager@example.org`},
+			`content/site.yaml:10: the second address in intake.digest_to: "öwner@example.org" is not an address emails can be sent to: it has a letter outside plain ASCII (a–z, 0–9 and punctuation) — write one address per item, e.g. manager@example.org`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			_, probs := loadConfigText(t, strings.Replace(addressYAML, tc.old, tc.new, 1))
