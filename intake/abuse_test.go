@@ -95,8 +95,7 @@ func TestSpamIsAnsweredAsALead(t *testing.T) {
 // compose composes a message the request planned, as the service's
 // delivery worker does.
 func (f *fixture) compose(ctx context.Context, m outbox.Msg) (mail.Message, error) {
-	leads, _ := f.store.(outbox.Leads)
-	return composeStored(ctx, leads, f.cfg.Practice, m)
+	return composeStored(ctx, f.store, f.cfg.Practice, m)
 }
 
 // claim returns the messages waiting in the outbox, composed.

@@ -33,10 +33,6 @@ const actionCSP = "default-src 'none'; style-src 'unsafe-inline'; form-action 's
 func (s *server) handleAction() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Security-Policy", actionCSP)
-		if s.leads == nil { // a store that keeps no lifecycle
-			httpError(w, http.StatusNotFound, "Not found.")
-			return
-		}
 		tok, err := s.actions.Verify(mux.Vars(r)["token"])
 		switch {
 		case errors.Is(err, action.ErrExpired):
@@ -49,7 +45,7 @@ func (s *server) handleAction() http.Handler {
 			return
 		}
 		info(r).lead = tok.Lead
-		t, err := s.leads.Lead(r.Context(), tok.Lead)
+		t, err := s.store.Lead(r.Context(), tok.Lead)
 		if errors.Is(err, outbox.ErrNotFound) {
 			s.actionRefused(w, "This lead is no longer kept", "Nothing was changed.")
 			return
@@ -92,7 +88,7 @@ func (s *server) staffFor(t outbox.Tracked, addr string) bool {
 func (s *server) act(r *http.Request, tok action.Token, t outbox.Tracked) error {
 	now := s.cfg.Now()
 	if tok.Action == action.Release {
-		_, _, err := s.leads.ReleaseLead(r.Context(), tok.Lead, tok.Recipient, now, s.cfg.Clock.Due(now))
+		_, _, err := s.store.ReleaseLead(r.Context(), tok.Lead, tok.Recipient, now, s.cfg.Clock.Due(now))
 		return err
 	}
 	state := action.States[tok.Action]
@@ -100,7 +96,7 @@ func (s *server) act(r *http.Request, tok action.Token, t outbox.Tracked) error 
 	if state == lead.Contacted {
 		next = s.cfg.Clock.FollowUp(now)
 	}
-	after, changed, err := s.leads.SetState(r.Context(), tok.Lead, state, tok.Recipient, now, next)
+	after, changed, err := s.store.SetState(r.Context(), tok.Lead, state, tok.Recipient, now, next)
 	if err == nil && changed && t.ClaimedAt.IsZero() && !after.ClaimedAt.IsZero() {
 		s.metrics.claimed(after.ClaimedAt.Sub(after.Lead.Received))
 	}

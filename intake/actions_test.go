@@ -47,7 +47,7 @@ func clockFixture(t *testing.T) (*fixture, action.Signer, string) {
 
 func (f *fixture) lead(t *testing.T, id string) outbox.Tracked {
 	t.Helper()
-	l, err := f.store.(outbox.Leads).Lead(context.Background(), id)
+	l, err := f.store.Lead(context.Background(), id)
 	if err != nil {
 		t.Fatal(err)
 	}

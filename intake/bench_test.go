@@ -259,7 +259,7 @@ func BenchmarkDurableLeadsWithClock(b *testing.B) {
 			done := make(chan struct{})
 			go func() {
 				defer close(done)
-				remind.Run(ctx, s.store.(remind.Store), s.remindConfig())
+				remind.Run(ctx, f.store, s.remindConfig())
 			}()
 			body := asJSON(validLead())
 			var next atomic.Int64

@@ -15,10 +15,7 @@ import (
 // composing waits for the delivery worker, off the patient's path. A lead
 // that cannot be read is tried again; one that cannot be composed is
 // dead-lettered (delivery.ErrCompose).
-func composeStored(ctx context.Context, leads outbox.Leads, p mail.Practice, m outbox.Msg) (mail.Message, error) {
-	if leads == nil {
-		return mail.Message{}, fmt.Errorf("compose %s: %w: the store keeps no leads", m.ID, delivery.ErrCompose)
-	}
+func composeStored(ctx context.Context, leads Store, p mail.Practice, m outbox.Msg) (mail.Message, error) {
 	t, err := leads.Lead(ctx, m.LeadID)
 	if err != nil {
 		return mail.Message{}, fmt.Errorf("compose %s: read lead: %w", m.ID, err)
@@ -28,4 +25,13 @@ func composeStored(ctx context.Context, leads outbox.Leads, p mail.Practice, m o
 		return mail.Message{}, fmt.Errorf("%w: %w", delivery.ErrCompose, err)
 	}
 	return c, nil
+}
+
+// stored returns msgs as the outbox keeps them.
+func stored(msgs []mail.Message) []outbox.Message {
+	out := make([]outbox.Message, len(msgs))
+	for i, m := range msgs {
+		out[i] = outbox.Message{ID: m.ID, Kind: m.Kind, MessageID: m.MessageID, From: m.From, To: m.To, Raw: m.Raw}
+	}
+	return out
 }

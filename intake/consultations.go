@@ -68,7 +68,7 @@ func (s *server) handleConsultation() http.Handler {
 				"Your request could not be taken just now. Please try again, or call us.")
 			return
 		}
-		id, dup, err := s.store.Enqueue(r.Context(), l, sub.IdempotencyKey, msgs)
+		id, dup, err := s.store.Enqueue(r.Context(), l, sub.IdempotencyKey, stored(msgs))
 		if confirm && (err != nil || dup) { // no confirmation was stored for this request
 			s.confirm.release(sub.FormToken, l.Email)
 		}

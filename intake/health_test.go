@@ -10,18 +10,17 @@ import (
 	"time"
 
 	"github.com/consultahq/consulta/intake/lead"
-	"github.com/consultahq/consulta/intake/mail"
 	"github.com/consultahq/consulta/intake/outbox"
 )
 
 // fullStore is a store on a disk that is full while full is set: every
 // write fails as SQLite's does.
 type fullStore struct {
-	outbox.Store
+	*outbox.Store
 	full atomic.Bool
 }
 
-func (s *fullStore) Enqueue(ctx context.Context, l lead.Lead, key string, msgs []mail.Message) (string, bool, error) {
+func (s *fullStore) Enqueue(ctx context.Context, l lead.Lead, key string, msgs []outbox.Message) (string, bool, error) {
 	if s.full.Load() {
 		return "", false, errors.New("enqueue " + l.ID + ": insert batch: database or disk is full (13)")
 	}

@@ -48,7 +48,7 @@ func (c *clock) advance(d time.Duration) { c.ns.Add(int64(d)) }
 type fixture struct {
 	h     http.Handler
 	cfg   Config // as given to NewServer
-	store outbox.Store
+	store *outbox.Store
 	clock *clock
 	logs  *syncbuf.Buffer
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"time"
 
-	"github.com/consultahq/consulta/intake/outbox"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 )
@@ -41,7 +40,7 @@ const (
 
 // NewMetrics returns the metrics in a new registry, with Go and process
 // collectors and, when store is not nil, gauges of its queue.
-func NewMetrics(store outbox.Store) *Metrics {
+func NewMetrics(store Store) *Metrics {
 	m := &Metrics{
 		Registry: prometheus.NewRegistry(),
 		requests: prometheus.NewCounterVec(prometheus.CounterOpts{
@@ -112,14 +111,14 @@ func (m *Metrics) Dead(kind string) { m.dead.WithLabelValues(kind).Inc() }
 
 // queueCollector reports the outbox's queue at each scrape.
 type queueCollector struct {
-	store   outbox.Store
+	store   Store
 	pending *prometheus.Desc
 	dead    *prometheus.Desc
 	held    *prometheus.Desc
 	oldest  *prometheus.Desc
 }
 
-func newQueueCollector(store outbox.Store) *queueCollector {
+func newQueueCollector(store Store) *queueCollector {
 	return &queueCollector{
 		store:   store,
 		pending: prometheus.NewDesc("consulta_outbox_pending", "Emails waiting to be sent.", nil, nil),

@@ -5,14 +5,15 @@ import (
 	"math"
 	"time"
 
-	"github.com/consultahq/consulta/intake/outbox"
 	"github.com/prometheus/client_golang/prometheus"
 )
 
 // registerClock adds the response clock's metrics: the time-to-claim
 // histogram, observed as leads are claimed, and the overdue-leads gauge,
 // read from leads at each scrape. It does nothing the second time.
-func (m *Metrics) registerClock(leads outbox.Leads, now func() time.Time) {
+func (m *Metrics) registerClock(leads interface {
+	Overdue(context.Context, time.Time) (int, error)
+}, now func() time.Time) {
 	if m.toClaim != nil {
 		return
 	}

@@ -1,10 +1,12 @@
 package intake
 
 import (
+	"context"
 	"crypto/rand"
 	"log/slog"
 	"net/http"
 	"path"
+	"time"
 
 	"github.com/consultahq/consulta/intake/action"
 	"github.com/consultahq/consulta/intake/lead"
@@ -12,12 +14,22 @@ import (
 	"github.com/gorilla/mux"
 )
 
+// Store is what the service needs of its store (an *outbox.Store): it
+// keeps each lead with its emails, and where the lead stands.
+type Store interface {
+	Enqueue(ctx context.Context, l lead.Lead, key string, msgs []outbox.Message) (id string, dup bool, err error)
+	Stats(ctx context.Context) (outbox.Stats, error)
+	Lead(ctx context.Context, id string) (outbox.Tracked, error)
+	SetState(ctx context.Context, id, state, by string, at, next time.Time) (t outbox.Tracked, changed bool, err error)
+	ReleaseLead(ctx context.Context, id, by string, at, due time.Time) (t outbox.Tracked, changed bool, err error)
+	Overdue(ctx context.Context, now time.Time) (int, error)
+}
+
 // server holds what the handlers share. It is built once by NewServer.
 type server struct {
 	log     *slog.Logger
 	cfg     Config
-	store   outbox.Store
-	leads   outbox.Leads // the store's lead lifecycle; nil when it keeps none
+	store   Store
 	metrics *Metrics
 	actions action.Signer
 
@@ -39,11 +51,11 @@ type server struct {
 // of routes.go, inside the middleware (request log, recovery, security
 // headers, CORS, body limit); any other path is answered 404. metrics may
 // be nil, in which case the service keeps its own.
-func NewServer(logger *slog.Logger, cfg Config, store outbox.Store, metrics *Metrics) http.Handler {
+func NewServer(logger *slog.Logger, cfg Config, store Store, metrics *Metrics) http.Handler {
 	return newServer(logger, cfg, store, metrics)
 }
 
-func newServer(logger *slog.Logger, cfg Config, store outbox.Store, metrics *Metrics) *server {
+func newServer(logger *slog.Logger, cfg Config, store Store, metrics *Metrics) *server {
 	cfg = cfg.WithDefaults()
 	if metrics == nil {
 		metrics = NewMetrics(store)
@@ -72,13 +84,10 @@ func newServer(logger *slog.Logger, cfg Config, store outbox.Store, metrics *Met
 		s.origins[o] = true
 	}
 	s.actions = action.Signer{Secret: secret, Base: cfg.PublicURL, TTL: cfg.ActionTTL, Now: cfg.Now}
-	if leads, ok := store.(outbox.Leads); ok {
-		s.leads = leads
-		metrics.registerClock(leads, cfg.Now)
-		if s.cfg.Practice.ActionURL == nil {
-			s.cfg.Practice.ActionURL = func(l lead.Lead, act, recipient string) string {
-				return s.actions.URL(l.ID, act, recipient)
-			}
+	metrics.registerClock(store, cfg.Now)
+	if s.cfg.Practice.ActionURL == nil {
+		s.cfg.Practice.ActionURL = func(l lead.Lead, act, recipient string) string {
+			return s.actions.URL(l.ID, act, recipient)
 		}
 	}
 	s.check = newChecker(s.procedures, cfg.Region)

@@ -24,7 +24,7 @@ import (
 // Run's return closes the store.
 type Service struct {
 	srv       *server
-	store     outbox.Store
+	store     *outbox.Store
 	transport mail.Transport
 	cfg       Config
 	log       *slog.Logger
@@ -72,7 +72,7 @@ func Open(ctx context.Context, logger *slog.Logger, cfg Config) (*Service, error
 // OpenStore opens the outbox that cfg names: PostgreSQL at cfg.DatabaseURL
 // when set, else the SQLite file DataDir/outbox.db. It also returns where
 // the store is, fit for a log (no password).
-func OpenStore(ctx context.Context, cfg Config) (outbox.Store, string, error) {
+func OpenStore(ctx context.Context, cfg Config) (*outbox.Store, string, error) {
 	cfg = cfg.WithDefaults()
 	if cfg.DatabaseURL != "" {
 		where := "PostgreSQL"
@@ -150,13 +150,11 @@ func (s *Service) Run(ctx context.Context) error {
 	m := s.srv.metrics
 	opt.Hooks = delivery.Hooks{Delivered: m.Delivered, Retried: m.Retried, Dead: m.Dead}
 	opt.Compose = func(ctx context.Context, msg outbox.Msg) (mail.Message, error) {
-		return composeStored(ctx, s.srv.leads, s.srv.cfg.Practice, msg)
+		return composeStored(ctx, s.store, s.srv.cfg.Practice, msg)
 	}
 	var wg sync.WaitGroup
 	wg.Go(func() { delivery.Run(ctx, s.store, s.transport, opt) })
-	if rs, ok := s.store.(remind.Store); ok {
-		wg.Go(func() { remind.Run(ctx, rs, s.srv.remindConfig()) })
-	}
+	wg.Go(func() { remind.Run(ctx, s.store, s.srv.remindConfig()) })
 	var copies []func(context.Context, time.Time) (int, error)
 	if dir, ok := s.transport.(mail.Dir); ok {
 		copies = append(copies, dir.Purge) // the .eml files hold the leads too

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -18,13 +17,13 @@ import (
 // openOutbox parses the flags of an intake subcommand and opens the store
 // the service uses: PostgreSQL with --database or CONSULTA_DATABASE_URL,
 // else the SQLite file in the data folder.
-func openOutbox(ctx context.Context, e env, name, usageLine, help string, args []string) (outbox.Store, []string, error) {
+func openOutbox(ctx context.Context, e env, name, usageLine, help string, args []string) (*outbox.Store, []string, error) {
 	store, _, rest, err := openOutboxOf(ctx, e, name, usageLine, help, args)
 	return store, rest, err
 }
 
 // openOutboxOf is openOutbox that also returns the site folder.
-func openOutboxOf(ctx context.Context, e env, name, usageLine, help string, args []string) (outbox.Store, string, []string, error) {
+func openOutboxOf(ctx context.Context, e env, name, usageLine, help string, args []string) (*outbox.Store, string, []string, error) {
 	fs := newFlagSet(e, name, usageLine, help)
 	site := fs.String("s", ".", "the site `folder`")
 	cfg := intake.Config{DatabaseURL: e.getenv("CONSULTA_DATABASE_URL")}
@@ -101,17 +100,13 @@ func runIntakeSpam(ctx context.Context, e env, args []string) error {
 // releaseSpam delivers lead id, held as suspected spam, as the digest's
 // Release action does: a new lead, due by the site's response clock from
 // now, with the release recorded.
-func releaseSpam(ctx context.Context, store outbox.Store, site, id string) error {
-	leads, ok := store.(outbox.Leads)
-	if !ok {
-		return errors.New("this store keeps no leads")
-	}
+func releaseSpam(ctx context.Context, store *outbox.Store, site, id string) error {
 	clock := content.Config{}.Clock()
 	if cfg, probs := content.LoadConfig(os.DirFS(site)); !probs.HasErrors() {
 		clock = cfg.Clock()
 	}
 	now := time.Now()
-	_, changed, err := leads.ReleaseLead(ctx, id, "consulta intake spam release", now, clock.Due(now))
+	_, changed, err := store.ReleaseLead(ctx, id, "consulta intake spam release", now, clock.Due(now))
 	if err != nil {
 		return err
 	}

@@ -30,9 +30,9 @@ func TestIntakeSpamCommands(t *testing.T) {
 	}
 	l := lead.Lead{ID: "ld_SPAM1", Received: time.Now().UTC(), FirstName: "Autofill", Email: "hurried@mail.example",
 		Procedure: "rhinoplasty", Spam: true, Signals: []string{"honeypot"}}
-	msg := mail.Message{ID: l.ID + ".coordinator", MessageID: "<x@y>", From: "a@b.example", To: []string{"c@b.example"},
+	msg := outbox.Message{ID: l.ID + ".coordinator", MessageID: "<x@y>", From: "a@b.example", To: []string{"c@b.example"},
 		Raw: []byte("Subject: x\r\n\r\nx\r\n"), Kind: mail.Coordinator}
-	if _, _, err := store.Enqueue(context.Background(), l, "", []mail.Message{msg}); err != nil {
+	if _, _, err := store.Enqueue(context.Background(), l, "", []outbox.Message{msg}); err != nil {
 		t.Fatal(err)
 	}
 	store.Close()

@@ -2,12 +2,9 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"net/http"
 	"time"
-
-	"github.com/consultahq/consulta/intake/outbox"
 )
 
 // runIntakeBackup writes a consistent copy of the SQLite store while the
@@ -26,11 +23,7 @@ func runIntakeBackup(ctx context.Context, e env, args []string) error {
 		fmt.Fprintln(e.stderr, "usage: consulta intake backup [-s SITE_DIR] [--data DIR] OUT.db")
 		return errUsage
 	}
-	db, ok := store.(*outbox.SQLite)
-	if !ok {
-		return errors.New("backup copies a SQLite store; back up PostgreSQL with its own tools (pg_dump, or continuous archiving)")
-	}
-	if err := db.Backup(ctx, rest[0]); err != nil {
+	if err := store.Backup(ctx, rest[0]); err != nil {
 		return err
 	}
 	fmt.Fprintf(e.stdout, "backed up the store to %s\n", rest[0])

@@ -53,7 +53,7 @@ func runIntakeReport(ctx context.Context, e env, args []string) error {
 	if cfg, probs := content.LoadConfig(os.DirFS(*site)); !probs.HasErrors() {
 		loc = cfg.Location()
 	}
-	var store outbox.Store
+	var store *outbox.Store
 	if dbURL != "" {
 		s, _, err := intake.OpenStore(ctx, intake.Config{DatabaseURL: dbURL})
 		if err != nil {
@@ -72,12 +72,8 @@ func runIntakeReport(ctx context.Context, e env, args []string) error {
 		store = s
 	}
 	defer store.Close()
-	leads, ok := store.(outbox.Leads)
-	if !ok {
-		return fmt.Errorf("intake report: the store keeps no lead lifecycle")
-	}
 	now := time.Now()
-	r, err := intakeReport(ctx, leads, now.Add(-since), now, loc)
+	r, err := intakeReport(ctx, store, now.Add(-since), now, loc)
 	if err != nil {
 		return err
 	}
@@ -85,7 +81,7 @@ func runIntakeReport(ctx context.Context, e env, args []string) error {
 }
 
 // intakeReport computes the report of the leads received in [from, to).
-func intakeReport(ctx context.Context, store outbox.Leads, from, to time.Time, loc *time.Location) (leadreport.Report, error) {
+func intakeReport(ctx context.Context, store *outbox.Store, from, to time.Time, loc *time.Location) (leadreport.Report, error) {
 	leads, err := store.List(ctx, from, to)
 	if err != nil {
 		return leadreport.Report{}, err

@@ -44,6 +44,18 @@ type Options struct {
 	Compose func(ctx context.Context, m outbox.Msg) (mail.Message, error)
 }
 
+// Store is what the worker needs of the outbox (an *outbox.Store).
+type Store interface {
+	Claim(ctx context.Context, now time.Time, n int) ([]outbox.Msg, error)
+	Done(ctx context.Context, id string) error
+	Retry(ctx context.Context, id string, cause error, next time.Time) error
+	Dead(ctx context.Context, id string, cause error) error
+	Release(ctx context.Context, id string) error
+	Recover(ctx context.Context) (int, error)
+	NextDue(ctx context.Context) (time.Time, bool, error)
+	Wake() <-chan struct{}
+}
+
 // ErrCompose marks a message that cannot be composed from what is stored:
 // trying again will not help.
 var ErrCompose = errors.New("cannot compose")
@@ -91,7 +103,7 @@ func (o *Options) defaults() {
 // on SQLite, where it is the only worker, it sends those at once; on
 // PostgreSQL, shared by several instances each running its own worker,
 // they wait for their lease to run out.
-func Run(ctx context.Context, store outbox.Store, t mail.Transport, opt Options) error {
+func Run(ctx context.Context, store Store, t mail.Transport, opt Options) error {
 	opt.defaults()
 	w := worker{store: store, t: t, opt: opt, log: opt.Logger}
 	if n, err := store.Recover(ctx); err != nil {
@@ -135,7 +147,7 @@ func sleep(ctx context.Context, wake <-chan struct{}, d time.Duration) {
 }
 
 type worker struct {
-	store outbox.Store
+	store Store
 	t     mail.Transport
 	opt   Options
 	log   *slog.Logger
@@ -171,9 +183,9 @@ func (w *worker) sendAll(ctx context.Context, msgs []outbox.Msg) {
 func (w *worker) send(ctx context.Context, m outbox.Msg) {
 	bg := context.WithoutCancel(ctx)
 	sctx, cancel := context.WithTimeout(bg, w.opt.SendTimeout)
-	err := w.compose(sctx, &m)
+	msg, err := w.compose(sctx, m)
 	if err == nil {
-		err = w.t.Send(sctx, m.Message)
+		err = w.t.Send(sctx, msg)
 	}
 	cancel()
 	attempt := m.Attempts + 1
@@ -209,17 +221,17 @@ func (w *worker) send(ctx context.Context, m outbox.Msg) {
 	}
 }
 
-// compose fills in m's content when it was stored without it.
-func (w *worker) compose(ctx context.Context, m *outbox.Msg) error {
+// compose returns m as the transport sends it: its stored envelope, with
+// its stored content, or with the content composed now when it was stored
+// without it.
+func (w *worker) compose(ctx context.Context, m outbox.Msg) (mail.Message, error) {
+	msg := mail.Message{ID: m.ID, MessageID: m.MessageID, From: m.From, To: m.To, Raw: m.Raw, Kind: m.Kind}
 	if len(m.Raw) > 0 || w.opt.Compose == nil {
-		return nil
+		return msg, nil
 	}
-	c, err := w.opt.Compose(ctx, *m)
-	if err != nil {
-		return err
-	}
-	m.Raw = c.Raw
-	return nil
+	c, err := w.opt.Compose(ctx, m)
+	msg.Raw = c.Raw
+	return msg, err
 }
 
 // recordTries is how many times record tries: with RecordRetry's default,

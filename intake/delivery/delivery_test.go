@@ -36,7 +36,7 @@ func newLead(n int) lead.Lead {
 
 // rig is a store, a Mailpit and a running worker.
 type rig struct {
-	store outbox.Store
+	store *outbox.Store
 	mp    *mailpit.Server
 	logs  *syncbuf.Buffer
 	count struct{ sent, retried, dead atomic.Int64 }
@@ -93,7 +93,7 @@ func (r *rig) enqueue(t *testing.T, n int) lead.Lead {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, _, err := r.store.Enqueue(context.Background(), l, l.ID, msgs); err != nil {
+	if _, _, err := r.store.Enqueue(context.Background(), l, l.ID, stored(msgs)); err != nil {
 		t.Fatal(err)
 	}
 	return l
@@ -108,7 +108,7 @@ func (r *rig) enqueuePlanned(t *testing.T, l lead.Lead) {
 		t.Fatal(err)
 	}
 	r.planned.Store(l.ID, l)
-	if _, _, err := r.store.Enqueue(context.Background(), l, l.ID, msgs); err != nil {
+	if _, _, err := r.store.Enqueue(context.Background(), l, l.ID, stored(msgs)); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -125,6 +125,15 @@ func (r *rig) compose(_ context.Context, m outbox.Msg) (mail.Message, error) {
 		return mail.Message{}, fmt.Errorf("compose %s: %w", m.ID, delivery.ErrCompose)
 	}
 	return mail.ComposeKind(l, practice, m.Kind)
+}
+
+// stored returns msgs as the outbox keeps them.
+func stored(msgs []mail.Message) []outbox.Message {
+	out := make([]outbox.Message, len(msgs))
+	for i, m := range msgs {
+		out[i] = outbox.Message{ID: m.ID, Kind: m.Kind, MessageID: m.MessageID, From: m.From, To: m.To, Raw: m.Raw}
+	}
+	return out
 }
 
 // eventually waits up to 10s for cond.
@@ -249,7 +258,7 @@ func TestStopFinishesSendInProgress(t *testing.T) {
 	}()
 	l := newLead(1)
 	msgs, _ := mail.Compose(l, practice)
-	store.Enqueue(context.Background(), l, "", msgs)
+	store.Enqueue(context.Background(), l, "", stored(msgs))
 	<-started
 	cancel()
 	<-done
@@ -273,7 +282,7 @@ func TestRestartResendsClaimed(t *testing.T) {
 	defer store.Close()
 	l := newLead(1)
 	msgs, _ := mail.Compose(l, practice)
-	store.Enqueue(context.Background(), l, "", msgs)
+	store.Enqueue(context.Background(), l, "", stored(msgs))
 	if claimed, _ := store.Claim(context.Background(), time.Now(), 10); len(claimed) != 2 {
 		t.Fatalf("claimed %d", len(claimed)) // as a worker that then crashed
 	}
@@ -360,7 +369,7 @@ func TestComposeFailureRetried(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, _, err := r.store.Enqueue(context.Background(), l, l.ID, msgs); err != nil { // not in r.planned
+	if _, _, err := r.store.Enqueue(context.Background(), l, l.ID, stored(msgs)); err != nil { // not in r.planned
 		t.Fatal(err)
 	}
 	eventually(t, "retries", func() bool { return r.count.retried.Load() >= 2 })

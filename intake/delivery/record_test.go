@@ -16,7 +16,7 @@ import (
 // fullDisk is a store whose Done fails a number of times first, as when
 // the disk is full for a moment.
 type fullDisk struct {
-	outbox.Store
+	*outbox.Store
 	failures atomic.Int64
 }
 
@@ -49,7 +49,7 @@ func TestOutcomeIsRecordedDespiteAFullDisk(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, _, err := store.Enqueue(context.Background(), l, "", msgs[:1]); err != nil {
+	if _, _, err := store.Enqueue(context.Background(), l, "", stored(msgs[:1])); err != nil {
 		t.Fatal(err)
 	}
 	tr := &counter{}

@@ -18,9 +18,9 @@ type SpamLead struct {
 }
 
 // Spam lists the leads held as suspected spam, oldest first.
-func (s *SQLite) Spam(ctx context.Context) ([]SpamLead, error) {
+func (s *Store) Spam(ctx context.Context) ([]SpamLead, error) {
 	rows, err := s.r.QueryContext(ctx, `SELECT id, received, signals, procedure, email_domain
-		FROM leads WHERE spam = 1 ORDER BY received, id`)
+		FROM leads WHERE spam = $1 ORDER BY received, id`, true)
 	if err != nil {
 		return nil, fmt.Errorf("list spam: %w", err)
 	}
@@ -43,7 +43,7 @@ type Stats struct {
 }
 
 // Stats counts the messages by state.
-func (s *SQLite) Stats(ctx context.Context) (Stats, error) {
+func (s *Store) Stats(ctx context.Context) (Stats, error) {
 	var st Stats
 	var oldest sql.NullInt64
 	err := s.r.QueryRowContext(ctx, `SELECT

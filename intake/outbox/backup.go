@@ -14,8 +14,12 @@ import (
 // one snapshot, and in WAL mode it blocks no writer. The copy is written
 // beside out, synced, and renamed into place, so out is either whole or
 // absent. It holds personal data: it is created readable by its owner only.
-// Backup refuses an out that exists.
-func (s *SQLite) Backup(ctx context.Context, out string) error {
+// Backup refuses an out that exists, and a PostgreSQL store, which its
+// own tools back up.
+func (s *Store) Backup(ctx context.Context, out string) error {
+	if s.path == "" {
+		return errors.New("backup copies a SQLite store; back up PostgreSQL with its own tools (pg_dump, or continuous archiving)")
+	}
 	if _, err := os.Lstat(out); err == nil {
 		return fmt.Errorf("backup: %s exists; name a new file", out)
 	} else if !errors.Is(err, fs.ErrNotExist) {
@@ -28,8 +32,8 @@ func (s *SQLite) Backup(ctx context.Context, out string) error {
 	}
 	tmp := f.Name()
 	f.Close()
-	defer os.Remove(tmp)                         // after the rename, a no-op
-	db, err := openDB(s.path, s.opt.busy, false) // a reader, but query_only refuses VACUUM
+	defer os.Remove(tmp)                             // after the rename, a no-op
+	db, err := openSQLite(s.path, s.opt.busy, false) // a reader, but query_only refuses VACUUM
 	if err != nil {
 		return fmt.Errorf("backup: %w", err)
 	}

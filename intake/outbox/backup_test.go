@@ -17,7 +17,7 @@ func TestBackup(t *testing.T) {
 	enqueue(t, s, "ld_1", "k1", false)
 	enqueue(t, s, "ld_2", "k2", true)
 	out := filepath.Join(t.TempDir(), "copy.db")
-	if err := s.(*outbox.SQLite).Backup(ctx, out); err != nil {
+	if err := s.Backup(ctx, out); err != nil {
 		t.Fatal(err)
 	}
 	enqueue(t, s, "ld_after", "k3", false) // not in the copy
@@ -36,7 +36,7 @@ func TestBackup(t *testing.T) {
 	if id, dup, err := c.Enqueue(ctx, l, "k1", msgs); err != nil || !dup || id != "ld_1" {
 		t.Errorf("copy forgot key k1: %q, %v, %v", id, dup, err)
 	}
-	if err := s.(*outbox.SQLite).Backup(ctx, out); err == nil {
+	if err := s.Backup(ctx, out); err == nil {
 		t.Error("Backup overwrote an existing file")
 	}
 	if left, _ := filepath.Glob(filepath.Join(filepath.Dir(out), ".*")); len(left) != 0 {

@@ -3,6 +3,7 @@ package outbox_test
 import (
 	"bufio"
 	"context"
+	"database/sql"
 	"fmt"
 	"os"
 	"os/exec"
@@ -17,14 +18,34 @@ import (
 )
 
 // TestCrashSafety kills a process that is enqueuing leads with SIGKILL and
-// checks that every Enqueue that returned before the kill is in the file.
+// checks that every Enqueue that returned before the kill is stored: in a
+// SQLite file, and in PostgreSQL.
 func TestCrashSafety(t *testing.T) {
 	if testing.Short() {
 		t.Skip("starts a child process")
 	}
-	path := filepath.Join(t.TempDir(), "outbox.db")
+	t.Run("sqlite", func(t *testing.T) {
+		path := filepath.Join(t.TempDir(), "outbox.db")
+		crash(t, "OUTBOX_CRASH_DB="+path, func() *sql.DB { return rawDB(t, path) })
+	})
+	t.Run("postgres", func(t *testing.T) {
+		url := pgtest.Start(t).Database(t)
+		crash(t, "OUTBOX_CRASH_PG="+url, func() *sql.DB {
+			db, err := sql.Open("pgx", url)
+			if err != nil {
+				t.Fatal(err)
+			}
+			t.Cleanup(func() { db.Close() })
+			return db
+		})
+	})
+}
+
+// crash runs the child with env, kills it once it has acknowledged 500
+// leads, and checks each acknowledged lead in the database that open opens.
+func crash(t *testing.T, env string, open func() *sql.DB) {
 	cmd := exec.Command(os.Args[0])
-	cmd.Env = append(os.Environ(), "OUTBOX_CRASH_DB="+path)
+	cmd.Env = append(os.Environ(), env)
 	out, err := cmd.StdoutPipe()
 	if err != nil {
 		t.Fatal(err)
@@ -45,13 +66,7 @@ func TestCrashSafety(t *testing.T) {
 	if len(acked) < 500 {
 		t.Fatalf("child acknowledged %d leads before exiting (%v), want at least 500", len(acked), err)
 	}
-
-	s, err := outbox.Open(context.Background(), path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
-	db := rawDB(t, path)
+	db := open()
 	stored := map[string]bool{}
 	rows, err := db.Query(`SELECT id FROM leads`)
 	if err != nil {
@@ -72,10 +87,12 @@ func TestCrashSafety(t *testing.T) {
 }
 
 // TestMain runs the test binary as the child process of TestCrashSafety
-// when OUTBOX_CRASH_DB names the database to fill.
+// when OUTBOX_CRASH_DB names the SQLite file to fill, or OUTBOX_CRASH_PG
+// the PostgreSQL database.
 func TestMain(m *testing.M) {
-	if path := os.Getenv("OUTBOX_CRASH_DB"); path != "" {
-		if err := crashChild(path); err != nil {
+	path, url := os.Getenv("OUTBOX_CRASH_DB"), os.Getenv("OUTBOX_CRASH_PG")
+	if path != "" || url != "" {
+		if err := crashChild(path, url); err != nil {
 			fmt.Fprintln(os.Stderr, err)
 			os.Exit(1)
 		}
@@ -86,10 +103,15 @@ func TestMain(m *testing.M) {
 	os.Exit(code)
 }
 
-// crashChild enqueues leads from several goroutines until killed, printing
-// each id once Enqueue has returned.
-func crashChild(path string) error {
-	s, err := outbox.Open(context.Background(), path)
+// crashChild enqueues leads into the SQLite file at path, or else the
+// PostgreSQL database at url, from several goroutines until killed,
+// printing each id once Enqueue has returned.
+func crashChild(path, url string) error {
+	open := func() (*outbox.Store, error) { return outbox.Open(context.Background(), path) }
+	if path == "" {
+		open = func() (*outbox.Store, error) { return outbox.OpenPostgres(context.Background(), url) }
+	}
+	s, err := open()
 	if err != nil {
 		return err
 	}

@@ -4,102 +4,237 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
-	"errors"
 	"fmt"
+	"strconv"
 	"strings"
-	"time"
 
 	"github.com/consultahq/consulta/intake/lead"
-	"github.com/consultahq/consulta/intake/mail"
 )
 
-// Enqueue stores l and its messages in one transaction and returns after the
-// commit. A key already stored returns the first lead's id with dup set, and
-// stores nothing. The messages of a lead marked as spam are held, not sent.
-// An empty key disables the duplicate check.
-func (s *SQLite) Enqueue(ctx context.Context, l lead.Lead, key string, msgs []mail.Message) (id string, dup bool, err error) {
+// Enqueue stores l and its messages in one transaction and returns after
+// the commit. A key already stored returns the first lead's id with dup
+// set, and stores nothing. The messages of a lead marked as spam are held,
+// not sent. An empty key disables the duplicate check.
+func (s *Store) Enqueue(ctx context.Context, l lead.Lead, key string, msgs []Message) (id string, dup bool, err error) {
 	return s.group.enqueue(ctx, l, key, msgs)
 }
 
-// insertBatch writes batch in one transaction: for the group's writer.
-func (s *SQLite) insertBatch(ctx context.Context, batch []*enqueueReq) ([]enqueueRes, error) {
-	res := make([]enqueueRes, len(batch))
+// insertBatch writes batch in one transaction, for the group's writer: the
+// leads in one INSERT, the messages of the leads it stored in another, and
+// the announcement that they are due. A key stored before, or by another
+// instance at the same moment, makes its lead a duplicate of that one: the
+// INSERT skips it (on PostgreSQL, after waiting for the other
+// transaction), and the lead stored under the key is read back.
+func (s *Store) insertBatch(ctx context.Context, batch []*enqueueReq) ([]enqueueRes, error) {
+	firstOf := make([]int, len(batch)) // for a key seen before in this batch, its first request; else -1
+	seen := make(map[string]int, len(batch))
+	var leads []any
+	for i, r := range batch {
+		firstOf[i] = -1
+		if r.key != "" {
+			if first, ok := seen[r.key]; ok {
+				firstOf[i] = first
+				continue
+			}
+			seen[r.key] = i
+		}
+		row, err := leadRow(r)
+		if err != nil {
+			return nil, err
+		}
+		leads = append(leads, row...)
+	}
+	now := ms(s.opt.now())
+	stored := make(map[string]bool, len(batch)) // ids of the leads this batch stored
+	byKey := map[string]string{}                // key → the lead stored under it before
 	err := s.update(ctx, "insert batch", func(tx *sql.Tx) error {
-		findKey, err := tx.PrepareContext(ctx, `SELECT id FROM leads WHERE idem_key = ?`)
+		rows, err := tx.QueryContext(ctx, `INSERT INTO leads (`+leadCols+`) VALUES `+
+			values(len(leads)/leadColCount, leadColCount)+` ON CONFLICT (idem_key) DO NOTHING RETURNING id`, leads...)
 		if err != nil {
 			return err
 		}
-		insLead, err := tx.PrepareContext(ctx, `INSERT INTO leads
-			(id, idem_key, received, spam, signals, procedure, email_domain, data,
-			 ref, source, state, state_at, due, next_step_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
-		if err != nil {
+		for rows.Next() {
+			var id string
+			if err := rows.Scan(&id); err != nil {
+				rows.Close()
+				return err
+			}
+			stored[id] = true
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
 			return err
 		}
-		insMsg, err := tx.PrepareContext(ctx, `INSERT INTO messages
-			(id, lead_id, kind, env_from, env_to, raw, message_id, state, next_attempt_at, created_at, updated_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
-		if err != nil {
-			return err
-		}
-		now := ms(s.opt.now())
-		seen := make(map[string]string, len(batch)) // key → lead id, within this batch
+		var keys []any
+		var msgs []msgRow
+		deliverable := false
 		for i, r := range batch {
-			if r.key != "" {
-				if id, ok := seen[r.key]; ok {
-					res[i] = enqueueRes{id: id, dup: true}
-					continue
+			switch {
+			case firstOf[i] >= 0:
+			case !stored[r.lead.ID]:
+				keys = append(keys, r.key)
+			default:
+				state := Pending
+				if r.lead.Spam {
+					state = Held
+				} else if len(r.msgs) > 0 {
+					deliverable = true
 				}
-				var id string
-				switch err := findKey.QueryRowContext(ctx, r.key).Scan(&id); {
-				case err == nil:
-					res[i] = enqueueRes{id: id, dup: true}
-					continue
-				case !errors.Is(err, sql.ErrNoRows):
-					return fmt.Errorf("find key: %w", err)
+				for _, m := range r.msgs {
+					msgs = append(msgs, msgRow{lead: r.lead.ID, m: m, state: state})
 				}
-				seen[r.key] = r.lead.ID
 			}
-			if err := insertLead(ctx, insLead, insMsg, r, now); err != nil {
-				return fmt.Errorf("lead %s: %w", r.lead.ID, err)
-			}
-			res[i] = enqueueRes{id: r.lead.ID}
+		}
+		if err := readKeys(ctx, tx, keys, byKey); err != nil {
+			return err
+		}
+		if _, err := insertMessages(ctx, tx, msgs, now); err != nil {
+			return err
+		}
+		if deliverable {
+			return s.announce(ctx, tx)
 		}
 		return nil
 	})
-	return res, err
+	if err != nil {
+		return nil, err
+	}
+	res := make([]enqueueRes, len(batch))
+	for i, r := range batch {
+		switch {
+		case firstOf[i] >= 0:
+			res[i] = enqueueRes{id: res[firstOf[i]].id, dup: true}
+		case stored[r.lead.ID]:
+			res[i] = enqueueRes{id: r.lead.ID}
+		case byKey[r.key] != "":
+			res[i] = enqueueRes{id: byKey[r.key], dup: true}
+		default:
+			return nil, fmt.Errorf("lead %s: neither stored nor a duplicate", r.lead.ID)
+		}
+	}
+	return res, nil
 }
 
-func insertLead(ctx context.Context, insLead, insMsg *sql.Stmt, r *enqueueReq, now int64) error {
+// leadCols are the columns of a new lead, as leadRow gives them.
+const (
+	leadCols = `id, idem_key, received, spam, signals, procedure, email_domain, data,
+		ref, source, state, state_at, due, next_step_at`
+	leadColCount = 14
+)
+
+// leadRow returns the values of leadCols for r's lead: new and due at its
+// due time, or held as spam, with no step until it is released.
+func leadRow(r *enqueueReq) ([]any, error) {
 	l := r.lead
 	data, err := json.Marshal(l)
 	if err != nil {
-		return fmt.Errorf("encode: %w", err)
+		return nil, fmt.Errorf("lead %s: encode: %w", l.ID, err)
 	}
 	var key any
 	if r.key != "" {
 		key = r.key
 	}
-	st, due, next := lead.New, nullMS(l.Due), nullMS(l.Due)
+	st, next := lead.New, nullMS(l.Due)
 	if l.Spam {
 		st, next = lead.Spam, nil
 	}
-	if _, err := insLead.ExecContext(ctx, l.ID, key, ms(l.Received), l.Spam,
-		strings.Join(l.Signals, ","), l.Procedure, emailDomain(l.Email), string(data),
-		l.Ref, sourceOf(l), st, ms(l.Received), due, next); err != nil {
-		return err
+	return []any{l.ID, key, ms(l.Received), l.Spam, strings.Join(l.Signals, ","), l.Procedure,
+		emailDomain(l.Email), string(data), l.Ref, sourceOf(l), st, ms(l.Received), nullMS(l.Due), next}, nil
+}
+
+// readKeys adds to byKey the lead stored under each of keys.
+func readKeys(ctx context.Context, tx *sql.Tx, keys []any, byKey map[string]string) error {
+	if len(keys) == 0 {
+		return nil
 	}
-	state := Pending
-	if l.Spam {
-		state = Held
+	rows, err := tx.QueryContext(ctx, `SELECT idem_key, id FROM leads WHERE idem_key IN `+values(1, len(keys)), keys...)
+	if err != nil {
+		return fmt.Errorf("find keys: %w", err)
 	}
-	for _, m := range r.msgs {
-		if _, err := insMsg.ExecContext(ctx, m.ID, l.ID, m.Kind, m.From, strings.Join(m.To, "\n"),
-			m.Raw, m.MessageID, state, now, now, now); err != nil {
-			return fmt.Errorf("message %s: %w", m.ID, err)
+	defer rows.Close()
+	for rows.Next() {
+		var key, id string
+		if err := rows.Scan(&key, &id); err != nil {
+			return fmt.Errorf("find keys: %w", err)
 		}
+		byKey[key] = id
 	}
-	return nil
+	return rows.Err()
+}
+
+// msgRow is a message to insert: of lead lead ("" for none), in state.
+type msgRow struct {
+	lead  string
+	m     Message
+	state string
+}
+
+// msgInsertCols are the columns insertMessages writes; msgColCount counts them.
+const (
+	msgInsertCols = `id, lead_id, kind, env_from, env_to, raw, message_id, state, next_attempt_at, created_at, updated_at`
+	msgColCount   = 11
+	// maxRows bounds the rows of one INSERT, well within both databases'
+	// limits on the values of one statement.
+	maxRows = 500
+)
+
+// insertMessages inserts rows, due at now, and returns how many it
+// inserted: a message whose id is stored already is skipped, so that a
+// step or a digest is never queued twice.
+func insertMessages(ctx context.Context, tx *sql.Tx, rows []msgRow, now int64) (int64, error) {
+	var n int64
+	for len(rows) > 0 {
+		part := rows[:min(len(rows), maxRows)]
+		rows = rows[len(part):]
+		args := make([]any, 0, len(part)*msgColCount)
+		for _, r := range part {
+			var lid any
+			if r.lead != "" {
+				lid = r.lead
+			}
+			raw := r.m.Raw
+			if raw == nil {
+				raw = []byte{}
+			}
+			args = append(args, r.m.ID, lid, r.m.Kind, r.m.From, strings.Join(r.m.To, "\n"), raw,
+				r.m.MessageID, r.state, now, now, now)
+		}
+		res, err := tx.ExecContext(ctx, `INSERT INTO messages (`+msgInsertCols+`) VALUES `+
+			values(len(part), msgColCount)+` ON CONFLICT (id) DO NOTHING`, args...)
+		if err != nil {
+			return n, fmt.Errorf("insert messages: %w", err)
+		}
+		k, err := res.RowsAffected()
+		if err != nil {
+			return n, fmt.Errorf("insert messages: %w", err)
+		}
+		n += k
+	}
+	return n, nil
+}
+
+// values returns rows groups of cols placeholders, numbered from $1 on:
+// values(2, 2) is "($1, $2), ($3, $4)". Both flavours read $n.
+func values(rows, cols int) string {
+	var b strings.Builder
+	b.Grow(rows * cols * 6)
+	n := 1
+	for i := range rows {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteByte('(')
+		for j := range cols {
+			if j > 0 {
+				b.WriteString(", ")
+			}
+			b.WriteByte('$')
+			b.WriteString(strconv.Itoa(n))
+			n++
+		}
+		b.WriteByte(')')
+	}
+	return b.String()
 }
 
 // emailDomain is the part of an address after the last @, lower-cased: it
@@ -118,12 +253,4 @@ func sourceOf(l lead.Lead) string {
 		return l.Source
 	}
 	return l.Attribution.Source()
-}
-
-// nullMS is t as Unix ms, or NULL when t is zero.
-func nullMS(t time.Time) any {
-	if t.IsZero() {
-		return nil
-	}
-	return ms(t)
 }

@@ -42,7 +42,7 @@ func TestFilesArePrivate(t *testing.T) {
 }
 
 // openAt opens the store at path, whose clock reads *now.
-func openAt(t *testing.T, path string, now *time.Time) (*outbox.SQLite, string) {
+func openAt(t *testing.T, path string, now *time.Time) (*outbox.Store, string) {
 	t.Helper()
 	s, err := outbox.Open(context.Background(), path, outbox.WithClock(func() time.Time { return *now }))
 	if err != nil {

@@ -7,10 +7,9 @@ import (
 	"sync"
 
 	"github.com/consultahq/consulta/intake/lead"
-	"github.com/consultahq/consulta/intake/mail"
 )
 
-// group is the group commit both stores share: one goroutine takes every
+// group is the group commit: one goroutine takes every
 // Enqueue call waiting at the moment, writes them in one transaction with
 // insert, and answers each after the commit.
 type group struct {
@@ -27,7 +26,7 @@ type group struct {
 type enqueueReq struct {
 	lead  lead.Lead
 	key   string
-	msgs  []mail.Message
+	msgs  []Message
 	reply chan enqueueRes // buffered: the writer never blocks on a caller that gave up
 }
 
@@ -57,7 +56,7 @@ func (g *group) stop() {
 	<-g.done
 }
 
-func (g *group) enqueue(ctx context.Context, l lead.Lead, key string, msgs []mail.Message) (id string, dup bool, err error) {
+func (g *group) enqueue(ctx context.Context, l lead.Lead, key string, msgs []Message) (id string, dup bool, err error) {
 	if l.ID == "" {
 		return "", false, errors.New("enqueue: lead has no id")
 	}

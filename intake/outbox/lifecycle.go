@@ -9,55 +9,7 @@ import (
 	"time"
 
 	"github.com/consultahq/consulta/intake/lead"
-	"github.com/consultahq/consulta/intake/mail"
 )
-
-// Leads is the lead lifecycle a store keeps beside its outbox: each lead's
-// state and who set it, its due time, and the steps of its response clock.
-// Every change is written with its history in one transaction, so that a
-// restart neither loses nor repeats a step.
-type Leads interface {
-	// Lead returns lead id as it stands; ErrNotFound when there is none.
-	Lead(ctx context.Context, id string) (Tracked, error)
-	// SetState moves lead id to state, set by by at at, and schedules
-	// the clock's next step at next (none when zero). A state moves only
-	// forward (lead.Rank): otherwise nothing changes, and changed is
-	// false. It returns the lead as it stands after.
-	SetState(ctx context.Context, id, state, by string, at, next time.Time) (t Tracked, changed bool, err error)
-	// ReleaseLead delivers lead id, held as suspected spam: its held
-	// messages become due, and it is a new lead due at due. changed is
-	// false when it was not held.
-	ReleaseLead(ctx context.Context, id, by string, at, due time.Time) (t Tracked, changed bool, err error)
-
-	// DueSteps returns up to n leads whose clock's next step is due at now,
-	// with their stored lead, earliest first.
-	DueSteps(ctx context.Context, now time.Time, n int) ([]Tracked, error)
-	// NextStep returns when the clock's earliest next step is due, and
-	// false when no lead waits for one.
-	NextStep(ctx context.Context) (time.Time, bool, error)
-	// RecordStep records that the clock took step for lead t at at: it
-	// queues msgs, keeps the step in the history and schedules the next
-	// step at next (none when zero), in one transaction. It does nothing
-	// and returns false when the lead has moved since t was read.
-	RecordStep(ctx context.Context, t Tracked, step string, msgs []mail.Message, at, next time.Time) (bool, error)
-
-	// QueueDigest queues the digest's messages, one a recipient, in one
-	// transaction, unless they are queued already (their ids name their
-	// day), and reports whether it queued any.
-	QueueDigest(ctx context.Context, msgs []mail.Message, at time.Time) (bool, error)
-	// LastDigest returns when the latest digest was queued; false if never.
-	LastDigest(ctx context.Context) (time.Time, bool, error)
-
-	// List returns the leads received in [from, to), oldest first, without
-	// their personal data, for reports and the digest: it fills ID, Ref,
-	// Received, Due and Procedure of the lead, and Source, State, ActedAt,
-	// ClaimedAt and ClaimedBy.
-	List(ctx context.Context, from, to time.Time) ([]Tracked, error)
-	// Overdue counts the leads still new after their due time.
-	Overdue(ctx context.Context, now time.Time) (int, error)
-}
-
-var _ Leads = (*SQLite)(nil)
 
 // Tracked is a lead with where it stands.
 type Tracked struct {
@@ -76,7 +28,7 @@ type Tracked struct {
 	ContactedAt time.Time
 	ContactedBy string
 
-	Step       string    // the clock's last step: "", mail.Reminder, mail.Escalation, mail.FollowUp
+	Step       string    // the clock's last step: "", "reminder", "escalation", "follow_up"
 	NextStepAt time.Time // zero when the clock has nothing more to do
 }
 
@@ -103,57 +55,62 @@ func scanTracked(row scanner, t *Tracked, extra ...any) error {
 	return nil
 }
 
-// fromMS is the time of a nullable Unix ms column; zero when NULL.
-func fromMS(v sql.NullInt64) time.Time {
-	if !v.Valid {
-		return time.Time{}
-	}
-	return time.UnixMilli(v.Int64).UTC()
+// queryRower is what *sql.DB and *sql.Tx share to read one row.
+type queryRower interface {
+	QueryRowContext(context.Context, string, ...any) *sql.Row
 }
 
-// readLead reads lead id with its stored data through q.
-func readLead(ctx context.Context, q interface {
-	QueryRowContext(context.Context, string, ...any) *sql.Row
-}, id string) (Tracked, error) {
+// readLead reads lead id with its stored data through q, with the
+// flavour's row lock (lock) when a write will follow.
+func readLead(ctx context.Context, q queryRower, id, lock string) (Tracked, error) {
 	var t Tracked
 	var data string
-	err := scanTracked(q.QueryRowContext(ctx, `SELECT data, `+trackedCols+` FROM leads WHERE id = ?`, id), &t, &data)
+	err := scanTracked(q.QueryRowContext(ctx, `SELECT data, `+trackedCols+` FROM leads WHERE id = $1`+lock, id), &t, &data)
 	if errors.Is(err, sql.ErrNoRows) {
 		return Tracked{}, ErrNotFound
 	}
 	if err != nil {
 		return Tracked{}, err
 	}
-	if data != "" {
-		stored := t.Lead
-		if err := json.Unmarshal([]byte(data), &t.Lead); err != nil {
-			return Tracked{}, fmt.Errorf("decode lead: %w", err)
-		}
-		// The columns are the truth where they differ from the JSON
-		// (a released lead is no longer spam; a due time reset).
-		t.Lead.Spam, t.Lead.Due, t.Lead.Ref = stored.Spam, stored.Due, stored.Ref
+	return t, decodeStored(&t, data)
+}
+
+// decodeStored fills t.Lead from its stored JSON, keeping the columns
+// where they differ from it (a released lead is no longer spam; a due time
+// reset). A purged lead has no JSON left.
+func decodeStored(t *Tracked, data string) error {
+	if data == "" {
+		return nil
 	}
-	return t, nil
+	stored := t.Lead
+	if err := json.Unmarshal([]byte(data), &t.Lead); err != nil {
+		return fmt.Errorf("decode lead %s: %w", stored.ID, err)
+	}
+	t.Lead.Spam, t.Lead.Due, t.Lead.Ref = stored.Spam, stored.Due, stored.Ref
+	return nil
 }
 
 // Lead returns lead id as it stands.
-func (s *SQLite) Lead(ctx context.Context, id string) (Tracked, error) {
-	t, err := readLead(ctx, s.r, id)
+func (s *Store) Lead(ctx context.Context, id string) (Tracked, error) {
+	t, err := readLead(ctx, s.r, id, "")
 	if err != nil && !errors.Is(err, ErrNotFound) {
 		err = fmt.Errorf("read lead %s: %w", id, err)
 	}
 	return t, err
 }
 
-// SetState moves lead id forward to state; see Leads.
-func (s *SQLite) SetState(ctx context.Context, id, state, by string, at, next time.Time) (Tracked, bool, error) {
+// SetState moves lead id to state, set by by at at, and schedules the
+// clock's next step at next (none when zero). A state moves only forward
+// (lead.Rank): otherwise nothing changes, and changed is false. It returns
+// the lead as it stands after.
+func (s *Store) SetState(ctx context.Context, id, state, by string, at, next time.Time) (Tracked, bool, error) {
 	if lead.Rank(state) < 1 {
 		return Tracked{}, false, fmt.Errorf("set state of %s: %q is not a state a lead can be moved to", id, state)
 	}
 	var t Tracked
 	changed := false
 	err := s.update(ctx, "set state of "+id, func(tx *sql.Tx) error {
-		cur, err := readLead(ctx, tx, id)
+		cur, err := readLead(ctx, tx, id, s.f.forUpdate)
 		if err != nil {
 			return err
 		}
@@ -162,25 +119,22 @@ func (s *SQLite) SetState(ctx context.Context, id, state, by string, at, next ti
 			return nil
 		}
 		now := ms(at)
-		if _, err := tx.ExecContext(ctx, `UPDATE leads SET state = ?, state_at = ?, state_by = ?,
-			acted_at = coalesce(acted_at, ?),
-			claimed_at = CASE WHEN claimed_at IS NULL AND ? THEN ? ELSE claimed_at END,
-			claimed_by = CASE WHEN claimed_at IS NULL AND ? THEN ? ELSE claimed_by END,
-			contacted_at = CASE WHEN ? THEN ? ELSE contacted_at END,
-			contacted_by = CASE WHEN ? THEN ? ELSE contacted_by END,
-			next_step_at = ?
-			WHERE id = ?`,
-			state, now, by, now,
-			claims(state), now, claims(state), by,
-			state == lead.Contacted, now, state == lead.Contacted, by,
-			nullMS(next), id); err != nil {
+		if _, err := tx.ExecContext(ctx, `UPDATE leads SET state = $1, state_at = $2, state_by = $3,
+			acted_at = coalesce(acted_at, $2),
+			claimed_at = CASE WHEN claimed_at IS NULL AND $4 THEN $2 ELSE claimed_at END,
+			claimed_by = CASE WHEN claimed_at IS NULL AND $4 THEN $3 ELSE claimed_by END,
+			contacted_at = CASE WHEN $5 THEN $2 ELSE contacted_at END,
+			contacted_by = CASE WHEN $5 THEN $3 ELSE contacted_by END,
+			next_step_at = $6
+			WHERE id = $7`,
+			state, now, by, claims(state), state == lead.Contacted, nullMS(next), id); err != nil {
 			return err
 		}
 		if err := addEvent(ctx, tx, id, now, "state", state, by); err != nil {
 			return err
 		}
 		changed = true
-		t, err = readLead(ctx, tx, id)
+		t, err = readLead(ctx, tx, id, "")
 		return err
 	})
 	return t, changed, err
@@ -192,18 +146,21 @@ func claims(state string) bool {
 	return state == lead.Claimed || state == lead.Contacted || state == lead.Booked || state == lead.Closed
 }
 
+// addEvent keeps a change of lead id in its history.
 func addEvent(ctx context.Context, tx *sql.Tx, id string, at int64, kind, state, actor string) error {
 	_, err := tx.ExecContext(ctx, `INSERT INTO lead_events (lead_id, at, kind, state, actor)
-		VALUES (?, ?, ?, ?, ?)`, id, at, kind, state, actor)
+		VALUES ($1, $2, $3, $4, $5)`, id, at, kind, state, actor)
 	return err
 }
 
-// ReleaseLead delivers a lead held as suspected spam; see Leads.
-func (s *SQLite) ReleaseLead(ctx context.Context, id, by string, at, due time.Time) (Tracked, bool, error) {
+// ReleaseLead delivers lead id, held as suspected spam: its held messages
+// become due, and it is a new lead due at due. changed is false when it
+// was not held.
+func (s *Store) ReleaseLead(ctx context.Context, id, by string, at, due time.Time) (Tracked, bool, error) {
 	var t Tracked
 	changed := false
 	err := s.update(ctx, "release "+id, func(tx *sql.Tx) error {
-		cur, err := readLead(ctx, tx, id)
+		cur, err := readLead(ctx, tx, id, s.f.forUpdate)
 		if err != nil {
 			return err
 		}
@@ -211,22 +168,31 @@ func (s *SQLite) ReleaseLead(ctx context.Context, id, by string, at, due time.Ti
 		if !cur.Lead.Spam || cur.State != lead.Spam {
 			return nil
 		}
+		l := cur.Lead
+		l.Spam = false
+		data, err := json.Marshal(l) // kept only where the lead's data is
+		if err != nil {
+			return fmt.Errorf("encode: %w", err)
+		}
 		now := ms(at)
-		if _, err := tx.ExecContext(ctx, `UPDATE leads SET spam = 0,
-			data = CASE WHEN data = '' THEN '' ELSE json_set(data, '$.spam', json('false')) END,
-			state = 'new', state_at = ?, state_by = ?, due = ?, next_step_at = ?
-			WHERE id = ?`, now, by, ms(due), ms(due), id); err != nil {
+		if _, err := tx.ExecContext(ctx, `UPDATE leads SET spam = $1,
+			data = CASE WHEN data = '' THEN '' ELSE $2 END,
+			state = 'new', state_at = $3, state_by = $4, due = $5, next_step_at = $5
+			WHERE id = $6`, false, string(data), now, by, ms(due), id); err != nil {
 			return err
 		}
-		if _, err := tx.ExecContext(ctx, `UPDATE messages SET state = 'pending', next_attempt_at = ?, updated_at = ?
-			WHERE lead_id = ? AND state = 'held'`, now, now, id); err != nil {
+		if _, err := tx.ExecContext(ctx, `UPDATE messages SET state = 'pending', next_attempt_at = $1, updated_at = $1
+			WHERE lead_id = $2 AND state = 'held'`, now, id); err != nil {
 			return err
 		}
 		if err := addEvent(ctx, tx, id, now, "released", lead.New, by); err != nil {
 			return err
 		}
+		if err := s.announce(ctx, tx); err != nil {
+			return err
+		}
 		changed = true
-		t, err = readLead(ctx, tx, id)
+		t, err = readLead(ctx, tx, id, "")
 		return err
 	})
 	if changed {
@@ -235,18 +201,20 @@ func (s *SQLite) ReleaseLead(ctx context.Context, id, by string, at, due time.Ti
 	return t, changed, err
 }
 
-// List returns the leads received in [from, to); see Leads. It reads only
-// the columns a report needs, and sizes its answer first: it must read
-// 100,000 leads well within a second.
-func (s *SQLite) List(ctx context.Context, from, to time.Time) ([]Tracked, error) {
+// List returns the leads received in [from, to), oldest first, without
+// their personal data, for reports and the digest: it fills ID, Ref,
+// Received, Due and Procedure of the lead, and Source, State, ActedAt,
+// ClaimedAt and ClaimedBy. It reads only the columns a report needs, and
+// sizes its answer first: it must read 100,000 leads well within a second.
+func (s *Store) List(ctx context.Context, from, to time.Time) ([]Tracked, error) {
 	var n int
-	if err := s.r.QueryRowContext(ctx, `SELECT count(*) FROM leads WHERE received >= ? AND received < ?`,
+	if err := s.r.QueryRowContext(ctx, `SELECT count(*) FROM leads WHERE received >= $1 AND received < $2`,
 		ms(from), ms(to)).Scan(&n); err != nil {
 		return nil, fmt.Errorf("list leads: %w", err)
 	}
 	rows, err := s.r.QueryContext(ctx, `SELECT id, ref, received, due, procedure, source, state,
 		acted_at, claimed_at, claimed_by FROM leads
-		WHERE received >= ? AND received < ? ORDER BY received`, ms(from), ms(to))
+		WHERE received >= $1 AND received < $2 ORDER BY received`, ms(from), ms(to))
 	if err != nil {
 		return nil, fmt.Errorf("list leads: %w", err)
 	}
@@ -272,10 +240,10 @@ func (s *SQLite) List(ctx context.Context, from, to time.Time) ([]Tracked, error
 }
 
 // Overdue counts the leads still new after their due time.
-func (s *SQLite) Overdue(ctx context.Context, now time.Time) (int, error) {
+func (s *Store) Overdue(ctx context.Context, now time.Time) (int, error) {
 	var n int
 	err := s.r.QueryRowContext(ctx, `SELECT count(*) FROM leads
-		WHERE state = 'new' AND due IS NOT NULL AND due < ?`, ms(now)).Scan(&n)
+		WHERE state = 'new' AND due IS NOT NULL AND due < $1`, ms(now)).Scan(&n)
 	if err != nil {
 		return 0, fmt.Errorf("count overdue leads: %w", err)
 	}

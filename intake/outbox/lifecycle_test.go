@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"github.com/consultahq/consulta/intake/lead"
-	"github.com/consultahq/consulta/intake/mail"
 	"github.com/consultahq/consulta/intake/outbox"
 )
 
@@ -83,8 +82,8 @@ func testSetState(t *testing.T, open opener) {
 	}
 }
 
-func reminder(id string) []mail.Message {
-	return []mail.Message{{ID: id + ".reminder", MessageID: "<" + id + ".reminder@example.com>", Kind: mail.Reminder,
+func reminder(id string) []outbox.Message {
+	return []outbox.Message{{ID: id + ".reminder", MessageID: "<" + id + ".reminder@example.com>", Kind: "reminder",
 		From: "desk@example.com", To: []string{"coordinator@example.com"}, Raw: []byte("Subject: reminder\r\n\r\n")}}
 }
 
@@ -105,19 +104,19 @@ func testRecordStepOnce(t *testing.T, open opener) {
 		t.Fatalf("at due: %+v, %v", due, err)
 	}
 	at := t0.Add(time.Hour)
-	if ok, err := s.RecordStep(ctx, due[0], mail.Reminder, reminder("ld_a"), at, at.Add(time.Hour)); !ok || err != nil {
+	if ok, err := s.RecordStep(ctx, due[0], "reminder", reminder("ld_a"), at, at.Add(time.Hour)); !ok || err != nil {
 		t.Fatalf("RecordStep = %v, %v", ok, err)
 	}
 	// The same step again (a second worker, or a run that read before
 	// the first committed) does nothing.
-	if ok, err := s.RecordStep(ctx, due[0], mail.Reminder, reminder("ld_a"), at, at.Add(time.Hour)); ok || err != nil {
+	if ok, err := s.RecordStep(ctx, due[0], "reminder", reminder("ld_a"), at, at.Add(time.Hour)); ok || err != nil {
 		t.Errorf("RecordStep again = %v, %v; want false", ok, err)
 	}
 	// A colleague claims ld_b after the clock read it: its step is not taken.
 	if _, _, err := s.SetState(ctx, "ld_b", lead.Claimed, "ann@example.org", at, time.Time{}); err != nil {
 		t.Fatal(err)
 	}
-	if ok, err := s.RecordStep(ctx, due[1], mail.Reminder, reminder("ld_b"), at, at.Add(time.Hour)); ok || err != nil {
+	if ok, err := s.RecordStep(ctx, due[1], "reminder", reminder("ld_b"), at, at.Add(time.Hour)); ok || err != nil {
 		t.Errorf("RecordStep of a claimed lead = %v, %v; want false", ok, err)
 	}
 	var n int
@@ -126,7 +125,7 @@ func testRecordStepOnce(t *testing.T, open opener) {
 		t.Errorf("%d reminders queued, want 1", n)
 	}
 	got, _ := s.Lead(ctx, "ld_a")
-	if got.Step != mail.Reminder || !got.NextStepAt.Equal(at.Add(time.Hour)) {
+	if got.Step != "reminder" || !got.NextStepAt.Equal(at.Add(time.Hour)) {
 		t.Errorf("after the reminder: step %q next %s", got.Step, got.NextStepAt)
 	}
 	if n, err := s.Overdue(ctx, at.Add(time.Minute)); err != nil || n != 1 {
@@ -175,10 +174,10 @@ func testQueueDigestOnce(t *testing.T, open opener) {
 	if _, ok, err := s.LastDigest(ctx); ok || err != nil {
 		t.Fatalf("LastDigest of a new store: %v, %v", ok, err)
 	}
-	m := mail.Message{ID: "digest.2026-11-27", MessageID: "<digest.2026-11-27@example.com>", Kind: mail.Digest,
+	m := outbox.Message{ID: "digest.2026-11-27", MessageID: "<digest.2026-11-27@example.com>", Kind: "digest",
 		From: "desk@example.com", To: []string{"manager@example.com"}, Raw: []byte("Subject: digest\r\n\r\n")}
 	for i, want := range []bool{true, false} {
-		if ok, err := s.QueueDigest(ctx, []mail.Message{m}, t0); ok != want || err != nil {
+		if ok, err := s.QueueDigest(ctx, []outbox.Message{m}, t0); ok != want || err != nil {
 			t.Errorf("QueueDigest #%d = %v, %v; want %v", i+1, ok, err, want)
 		}
 	}
@@ -186,7 +185,7 @@ func testQueueDigestOnce(t *testing.T, open opener) {
 		t.Errorf("LastDigest = %s, %v, %v", last, ok, err)
 	}
 	msgs, err := s.Claim(ctx, t0, 10)
-	if err != nil || len(msgs) != 1 || msgs[0].LeadID != "" || msgs[0].Kind != mail.Digest {
+	if err != nil || len(msgs) != 1 || msgs[0].LeadID != "" || msgs[0].Kind != "digest" {
 		t.Fatalf("Claim = %+v, %v", msgs, err)
 	}
 	if err := s.Done(ctx, msgs[0].ID); err != nil {

@@ -6,11 +6,13 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/consultahq/consulta/intake/outbox"
+	"github.com/consultahq/consulta/internal/pgtest"
 )
 
 // TestMigrateFromRelease1 opens a file written by the first release
@@ -62,7 +64,8 @@ func TestMigrateFromRelease1(t *testing.T) {
 	}
 }
 
-// schema describes db's tables, columns and indexes, one per line.
+// schema describes db's tables, columns, checks, foreign keys and
+// indexes, one per line.
 func schema(t *testing.T, db *sql.DB) string {
 	t.Helper()
 	rows, err := db.Query(`SELECT m.type, m.name, m.tbl_name, coalesce(group_concat(c.name || ' ' || c.type || ' ' || c."notnull" || ' ' || coalesce(c.dflt_value, '') || ' ' || c.pk, ', '), '')
@@ -82,6 +85,9 @@ func schema(t *testing.T, db *sql.DB) string {
 			cols = indexColumns(t, db, name)
 		}
 		fmt.Fprintf(&b, "%s %s on %s: %s\n", typ, name, table, cols)
+		if typ == "table" {
+			fmt.Fprintf(&b, "  checks: %s\n  references: %s\n", checks(t, db, name), references(t, db, name))
+		}
 	}
 	return b.String()
 }
@@ -93,4 +99,106 @@ func indexColumns(t *testing.T, db *sql.DB, index string) string {
 		t.Fatal(err)
 	}
 	return cols.String
+}
+
+// checks lists the CHECK constraints of table, as written.
+func checks(t *testing.T, db *sql.DB, table string) string {
+	t.Helper()
+	var create string
+	if err := db.QueryRow(`SELECT sql FROM sqlite_schema WHERE name = ?`, table).Scan(&create); err != nil {
+		t.Fatal(err)
+	}
+	return strings.Join(regexp.MustCompile(`CHECK \([^()]*(\([^()]*\))?[^()]*\)`).FindAllString(create, -1), "; ")
+}
+
+// references lists the foreign keys of table.
+func references(t *testing.T, db *sql.DB, table string) string {
+	t.Helper()
+	var refs sql.NullString
+	if err := db.QueryRow(`SELECT group_concat("from" || ' → ' || "table" || '(' || "to" || ')', ', ')
+		FROM pragma_foreign_key_list(?)`, table).Scan(&refs); err != nil {
+		t.Fatal(err)
+	}
+	return refs.String
+}
+
+// TestMigratePostgres opens a database written by the first release that
+// kept leads in PostgreSQL (testdata/postgres1.sql) with today's program:
+// its schema becomes what a new database gets, and every lead, message
+// and step is kept.
+func TestMigratePostgres(t *testing.T) {
+	ctx := context.Background()
+	srv := pgtest.Start(t)
+	oldURL, freshURL := srv.Database(t), srv.Database(t)
+	script, err := os.ReadFile("testdata/postgres1.sql")
+	if err != nil {
+		t.Fatal(err)
+	}
+	old, err := sql.Open("pgx", oldURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer old.Close()
+	if _, err := old.ExecContext(ctx, string(script)); err != nil {
+		t.Fatalf("write the first release's database: %v", err)
+	}
+	now := t0
+	s, err := outbox.OpenPostgres(ctx, oldURL, outbox.WithClock(func() time.Time { return now }))
+	if err != nil {
+		t.Fatalf("open the first release's database: %v", err)
+	}
+	defer s.Close()
+	fresh, err := outbox.OpenPostgres(ctx, freshURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fresh.Close()
+	freshDB, err := sql.Open("pgx", freshURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer freshDB.Close()
+	if got, want := pgSchema(t, old), pgSchema(t, freshDB); got != want {
+		t.Errorf("schema after migrating:\n%s\nwant, as a new database:\n%s", got, want)
+	}
+	if got := stats(t, s); got.Pending != 1 || got.Dead != 1 || got.Held != 1 {
+		t.Errorf("stats = %+v, want 1 pending, 1 dead, 1 held", got)
+	}
+	if due, err := s.DueSteps(ctx, time.UnixMilli(1795782600000), 10); err != nil || len(due) != 2 {
+		t.Errorf("DueSteps = %+v, %v; want the new lead's and the reminded lead's", due, err)
+	}
+	l, m := newLead("ld_again", false)
+	if id, dup, err := s.Enqueue(ctx, l, "key-reminded", m); err != nil || !dup || id != "ld_reminded" {
+		t.Errorf("Enqueue with the old key = %q, %v, %v; want ld_reminded, dup", id, dup, err)
+	}
+}
+
+// pgSchema describes the tables, columns, constraints and indexes of the
+// schema that db's connections use, one per line, without the schema's
+// name.
+func pgSchema(t *testing.T, db *sql.DB) string {
+	t.Helper()
+	var b strings.Builder
+	for _, q := range []string{
+		`SELECT 'column ' || table_name || '.' || column_name || ' ' || data_type || ' ' || is_nullable || ' ' || coalesce(column_default, '')
+			FROM information_schema.columns WHERE table_schema = current_schema() ORDER BY table_name, ordinal_position`,
+		`SELECT 'constraint ' || conrelid::regclass::text || ' ' || contype::text || ' ' || pg_get_constraintdef(oid)
+			FROM pg_constraint WHERE connamespace = current_schema()::regnamespace ORDER BY 1`,
+		`SELECT 'index ' || indexname || ' ' || replace(indexdef, current_schema() || '.', '')
+			FROM pg_indexes WHERE schemaname = current_schema() ORDER BY indexname`,
+	} {
+		rows, err := db.Query(q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for rows.Next() {
+			var line string
+			if err := rows.Scan(&line); err != nil {
+				t.Fatal(err)
+			}
+			b.WriteString(line + "\n")
+		}
+		rows.Close()
+	}
+	return b.String()
 }

@@ -1,7 +1,9 @@
 // Package outbox keeps consultation requests and the emails they produce
-// durably until every email has reached its mailbox: in a SQLite file
-// (Open, the default) or in PostgreSQL (OpenPostgres, for several
-// instances of the service). Both implement Store.
+// durably until every email has reached its mailbox. It is one store over
+// database/sql in two SQL flavours: a SQLite file (Open, the default, for
+// one instance of the service) or PostgreSQL (OpenPostgres, for several
+// instances sharing one database). The SQL that differs between them is
+// kept in a flavour value (flavour.go); everything else is written once.
 //
 // A lead and its messages are written in one transaction; concurrent calls
 // to Enqueue share one transaction and one fsync (group commit), and each
@@ -15,6 +17,10 @@
 //	           dead (Requeue) · held (suspected spam; ReleaseLead)
 //
 // Nothing undelivered is ever deleted, except suspected spam by PurgeSpam.
+//
+// The store keeps what it is given: the lead, its state and steps as the
+// domain (package lead) decided them, and each message as planned. It
+// composes no email and decides nothing.
 package outbox
 
 import (
@@ -22,13 +28,9 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"io/fs"
-	"net/url"
-	"os"
+	"sync"
 	"sync/atomic"
 	"time"
-
-	_ "modernc.org/sqlite" // the pure-Go SQLite driver
 )
 
 // Message states.
@@ -47,16 +49,22 @@ var ErrClosed = errors.New("outbox: store closed")
 // that the operation applies to.
 var ErrNotFound = errors.New("outbox: not found")
 
-// SQLite is an outbox in a SQLite file, for one instance of the service.
-// Its methods are safe for concurrent use.
-type SQLite struct {
-	path string
-	w    *sql.DB // the one writing connection
-	r    *sql.DB // readers (WAL lets them run beside the writer)
-	opt  options
+// Store is an outbox in SQLite (Open) or PostgreSQL (OpenPostgres). Both
+// keep the same promises: Enqueue returns after the lead and its messages
+// have committed together, a claimed message belongs to one worker until
+// its lease ends, and nothing undelivered is deleted except spam by
+// PurgeSpam. Its methods are safe for concurrent use.
+type Store struct {
+	w   *sql.DB // writes: SQLite's one writing connection, or PostgreSQL's pool
+	r   *sql.DB // reads: SQLite's readers (WAL lets them run beside the writer), or w
+	f   flavour
+	opt options
 	*group
 	waker
-	unwiped atomic.Bool // a purge's wipe failed: the next purge wipes again
+
+	path    string      // SQLite: the database file, for Backup
+	unwiped atomic.Bool // SQLite: a purge's wipe failed; the next purge wipes again
+	stop    func()      // ends what the flavour started besides the databases (PostgreSQL's listener)
 }
 
 type options struct {
@@ -66,120 +74,88 @@ type options struct {
 	busy     time.Duration
 }
 
-// Option changes a default of Open.
+// Option changes a default of Open and OpenPostgres.
 type Option func(*options)
 
 // WithClock sets the clock used for timestamps (default time.Now).
 func WithClock(now func() time.Time) Option { return func(o *options) { o.now = now } }
 
+// DefaultLease is how long a claimed message stays claimed when WithLease
+// is not given.
+const DefaultLease = 5 * time.Minute
+
 // WithLease sets how long a claimed message stays claimed before another
-// Claim may take it again, as after a crash mid-send (default 5 minutes).
-// Keep it longer than the delivery worker's send timeout.
+// Claim may take it again, as after a crash mid-send (default
+// DefaultLease). Keep it longer than the delivery worker's send timeout.
 func WithLease(d time.Duration) Option { return func(o *options) { o.lease = d } }
 
-// WithMaxBatch caps how many Enqueue calls share one transaction (default 256).
+// WithMaxBatch caps how many Enqueue calls share one transaction (default
+// 256, at most 500).
 func WithMaxBatch(n int) Option { return func(o *options) { o.maxBatch = n } }
 
-// WithBusyTimeout sets how long to wait for another process's lock (default 10s).
+// WithBusyTimeout sets how long SQLite waits for another process's lock
+// (default 10s).
 func WithBusyTimeout(d time.Duration) Option { return func(o *options) { o.busy = d } }
 
 // defaults returns the options with opts applied.
 func defaults(opts []Option) options {
-	o := options{now: time.Now, lease: 5 * time.Minute, maxBatch: 256, busy: 10 * time.Second}
+	o := options{now: time.Now, lease: DefaultLease, maxBatch: 256, busy: 10 * time.Second}
 	for _, f := range opts {
 		f(&o)
 	}
+	o.maxBatch = min(max(o.maxBatch, 1), maxRows)
 	return o
 }
 
-// Open opens or creates the outbox database at path, applies pending schema
-// migrations, and starts the group-commit writer. Close releases it.
-func Open(ctx context.Context, path string, opts ...Option) (*SQLite, error) {
-	o := defaults(opts)
-	if err := private(path); err != nil {
-		return nil, err
+// start migrates the schema and starts the group-commit writer of a store
+// whose databases and flavour are set; it closes them if it fails.
+func (s *Store) start(ctx context.Context) (*Store, error) {
+	if err := s.migrate(ctx); err != nil {
+		s.closeDBs()
+		return nil, fmt.Errorf("migrate %s schema: %w", s.f.name, err)
 	}
-	w, err := openDB(path, o.busy, false)
-	if err != nil {
-		return nil, err
-	}
-	w.SetMaxOpenConns(1)
-	w.SetConnMaxIdleTime(0)
-	if err := migrate(ctx, w); err != nil {
-		w.Close()
-		return nil, fmt.Errorf("migrate %s: %w", path, err)
-	}
-	r, err := openDB(path, o.busy, true)
-	if err != nil {
-		w.Close()
-		return nil, err
-	}
-	r.SetMaxOpenConns(4)
-	s := &SQLite{path: path, w: w, r: r, opt: o}
-	s.group = startGroup(o.maxBatch, s.insertBatch, s.signal)
+	s.group = startGroup(s.opt.maxBatch, s.insertBatch, s.signal)
 	return s, nil
-}
-
-// private creates the database file at path readable and writable by its
-// owner only, before SQLite opens it: SQLite gives the -wal and -shm files
-// the mode of the database's. An existing file that others may read is
-// made private.
-func private(path string) error {
-	f, err := os.OpenFile(path, os.O_RDONLY|os.O_CREATE, 0o600)
-	if err != nil {
-		return fmt.Errorf("open %s: %w", path, err)
-	}
-	f.Close()
-	for _, p := range []string{path, path + "-wal", path + "-shm"} {
-		fi, err := os.Stat(p)
-		if errors.Is(err, fs.ErrNotExist) {
-			continue
-		}
-		if err == nil && fi.Mode().Perm()&0o077 != 0 {
-			err = os.Chmod(p, 0o600)
-		}
-		if err != nil {
-			return fmt.Errorf("make %s private: %w", p, err)
-		}
-	}
-	return nil
-}
-
-// openDB opens path with the durability settings every connection needs:
-// WAL, synchronous=FULL, a busy timeout, foreign keys, secure_delete (what
-// is deleted is overwritten), and IMMEDIATE write transactions (so that a
-// reader never has to upgrade its lock).
-func openDB(path string, busy time.Duration, readOnly bool) (*sql.DB, error) {
-	q := url.Values{}
-	q.Add("_pragma", "busy_timeout("+fmt.Sprint(busy.Milliseconds())+")")
-	q.Add("_pragma", "journal_mode(WAL)")
-	q.Add("_pragma", "synchronous(FULL)")
-	q.Add("_pragma", "foreign_keys(ON)")
-	q.Add("_pragma", "secure_delete(ON)") // a purge overwrites what it removes: see purge.go
-	if readOnly {
-		q.Add("_pragma", "query_only(ON)")
-	} else {
-		q.Set("_txlock", "immediate")
-	}
-	db, err := sql.Open("sqlite", "file:"+path+"?"+q.Encode())
-	if err != nil {
-		return nil, fmt.Errorf("open %s: %w", path, err)
-	}
-	return db, nil
 }
 
 // Close stops the writer after the Enqueue calls already received, and
 // closes the database.
-func (s *SQLite) Close() error {
+func (s *Store) Close() error {
 	s.group.stop()
-	return errors.Join(s.w.Close(), s.r.Close())
+	if s.stop != nil {
+		s.stop()
+	}
+	return s.closeDBs()
+}
+
+func (s *Store) closeDBs() error {
+	if s.r != s.w {
+		return errors.Join(s.w.Close(), s.r.Close())
+	}
+	return s.w.Close()
 }
 
 // ms is the stored form of a time: Unix milliseconds.
 func ms(t time.Time) int64 { return t.UnixMilli() }
 
+// nullMS is t as Unix ms, or NULL when t is zero.
+func nullMS(t time.Time) any {
+	if t.IsZero() {
+		return nil
+	}
+	return ms(t)
+}
+
+// fromMS is the time of a nullable Unix ms column; zero when NULL.
+func fromMS(v sql.NullInt64) time.Time {
+	if !v.Valid {
+		return time.Time{}
+	}
+	return time.UnixMilli(v.Int64).UTC()
+}
+
 // update runs fn in one write transaction.
-func (s *SQLite) update(ctx context.Context, what string, fn func(*sql.Tx) error) error {
+func (s *Store) update(ctx context.Context, what string, fn func(*sql.Tx) error) error {
 	tx, err := s.w.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("%s: begin: %w", what, err)
@@ -192,4 +168,43 @@ func (s *SQLite) update(ctx context.Context, what string, fn func(*sql.Tx) error
 		return fmt.Errorf("%s: commit: %w", what, err)
 	}
 	return nil
+}
+
+// announce tells the delivery workers of every instance, once tx commits,
+// that messages are due: a NOTIFY where instances share the database.
+func (s *Store) announce(ctx context.Context, tx *sql.Tx) error {
+	if s.f.notify == "" {
+		return nil
+	}
+	_, err := tx.ExecContext(ctx, s.f.notify)
+	return err
+}
+
+// waker closes a channel to wake the delivery worker.
+type waker struct {
+	mu sync.Mutex
+	ch chan struct{}
+}
+
+// Wake returns a channel that is closed when new messages become due: after
+// Enqueue commits deliverable messages, after Requeue, a release of held
+// spam (ReleaseLead) or a step of the clock, and, on PostgreSQL, when
+// another instance announces any of these.
+// Take a fresh channel after each wake-up.
+func (w *waker) Wake() <-chan struct{} {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if w.ch == nil {
+		w.ch = make(chan struct{})
+	}
+	return w.ch
+}
+
+func (w *waker) signal() {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if w.ch != nil {
+		close(w.ch)
+	}
+	w.ch = make(chan struct{})
 }

@@ -14,7 +14,7 @@ import (
 
 // twoInstances opens two stores on one PostgreSQL database, as two
 // instances of the service would.
-func twoInstances(t *testing.T) (a, b *outbox.Postgres, url string) {
+func twoInstances(t *testing.T) (a, b *outbox.Store, url string) {
 	t.Helper()
 	url = pgtest.Start(t).Database(t)
 	ctx := context.Background()
@@ -40,7 +40,7 @@ func TestPostgresClaimOnce(t *testing.T) {
 	for i := range leads {
 		wg.Go(func() {
 			l, msgs := newLead(fmt.Sprintf("ld_%03d", i), false)
-			if _, _, err := []*outbox.Postgres{a, b}[i%2].Enqueue(ctx, l, "", msgs); err != nil {
+			if _, _, err := []*outbox.Store{a, b}[i%2].Enqueue(ctx, l, "", msgs); err != nil {
 				t.Error(err)
 			}
 		})
@@ -48,7 +48,7 @@ func TestPostgresClaimOnce(t *testing.T) {
 	wg.Wait()
 	var mu sync.Mutex
 	claimed := map[string]int{}
-	for _, s := range []*outbox.Postgres{a, b, a, b} { // two workers each
+	for _, s := range []*outbox.Store{a, b, a, b} { // two workers each
 		wg.Go(func() {
 			for {
 				msgs, err := s.Claim(ctx, time.Now(), 7)
@@ -90,7 +90,7 @@ func TestPostgresKeyAcrossInstances(t *testing.T) {
 		wg.Go(func() {
 			l, msgs := newLead(fmt.Sprintf("ld_%d", i), false)
 			var err error
-			if ids[i], dups[i], err = []*outbox.Postgres{a, b}[i%2].Enqueue(ctx, l, "one-key", msgs); err != nil {
+			if ids[i], dups[i], err = []*outbox.Store{a, b}[i%2].Enqueue(ctx, l, "one-key", msgs); err != nil {
 				t.Error(err)
 			}
 		})

@@ -22,7 +22,7 @@ type Retention struct {
 // until ctx ends, and logs how many leads each purge removed. After each
 // purge it calls each of also with the cutoff of delivered leads, for
 // copies of their data kept elsewhere (e.g. a folder of .eml files).
-func PurgeLoop(ctx context.Context, s Store, log *slog.Logger, every time.Duration, r Retention,
+func PurgeLoop(ctx context.Context, s *Store, log *slog.Logger, every time.Duration, r Retention,
 	also ...func(ctx context.Context, before time.Time) (int, error)) {
 	tick := time.NewTicker(every)
 	defer tick.Stop()
@@ -37,7 +37,7 @@ func PurgeLoop(ctx context.Context, s Store, log *slog.Logger, every time.Durati
 }
 
 // purgeOnce is one round of PurgeLoop.
-func purgeOnce(ctx context.Context, s Store, log *slog.Logger, r Retention,
+func purgeOnce(ctx context.Context, s *Store, log *slog.Logger, r Retention,
 	also []func(ctx context.Context, before time.Time) (int, error)) {
 	now := time.Now()
 	if n, err := s.PurgeSpam(ctx, now.Add(-r.Spam)); err != nil {
@@ -63,20 +63,20 @@ func purgeOnce(ctx context.Context, s Store, log *slog.Logger, r Retention,
 // PurgeSpam deletes the suspected spam leads received before cutoff, with
 // their held messages, and returns how many leads it deleted. What it
 // deletes is overwritten in the database's files (see wipe).
-func (s *SQLite) PurgeSpam(ctx context.Context, before time.Time) (int, error) {
+func (s *Store) PurgeSpam(ctx context.Context, before time.Time) (int, error) {
 	var n int64
 	err := s.update(ctx, "purge spam", func(tx *sql.Tx) error {
 		if _, err := tx.ExecContext(ctx, `DELETE FROM messages WHERE state = 'held' AND lead_id IN
-			(SELECT id FROM leads WHERE spam = 1 AND received < ?)`, ms(before)); err != nil {
+			(SELECT id FROM leads WHERE spam = $1 AND received < $2)`, true, ms(before)); err != nil {
 			return err
 		}
 		if _, err := tx.ExecContext(ctx, `DELETE FROM lead_events WHERE lead_id IN
-			(SELECT id FROM leads WHERE spam = 1 AND received < ?
-			AND NOT EXISTS (SELECT 1 FROM messages m WHERE m.lead_id = leads.id))`, ms(before)); err != nil {
+			(SELECT id FROM leads WHERE spam = $1 AND received < $2
+			AND NOT EXISTS (SELECT 1 FROM messages m WHERE m.lead_id = leads.id))`, true, ms(before)); err != nil {
 			return err
 		}
-		r, err := tx.ExecContext(ctx, `DELETE FROM leads WHERE spam = 1 AND received < ?
-			AND NOT EXISTS (SELECT 1 FROM messages m WHERE m.lead_id = leads.id)`, ms(before))
+		r, err := tx.ExecContext(ctx, `DELETE FROM leads WHERE spam = $1 AND received < $2
+			AND NOT EXISTS (SELECT 1 FROM messages m WHERE m.lead_id = leads.id)`, true, ms(before))
 		if err != nil {
 			return err
 		}
@@ -98,16 +98,16 @@ func (s *SQLite) PurgeSpam(ctx context.Context, before time.Time) (int, error) {
 // and the delivery history remain. A lead with a message being sent waits
 // for the next purge. It returns how many leads it purged; what it removes
 // is overwritten in the database's files (see wipe).
-func (s *SQLite) PurgeDelivered(ctx context.Context, before time.Time) (int, error) {
+func (s *Store) PurgeDelivered(ctx context.Context, before time.Time) (int, error) {
 	now := ms(s.opt.now())
 	var n int64
 	err := s.update(ctx, "purge delivered", func(tx *sql.Tx) error {
-		r, err := tx.ExecContext(ctx, `UPDATE leads SET data = '', email_domain = '', purged_at = ?, next_step_at = NULL
-			WHERE purged_at IS NULL AND spam = 0 AND received < ?
+		r, err := tx.ExecContext(ctx, `UPDATE leads SET data = '', email_domain = '', purged_at = $1, next_step_at = NULL
+			WHERE purged_at IS NULL AND spam = $2 AND received < $3
 			AND EXISTS (SELECT 1 FROM messages m WHERE m.lead_id = leads.id AND m.kind = 'coordinator' AND m.state = 'sent')
 			AND NOT EXISTS (SELECT 1 FROM messages m WHERE m.lead_id = leads.id
 				AND (m.state = 'sending' OR (m.kind = 'coordinator' AND m.state <> 'sent')))`,
-			now, ms(before))
+			now, false, ms(before))
 		if err != nil {
 			return err
 		}
@@ -115,11 +115,11 @@ func (s *SQLite) PurgeDelivered(ctx context.Context, before time.Time) (int, err
 			return err
 		}
 		if _, err := tx.ExecContext(ctx, `DELETE FROM messages
-			WHERE lead_id IN (SELECT id FROM leads WHERE purged_at = ?) AND state <> 'sent'`, now); err != nil {
+			WHERE lead_id IN (SELECT id FROM leads WHERE purged_at = $1) AND state <> 'sent'`, now); err != nil {
 			return err
 		}
-		_, err = tx.ExecContext(ctx, `UPDATE messages SET raw = x'', env_to = '', updated_at = ?
-			WHERE lead_id IN (SELECT id FROM leads WHERE purged_at = ?) AND length(raw) > 0`, now, now)
+		_, err = tx.ExecContext(ctx, `UPDATE messages SET raw = $1, env_to = '', updated_at = $2
+			WHERE lead_id IN (SELECT id FROM leads WHERE purged_at = $2) AND length(raw) > 0`, []byte{}, now)
 		return err
 	})
 	if err == nil && (n > 0 || s.unwiped.Load()) {
@@ -128,17 +128,21 @@ func (s *SQLite) PurgeDelivered(ctx context.Context, before time.Time) (int, err
 	return int(n), err
 }
 
-// wipe makes a purge final on disk. Every connection runs with
+// wipe makes a purge final on disk, where the flavour keeps a write-ahead
+// log (SQLite). Every connection runs with
 // secure_delete, so that SQLite overwrites deleted content with zeros; but
 // the write-ahead log still holds the pages as they were before, until a
 // checkpoint copies the new ones into the database and truncates it. A
 // reader in the middle of a query can hold the log for a moment, so wipe
 // tries a few times.
-func (s *SQLite) wipe(ctx context.Context) error {
+func (s *Store) wipe(ctx context.Context) error {
+	if s.f.checkpoint == "" {
+		return nil
+	}
 	s.unwiped.Store(true)
 	for try := 0; ; try++ {
 		var busy, logFrames, done int
-		err := s.w.QueryRowContext(ctx, `PRAGMA wal_checkpoint(TRUNCATE)`).Scan(&busy, &logFrames, &done)
+		err := s.w.QueryRowContext(ctx, s.f.checkpoint).Scan(&busy, &logFrames, &done)
 		switch {
 		case err != nil:
 			return fmt.Errorf("purge: checkpoint the write-ahead log: %w", err)

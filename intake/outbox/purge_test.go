@@ -8,8 +8,6 @@ import (
 	"strings"
 	"testing"
 	"time"
-
-	"github.com/consultahq/consulta/intake/mail"
 )
 
 // fileBytes returns the bytes of the database file and of its -wal and
@@ -54,7 +52,7 @@ func TestPurgeLeavesNoTrace(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, m := range claimed {
-		if m.LeadID == "ld_deadconf" && m.Kind == mail.Patient {
+		if m.LeadID == "ld_deadconf" && m.Kind == "patient" {
 			s.Dead(ctx, m.ID, errors.New("550 no such user"))
 		} else {
 			s.Done(ctx, m.ID)

@@ -1,22 +1,18 @@
 package outbox
 
 import (
+	"database/sql"
 	"strings"
 	"time"
 )
 
-// rows is what database/sql's *sql.Rows and pgx.Rows share, so that both
-// stores read a result into the same types with the same code.
-type rows interface {
-	Next() bool
-	Scan(dest ...any) error
-	Err() error
-}
+// msgCols are the columns scanMsgs reads.
+const msgCols = `id, coalesce(lead_id, ''), kind, env_from, env_to, raw, message_id, attempts, created_at`
 
-// scanMsgs reads claimed messages: id, lead id, kind, envelope sender,
-// recipients (one a line), raw message, Message-ID, attempts and the time
-// it was created, in milliseconds.
-func scanMsgs(rs rows) ([]Msg, error) {
+// scanMsgs reads claimed messages (msgCols): id, lead id, kind, envelope
+// sender, recipients (one a line), raw message, Message-ID, attempts and
+// the time it was created, in milliseconds.
+func scanMsgs(rs *sql.Rows) ([]Msg, error) {
 	var out []Msg
 	for rs.Next() {
 		var m Msg
@@ -35,7 +31,7 @@ func scanMsgs(rs rows) ([]Msg, error) {
 
 // scanSpam reads leads held as spam: id, received (milliseconds), signals
 // (comma-separated), procedure and the email's domain.
-func scanSpam(rs rows) ([]SpamLead, error) {
+func scanSpam(rs *sql.Rows) ([]SpamLead, error) {
 	var out []SpamLead
 	for rs.Next() {
 		var l SpamLead

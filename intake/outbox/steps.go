@@ -3,18 +3,16 @@ package outbox
 import (
 	"context"
 	"database/sql"
-	"encoding/json"
 	"fmt"
-	"strings"
 	"time"
-
-	"github.com/consultahq/consulta/intake/mail"
 )
 
-// DueSteps returns the leads whose clock's next step is due; see Leads.
-func (s *SQLite) DueSteps(ctx context.Context, now time.Time, n int) ([]Tracked, error) {
+// DueSteps returns up to n leads whose clock's next step is due at now,
+// with their stored lead, earliest first. Several instances may read the
+// same lead: RecordStep lets one of them take the step.
+func (s *Store) DueSteps(ctx context.Context, now time.Time, n int) ([]Tracked, error) {
 	rows, err := s.r.QueryContext(ctx, `SELECT data, `+trackedCols+` FROM leads
-		WHERE next_step_at IS NOT NULL AND next_step_at <= ? ORDER BY next_step_at, id LIMIT ?`, ms(now), n)
+		WHERE next_step_at IS NOT NULL AND next_step_at <= $1 ORDER BY next_step_at, id LIMIT $2`, ms(now), n)
 	if err != nil {
 		return nil, fmt.Errorf("due steps: %w", err)
 	}
@@ -26,12 +24,8 @@ func (s *SQLite) DueSteps(ctx context.Context, now time.Time, n int) ([]Tracked,
 		if err := scanTracked(rows, &t, &data); err != nil {
 			return nil, fmt.Errorf("due steps: %w", err)
 		}
-		if data != "" {
-			stored := t.Lead
-			if err := json.Unmarshal([]byte(data), &t.Lead); err != nil {
-				return nil, fmt.Errorf("due steps: decode lead %s: %w", t.Lead.ID, err)
-			}
-			t.Lead.Spam, t.Lead.Due, t.Lead.Ref = stored.Spam, stored.Due, stored.Ref
+		if err := decodeStored(&t, data); err != nil {
+			return nil, fmt.Errorf("due steps: %w", err)
 		}
 		out = append(out, t)
 	}
@@ -41,8 +35,9 @@ func (s *SQLite) DueSteps(ctx context.Context, now time.Time, n int) ([]Tracked,
 	return out, nil
 }
 
-// NextStep returns when the clock's earliest next step is due.
-func (s *SQLite) NextStep(ctx context.Context) (time.Time, bool, error) {
+// NextStep returns when the clock's earliest next step is due, and false
+// when no lead waits for one.
+func (s *Store) NextStep(ctx context.Context) (time.Time, bool, error) {
 	var next sql.NullInt64
 	if err := s.r.QueryRowContext(ctx, `SELECT min(next_step_at) FROM leads`).Scan(&next); err != nil {
 		return time.Time{}, false, fmt.Errorf("next step: %w", err)
@@ -50,28 +45,39 @@ func (s *SQLite) NextStep(ctx context.Context) (time.Time, bool, error) {
 	return fromMS(next), next.Valid, nil
 }
 
-// RecordStep records a step of the clock with its messages; see Leads.
-func (s *SQLite) RecordStep(ctx context.Context, t Tracked, step string, msgs []mail.Message, at, next time.Time) (bool, error) {
+// RecordStep records that the clock took step for lead t at at: it queues
+// msgs, keeps the step in the history and schedules the next step at next
+// (none when zero), in one transaction. It does nothing and returns false
+// when the lead has moved since t was read: a colleague acted, or another
+// run or instance took the step.
+func (s *Store) RecordStep(ctx context.Context, t Tracked, step string, msgs []Message, at, next time.Time) (bool, error) {
 	done := false
 	err := s.update(ctx, "record "+step+" of "+t.Lead.ID, func(tx *sql.Tx) error {
-		r, err := tx.ExecContext(ctx, `UPDATE leads SET step = ?, next_step_at = ?
-			WHERE id = ? AND state = ? AND step = ? AND next_step_at = ?`,
+		r, err := tx.ExecContext(ctx, `UPDATE leads SET step = $1, next_step_at = $2
+			WHERE id = $3 AND state = $4 AND step = $5 AND next_step_at IS NOT DISTINCT FROM $6`,
 			step, nullMS(next), t.Lead.ID, t.State, t.Step, nullMS(t.NextStepAt))
 		if err != nil {
 			return err
 		}
 		if n, err := r.RowsAffected(); err != nil || n == 0 {
-			return err // moved since it was read: a colleague acted, or another run took the step
+			return err
 		}
 		done = true
 		if len(msgs) == 0 { // a step put off, or nothing left to do
 			return nil
 		}
 		now := ms(at)
-		if err := insertMessages(ctx, tx, t.Lead.ID, msgs, now); err != nil {
+		rows := make([]msgRow, len(msgs))
+		for i, m := range msgs {
+			rows[i] = msgRow{lead: t.Lead.ID, m: m, state: Pending}
+		}
+		if _, err := insertMessages(ctx, tx, rows, now); err != nil {
 			return err
 		}
-		return addEvent(ctx, tx, t.Lead.ID, now, step, "", "")
+		if err := addEvent(ctx, tx, t.Lead.ID, now, step, "", ""); err != nil {
+			return err
+		}
+		return s.announce(ctx, tx)
 	})
 	if done && len(msgs) > 0 {
 		s.signal()
@@ -79,46 +85,21 @@ func (s *SQLite) RecordStep(ctx context.Context, t Tracked, step string, msgs []
 	return done, err
 }
 
-// insertMessages queues msgs, pending and due at now. A message whose id
-// is already stored is skipped: a step is never sent twice.
-func insertMessages(ctx context.Context, tx *sql.Tx, leadID string, msgs []mail.Message, now int64) error {
-	var lid any
-	if leadID != "" {
-		lid = leadID
-	}
-	for _, m := range msgs {
-		if _, err := tx.ExecContext(ctx, `INSERT INTO messages
-			(id, lead_id, kind, env_from, env_to, raw, message_id, state, next_attempt_at, created_at, updated_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?, ?)
-			ON CONFLICT (id) DO NOTHING`,
-			m.ID, lid, m.Kind, m.From, strings.Join(m.To, "\n"), m.Raw, m.MessageID, now, now, now); err != nil {
-			return fmt.Errorf("message %s: %w", m.ID, err)
-		}
-	}
-	return nil
-}
-
-// QueueDigest queues the digest's messages unless they are queued already;
-// see Leads.
-func (s *SQLite) QueueDigest(ctx context.Context, msgs []mail.Message, at time.Time) (bool, error) {
+// QueueDigest queues the digest's messages, one a recipient, in one
+// transaction, unless they are queued already, by this instance or
+// another (their ids name their day), and reports whether it queued any.
+func (s *Store) QueueDigest(ctx context.Context, msgs []Message, at time.Time) (bool, error) {
 	var n int64
 	err := s.update(ctx, "queue digest", func(tx *sql.Tx) error {
-		for _, m := range msgs {
-			r, err := tx.ExecContext(ctx, `INSERT INTO messages
-				(id, lead_id, kind, env_from, env_to, raw, message_id, state, next_attempt_at, created_at, updated_at)
-				VALUES (?, NULL, 'digest', ?, ?, ?, ?, 'pending', ?, ?, ?)
-				ON CONFLICT (id) DO NOTHING`,
-				m.ID, m.From, strings.Join(m.To, "\n"), m.Raw, m.MessageID, ms(at), ms(at), ms(at))
-			if err != nil {
-				return err
-			}
-			k, err := r.RowsAffected()
-			if err != nil {
-				return err
-			}
-			n += k
+		rows := make([]msgRow, len(msgs))
+		for i, m := range msgs {
+			rows[i] = msgRow{m: m, state: Pending}
 		}
-		return nil
+		var err error
+		if n, err = insertMessages(ctx, tx, rows, ms(at)); err != nil || n == 0 {
+			return err
+		}
+		return s.announce(ctx, tx)
 	})
 	if n > 0 {
 		s.signal()
@@ -128,7 +109,7 @@ func (s *SQLite) QueueDigest(ctx context.Context, msgs []mail.Message, at time.T
 
 // LastDigest returns when the latest digest was queued, and false when
 // none ever was.
-func (s *SQLite) LastDigest(ctx context.Context) (time.Time, bool, error) {
+func (s *Store) LastDigest(ctx context.Context) (time.Time, bool, error) {
 	var last sql.NullInt64
 	if err := s.r.QueryRowContext(ctx, `SELECT max(created_at) FROM messages WHERE kind = 'digest'`).Scan(&last); err != nil {
 		return time.Time{}, false, fmt.Errorf("last digest: %w", err)

@@ -12,11 +12,9 @@ import (
 	_ "github.com/jackc/pgx/v5/stdlib" // database/sql for PostgreSQL: the tests look at what the store wrote
 )
 
-// store is what the suite tests: the outbox and the lead lifecycle beside it.
-type store interface {
-	outbox.Store
-	outbox.Leads
-}
+// store is what the suite tests: the outbox and the lead lifecycle beside
+// it, in either flavour.
+type store = *outbox.Store
 
 // opener opens a new, empty store whose clock reads *now and whose claims
 // last a minute, and a plain connection to the same database, to look at
@@ -33,7 +31,7 @@ func eachStore(t *testing.T, test func(t *testing.T, open opener)) {
 func openSQLite(t testing.TB, now *time.Time) (store, *sql.DB) {
 	t.Helper()
 	s, path := open(t, now)
-	return s.(*outbox.SQLite), rawDB(t, path)
+	return s, rawDB(t, path)
 }
 
 func openPostgres(t testing.TB, now *time.Time) (store, *sql.DB) {
@@ -54,7 +52,7 @@ func openPostgres(t testing.TB, now *time.Time) (store, *sql.DB) {
 }
 
 // open opens a SQLite store in a fresh file whose clock reads *now.
-func open(t testing.TB, now *time.Time) (outbox.Store, string) {
+func open(t testing.TB, now *time.Time) (*outbox.Store, string) {
 	t.Helper()
 	path := filepath.Join(t.TempDir(), "outbox.db")
 	s, err := outbox.Open(context.Background(), path,

@@ -75,7 +75,7 @@ func digestIfDue(ctx context.Context, store Store, cfg Config, now time.Time) er
 // digest composes the digest of the leads received in [since, until), as
 // things stand at now: one email a recipient.
 // empty says there is nothing in it: no lead, none overdue, none held.
-func digest(ctx context.Context, store Store, cfg Config, since, until, now time.Time) (msgs []mail.Message, empty bool, err error) {
+func digest(ctx context.Context, store Store, cfg Config, since, until, now time.Time) (msgs []outbox.Message, empty bool, err error) {
 	loc := cfg.Clock.Location
 	period, err := store.List(ctx, since, until)
 	if err != nil {

@@ -50,7 +50,7 @@ func facts(cfg Config, t outbox.Tracked) [][2]string {
 
 // reminder is the email to the lead's coordinator when it is still
 // unclaimed at its due time.
-func reminder(cfg Config, t outbox.Tracked, now time.Time) ([]mail.Message, error) {
+func reminder(cfg Config, t outbox.Tracked, now time.Time) ([]outbox.Message, error) {
 	to := cfg.Practice.To(t.Lead.Category)
 	m, err := compose(notice{
 		Kind: mail.Reminder, ID: t.Lead.ID + "." + mail.Reminder, To: []string{to}, About: t.Lead.ID, Date: now,
@@ -63,14 +63,14 @@ func reminder(cfg Config, t outbox.Tracked, now time.Time) ([]mail.Message, erro
 		Facts: facts(cfg, t),
 		Links: cfg.Actions.Links(t.Lead.ID, to),
 	}, cfg.Practice)
-	return []mail.Message{m}, err
+	return []outbox.Message{m}, err
 }
 
 // escalation is the email to each address of the escalation list when a
 // lead is still unclaimed after its reminder: one each, since each
 // recipient's action links are their own.
-func escalation(cfg Config, t outbox.Tracked, now time.Time) ([]mail.Message, error) {
-	var out []mail.Message
+func escalation(cfg Config, t outbox.Tracked, now time.Time) ([]outbox.Message, error) {
+	var out []outbox.Message
 	coordinator := cfg.Practice.To(t.Lead.Category)
 	for i, to := range cfg.Clock.EscalateTo {
 		f := append(facts(cfg, t), [2]string{"Coordinator", coordinator})
@@ -103,7 +103,7 @@ func escalation(cfg Config, t outbox.Tracked, now time.Time) ([]mail.Message, er
 
 // followUp is the email to whoever marked a lead contacted, when it is
 // neither booked nor closed after the follow-up days.
-func followUp(cfg Config, t outbox.Tracked, now time.Time) ([]mail.Message, error) {
+func followUp(cfg Config, t outbox.Tracked, now time.Time) ([]outbox.Message, error) {
 	to := t.ContactedBy
 	if to == "" {
 		to = cfg.Practice.To(t.Lead.Category)
@@ -119,5 +119,5 @@ func followUp(cfg Config, t outbox.Tracked, now time.Time) ([]mail.Message, erro
 		Facts: facts(cfg, t),
 		Links: cfg.Actions.Links(t.Lead.ID, to, action.Booked, action.Closed, action.NotALead),
 	}, cfg.Practice)
-	return []mail.Message{m}, err
+	return []outbox.Message{m}, err
 }

@@ -14,6 +14,7 @@ import (
 
 	"github.com/consultahq/consulta/intake/action"
 	"github.com/consultahq/consulta/intake/mail"
+	"github.com/consultahq/consulta/intake/outbox"
 )
 
 // notice is one email of the clock: a reminder, an escalation, a
@@ -50,27 +51,27 @@ type row struct {
 }
 
 // compose builds n into a message from p's address.
-func compose(n notice, p mail.Practice) (mail.Message, error) {
+func compose(n notice, p mail.Practice) (outbox.Message, error) {
 	_, domain, ok := strings.Cut(p.From, "@")
 	if !ok {
-		return mail.Message{}, fmt.Errorf("compose %s: the practice's From %q has no domain", n.ID, p.From)
+		return outbox.Message{}, fmt.Errorf("compose %s: the practice's From %q has no domain", n.ID, p.From)
 	}
 	if !mail.HeaderSafe(n.Subject) || !mail.HeaderSafe(p.Name) {
-		return mail.Message{}, fmt.Errorf("compose %s: %w", n.ID, mail.ErrHeaderValue)
+		return outbox.Message{}, fmt.Errorf("compose %s: %w", n.ID, mail.ErrHeaderValue)
 	}
 	for _, to := range n.To {
 		if !mail.AddressOK(to) {
-			return mail.Message{}, fmt.Errorf("compose %s: invalid or non-ASCII address", n.ID)
+			return outbox.Message{}, fmt.Errorf("compose %s: invalid or non-ASCII address", n.ID)
 		}
 	}
-	m := mail.Message{ID: n.ID, MessageID: "<" + n.ID + "@" + domain + ">", From: p.From, To: n.To, Kind: n.Kind}
+	m := outbox.Message{ID: n.ID, MessageID: "<" + n.ID + "@" + domain + ">", From: p.From, To: n.To, Kind: n.Kind}
 	n.Practice, n.Colours = p.Name, p.Colours.WithDefaults()
 	var text, html bytes.Buffer
 	if err := textTemplate.Execute(&text, n); err != nil {
-		return mail.Message{}, fmt.Errorf("compose %s: %w", n.ID, err)
+		return outbox.Message{}, fmt.Errorf("compose %s: %w", n.ID, err)
 	}
 	if err := htmlTemplate.Execute(&html, n); err != nil {
-		return mail.Message{}, fmt.Errorf("compose %s: %w", n.ID, err)
+		return outbox.Message{}, fmt.Errorf("compose %s: %w", n.ID, err)
 	}
 	from := (&netmail.Address{Name: p.Name, Address: p.From}).String()
 	e := &email.Email{From: from, To: n.To, Text: text.Bytes(), HTML: html.Bytes(), Headers: textproto.MIMEHeader{}}
@@ -85,7 +86,7 @@ func compose(n notice, p mail.Practice) (mail.Message, error) {
 	}
 	raw, err := e.Bytes()
 	if err != nil {
-		return mail.Message{}, fmt.Errorf("compose %s: %w", n.ID, err)
+		return outbox.Message{}, fmt.Errorf("compose %s: %w", n.ID, err)
 	}
 	m.Raw = raw
 	return m, nil

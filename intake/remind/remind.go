@@ -24,9 +24,14 @@ import (
 	"github.com/consultahq/consulta/internal/hours"
 )
 
-// Store is what the clock needs of the outbox.
+// Store is what the clock needs of the outbox (an *outbox.Store).
 type Store interface {
-	outbox.Leads
+	DueSteps(ctx context.Context, now time.Time, n int) ([]outbox.Tracked, error)
+	NextStep(ctx context.Context) (time.Time, bool, error)
+	RecordStep(ctx context.Context, t outbox.Tracked, step string, msgs []outbox.Message, at, next time.Time) (bool, error)
+	QueueDigest(ctx context.Context, msgs []outbox.Message, at time.Time) (bool, error)
+	LastDigest(ctx context.Context) (time.Time, bool, error)
+	List(ctx context.Context, from, to time.Time) ([]outbox.Tracked, error)
 	Spam(ctx context.Context) ([]outbox.SpamLead, error)
 }
 
@@ -130,7 +135,7 @@ func step(ctx context.Context, store Store, cfg Config, t outbox.Tracked, now ti
 		return err
 	}
 	var kind string
-	var msgs []mail.Message
+	var msgs []outbox.Message
 	var next time.Time
 	var err error
 	switch {

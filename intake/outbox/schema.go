@@ -1,0 +1,190 @@
+package outbox
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"text/template"
+)
+
+// The schema is written once, as the template baseline, in the column
+// types of a flavour: a new database is made from it at the flavour's
+// version. A database made by an older program is brought up to date by
+// the flavour's upgrades, one step a version: they are its history, and
+// never change once shipped. A change of schema therefore adds one
+// upgrade to each flavour and changes baseline to match; the migration
+// tests open an old database of each flavour and compare it, upgraded,
+// with a new one.
+
+// schemaTypes are the column types of a flavour.
+type schemaTypes struct {
+	Int    string // a 64-bit integer: Unix ms
+	Int32  string // a small count
+	Blob   string // bytes
+	Bool   string
+	False  string // Bool's false, as a default
+	Serial string // an integer primary key that numbers itself
+	Strict string // what ends a CREATE TABLE: SQLite's " STRICT"
+}
+
+// baseline is the schema at the flavours' current versions.
+const baseline = `CREATE TABLE leads (
+	id           TEXT PRIMARY KEY,
+	idem_key     TEXT UNIQUE,                           -- NULL when the request had no key
+	received     {{.Int}} NOT NULL,                     -- Unix ms
+	spam         {{.Bool}} NOT NULL DEFAULT {{.False}},
+	signals      TEXT NOT NULL DEFAULT '',              -- comma-separated
+	procedure    TEXT NOT NULL DEFAULT '',
+	email_domain TEXT NOT NULL DEFAULT '',
+	data         TEXT NOT NULL,                         -- the lead as JSON; '' once purged
+	purged_at    {{.Int}},
+	ref          TEXT NOT NULL DEFAULT '',
+	source       TEXT NOT NULL DEFAULT '',
+	state        TEXT NOT NULL DEFAULT 'new',
+	state_at     {{.Int}},                              -- the last change of state
+	state_by     TEXT NOT NULL DEFAULT '',
+	due          {{.Int}},                              -- NULL for leads kept before the clock
+	acted_at     {{.Int}},                              -- the first change of state by hand
+	claimed_at   {{.Int}},
+	claimed_by   TEXT NOT NULL DEFAULT '',
+	contacted_at {{.Int}},
+	contacted_by TEXT NOT NULL DEFAULT '',
+	step         TEXT NOT NULL DEFAULT '',              -- the clock's last step
+	next_step_at {{.Int}}                               -- when the clock acts next; NULL when it has nothing to do
+){{.Strict}};
+CREATE INDEX leads_spam_received ON leads(spam, received);
+CREATE INDEX leads_next_step ON leads(next_step_at);
+CREATE INDEX leads_state_due ON leads(state, due);
+CREATE INDEX leads_received ON leads(received);
+CREATE TABLE lead_events (
+	id      {{.Serial}},
+	lead_id TEXT NOT NULL REFERENCES leads(id),
+	at      {{.Int}} NOT NULL,
+	kind    TEXT NOT NULL,                              -- 'state', 'released', or a clock step
+	state   TEXT NOT NULL DEFAULT '',                   -- the state set
+	actor   TEXT NOT NULL DEFAULT ''                    -- who, as the address the action was sent to; '' for the clock
+){{.Strict}};
+CREATE INDEX lead_events_lead ON lead_events(lead_id, at);
+CREATE TABLE messages (
+	id              TEXT PRIMARY KEY,
+	lead_id         TEXT REFERENCES leads(id),          -- NULL for a digest
+	kind            TEXT NOT NULL CHECK (kind IN ('coordinator', 'patient', 'reminder', 'escalation', 'follow_up', 'digest')),
+	env_from        TEXT NOT NULL,
+	env_to          TEXT NOT NULL,                      -- newline-separated
+	raw             {{.Blob}} NOT NULL,                 -- RFC 5322 bytes; empty when composed at delivery, and once purged
+	message_id      TEXT NOT NULL,
+	state           TEXT NOT NULL CHECK (state IN ('pending', 'sending', 'sent', 'dead', 'held')),
+	attempts        {{.Int32}} NOT NULL DEFAULT 0,
+	next_attempt_at {{.Int}} NOT NULL,                  -- for 'sending', the end of the lease
+	last_error      TEXT NOT NULL DEFAULT '',
+	created_at      {{.Int}} NOT NULL,
+	updated_at      {{.Int}} NOT NULL,
+	sent_at         {{.Int}}
+){{.Strict}};
+CREATE INDEX messages_due ON messages(state, next_attempt_at);
+CREATE INDEX messages_lead ON messages(lead_id);`
+
+// baselineTemplate is baseline, parsed once.
+var baselineTemplate = template.Must(template.New("baseline").Parse(baseline))
+
+// schemaOf returns baseline in the column types t.
+func schemaOf(t schemaTypes) string {
+	var b strings.Builder
+	if err := baselineTemplate.Execute(&b, t); err != nil {
+		panic(err) // the template and its data are both constants
+	}
+	return b.String()
+}
+
+// sqliteUpgrade2 takes a SQLite file of the first release to version 2:
+// the response clock, with each lead's state, due time and next step, its
+// history, and messages that are reminders or a digest (which belongs to
+// no lead).
+const sqliteUpgrade2 = `ALTER TABLE leads ADD COLUMN ref TEXT NOT NULL DEFAULT '';
+	ALTER TABLE leads ADD COLUMN source TEXT NOT NULL DEFAULT '';
+	ALTER TABLE leads ADD COLUMN state TEXT NOT NULL DEFAULT 'new';
+	ALTER TABLE leads ADD COLUMN state_at INTEGER;          -- Unix ms of the last change of state
+	ALTER TABLE leads ADD COLUMN state_by TEXT NOT NULL DEFAULT '';
+	ALTER TABLE leads ADD COLUMN due INTEGER;               -- Unix ms; NULL for leads kept before the clock
+	ALTER TABLE leads ADD COLUMN acted_at INTEGER;          -- the first change of state by hand
+	ALTER TABLE leads ADD COLUMN claimed_at INTEGER;
+	ALTER TABLE leads ADD COLUMN claimed_by TEXT NOT NULL DEFAULT '';
+	ALTER TABLE leads ADD COLUMN contacted_at INTEGER;
+	ALTER TABLE leads ADD COLUMN contacted_by TEXT NOT NULL DEFAULT '';
+	ALTER TABLE leads ADD COLUMN step TEXT NOT NULL DEFAULT '';  -- the clock's last step: '', reminder, escalation, follow_up
+	ALTER TABLE leads ADD COLUMN next_step_at INTEGER;      -- when the clock acts next; NULL when it has nothing to do
+	UPDATE leads SET state = 'spam' WHERE spam = 1;
+	CREATE INDEX leads_next_step ON leads(next_step_at);
+	CREATE INDEX leads_state_due ON leads(state, due);
+	CREATE INDEX leads_received ON leads(received);
+	CREATE TABLE lead_events (
+		id      INTEGER PRIMARY KEY,
+		lead_id TEXT NOT NULL REFERENCES leads(id),
+		at      INTEGER NOT NULL,                -- Unix ms
+		kind    TEXT NOT NULL,                   -- 'state', 'released', or a clock step
+		state   TEXT NOT NULL DEFAULT '',        -- the state set
+		actor   TEXT NOT NULL DEFAULT ''         -- who, as the address the action was sent to; '' for the clock
+	) STRICT;
+	CREATE INDEX lead_events_lead ON lead_events(lead_id, at);
+	CREATE TABLE messages_v2 (
+		id              TEXT PRIMARY KEY,
+		lead_id         TEXT REFERENCES leads(id),  -- NULL for a digest
+		kind            TEXT NOT NULL CHECK (kind IN ('coordinator', 'patient', 'reminder', 'escalation', 'follow_up', 'digest')),
+		env_from        TEXT NOT NULL,
+		env_to          TEXT NOT NULL,
+		raw             BLOB NOT NULL,
+		message_id      TEXT NOT NULL,
+		state           TEXT NOT NULL CHECK (state IN ('pending', 'sending', 'sent', 'dead', 'held')),
+		attempts        INTEGER NOT NULL DEFAULT 0,
+		next_attempt_at INTEGER NOT NULL,
+		last_error      TEXT NOT NULL DEFAULT '',
+		created_at      INTEGER NOT NULL,
+		updated_at      INTEGER NOT NULL,
+		sent_at         INTEGER
+	) STRICT;
+	INSERT INTO messages_v2 SELECT * FROM messages;
+	DROP TABLE messages;
+	ALTER TABLE messages_v2 RENAME TO messages;
+	CREATE INDEX messages_due ON messages(state, next_attempt_at);
+	CREATE INDEX messages_lead ON messages(lead_id);`
+
+// migrate brings the database's schema to the flavour's version, in one
+// transaction: a new database gets baseline, an older one its upgrades.
+func (s *Store) migrate(ctx context.Context) error {
+	f := s.f
+	tx, err := s.w.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("begin: %w", err)
+	}
+	defer tx.Rollback()
+	for _, q := range []string{f.lockSchema, f.versionTable} {
+		if q == "" {
+			continue
+		}
+		if _, err := tx.ExecContext(ctx, q); err != nil {
+			return err
+		}
+	}
+	var version int
+	if err := tx.QueryRowContext(ctx, f.readVersion).Scan(&version); err != nil {
+		return fmt.Errorf("read the schema version: %w", err)
+	}
+	switch {
+	case version > f.version:
+		return fmt.Errorf("database schema version %d is newer than this program's %d", version, f.version)
+	case version == 0:
+		if _, err := tx.ExecContext(ctx, schemaOf(f.types)); err != nil {
+			return fmt.Errorf("create the schema: %w", err)
+		}
+	default:
+		for v := version; v < f.version; v++ {
+			if _, err := tx.ExecContext(ctx, f.upgrades[v]); err != nil {
+				return fmt.Errorf("step %d: %w", v+1, err)
+			}
+		}
+	}
+	if _, err := tx.ExecContext(ctx, fmt.Sprintf(f.setVersion, f.version)); err != nil {
+		return fmt.Errorf("record the schema version: %w", err)
+	}
+	return tx.Commit()
+}
