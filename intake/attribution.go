@@ -17,13 +17,6 @@ const (
 	maxClickID          = 255  // gclid, fbclid, msclkid
 )
 
-// attributionFields names the fields of the request that say where the
-// visit came from, as the site's script sends them (form.js): the first
-// page of the visit, its referrer, and the campaign parameters of its
-// address.
-var attributionFields = []string{"landing_page", "referrer", "utm_source", "utm_medium", "utm_campaign",
-	"utm_term", "utm_content", "utm_id", "gclid", "fbclid", "msclkid"}
-
 // attribution returns where s's visit came from, keeping only values
 // within bounds, or nil when nothing is known.
 func attribution(s submission) *lead.Attribution {

@@ -14,6 +14,7 @@ import (
 
 	"github.com/consultahq/consulta/intake/lead"
 	"github.com/consultahq/consulta/intake/mail"
+	"github.com/consultahq/consulta/internal/form"
 )
 
 // handleConsultation takes a consultation request: POST /v1/consultations.
@@ -142,7 +143,7 @@ func (s *server) lead(sub submission, now time.Time) lead.Lead {
 	if p, ok := s.procedures[l.Procedure]; ok {
 		l.ProcedureTitle, l.Category = p.Title, p.Category
 	} else {
-		l.Procedure, l.ProcedureTitle = lead.NotSure, "Not sure yet"
+		l.Procedure, l.ProcedureTitle = lead.NotSure, form.Must("procedure").StaffChoice(form.NotSure)
 	}
 	if l.PreferredContact == "" {
 		l.PreferredContact = "email"

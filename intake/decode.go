@@ -9,27 +9,17 @@ import (
 	"mime"
 	"net/http"
 	"net/url"
-	"reflect"
 	"strings"
+
+	"github.com/consultahq/consulta/internal/form"
 )
 
 // submission is a consultation request as the patient sent it, before it
-// is validated and normalised into a lead.Lead.
+// is validated and normalised into a lead.Lead: the form's fields
+// (declared in package form, by which they are decoded and validated),
+// and where the visit came from.
 type submission struct {
-	FirstName        string  `json:"first_name" validate:"required,max=100,singleline,noencoded"`
-	LastName         string  `json:"last_name" validate:"required,max=100,singleline,noencoded"`
-	Email            string  `json:"email" validate:"required,max=254,singleline,plainaddress,localpart,email,mailbox"`
-	Phone            string  `json:"phone" validate:"omitempty,max=40,singleline"` // checked and normalised by checker.check
-	Procedure        string  `json:"procedure" validate:"required,max=100,procedure"`
-	PreferredContact string  `json:"preferred_contact" validate:"omitempty,oneof=phone email text"`
-	PreferredTime    string  `json:"preferred_time" validate:"max=100,singleline"`
-	Message          string  `json:"message" validate:"max=2000,text"`
-	Source           string  `json:"source" validate:"max=100,singleline"`
-	Language         string  `json:"language" validate:"omitempty,max=35,bcp47_language_tag"`
-	Page             string  `json:"page" validate:"omitempty,max=2048,page"`
-	ConsentPrivacy   tickbox `json:"consent_privacy" validate:"required"`
-	SMSOptIn         tickbox `json:"sms_opt_in"`
-	WordingVersion   string  `json:"wording_version" validate:"max=40,singleline"`
+	form.Values
 
 	// Where the visit came from, as the site's script recorded it; bounded
 	// by attribution, which drops what it cannot keep.
@@ -44,43 +34,6 @@ type submission struct {
 	GCLID       string `json:"gclid"`
 	FBCLID      string `json:"fbclid"`
 	MSCLKID     string `json:"msclkid"`
-
-	Website        string `json:"website"`                                  // the honeypot: people leave it empty
-	FormToken      string `json:"form_token" validate:"max=200,token"`      // from GET /v1/consultations/token
-	IdempotencyKey string `json:"idempotency_key" validate:"max=100,token"` // or the Idempotency-Key header
-}
-
-// tickbox is a ticked box: in JSON true or false (null is false); in a
-// form one of the values a ticked box sends ("on", "true", "yes", "1"),
-// or nothing. Anything else is refused: "maybe" is not a consent.
-type tickbox bool
-
-// UnmarshalJSON accepts a JSON boolean or null.
-func (c *tickbox) UnmarshalJSON(b []byte) error {
-	switch string(b) {
-	case "true":
-		*c = true
-	case "false", "null":
-		*c = false
-	default:
-		return errNotBool
-	}
-	return nil
-}
-
-// errNotBool is a tick box sent as something other than true or false.
-var errNotBool = errors.New("expected true or false")
-
-// ticked returns the tick box a form value means, or false and an error
-// for a value no tick box sends.
-func ticked(v string) (tickbox, error) {
-	switch strings.ToLower(strings.TrimSpace(v)) {
-	case "on", "true", "yes", "1":
-		return true, nil
-	case "":
-		return false, nil
-	}
-	return false, errNotBool
 }
 
 // body kinds: how a request was sent, and so how it is answered.
@@ -245,40 +198,47 @@ func jsonProblem(err error) string {
 	if errors.As(err, &typ) && typ.Field != "" {
 		return fmt.Sprintf("The field %q has the wrong type: expected %s.", typ.Field, typ.Type)
 	}
-	if errors.Is(err, errNotBool) {
+	if errors.Is(err, form.ErrNotTick) {
 		return "A tick box field (consent_privacy, sms_opt_in) must be true or false."
 	}
 	return "The request body is not a valid JSON object."
 }
 
-// fromForm copies the first value of each known form field into s. A tick
-// box with a value no tick box sends is refused.
+// fromForm copies the first value of each of the form's fields, and of
+// the visit's, into s. A tick box with a value no tick box sends is
+// refused.
 func fromForm(s *submission, vals url.Values) error {
-	v := reflect.ValueOf(s).Elem()
-	t := v.Type()
-	for i := range t.NumField() {
-		name, _, _ := strings.Cut(t.Field(i).Tag.Get("json"), ",")
-		got := vals.Get(name)
-		switch f := v.Field(i); f.Kind() {
-		case reflect.String:
-			f.SetString(got)
-		case reflect.Bool:
-			on, err := ticked(got)
-			if err != nil {
-				return &badRequest{fmt.Sprintf("The tick box %q must be ticked (on) or left out.", name)}
-			}
-			f.SetBool(bool(on))
+	for _, f := range form.Fields() {
+		if err := s.Set(f.Name, vals.Get(f.Name)); err != nil {
+			return &badRequest{fmt.Sprintf("The tick box %q must be ticked (on) or left out.", f.Name)}
 		}
+	}
+	for _, f := range s.visit() {
+		*f.value = vals.Get(f.name)
 	}
 	return nil
 }
 
 // trim removes the spaces around every text field.
 func trim(s *submission) {
-	v := reflect.ValueOf(s).Elem()
-	for i := range v.NumField() {
-		if f := v.Field(i); f.Kind() == reflect.String {
-			f.SetString(strings.TrimSpace(f.String()))
-		}
+	s.Trim()
+	for _, f := range s.visit() {
+		*f.value = strings.TrimSpace(*f.value)
+	}
+}
+
+// visitField is one of the fields that say where the visit came from.
+type visitField struct {
+	name  string // as sent: "utm_source"
+	value *string
+}
+
+// visit returns the fields that say where the visit came from.
+func (s *submission) visit() [11]visitField {
+	return [...]visitField{
+		{"landing_page", &s.LandingPage}, {"referrer", &s.Referrer},
+		{"utm_source", &s.UTMSource}, {"utm_medium", &s.UTMMedium}, {"utm_campaign", &s.UTMCampaign},
+		{"utm_term", &s.UTMTerm}, {"utm_content", &s.UTMContent}, {"utm_id", &s.UTMID},
+		{"gclid", &s.GCLID}, {"fbclid", &s.FBCLID}, {"msclkid", &s.MSCLKID},
 	}
 }

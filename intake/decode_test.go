@@ -7,6 +7,7 @@ import (
 	"unicode"
 
 	"github.com/consultahq/consulta/intake/mail"
+	"github.com/consultahq/consulta/internal/form"
 )
 
 func TestNormalPhone(t *testing.T) {
@@ -29,7 +30,7 @@ func TestNormalPhone(t *testing.T) {
 
 func TestProcedureSlug(t *testing.T) {
 	for in, want := range map[string]string{
-		"not sure yet": notSure, "Not Sure Yet": notSure, "not-sure": notSure, " not_sure ": notSure,
+		"not sure yet": form.NotSure, "Not Sure Yet": form.NotSure, "not-sure": form.NotSure, " not_sure ": form.NotSure,
 		"Rhinoplasty": "rhinoplasty", "facelift": "facelift",
 	} {
 		if got := procedureSlug(in); got != want {
@@ -79,7 +80,7 @@ func FuzzDecode(f *testing.F) {
 		if l.Phone != "" && !strings.HasPrefix(l.Phone, "+") {
 			t.Fatalf("phone %q is not E.164", l.Phone)
 		}
-		if _, ok := s.procedures[l.Procedure]; !ok && l.Procedure != notSure {
+		if _, ok := s.procedures[l.Procedure]; !ok && l.Procedure != form.NotSure {
 			t.Fatalf("procedure %q is not the site's", l.Procedure)
 		}
 		if !sub.ConsentPrivacy {

@@ -7,21 +7,13 @@ import (
 	"html/template"
 	"log/slog"
 	"net/http"
-	"strconv"
 	"strings"
-
-	"github.com/nyaruka/phonenumbers"
 
 	"github.com/consultahq/consulta/internal/form"
 )
 
-// fieldOrder is the order of the fields on the form, for the error summary.
-var fieldOrder = []string{"first_name", "last_name", "email", "phone", "procedure",
-	"preferred_contact", "preferred_time", "message", "source", "language", "page",
-	"consent_privacy", "sms_opt_in", "wording_version", "form_token", "idempotency_key"}
-
 // formRenderer writes the form page with the site's template, falling back
-// to the built-in one if the site's fails.
+// to the built-in one (see builtinFormTemplate) if the site's fails.
 type formRenderer struct {
 	site    *template.Template
 	builtin *template.Template
@@ -38,30 +30,11 @@ func newFormRenderer(cfg Config) formRenderer {
 	return formRenderer{
 		site:    cfg.Form,
 		thanks:  thanks,
-		builtin: DefaultFormTemplate(),
+		builtin: builtinFormTemplate(),
 		csp: "default-src 'none'; style-src 'self' 'unsafe-inline' " + src +
 			"; img-src 'self' data: " + src + "; script-src 'self' " + src +
 			"; connect-src 'self' " + src + "; frame-ancestors 'none'; base-uri 'none'",
 	}
-}
-
-// DefaultFormTemplate returns the plain built-in form page. It defines the
-// template "consultation-form" (the form alone), which a theme may
-// redefine in a clone to restyle the form and keep the page.
-func DefaultFormTemplate() *template.Template {
-	return template.Must(template.New("page").Funcs(formFuncs).Parse(builtinForm))
-}
-
-// formFuncs are the functions the built-in form uses.
-var formFuncs = template.FuncMap{
-	"field": func(p form.Page, name, label, value, typ, autocomplete string) textField {
-		return textField{Name: name, Label: label, Value: value, Type: typ, Autocomplete: autocomplete, Error: p.Errors[name]}
-	},
-}
-
-// textField is the data of the built-in form's "text-field" template.
-type textField struct {
-	Name, Label, Value, Type, Autocomplete, Error string
 }
 
 // showForm answers 422 with the form, sub's values kept and errs beside
@@ -72,27 +45,21 @@ func (s *server) showForm(w http.ResponseWriter, r *http.Request, sub submission
 		key = newKey()
 	}
 	page := form.Page{
-		Practice: s.practiceName(),
-		Lang:     s.cfg.Language,
-		Action:   s.cfg.FormAction,
-		Values: form.Values{
-			FirstName: sub.FirstName, LastName: sub.LastName, Email: sub.Email, Phone: sub.Phone,
-			Procedure:        procedureSlug(sub.Procedure),
-			PreferredContact: sub.PreferredContact, PreferredTime: sub.PreferredTime,
-			Message: sub.Message, Source: sub.Source, Language: sub.Language, Page: sub.Page,
-			ConsentPrivacy: bool(sub.ConsentPrivacy), SMSOptIn: bool(sub.SMSOptIn),
-			FormToken: sub.FormToken, IdempotencyKey: key,
-		},
+		Practice:       s.practiceName(),
+		Lang:           s.cfg.Language,
+		Action:         s.cfg.FormAction,
+		Values:         sub.Values,
 		Errors:         errs,
 		Groups:         groups(s.cfg.Procedures),
 		PrivacyWording: s.cfg.PrivacyWording,
 		SMSWording:     s.cfg.SMSWording,
 		WordingVersion: s.cfg.WordingVersion,
-		CountryCode:    callingCode(s.cfg.Region),
+		CountryCode:    form.CountryCode(s.cfg.Practice.Phone, s.cfg.Region),
 	}
-	for _, f := range fieldOrder {
-		if msg, ok := errs[f]; ok {
-			page.Summary = append(page.Summary, form.FieldError{Field: f, Message: msg})
+	page.Values.Procedure, page.Values.IdempotencyKey = procedureSlug(sub.Procedure), key
+	for _, f := range form.Fields() {
+		if msg, ok := errs[f.Name]; ok {
+			page.Summary = append(page.Summary, form.FieldError{Field: f.Name, Message: msg})
 		}
 	}
 	var buf bytes.Buffer
@@ -148,12 +115,3 @@ func newKey() string {
 
 // practiceName is the practice's name for page titles.
 func (s *server) practiceName() string { return s.cfg.Practice.Name }
-
-// callingCode is a region's country calling code for the form's phone
-// hint, e.g. "+353" for "IE"; "" for no region or an unknown one.
-func callingCode(region string) string {
-	if c := phonenumbers.GetCountryCodeForRegion(strings.ToUpper(region)); region != "" && c != 0 {
-		return "+" + strconv.Itoa(c)
-	}
-	return ""
-}

@@ -80,11 +80,13 @@ type Config struct {
 	// default "/v1/consultations".
 	FormAction string
 	// Form renders the form shown again after errors, executed with a
-	// form.Page; nil uses the built-in plain page (see DefaultFormTemplate).
+	// form.Page; nil uses the built-in plain page around the built-in
+	// theme's own form (see builtinFormTemplate).
 	Form *template.Template
 	// PrivacyWording and SMSWording label the consent boxes of the form
-	// shown again; WordingVersion is kept with an SMS opt-in whose request
-	// does not name the version shown.
+	// shown again; "" is the form's own wording (package form), as on the
+	// site. WordingVersion is kept with an SMS opt-in whose request does
+	// not name the version shown.
 	PrivacyWording string
 	SMSWording     string
 	WordingVersion string
@@ -238,12 +240,6 @@ func (c Config) WithDefaults() Config {
 	}
 	if c.ActionTTL == 0 {
 		c.ActionTTL = action.DefaultTTL
-	}
-	if c.PrivacyWording == "" {
-		c.PrivacyWording = "I agree that the practice may use these details to contact me about my consultation, as its privacy notice explains."
-	}
-	if c.SMSWording == "" {
-		c.SMSWording = "You may send me text messages about my consultation."
 	}
 	return c
 }

@@ -11,6 +11,7 @@ import (
 	"github.com/nyaruka/phonenumbers"
 
 	"github.com/consultahq/consulta/intake/mail"
+	"github.com/consultahq/consulta/internal/form"
 )
 
 // checker validates submissions and explains, in words meant for a
@@ -20,26 +21,10 @@ type checker struct {
 	region string
 }
 
-// labels name each field as the form does, for the messages.
-var labels = map[string]string{
-	"first_name":        "first name",
-	"last_name":         "last name",
-	"email":             "email address",
-	"phone":             "phone number",
-	"procedure":         "procedure",
-	"preferred_contact": "way to contact you",
-	"preferred_time":    "preferred time",
-	"message":           "message",
-	"source":            "answer to how you heard of us",
-	"language":          "language",
-	"page":              "page",
-	"wording_version":   "wording version",
-	"form_token":        "form token",
-	"idempotency_key":   "submission key",
-}
-
 // newChecker returns a checker that knows the site's procedures and the
-// default region for phone numbers.
+// default region for phone numbers. It checks each field of the form by
+// its declaration (form.Field.Validation), and the rules named there that
+// are the intake's own are registered here.
 func newChecker(procedures map[string]Procedure, region string) *checker {
 	v := validator.New(validator.WithRequiredStructEnabled())
 	v.RegisterTagNameFunc(func(f reflect.StructField) string {
@@ -49,6 +34,7 @@ func newChecker(procedures map[string]Procedure, region string) *checker {
 		}
 		return name
 	})
+	v.RegisterStructValidationMapRules(formRules(), form.Values{})
 	// singleline is what may go into an email header: the same rule as
 	// mail.Compose's, so that a lead that passes can always be mailed.
 	must(v.RegisterValidation("singleline", func(fl validator.FieldLevel) bool {
@@ -81,7 +67,7 @@ func newChecker(procedures map[string]Procedure, region string) *checker {
 	must(v.RegisterValidation("procedure", func(fl validator.FieldLevel) bool {
 		slug := procedureSlug(fl.Field().String())
 		_, ok := procedures[slug]
-		return ok || slug == notSure
+		return ok || slug == form.NotSure
 	}))
 	must(v.RegisterValidation("page", func(fl validator.FieldLevel) bool {
 		return validPage(fl.Field().String())
@@ -99,60 +85,28 @@ func newChecker(procedures map[string]Procedure, region string) *checker {
 	return &checker{v: v, region: region}
 }
 
-// Patient-facing texts that more than one field, or check itself, uses.
-const (
-	msgPhone     = "Please enter a phone number we can call, with the country code if you are abroad (for example +44 20 7946 0123)."
-	msgContactBy = "Please choose phone, email or text."
-	msgEmail     = "Please enter an email address like name@example.com."
-)
+// formRules returns the validation of each field of the form, by the
+// name of its place in form.Values, as the validator takes them.
+func formRules() map[string]string {
+	rules := map[string]string{}
+	t := reflect.TypeFor[form.Values]()
+	for i := range t.NumField() {
+		name, _, _ := strings.Cut(t.Field(i).Tag.Get("json"), ",")
+		if f, ok := form.Lookup(name); ok && f.Validation() != "" {
+			rules[t.Field(i).Name] = f.Validation()
+		}
+	}
+	return rules
+}
 
-// message explains fe to a patient, by the field and the validation tag
-// that failed. It never repeats the value entered.
+// message explains fe to a patient, in the words of the field's
+// declaration. It never repeats the value entered.
 func message(fe validator.FieldError) string {
-	field, tag := fe.Field(), fe.Tag()
-	label := labels[field]
-	if label == "" {
-		label = field
+	f, ok := form.Lookup(fe.Field())
+	if !ok {
+		f = form.Field{Name: fe.Field()}
 	}
-	switch {
-	case field == "consent_privacy":
-		return "Please tick the box to agree to our privacy notice, so that we may contact you."
-	case field == "procedure" && tag == "required":
-		return "Please choose a procedure, or \"Not sure yet\"."
-	case field == "phone" && tag == "required":
-		return "Please enter a phone number, so that we can call or text you as you asked."
-	case field == "preferred_contact":
-		return msgContactBy
-	}
-	switch tag {
-	case "required":
-		return "Please enter your " + label + "."
-	case "max":
-		return "Please shorten your " + label + " to at most " + fe.Param() + " characters."
-	case "email":
-		return msgEmail
-	case "noencoded":
-		return "Please remove \"=?\" from your " + label + "."
-	case "plainaddress":
-		return "Please enter your email address without the characters ? % & or !."
-	case "localpart":
-		return "The part of your email address before the @ is too long: at most 64 characters."
-	case "mailbox":
-		return "Please enter an email address like name@example.com, in plain Latin letters."
-	case "procedure":
-		return "Please choose a procedure from the list, or \"Not sure yet\"."
-	case "singleline":
-		return "Please use letters, numbers and punctuation only, on one line."
-	case "text":
-		return "Please remove the unusual characters from your " + label + "."
-	case "bcp47_language_tag":
-		return "Please choose a language from the list."
-	case "page":
-		return "The page address is not valid."
-	case "token":
-		return "Please reload the page and try again."
-	}
-	return "Please check your " + label + "."
+	return f.Message(fe.Tag(), fe.Param())
 }
 
 // check validates s and returns every problem by JSON field name, or nil.
@@ -175,7 +129,7 @@ func (c *checker) check(s *submission) map[string]string {
 		if e164, ok := normalPhone(s.Phone, c.region); ok {
 			s.Phone = e164
 		} else {
-			out["phone"] = msgPhone
+			out["phone"] = form.Must("phone").Message("phone", "")
 		}
 	}
 	if len(out) == 0 {
@@ -184,16 +138,13 @@ func (c *checker) check(s *submission) map[string]string {
 	return out
 }
 
-// notSure is the procedure slug for "not sure yet" (lead.NotSure).
-const notSure = "not-sure"
-
 // procedureSlug folds the ways a patient may say "not sure yet" into one
 // slug, and otherwise returns the slug as given, lower-cased.
 func procedureSlug(s string) string {
 	s = strings.ToLower(strings.TrimSpace(s))
 	switch strings.Join(strings.FieldsFunc(s, func(r rune) bool { return r == ' ' || r == '-' || r == '_' }), "-") {
 	case "not-sure", "not-sure-yet", "unsure":
-		return notSure
+		return form.NotSure
 	}
 	return s
 }

@@ -2,10 +2,6 @@ package render
 
 import (
 	"cmp"
-	"strconv"
-	"strings"
-
-	"github.com/nyaruka/phonenumbers"
 
 	"github.com/consultahq/consulta/generator/content"
 )
@@ -37,17 +33,4 @@ func ConsultationPages(s *content.Site) []*content.Page {
 		out = append(out, &p)
 	}
 	return out
-}
-
-// countryCode is the practice's country calling code, e.g. "+353": that of
-// its phone number, else of intake.region; "" when neither says.
-func countryCode(cfg *content.Config) string {
-	region := strings.ToUpper(cfg.Intake.Region)
-	if n, err := phonenumbers.Parse(cfg.Phone, cmp.Or(region, "ZZ")); err == nil && n.GetCountryCode() != 0 {
-		return "+" + strconv.Itoa(int(n.GetCountryCode()))
-	}
-	if c := phonenumbers.GetCountryCodeForRegion(region); region != "" && c != 0 {
-		return "+" + strconv.Itoa(c)
-	}
-	return ""
 }

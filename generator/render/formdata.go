@@ -20,7 +20,7 @@ func (v *View) Form() form.Page {
 		PrivacyWording: v.Config.Form.PrivacyWording,
 		SMSWording:     v.Config.Form.SMSWording,
 		WordingVersion: v.Config.Form.WordingVersion,
-		CountryCode:    countryCode(v.Config),
+		CountryCode:    form.CountryCode(v.Config.Phone, v.Config.Intake.Region),
 	}
 	for _, g := range v.ProcedureGroups(0) {
 		fg := form.Group{Title: g.Category.Title}

@@ -14,6 +14,7 @@ import (
 
 	"github.com/consultahq/consulta/intake/action"
 	"github.com/consultahq/consulta/intake/lead"
+	"github.com/consultahq/consulta/internal/form"
 )
 
 // Action is a one-click link of the coordinator's email.
@@ -29,6 +30,7 @@ type Action struct {
 type Row struct {
 	Label, Value string
 	Column       string // Label and a colon, padded to the plain text's column of values
+	Plain        string // the value as the plain text writes it, when it says more than Value
 	URL          any
 }
 
@@ -105,9 +107,6 @@ func DueText(due time.Time, loc *time.Location) string {
 	return due.In(loc).Format("15:04 on Monday 2 January")
 }
 
-// contactLabels are the plain words for lead.PreferredContact.
-var contactLabels = map[string]string{"phone": "Phone call", "email": "Email", "text": "Text message"}
-
 // signalWords explain the spam signals of a lead that was delivered.
 var signalWords = map[string]string{
 	"too-fast":    "it was sent within seconds of opening the form, faster than people type",
@@ -125,7 +124,7 @@ func newView(l lead.Lead, p Practice) view {
 	v := view{L: l, P: p, C: p.Colours.WithDefaults(), Name: strings.TrimSpace(l.FirstName + " " + l.LastName), Greeting: greetingName(l.FirstName),
 		Received: l.Received.In(loc).Format(staffTime), Zone: loc.String() + " time",
 		Mailto: MailtoURL(l.Email), Phone: l.Phone, DueText: DueText(l.Due, loc),
-		Contact: cmp.Or(contactLabels[l.PreferredContact], l.PreferredContact), Language: languageName(l.Language)}
+		Contact: form.Must("preferred_contact").StaffChoice(l.PreferredContact), Language: languageName(l.Language)}
 	if loc == time.UTC {
 		v.Zone = "UTC"
 	}
@@ -167,17 +166,28 @@ func newView(l lead.Lead, p Practice) view {
 			}
 		}
 	}
+	// Labelled as the form declares them (package form).
 	v.Details = []Row{
-		{Label: "Phone", Value: v.Phone, URL: v.Tel},
-		{Label: "Email", Value: l.Email, URL: v.Mailto},
-		{Label: "Prefers", Value: v.Contact},
-		{Label: "Best time", Value: cmp.Or(l.PreferredTime, "Any time")},
-		{Label: "Language", Value: v.Language},
-		{Label: "Privacy notice", Value: v.Privacy},
-		{Label: "Text messages", Value: cmp.Or(v.OptIn, "Not agreed")},
+		detail("phone", v.Phone, v.Tel),
+		detail("email", l.Email, v.Mailto),
+		detail("preferred_contact", v.Contact, nil),
+		detail("preferred_time", form.Must("preferred_time").StaffChoice(l.PreferredTime), nil),
+		detail("language", v.Language, nil),
+		detail("consent_privacy", v.Privacy, nil),
+		detail("sms_opt_in", cmp.Or(v.OptIn, "Not agreed"), nil),
+	}
+	if v.Tel != "" {
+		v.Details[0].Plain = v.Phone + " (" + l.Phone + ")"
 	}
 	v.Origin = origin(l, p.SiteURL)
 	return v
+}
+
+// detail is the row of the form's field called name, labelled as the
+// form declares it for staff.
+func detail(name, value string, url any) Row {
+	label := form.Must(name).Staff
+	return Row{Label: label, Value: value, Column: column(label), URL: url}
 }
 
 // WithDefaults returns c with each missing or malformed colour (not
@@ -265,7 +275,7 @@ func origin(l lead.Lead, site string) []Row {
 		add("Meta ads click", a.FBCLID, false)
 		add("Microsoft Ads click", a.MSCLKID, false)
 	}
-	add("Form sent from", l.Page, true)
-	add("Heard of us", l.Source, false)
+	add(form.Must("page").Staff, l.Page, true)
+	add(form.Must("source").Staff, l.Source, false)
 	return rows
 }

@@ -1,12 +1,31 @@
-// Package form holds the data of the consultation form: what a theme's form
-// templates are executed with, both on the site (generator/render) and by
-// the intake service when it shows the form again after mistakes. One type
-// for both is what lets one template serve both.
+// Package form declares the consultation form once: its fields in one
+// table (Fields: name, label, order, limits, validation, the message a
+// patient reads, the label of the coordinator's email), and the data a
+// theme's form templates are executed with, both on the site
+// (generator/render) and by the intake service when it shows the form
+// again after mistakes. The theme draws each field from its declaration
+// (Page.Field), the intake decodes, validates and explains by it, and the
+// coordinator's email labels by it; one type of data for site and service
+// is what lets one template serve both.
 //
 // It imports nothing of Consulta's.
 package form
 
-import "html/template"
+import (
+	"html/template"
+	"strconv"
+	"strings"
+
+	"github.com/nyaruka/phonenumbers"
+)
+
+// Where the form is, and where it posts, when content/site.yaml does not
+// say (form.page, form.endpoint, form.thank_you).
+const (
+	DefaultPage     = "/consultation/"           // the page with the form
+	DefaultAction   = "/v1/consultations"        // the intake service's address for requests, on the site's origin
+	DefaultThankYou = "/consultation/thank-you/" // the page on what happens next
+)
 
 // Page is the state of the consultation form.
 type Page struct {
@@ -17,20 +36,69 @@ type Page struct {
 	Errors         map[string]string // by field name (e.g. "email"); empty when there are none
 	Summary        []FieldError      // the same errors in the order of the form
 	Groups         []Group           // the procedures by category, in the site's order
-	PrivacyWording string            // label of the privacy consent box
-	SMSWording     string            // label of the SMS opt-in box
+	PrivacyWording string            // label of the privacy consent box; "" is the field's own Label
+	SMSWording     string            // label of the SMS opt-in box; "" is the field's own Label
 	WordingVersion string            // sent back as wording_version
-	CountryCode    string            // the practice's country calling code, e.g. "+353", for the phone hint; may be ""
+	CountryCode    string            // the practice's country calling code, e.g. "+353", for the phone hint (see CountryCode); may be ""
 }
 
-// Values are the values of the form's fields.
-type Values struct {
-	FirstName, LastName, Email, Phone string
-	Procedure                         string // a slug, or "not-sure"
-	PreferredContact, PreferredTime   string
-	Message, Source, Language, Page   string
-	ConsentPrivacy, SMSOptIn          bool
-	FormToken, IdempotencyKey         string
+// Input is one field as a template draws it: its declaration, its value
+// and its error.
+type Input struct {
+	Field
+	Value   string // the value to show; for a tick box, "on" when ticked
+	Checked bool   // a tick box that is ticked
+	Error   string // the field's mistake, for the patient; "" when none
+}
+
+// Field returns the field called name with its value and error, for the
+// template: {{with .Field "email"}}…{{.Label}}…{{.Value}}…{{end}}. The
+// tick boxes' labels are the site's wording (PrivacyWording, SMSWording)
+// when it has its own, and the phone's hint ends with the practice's
+// CountryCode as an example. A name the form does not have is a template
+// error.
+func (p Page) Field(name string) (Input, error) {
+	f, ok := Lookup(name)
+	if !ok {
+		return Input{}, &noFieldError{name}
+	}
+	switch {
+	case name == "consent_privacy" && p.PrivacyWording != "":
+		f.Label = p.PrivacyWording
+	case name == "sms_opt_in" && p.SMSWording != "":
+		f.Label = p.SMSWording
+	case name == "phone" && p.CountryCode != "":
+		f.Hint = strings.TrimSuffix(f.Hint, ".") + ", e.g. " + p.CountryCode + "."
+	}
+	in := Input{Field: f, Value: p.Values.Get(name), Error: p.Errors[name]}
+	in.Checked = f.Kind == Checkbox && in.Value != ""
+	return in, nil
+}
+
+// noFieldError is a template asking for a field the form does not have.
+type noFieldError struct{ name string }
+
+func (e *noFieldError) Error() string {
+	return "the consultation form has no field " + strconv.Quote(e.name)
+}
+
+// CountryCode is a practice's country calling code for the form's phone
+// hint, e.g. "+353": that of its phone number, else that of its region
+// (ISO 3166, e.g. "IE"); "" when neither says. The site's form and the
+// form the intake service shows again both take it from here.
+func CountryCode(phone, region string) string {
+	region = strings.ToUpper(region)
+	def := region
+	if def == "" {
+		def = "ZZ"
+	}
+	if n, err := phonenumbers.Parse(phone, def); err == nil && n.GetCountryCode() != 0 {
+		return "+" + strconv.Itoa(int(n.GetCountryCode()))
+	}
+	if c := phonenumbers.GetCountryCodeForRegion(region); region != "" && c != 0 {
+		return "+" + strconv.Itoa(c)
+	}
+	return ""
 }
 
 // FieldError is one field's problem.
