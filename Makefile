@@ -19,7 +19,7 @@ SUDO            := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 export CONSULTA_MAILPIT  := $(MAILPIT)
 export CONSULTA_CHROMIUM := $(CHROMIUM)
 
-.PHONY: run build test bench lint tools chromium debian-tools clean lighthouse theme-fonts
+.PHONY: run build install test bench lint tools chromium debian-tools clean lighthouse theme-fonts
 
 ## run: build the demo site and serve it with live reload and the intake service
 run: $(BIN)/consulta
@@ -28,6 +28,11 @@ run: $(BIN)/consulta
 ## build: build the demo site into public/
 build: $(BIN)/consulta
 	$(BIN)/consulta build -s $(SITE)
+
+## install: put consulta in $(PREFIX)/bin, so that the docs' commands run as written
+PREFIX ?= /usr/local
+install: $(BIN)/consulta
+	$(SUDO) install -m 0755 $(BIN)/consulta $(PREFIX)/bin/consulta
 
 $(BIN)/consulta: FORCE
 	$(GO) build -o $@ ./cmd/consulta

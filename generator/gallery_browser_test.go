@@ -40,7 +40,7 @@ func TestBrowserSensitiveCase(t *testing.T) {
 	ctx := tab.Context()
 	eval := func(expr string) any { t.Helper(); return browser.Eval[any](t, tab, expr) }
 	step := func(steps ...chromedp.Action[chromedp.Void]) { t.Helper(); tab.Do(t, "gallery", steps...) }
-	step(chromedp.Navigate(srv.URL+"/gallery/case-2/"), chromedp.WaitVisible(`[data-reveal]`))
+	step(chromedp.Navigate(srv.URL+"/gallery/rhinoplasty-m4x9/"), chromedp.WaitVisible(`[data-reveal]`))
 	if n := eval(`document.querySelectorAll("img").length`); n != 0.0 {
 		t.Errorf("%v images before the choice, want 0", n)
 	}
@@ -69,7 +69,7 @@ func TestBrowserSensitiveCase(t *testing.T) {
 	}
 
 	// Remembered for the visit: the next load shows the photos by itself.
-	step(chromedp.Navigate(srv.URL+"/gallery/case-2/"), chromedp.WaitVisible(`.ba-pairs img`))
+	step(chromedp.Navigate(srv.URL+"/gallery/rhinoplasty-m4x9/"), chromedp.WaitVisible(`.ba-pairs img`))
 	if n := eval(`document.querySelectorAll(".ba-pairs img").length`); n != 2.0 {
 		t.Errorf("second visit: %v images, want the 2 photos shown", n)
 	}

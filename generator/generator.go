@@ -43,6 +43,9 @@ type Config struct {
 	CacheDir string       // build cache, e.g. processed photos; default SiteDir/.consulta-cache
 	Workers  int          // pages rendered at once; default GOMAXPROCS
 	Logger   *slog.Logger // default: discard
+	// Now is the time dates in content are judged against: consent and
+	// its expiry, the age of a procedure's medical review. Default time.Now.
+	Now func() time.Time
 }
 
 func (c Config) withDefaults() Config {
@@ -146,7 +149,7 @@ type builder struct {
 
 func newBuilder(cfg Config, reload bool) *builder {
 	fsys := os.DirFS(cfg.SiteDir)
-	return &builder{cfg: cfg, fsys: fsys, loader: content.NewLoader(fsys), reload: reload}
+	return &builder{cfg: cfg, fsys: fsys, loader: content.NewLoader(fsys).WithNow(cfg.Now), reload: reload}
 }
 
 // run is what one run of the pipeline made: the site, what was made of

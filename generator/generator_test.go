@@ -17,13 +17,23 @@ import (
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata/golden/")
 
-// copySite copies testdata/site into a temporary folder and gives every
-// file the same modification time, so that lastmod dates are stable.
+// copySite copies testdata/site into a temporary folder, its procedures'
+// medical reviews dated a month ago, and gives every file the same
+// modification time, so that lastmod dates are stable.
 func copySite(t *testing.T) string {
+	return copyFixture(t, true)
+}
+
+// copyFixture copies testdata/site as copySite does; with recent false,
+// its reviews keep the dates the golden pages show.
+func copyFixture(t *testing.T, recent bool) string {
 	t.Helper()
 	dir := t.TempDir()
 	if err := os.CopyFS(dir, os.DirFS("testdata/site")); err != nil {
 		t.Fatal(err)
+	}
+	if recent {
+		recentReviews(t, dir)
 	}
 	mtime := time.Date(2025, 6, 1, 12, 0, 0, 0, time.UTC)
 	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
@@ -38,13 +48,29 @@ func copySite(t *testing.T) string {
 	return dir
 }
 
+// fixtureReview is the date testdata/site's procedures were reviewed on,
+// as the golden pages show it; copySite makes it recent.
+const fixtureReview = "reviewed_on: 2025-01-15"
+
+// recentReviews dates the procedures' medical reviews of the site in dir
+// a month ago, so that no review is over 12 months old whenever the test
+// runs.
+func recentReviews(t *testing.T, dir string) {
+	t.Helper()
+	recent := "reviewed_on: " + time.Now().AddDate(0, -1, 0).Format(time.DateOnly)
+	for _, name := range []string{"rhinoplasty", "facelift"} {
+		edit(t, dir, "content/procedures/"+name+".md", fixtureReview, recent)
+	}
+}
+
 // TestBuildGolden builds testdata/site and compares every page (one of
 // each kind), the redirect, 404.html, sitemap.xml and robots.txt with
 // testdata/golden/, asset hashes aside.
 func TestBuildGolden(t *testing.T) {
-	site := copySite(t)
+	site := copyFixture(t, false)
 	out := filepath.Join(site, "public")
-	sum, err := Build(context.Background(), Config{SiteDir: site})
+	now := func() time.Time { return time.Date(2025, 6, 1, 12, 0, 0, 0, time.UTC) }
+	sum, err := Build(context.Background(), Config{SiteDir: site, Now: now})
 	if err != nil {
 		t.Fatalf("Build: %v", err)
 	}

@@ -150,19 +150,26 @@ func (c *linkChecker) fragment(p, target *content.Page, frag string, l markdown.
 	probs.Errorf(p.File, l.Line, "", "link %q: %s has no heading with the id %q — check the heading, or give it one with {#%s}", l.Dest, target.URL, frag, frag)
 }
 
-// suggestURL returns " (did you mean /x/?)" for the nearest URL of a page
-// in the same folder, or "".
+// suggestURL returns " (did you mean /x/?)" for the pages of u's folder
+// that u likely meant, by their address, their title or an old address
+// (an alias): "/procedures/eyelid-surgery/" finds the procedure titled
+// "Eyelid surgery", whatever its address. "" when none is near.
 func suggestURL(site *content.Site, u string) string {
 	dir := path.Dir(strings.TrimSuffix(u, "/"))
-	var near []string
-	for url := range site.ByURL {
-		if path.Dir(strings.TrimSuffix(url, "/")) == dir {
-			near = append(near, url)
+	var near []problem.Candidate
+	for url, p := range site.ByURL {
+		if path.Dir(strings.TrimSuffix(url, "/")) != dir {
+			continue
 		}
+		c := problem.Candidate{Name: url, Also: []string{path.Base(url), p.Title}}
+		for _, a := range p.Aliases {
+			c.Also = append(c.Also, path.Base(a))
+		}
+		near = append(near, c)
 	}
-	slices.Sort(near)
-	if best := problem.Closest(u, near, max(3, len(u)/4)); best != "" {
-		return " (did you mean " + best + "?)"
+	slices.SortFunc(near, func(a, b problem.Candidate) int { return strings.Compare(a.Name, b.Name) })
+	if best := problem.Suggest(path.Base(u), near); len(best) > 0 {
+		return " (did you mean " + strings.Join(best, " or ") + "?)"
 	}
 	return ""
 }

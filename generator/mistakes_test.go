@@ -161,6 +161,157 @@ func TestStaffMistakes(t *testing.T) {
 			want: []string{caseIndex + `:8: months_after: "half a year" is not a number — write a whole number in digits, e.g. 6`},
 		},
 		{
+			name: "a case of a procedure with sensitive photos set not sensitive",
+			make: func(t *testing.T, site string) {
+				edit(t, site, rhinoplasty, "weight: 1\n", "weight: 1\nsensitive_photos: true\n")
+				edit(t, site, caseIndex, "months_after: 6\n", "months_after: 6\nsensitive: false\n")
+			},
+			want: []string{caseIndex + ":9: sensitive: rhinoplasty's photos are sensitive (sensitive_photos: true in content/procedures/rhinoplasty.md), so its cases are always shown only when the visitor chooses — remove this line"},
+		},
+		{
+			name: "a patient's name as the age",
+			make: func(t *testing.T, site string) { edit(t, site, caseIndex, "age: 30-39", `age: "Margaret Doyle, 54"`) },
+			want: []string{caseIndex + `:6: patient.age: "Margaret Doyle, 54" is not an age band — write one of 18-29, 30-39, 40-49, 50-59, 60-69, 70+, or the patient's age as a whole number from 18 to 100 (it is published as its band)`},
+		},
+		{
+			name: "an age under 18",
+			make: func(t *testing.T, site string) { edit(t, site, caseIndex, "age: 30-39", "age: 16") },
+			want: []string{caseIndex + `:6: patient.age: "16" is not an age band — write one of 18-29, 30-39, 40-49, 50-59, 60-69, 70+, or the patient's age as a whole number from 18 to 100 (it is published as its band)`},
+		},
+		{
+			name: "sex written as a letter",
+			make: func(t *testing.T, site string) { edit(t, site, caseIndex, "sex: female", "sex: F") },
+			want: []string{caseIndex + `:7: patient.sex: "F" is not one of the words for sex — write female`},
+		},
+		{
+			name: "a consent date in the future",
+			make: func(t *testing.T, site string) {
+				edit(t, site, caseIndex, "consent: 2024-03-01", "consent: 2099-03-01")
+			},
+			want: []string{caseIndex + ":9: consent: 2099-03-01 is in the future — write the date the patient's written consent was recorded; nothing is published before it is"},
+		},
+		{
+			name: "the coordinator named as a case's surgeon",
+			make: func(t *testing.T, site string) {
+				edit(t, site, caseIndex, "surgeon: dr-amelia-hart", "surgeon: sofia-lind")
+			},
+			want: []string{caseIndex + ":4: surgeon: sofia-lind (role: coordinator) is not a clinician: only team members with a clinical role (surgeon, doctor, nurse, …) may be named here — write one of dr-amelia-hart"},
+		},
+		{
+			name: "the coordinator among a procedure's surgeons",
+			make: func(t *testing.T, site string) {
+				edit(t, site, rhinoplasty, "  - dr-amelia-hart\n", "  - dr-amelia-hart\n  - sofia-lind\n")
+			},
+			want: []string{rhinoplasty + ":16: the second surgeon: sofia-lind (role: coordinator) is not a clinician: only team members with a clinical role (surgeon, doctor, nurse, …) may be named here — write one of dr-amelia-hart"},
+		},
+		{
+			name: "a coordinator address without a domain ending",
+			make: func(t *testing.T, site string) {
+				edit(t, site, "content/site.yaml", "coordinator@example.org", "coordinator@harbour-aesthetic")
+			},
+			want: []string{`content/site.yaml:6: coordinator_email: "coordinator@harbour-aesthetic" is not an address emails can be sent to: the part after @ has no dot, as a domain like example.org has — write the coordinator's address, e.g. coordinator@your-practice.example`},
+		},
+		{
+			name: "the phone written without its country",
+			make: func(t *testing.T, site string) {
+				edit(t, site, "content/site.yaml", `phone: "+44 20 7946 0123"`, `phone: "015550199"`)
+			},
+			want: []string{`content/site.yaml:3: phone: "015550199" does not say its country — write it with + and the country code, e.g. "+353 1 555 0142", or set intake.region (e.g. IE) so that it is read as that country's`},
+		},
+		{
+			name: "a phone number that is not one",
+			make: func(t *testing.T, site string) {
+				edit(t, site, "content/site.yaml", `phone: "+44 20 7946 0123"`, `phone: "+44 20 794"`)
+			},
+			want: []string{`content/site.yaml:3: phone: "+44 20 794" is not a phone number of its country code — check the digits, and write it with + and the country code, e.g. "+353 1 555 0142"`},
+		},
+		{
+			name: "a case without an id",
+			make: func(t *testing.T, site string) { edit(t, site, caseIndex, "id: 7kq2\n", "") },
+			want: []string{caseIndex + `:1: id: missing — add a line "id: jaer": the case's address is made from its procedure and this short code, never from the folder's name`},
+		},
+		{
+			name: "a case id that is not a short code",
+			make: func(t *testing.T, site string) { edit(t, site, caseIndex, "id: 7kq2", "id: Margaret Doyle") },
+			want: []string{caseIndex + `:15: id: "Margaret Doyle" is not a short code — write 3 to 12 lower-case letters and digits that say nothing of the patient, e.g. id: jaer`},
+		},
+		{
+			name: "a procedure without risks",
+			make: func(t *testing.T, site string) { edit(t, site, rhinoplasty, "## Risks", "## After surgery") },
+			want: []string{rhinoplasty + `:28: no Risks section — add a section "## Risks" saying what can go wrong and how often, or list the risks in the front matter: risks: ["…", "…"]`},
+		},
+		{
+			name: "a procedure without a medical review",
+			make: func(t *testing.T, site string) { edit(t, site, rhinoplasty, "reviewed_by: dr-amelia-hart\n", "") },
+			want: []string{rhinoplasty + `:1: reviewed_by: missing — name the clinician who checked this page, e.g. "reviewed_by: dr-amelia-hart" (a file name in content/team/ without .md), and the date in reviewed_on`},
+		},
+		{
+			name: "a procedure reviewed by the coordinator",
+			make: func(t *testing.T, site string) {
+				edit(t, site, rhinoplasty, "reviewed_by: dr-amelia-hart", "reviewed_by: sofia-lind")
+			},
+			want: []string{rhinoplasty + ":24: reviewed_by: sofia-lind (role: coordinator) is not a clinician: only team members with a clinical role (surgeon, doctor, nurse, …) may be named here — write one of dr-amelia-hart"},
+		},
+		{
+			name: "a medical review over 12 months old",
+			make: func(t *testing.T, site string) {
+				src, _ := os.ReadFile(filepath.Join(site, rhinoplasty))
+				i := bytes.Index(src, []byte("reviewed_on: "))
+				edit(t, site, rhinoplasty, string(src[i:i+23]), "reviewed_on: 2020-05-04")
+			},
+			want: []string{rhinoplasty + ":25: warning: reviewed_on: the page was last reviewed on 2020-05-04, more than 12 months ago — ask dr-amelia-hart to check it again, then update reviewed_on"},
+		},
+		{
+			name: "the old reviewed key",
+			make: func(t *testing.T, site string) {
+				edit(t, site, "content/procedures/facelift.md", "weight: 2\n", "weight: 2\nreviewed:\n  by: dr-amelia-hart\n")
+			},
+			want: []string{"content/procedures/facelift.md:10: reviewed: write the review as two keys instead: reviewed_by (the clinician, a file name in content/team/ without .md) and reviewed_on (the date)"},
+		},
+		{
+			name: "a surgeon named by part of their name",
+			make: func(t *testing.T, site string) {
+				edit(t, site, caseIndex, "surgeon: dr-amelia-hart", "surgeon: dr-hart")
+			},
+			want: []string{caseIndex + `:4: surgeon: no team member "dr-hart" (no file content/team/dr-hart.md) — did you mean dr-amelia-hart?`},
+		},
+		{
+			name: "a surgeon nothing like any",
+			make: func(t *testing.T, site string) {
+				edit(t, site, caseIndex, "surgeon: dr-amelia-hart", "surgeon: mr-jones")
+			},
+			want: []string{caseIndex + `:4: surgeon: no team member "mr-jones" (no file content/team/mr-jones.md) — write one of dr-amelia-hart, sofia-lind`},
+		},
+		{
+			name: "a procedure named by its title",
+			make: func(t *testing.T, site string) {
+				edit(t, site, caseIndex, "procedure: rhinoplasty", "procedure: Rhinoplasty")
+			},
+			want: []string{caseIndex + `:3: procedure: no procedure "Rhinoplasty" (no file content/procedures/Rhinoplasty.md) — did you mean rhinoplasty?`},
+		},
+		{
+			name: "a photo's name in other capitals",
+			make: func(t *testing.T, site string) {
+				edit(t, site, caseIndex, "after: after-front.png", "after: After-Front.PNG")
+			},
+			want: []string{caseIndex + ":12: the first photo's after: no file After-Front.PNG in content/gallery/case-rhinoplasty-1/ — did you mean after-front.png? A file's name must be written exactly, capitals included"},
+		},
+		{
+			name: "a link by a procedure's title",
+			make: func(t *testing.T, site string) {
+				edit(t, site, "content/procedures/facelift.md", "title: Facelift", "title: Face lift")
+				edit(t, site, rhinoplasty, "[facelift](../facelift/)", "[facelift](/procedures/face-lift/)")
+			},
+			want: []string{rhinoplasty + `:30: link "/procedures/face-lift/" goes to no page (did you mean /procedures/facelift/?) — check the address, or remove the link`},
+		},
+		{
+			name: "a link by a procedure's old address",
+			make: func(t *testing.T, site string) {
+				edit(t, site, rhinoplasty, "[facelift](../facelift/)", "[nose job](/procedures/nose-job/)")
+			},
+			want: []string{rhinoplasty + `:30: link "/procedures/nose-job/" goes to no page (did you mean /procedures/rhinoplasty/?) — check the address, or remove the link`},
+		},
+		{
 			name: "a file saved in Latin-1",
 			make: func(t *testing.T, site string) {
 				edit(t, site, rhinoplasty, "for appearance", "for appearance, caf\xe9")
@@ -252,5 +403,51 @@ func TestEveryProblemInOneRun(t *testing.T) {
 	}
 	if strings.Join(got, "\n") != strings.Join(want, "\n") {
 		t.Errorf("problems:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+}
+
+// TestCaseNeverNamesThePatient checks what a case publishes of its
+// patient: the address is its procedure and id, whatever the folder is
+// called, and an exact age is published as its band only. A case of a
+// procedure with sensitive photos is gated though it says nothing.
+func TestCaseNeverNamesThePatient(t *testing.T) {
+	site := copySite(t)
+	gallery := filepath.Join(site, "content", "gallery")
+	if err := os.Rename(filepath.Join(gallery, "case-rhinoplasty-1"), filepath.Join(gallery, "margaret-doyle-rhinoplasty")); err != nil {
+		t.Fatal(err)
+	}
+	edit(t, site, "content/gallery/margaret-doyle-rhinoplasty/index.md", "age: 30-39", "age: 54")
+	edit(t, site, "content/procedures/rhinoplasty.md", "weight: 1\n", "weight: 1\nsensitive_photos: true\n")
+	if _, err := Build(context.Background(), Config{SiteDir: site}); err != nil {
+		t.Fatalf("Build: %v", err)
+	}
+	err := filepath.WalkDir(filepath.Join(site, "public"), func(p string, d os.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if strings.Contains(strings.ToLower(p), "margaret") || strings.Contains(p, "doyle") {
+			t.Errorf("published under the patient's name: %s", p)
+		}
+		if !d.IsDir() && (strings.HasSuffix(p, ".html") || strings.HasSuffix(p, ".xml")) {
+			if b, _ := os.ReadFile(p); bytes.Contains(bytes.ToLower(b), []byte("margaret")) {
+				t.Errorf("%s names the patient's folder", p)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	page, err := os.ReadFile(filepath.Join(site, "public", "gallery", "rhinoplasty-7kq2", "index.html"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"Female, aged 50-59", "data-veil"} {
+		if !bytes.Contains(page, []byte(want)) {
+			t.Errorf("the case page lacks %q", want)
+		}
+	}
+	if bytes.Contains(page, []byte("aged 54")) {
+		t.Errorf("the case page publishes the exact age")
 	}
 }

@@ -60,6 +60,7 @@ photos:
     after: jane-roe-after.jpg
     angle: front
     alt: Front view, before and nine months after rhinoplasty
+id: m4x9
 ---
 
 Notes.
@@ -119,7 +120,7 @@ func TestBuildPublishesPhotosPrivately(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	page, err := os.ReadFile(filepath.Join(out, "gallery", "case-2", "index.html"))
+	page, err := os.ReadFile(filepath.Join(out, "gallery", "rhinoplasty-m4x9", "index.html"))
 	if err != nil {
 		t.Fatal(err)
 	}

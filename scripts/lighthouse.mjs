@@ -31,7 +31,7 @@ const pages = [
   ["procedure", "/procedures/rhinoplasty/"],
   ["team member", "/team/dr-amelia-hart/"],
   ["gallery", "/gallery/"],
-  ["case", "/gallery/rhinoplasty-dorsal-hump/"],
+  ["case", "/gallery/rhinoplasty-8b8b/"],
   ["consultation", "/consultation/"],
 ];
 const types = {

@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	iofs "io/fs"
+	"maps"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -12,16 +14,19 @@ import (
 	"strings"
 
 	"github.com/consultahq/consulta/generator/content"
+	"github.com/consultahq/consulta/generator/problem"
 )
 
 var slugRE = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
 
 func runNew(ctx context.Context, e env, args []string) error {
-	fs := newFlagSet(e, "new", "new [-s SITE_DIR] procedure|page|member|case|review SLUG",
+	fs := newFlagSet(e, "new", "new [-s SITE_DIR] procedure|page|member|review SLUG | case PROCEDURE",
 		`New writes a starter file, with comments on every field: a procedure
 (content/procedures/SLUG.md), a page (content/SLUG.md), a team member
-(content/team/SLUG.md), a before/after case (content/gallery/SLUG/index.md,
-its photos go beside it) or a patient's review (content/reviews/SLUG.md).
+(content/team/SLUG.md), a patient's review (content/reviews/SLUG.md) or
+a before/after case of PROCEDURE (content/gallery/PROCEDURE-ID/index.md,
+its photos go beside it), where ID is a short code made up for the case:
+its address says nothing of the patient.
 
 Every starter is a draft (draft: true), so nothing of it is published
 until you set draft: false. Text for you to replace starts with TODO:;
@@ -41,10 +46,17 @@ existing file is never overwritten.`)
 	if !slugRE.MatchString(slug) {
 		return fmt.Errorf("new: %q is not a slug — use lower-case letters, digits and dashes, e.g. breast-lift", slug)
 	}
-	rel, text, ok := starter(*site, kind, slug)
-	if !ok {
+	if !slices.Contains([]string{"procedure", "page", "member", "case", "review"}, kind) {
 		fs.Usage()
 		return errUsage
+	}
+	st, err := newStarters(ctx, *site)
+	if err != nil {
+		return err
+	}
+	rel, text, err := st.starter(kind, slug)
+	if err != nil {
+		return err
 	}
 	path := filepath.Join(*site, rel)
 	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
@@ -71,35 +83,94 @@ existing file is never overwritten.`)
 	return nil
 }
 
+// starters is what the starters take from the site: its categories, its
+// procedures and the team members who may be named as a surgeon.
+type starters struct {
+	site       string
+	categories []content.Category
+	procedures map[string]*content.Page // by slug, drafts too
+	clinicians []string                 // slugs of team members with a clinical role
+}
+
+func newStarters(ctx context.Context, site string) (*starters, error) {
+	l := content.NewLoader(os.DirFS(site))
+	s, _ := l.Load(ctx)
+	if s == nil {
+		return nil, fmt.Errorf("new: cannot read %s — run consulta new in the site's folder (the one holding content/), or name it with -s", filepath.Join(site, "content"))
+	}
+	st := &starters{site: site, categories: s.Config.Categories, procedures: map[string]*content.Page{}}
+	if len(st.categories) == 0 {
+		st.categories = content.DefaultCategories
+	}
+	for _, name := range pageSlugs(site, "procedures") {
+		if p := l.Page("content/procedures/" + name + ".md"); p != nil {
+			st.procedures[name] = p
+		}
+	}
+	for _, name := range pageSlugs(site, "team") {
+		if p := l.Page("content/team/" + name + ".md"); p != nil && p.Member != nil && p.Member.Clinical() {
+			st.clinicians = append(st.clinicians, name)
+		}
+	}
+	return st, nil
+}
+
 // starter returns the file a kind's starter is written to, relative to
-// the site folder, and its text; false for an unknown kind.
-func starter(site, kind, slug string) (rel, text string, ok bool) {
+// the site folder, and its text.
+func (st *starters) starter(kind, slug string) (rel, text string, err error) {
 	title := titleCase(slug)
 	switch kind {
 	case "procedure":
-		cfg, _ := content.LoadConfig(os.DirFS(site))
-		if len(cfg.Categories) == 0 {
-			cfg.Categories = content.DefaultCategories
-		}
-		return filepath.Join("content", "procedures", slug+".md"), fmt.Sprintf(procedureStarter, title, cfg.Categories[0].Slug, categoryNames(cfg.Categories)), true
+		return filepath.Join("content", "procedures", slug+".md"),
+			fmt.Sprintf(procedureStarter, title, st.categories[0].Slug, categoryNames(st.categories), example(st.clinicians), list(st.clinicians), first(st.clinicians)), nil
 	case "page":
-		return filepath.Join("content", slug+".md"), fmt.Sprintf(pageStarter, title), true
+		return filepath.Join("content", slug+".md"), fmt.Sprintf(pageStarter, title), nil
 	case "member":
-		return filepath.Join("content", "team", slug+".md"), fmt.Sprintf(memberStarter, title), true
+		return filepath.Join("content", "team", slug+".md"), fmt.Sprintf(memberStarter, title), nil
 	case "case":
-		procs, team := slugs(site, "procedures"), slugs(site, "team")
-		return filepath.Join("content", "gallery", slug, "index.md"),
-			fmt.Sprintf(caseStarter, filepath.Join("content", "gallery", slug), first(procs), list(procs), first(team), list(team)), true
-	case "review":
-		procs, team := slugs(site, "procedures"), slugs(site, "team")
-		return filepath.Join("content", "reviews", slug+".md"), fmt.Sprintf(reviewStarter, first(procs), list(procs), first(team), list(team)), true
+		return st.caseStarter(slug)
 	}
-	return "", "", false
+	procs := slices.Sorted(maps.Keys(st.procedures))
+	return filepath.Join("content", "reviews", slug+".md"), fmt.Sprintf(reviewStarter, first(procs), list(procs), first(st.clinicians), list(st.clinicians)), nil
 }
 
-// slugs lists the pages of a section folder by the name other pages use
-// for them: content/procedures/rhinoplasty.md → rhinoplasty.
-func slugs(site, section string) []string {
+// caseStarter writes a case of the procedure slug names, in a folder
+// named by the procedure and a new id.
+func (st *starters) caseStarter(slug string) (rel, text string, err error) {
+	pr := st.procedures[slug]
+	if pr == nil {
+		procs := slices.Sorted(maps.Keys(st.procedures))
+		return "", "", fmt.Errorf("new: no procedure %q (no file content/procedures/%s.md)%s — name the case's procedure: consulta new case PROCEDURE", slug, slug, problem.Hint(slug, problem.Names(procs)))
+	}
+	var id string
+	for {
+		id = newCaseID()
+		if _, err := os.Stat(filepath.Join(st.site, "content", "gallery", slug+"-"+id)); errors.Is(err, iofs.ErrNotExist) {
+			break
+		}
+	}
+	dir := filepath.Join("content", "gallery", slug+"-"+id)
+	sensitive := "# sensitive: true shows the photos only when the visitor chooses to."
+	if pr.Procedure.SensitivePhotos {
+		sensitive = "# The photos are shown only when the visitor chooses to: " + slug + "'s\n# photos are sensitive (sensitive_photos in its file)."
+	}
+	return filepath.Join(dir, "index.md"), fmt.Sprintf(caseStarter, filepath.ToSlash(dir), pr.Title, id, slug, example(st.clinicians), list(st.clinicians), sensitive, strings.ToLower(pr.Title)), nil
+}
+
+// newCaseID returns a random short id for a case: four letters and
+// digits, none easily confused with another.
+func newCaseID() string {
+	const alphabet = "abcdefghjkmnpqrstuvwxyz23456789"
+	var b [4]byte
+	for i := range b {
+		b[i] = alphabet[rand.IntN(len(alphabet))]
+	}
+	return string(b[:])
+}
+
+// pageSlugs lists the pages of a section folder by the name other pages
+// use for them: content/procedures/rhinoplasty.md → rhinoplasty.
+func pageSlugs(site, section string) []string {
 	entries, _ := os.ReadDir(filepath.Join(site, "content", section))
 	var out []string
 	for _, e := range entries {
@@ -116,6 +187,14 @@ func first(slugs []string) string {
 		return `""`
 	}
 	return slugs[0]
+}
+
+// example is a TODO: naming the first slug as an example, or asking for one.
+func example(slugs []string) string {
+	if len(slugs) == 0 {
+		return `"TODO: a file name in content/team/, without .md"`
+	}
+	return `"TODO: e.g. ` + slugs[0] + `"`
 }
 
 // list names at most ten slugs, for a comment.
@@ -173,9 +252,10 @@ summary: "TODO: what %[1]s does and who it is for, in two sentences."
 recovery: "TODO: e.g. 1-2 weeks"
 duration: "TODO: e.g. 1-2 hours"
 anesthesia: "TODO: e.g. local with sedation"
-# Team members who perform it: file names in content/team/, without .md.
+# Team members who perform it: file names in content/team/, without .md;
+# only clinicians may be named (%[5]s).
 # surgeons:
-#   - dr-amelia-hart
+#   - %[6]s
 # Related procedures: file names in content/procedures/, without .md.
 # related:
 #   - facelift
@@ -183,6 +263,14 @@ anesthesia: "TODO: e.g. local with sedation"
 # faq:
 #   - q: "How long is the recovery after %[1]s?"
 #     a: "Most patients return to work after one to two weeks."
+# For breast and body procedures, whose before/after photos show an
+# unclothed body: every case is then shown only when the visitor chooses.
+# sensitive_photos: true
+# The clinician who checked this page is medically accurate, and when: a
+# file name in content/team/ (%[5]s), and a date such as 2026-03-31.
+# A review older than 12 months is flagged by consulta check.
+reviewed_by: %[4]s
+reviewed_on: "TODO: the date of the review, e.g. 2026-03-31"
 # Lower comes first in lists.
 weight: 100
 ---
@@ -200,6 +288,10 @@ TODO: explain what happens before, on the day and after.
 ## Recovery
 
 TODO: explain the recovery, week by week.
+
+## Risks
+
+TODO: say what can go wrong and how often: bleeding, infection, scarring, a result that needs more surgery.
 `
 
 const pageStarter = `---
@@ -218,7 +310,9 @@ TODO: write the page in Markdown here.
 const memberStarter = `---
 ` + draftNote + `# The team member's name, as patients should see it.
 title: "%[1]s"
-# surgeon, coordinator, nurse, …
+# surgeon, doctor, nurse, coordinator, …: only team members with a
+# clinical role (surgeon, doctor, nurse, …) may be named as a surgeon or
+# as the medical reviewer of a page.
 role: surgeon
 # Degrees and memberships, e.g. "MBBS, FRCS (Plast)".
 credentials: "TODO: e.g. MBBS, FRCS (Plast)"
@@ -235,32 +329,38 @@ TODO: write a short biography: training, experience and what patients can expect
 
 const caseStarter = `---
 ` + draftNote + `#
-# A before/after case. Put its photos in this folder, %[1]s/,
-# beside this file: a before and an after photo of each angle, JPEG or
+# A before/after case of %[2]s. Put its photos beside this file, in
+# %[1]s/: a before and an after photo of each angle, JPEG or
 # PNG, straight from the camera. Their names and any location or camera
-# details in them are never published.
-title: "TODO: e.g. Rhinoplasty, case 4"
-# The procedure: a file name in content/procedures/ without .md (%[3]s).
-procedure: %[2]s
-# The surgeon: a file name in content/team/ without .md (%[5]s).
-surgeon: %[4]s
-# The patient, described without anything that identifies them.
+# details in them are never published, nor is the folder's name.
+title: "TODO: e.g. %[2]s, case 4"
+# The case's address is /gallery/%[4]s-%[3]s/: made from the procedure and
+# this short code, which says nothing of the patient.
+id: %[3]s
+procedure: %[4]s
+# The surgeon: a file name in content/team/ without .md; only clinicians
+# may be named (%[6]s).
+surgeon: %[5]s
+# The patient, described without anything that identifies them: the age
+# as a band (18-29, 30-39, 40-49, 50-59, 60-69, 70+) or a whole number
+# (published as its band), and the sex as female or male.
 patient:
-  age: "TODO: an age band, e.g. 30-39"
-  sex: ""
+  age: "TODO: e.g. 30-39"
+  sex: "TODO: female or male"
 # How many months after surgery the after photos were taken, e.g. 6.
-months_after:
+months_after: "TODO: e.g. 6"
 # The date the patient's written consent to publish these photos on the
-# web was recorded, e.g. 2025-03-31. Leave it empty until you have it:
-# without it the case is never published.
-consent:
-# sensitive: true shows the photos only when the visitor chooses to.
-sensitive: false
+# web was recorded, e.g. 2025-03-31: without it the case is never published.
+consent: "TODO: the date written consent was recorded"
+# false once you have checked the photos are not retouched (shown as
+# "Unretouched photos"); true if they are.
+retouched: "TODO: false or true"
+%[7]s
 photos:
   - before: before-front.jpg
     after: after-front.jpg
     angle: front
-    alt: "TODO: e.g. Front view, before and six months after rhinoplasty"
+    alt: "TODO: e.g. Front view, before and six months after %[8]s"
 ---
 
 TODO: the surgeon's notes for patients: what was done, and how recovery went.
@@ -273,7 +373,8 @@ const reviewStarter = `---
 author: "TODO: e.g. Sarah, 42"
 # The procedure reviewed: a file name in content/procedures/ without .md (%[2]s).
 procedure: %[1]s
-# The surgeon reviewed: a file name in content/team/ without .md (%[4]s).
+# The surgeon reviewed: a file name in content/team/ without .md, a
+# clinician (%[4]s).
 surgeon: %[3]s
 # The patient's rating, from 1 to 5.
 rating: 5

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 )
@@ -17,15 +18,21 @@ func TestNewStartersAreDrafts(t *testing.T) {
 		"procedure": "content/procedures/new-procedure.md",
 		"page":      "content/new-page.md",
 		"member":    "content/team/new-member.md",
-		"case":      "content/gallery/new-case/index.md",
 		"review":    "content/reviews/new-review.md",
 	}
-	for _, kind := range []string{"procedure", "page", "member", "case", "review"} {
+	for _, kind := range []string{"procedure", "page", "member", "review"} {
 		out, errOut, err := runCmd(t, "new", "-s", site, kind, "new-"+kind)
 		if err != nil || !strings.HasPrefix(out, "wrote "+filepath.Join(site, files[kind])+", a draft") {
 			t.Fatalf("new %s: %v\n%s%s", kind, err, out, errOut)
 		}
-		src, err := os.ReadFile(filepath.Join(site, files[kind]))
+	}
+	out, errOut, err := runCmd(t, "new", "-s", site, "case", "rhinoplasty")
+	if err != nil {
+		t.Fatalf("new case: %v\n%s%s", err, out, errOut)
+	}
+	files["case"] = strings.TrimPrefix(caseFile(t, out), site+"/")
+	for kind, f := range files {
+		src, err := os.ReadFile(filepath.Join(site, f))
 		if err != nil || !bytes.Contains(src, []byte("\ndraft: true\n")) {
 			t.Errorf("the %s starter is not a draft (%v):\n%s", kind, err, src)
 		}
@@ -36,7 +43,7 @@ func TestNewStartersAreDrafts(t *testing.T) {
 	if _, _, err := runCmd(t, "new", "-s", site, "page", "New Page"); err == nil {
 		t.Errorf("new with a bad slug succeeded")
 	}
-	out, errOut, err := runCmd(t, "build", "-s", site)
+	out, errOut, err = runCmd(t, "build", "-s", site)
 	if err != nil {
 		t.Fatalf("the starters stop the build: %v\n%s", err, errOut)
 	}
@@ -45,38 +52,117 @@ func TestNewStartersAreDrafts(t *testing.T) {
 			t.Errorf("build does not say %s is a draft:\n%s", f, out)
 		}
 	}
-	for _, page := range []string{"procedures/new-procedure", "new-page", "team/new-member", "gallery/new-case"} {
+	for _, page := range []string{"procedures/new-procedure", "new-page", "team/new-member", strings.TrimSuffix(strings.TrimPrefix(files["case"], "content/"), "/index.md")} {
 		if _, err := os.Stat(filepath.Join(site, "public", page, "index.html")); !errors.Is(err, os.ErrNotExist) {
 			t.Errorf("the draft %s is published (%v)", page, err)
 		}
 	}
 }
 
-// `new case` writes a commented bundle with consent empty; check lists
-// what is left to do as warnings, and a build publishes nothing of it.
-func TestNewCase(t *testing.T) {
-	site := testSite(t)
-	out, _, err := runCmd(t, "new", "-s", site, "case", "case-rhinoplasty-2")
-	dir := filepath.Join(site, "content", "gallery", "case-rhinoplasty-2")
-	if err != nil || !strings.Contains(out, "put the case's photos beside it, in "+dir+"\n") {
-		t.Fatalf("new case: %v\n%s", err, out)
+// caseFile returns the file that new case wrote, from what it printed.
+func caseFile(t *testing.T, out string) string {
+	t.Helper()
+	m := regexp.MustCompile(`^wrote (\S+/index\.md), a draft`).FindStringSubmatch(out)
+	if m == nil {
+		t.Fatalf("new case printed %q", out)
 	}
-	src, err := os.ReadFile(filepath.Join(dir, "index.md"))
+	return m[1]
+}
+
+// The procedure starter carries the Risks section and the medical review,
+// and names only clinicians.
+func TestNewProcedure(t *testing.T) {
+	site := testSite(t)
+	if _, _, err := runCmd(t, "new", "-s", site, "procedure", "brow-lift"); err != nil {
+		t.Fatal(err)
+	}
+	src, err := os.ReadFile(filepath.Join(site, "content", "procedures", "brow-lift.md"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, want := range []string{"\nconsent:\n", "\nprocedure: facelift\n", "(facelift, rhinoplasty)", "\nsurgeon: dr-amelia-hart\n", "beside this file"} {
+	for _, want := range []string{"\n## Risks\n\nTODO: ", "\nreviewed_by: \"TODO: e.g. dr-amelia-hart\"\n", "\nreviewed_on: \"TODO: ", "(dr-amelia-hart)", "# sensitive_photos: true\n"} {
+		if !bytes.Contains(src, []byte(want)) {
+			t.Errorf("the procedure starter lacks %q:\n%s", want, src)
+		}
+	}
+	if bytes.Contains(src, []byte("sofia-lind")) {
+		t.Errorf("the procedure starter offers the coordinator as a surgeon:\n%s", src)
+	}
+}
+
+// `new case PROCEDURE` writes a commented bundle of that procedure, at an
+// address made of the procedure and a new id, naming only clinicians,
+// leaving sensitivity to the procedure and every required key a TODO:.
+// Filled in, it builds.
+func TestNewCase(t *testing.T) {
+	site := testSite(t)
+	if _, _, err := runCmd(t, "new", "-s", site, "case", "rhinoplsty"); err == nil || err.Error() != `new: no procedure "rhinoplsty" (no file content/procedures/rhinoplsty.md) — did you mean rhinoplasty? — name the case's procedure: consulta new case PROCEDURE` {
+		t.Errorf("new case of an unknown procedure: %v", err)
+	}
+	out, _, err := runCmd(t, "new", "-s", site, "case", "rhinoplasty")
+	if err != nil {
+		t.Fatalf("new case: %v\n%s", err, out)
+	}
+	index := caseFile(t, out)
+	dir := filepath.Dir(index)
+	id := strings.TrimPrefix(filepath.Base(dir), "rhinoplasty-")
+	if !strings.Contains(out, "put the case's photos beside it, in "+dir+"\n") || len(id) != 4 {
+		t.Fatalf("new case wrote %s:\n%s", dir, out)
+	}
+	src, err := os.ReadFile(index)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"\nid: " + id + "\n", "\nprocedure: rhinoplasty\n", "\nsurgeon: \"TODO: e.g. dr-amelia-hart\"\n", "(dr-amelia-hart)",
+		"\nconsent: \"TODO: ", "\nretouched: \"TODO: ", "\n  age: \"TODO: ", "\nmonths_after: \"TODO: ", "beside this file"} {
 		if !bytes.Contains(src, []byte(want)) {
 			t.Errorf("the case starter lacks %q:\n%s", want, src)
 		}
 	}
+	for _, bad := range []string{"sofia-lind", "\nsensitive:", "abdominoplasty"} {
+		if bytes.Contains(src, []byte(bad)) {
+			t.Errorf("the case starter has %q:\n%s", bad, src)
+		}
+	}
 	_, errOut, err := runCmd(t, "check", "-s", site)
-	const file = "content/gallery/case-rhinoplasty-2/index.md"
-	want := file + `:26: warning: consent: missing — write the date the patient's written consent to publish on the web was recorded, e.g. "consent: 2024-03-31"; without it the case is not published` + "\n" +
-		file + ":30: warning: the first photo's before: no file before-front.jpg in content/gallery/case-rhinoplasty-2/ — check the name, or add the file\n" +
-		file + ":31: warning: the first photo's after: no file after-front.jpg in content/gallery/case-rhinoplasty-2/ — check the name, or add the file\n"
-	if !errors.Is(err, errReported) || !strings.HasPrefix(errOut, want) {
-		t.Errorf("check on a new case: %v\n%s\nwant first:\n%s", err, errOut, want)
+	file := "content/gallery/rhinoplasty-" + id + "/index.md"
+	want := file + ":36: warning: the first photo's before: no file before-front.jpg in content/gallery/rhinoplasty-" + id + "/ — check the name, or add the file\n" +
+		file + ":37: warning: the first photo's after: no file after-front.jpg in content/gallery/rhinoplasty-" + id + "/ — check the name, or add the file\n" +
+		"2 warnings; the site builds, but each names something to fix\n"
+	if !errors.Is(err, errReported) || errOut != want {
+		t.Errorf("check on a new case: %v\n%s\nwant:\n%s", err, errOut, want)
+	}
+
+	// Filled in, published.
+	for _, side := range []string{"before", "after"} {
+		png, err := os.ReadFile(filepath.Join(site, "content", "gallery", "case-rhinoplasty-1", side+"-front.png"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, side+"-front.png"), png, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	text := string(src)
+	for old, new := range map[string]string{
+		"draft: true": "draft: false", "-front.jpg": "-front.png",
+		`"TODO: e.g. Rhinoplasty, case 4"`: "Rhinoplasty, case 2", `"TODO: e.g. dr-amelia-hart"`: "dr-amelia-hart",
+		`"TODO: e.g. 30-39"`: "41", `"TODO: female or male"`: "male", `"TODO: e.g. 6"`: "6",
+		`"TODO: the date written consent was recorded"`: "2025-02-03", `"TODO: false or true"`: "false",
+		`"TODO: e.g. Front view, before and six months after rhinoplasty"`:              "Front view",
+		"TODO: the surgeon's notes for patients: what was done, and how recovery went.": "A smaller hump.",
+	} {
+		text = strings.ReplaceAll(text, old, new)
+	}
+	if err := os.WriteFile(index, []byte(text), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, errOut, err := runCmd(t, "build", "-s", site); err != nil {
+		t.Fatalf("build of the filled-in case: %v\n%s\n%s", err, errOut, text)
+	}
+	page, err := os.ReadFile(filepath.Join(site, "public", "gallery", "rhinoplasty-"+id, "index.html"))
+	if err != nil || !bytes.Contains(page, []byte("Male, aged 40-49")) || !bytes.Contains(page, []byte("Unretouched photos")) {
+		t.Errorf("the filled-in case is not published as written (%v)", err)
 	}
 }
 

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 	"testing/fstest"
+	"time"
 
 	"github.com/consultahq/consulta/generator/content"
 	"github.com/consultahq/consulta/generator/problem"
@@ -35,7 +36,27 @@ func site(settings string, files map[string]string) fstest.MapFS {
 	for name, src := range files {
 		fsys[name] = &fstest.MapFile{Data: []byte(src)}
 	}
+	for name, f := range fsys {
+		fsys[name] = &fstest.MapFile{Data: []byte(complete(name, string(f.Data)))}
+	}
 	return fsys
+}
+
+// complete gives a procedure its risks and a recent medical review, and a
+// case its id, at the end of the front matter, where they move no line
+// the tests name.
+func complete(name, src string) string {
+	var add string
+	switch {
+	case strings.HasPrefix(name, "content/procedures/") && !strings.HasSuffix(name, "_index.md") && !strings.Contains(src, "\nreviewed_by:"):
+		add = "risks: [Swelling for a week or two.]\nreviewed_by: dr-a\nreviewed_on: " + time.Now().AddDate(0, -1, 0).Format(time.DateOnly) + "\n"
+	case strings.HasPrefix(name, "content/gallery/") && strings.HasSuffix(name, "/index.md") && !strings.Contains(src, "\nid:"):
+		add = "id: a1b2\n"
+	default:
+		return src
+	}
+	end := strings.Index(src[3:], "\n---") + 3
+	return src[:end+1] + add + src[end+1:]
 }
 
 func caseFile(extra string) string {
@@ -241,7 +262,7 @@ fix** it is not.
 		`content/procedures/lift.md:3: warning: description: "painless" ` + msg(trivialising, ukCAP),
 		`content/procedures/lift.md:7: warning: fees.note: "book now and save" ` + msg(timePressure, ukCAP),
 		`content/procedures/lift.md:10: warning: the first question's answer: "painless" ` + msg(trivialising, ukCAP),
-		`content/procedures/lift.md:16: warning: "quick fix" ` + msg(trivialising, ukCAP),
+		`content/procedures/lift.md:19: warning: "quick fix" ` + msg(trivialising, ukCAP),
 		`content/site.yaml:5: warning: gallery.disclaimer: "results guaranteed" ` + msg(trivialising, ukCAP),
 		`content/site.yaml:7: warning: the first membership's name: "quick fix" ` + msg(trivialising, ukCAP),
 	}

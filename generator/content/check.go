@@ -1,14 +1,18 @@
 package content
 
 import (
+	"bytes"
 	"fmt"
 	"io/fs"
 	"path"
+	"regexp"
 	"strings"
 	"time"
+
+	"github.com/consultahq/consulta/generator/problem"
 )
 
-func checkProcedure(f *file) {
+func checkProcedure(f *file, now time.Time) {
 	pr, p := f.page.Procedure, f.page.File
 	if f.missing("category", pr.Category) {
 		f.probs.Errorf(p, f.line("category"), "category", "missing — add a line such as \"category: face\" naming one of the categories in content/site.yaml")
@@ -30,6 +34,38 @@ func checkProcedure(f *file) {
 			f.probs.Errorf(p, f.line(field), field, "a question needs both q (the question) and a (the answer)")
 		}
 	}
+	if len(pr.Risks) == 0 && !f.bad["risks"] && !hasRisksSection(f.page.Body) {
+		line := f.page.BodyLine
+		if len(bytes.TrimSpace(f.page.Body)) == 0 {
+			line-- // the closing "---": there is no text below it
+		}
+		f.probs.Errorf(p, line, "", "no Risks section — add a section \"## Risks\" saying what can go wrong and how often, or list the risks in the front matter: risks: [\"…\", \"…\"]")
+	}
+	switch {
+	case f.missing("reviewed_by", pr.ReviewedBy):
+		f.probs.Errorf(p, f.line("reviewed_by"), "reviewed_by", "missing — name the clinician who checked this page, e.g. \"reviewed_by: dr-amelia-hart\" (a file name in content/team/ without .md), and the date in reviewed_on")
+	case pr.ReviewedOn.IsZero() && !f.bad["reviewed_on"]:
+		f.probs.Errorf(p, f.line("reviewed_by"), "reviewed_on", "missing — write the date %s checked this page, e.g. \"reviewed_on: %s\"", pr.ReviewedBy, now.Format(time.DateOnly))
+	case pr.ReviewedOn.After(now):
+		f.probs.Errorf(p, f.line("reviewed_on"), "reviewed_on", "%s is in the future — write the date the page was checked", pr.ReviewedOn.Format(time.DateOnly))
+	case pr.ReviewedOn.Before(now.AddDate(-1, 0, 0)):
+		f.probs.Warnf(p, f.line("reviewed_on"), "reviewed_on", "the page was last reviewed on %s, more than 12 months ago — ask %s to check it again, then update reviewed_on", pr.ReviewedOn.Format(time.DateOnly), pr.ReviewedBy)
+	}
+}
+
+// risksRE finds a "## Risks" heading (or "## Risks and complications").
+var risksRE = regexp.MustCompile(`(?im)^#{2,3}[ \t]+risks\b`)
+
+func hasRisksSection(body []byte) bool { return risksRE.Match(body) }
+
+// inFuture reports a date of consent after today: consent is recorded
+// before a page is published, never after.
+func inFuture(f *file, field string, date time.Time, now time.Time) bool {
+	if !date.After(now) {
+		return false
+	}
+	f.probs.Errorf(f.page.File, f.line(field), field, "%s is in the future — write the date the patient's written consent was recorded; nothing is published before it is", date.Format(time.DateOnly))
+	return true
 }
 
 func checkMember(fsys fs.FS, f *file) {
@@ -43,7 +79,7 @@ func checkMember(fsys fs.FS, f *file) {
 			}
 		}
 		if m.PhotoFile.Path == "" {
-			f.probs.Errorf(p, f.line("photo"), "photo", "no file %s next to this page or under content/ — check the name, or add the file", m.Photo)
+			f.probs.Errorf(p, f.line("photo"), "photo", "no file %s next to this page or under content/%s", m.Photo, fileHint(fsys, pageRelative(f.page, m.Photo)))
 		}
 	}
 	if r := m.Registration; r != nil {
@@ -83,6 +119,8 @@ func checkReview(f *file, now time.Time) {
 		if !f.bad["consent"] {
 			f.probs.Errorf(p, f.line("consent"), "consent", "missing — write the date the patient's written consent to publish this review was recorded, e.g. \"consent: 2025-07-01\"; without it the review is not published")
 		}
+	case inFuture(f, "consent", r.Consent, now):
+		f.publish = false
 	case r.ConsentExpires != nil && !r.ConsentExpires.After(now):
 		f.publish = false
 		f.probs.Warnf(p, f.line("consent_expires"), "consent_expires", "consent for this review expired on %s, so it is not published — renew the patient's consent and update the date, or remove the review", r.ConsentExpires.Format("2006-01-02"))
@@ -106,10 +144,14 @@ func checkCase(fsys fs.FS, f *file, now time.Time) {
 			break
 		}
 		f.probs.Errorf(p, f.line("consent"), "consent", "missing — write the date the patient's written consent to publish on the web was recorded, e.g. \"consent: 2024-03-31\"; without it the case is not published")
+	case inFuture(f, "consent", c.Consent, now):
+		f.publish = false
 	case c.ConsentExpires != nil && !c.ConsentExpires.After(now):
 		f.publish = false
 		f.probs.Warnf(p, f.line("consent_expires"), "consent_expires", "consent for case %q expired on %s, so the case is not published — renew the patient's consent and update the date, or remove the case", f.slug, c.ConsentExpires.Format("2006-01-02"))
 	}
+	checkCaseID(f)
+	checkPatient(f)
 	if len(c.Photos) == 0 {
 		f.probs.Errorf(p, f.line("photos"), "photos", "no photos — add at least one pair: photos: [{before: before-front.jpg, after: after-front.jpg, angle: front, alt: …}]")
 	}
@@ -126,7 +168,7 @@ func checkCase(fsys fs.FS, f *file, now time.Time) {
 			case side.name == "":
 				f.probs.Errorf(p, f.line(field), sub, "missing — name the %s photo's file in this case's folder", side.key)
 			case !fileExists(fsys, name):
-				f.probs.Errorf(p, f.line(sub), sub, "no file %s in %s/ — check the name, or add the file", side.name, path.Dir(name))
+				f.probs.Errorf(p, f.line(sub), sub, "no file %s in %s/%s", side.name, path.Dir(name), fileHint(fsys, name))
 			default:
 				side.ref.Path = name
 			}
@@ -149,4 +191,25 @@ func pageRelative(pg *Page, name string) string {
 func fileExists(fsys fs.FS, name string) bool {
 	info, err := fs.Stat(fsys, name)
 	return err == nil && !info.IsDir()
+}
+
+// fileHint is the end of a problem about the missing file name: the files
+// of its folder it likely meant (one differing in letter case only, as
+// IMG_2041.JPG for IMG_2041.jpg, or in a few letters), else how to fix it.
+func fileHint(fsys fs.FS, name string) string {
+	entries, _ := fs.ReadDir(fsys, path.Dir(name))
+	var files []string
+	for _, e := range entries {
+		if !e.IsDir() && !strings.HasSuffix(e.Name(), ".md") {
+			files = append(files, e.Name())
+		}
+	}
+	best := problem.Suggest(path.Base(name), problem.Names(files))
+	switch {
+	case len(best) == 1 && strings.EqualFold(best[0], path.Base(name)):
+		return " — did you mean " + best[0] + "? A file's name must be written exactly, capitals included"
+	case len(best) > 0:
+		return " — did you mean " + strings.Join(best, " or ") + "?"
+	}
+	return " — check the name, or add the file"
 }

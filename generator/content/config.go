@@ -162,6 +162,7 @@ func (c *configFile) check() {
 	c.checkPalette()
 	c.checkClock()
 	c.checkAddresses()
+	c.checkPhone()
 }
 
 // checkBrand checks that the brand's files exist and are of a kind the

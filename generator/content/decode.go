@@ -164,6 +164,10 @@ func (d *decoder) unknownKey(k *yaml.Node, path, key string, targets []reflect.V
 	for _, t := range targets {
 		keys = append(keys, d.fields[t.Type()].keys...)
 	}
+	if key == "reviewed" && slices.Contains(keys, "reviewed_by") {
+		d.errorf(k, path, "write the review as two keys instead: reviewed_by (the clinician, a file name in content/team/ without .md) and reviewed_on (the date)")
+		return
+	}
 	if want, ok := misspellings[key]; ok && slices.Contains(keys, want) {
 		if key == "anaesthesia" || key == "anaesthetic" {
 			d.errorf(k, path, "unknown key — write %s (the site uses American spelling for keys)", want)

@@ -4,13 +4,16 @@ import (
 	"context"
 	"os"
 	"testing"
+	"time"
 )
 
 // TestGencorpusSite loads a site written by ../shared/bench/gencorpus
 // (-procedures 6 -cases 2 -seed 1, with its photos replaced by small
-// placeholder files), which consulta must build unchanged.
+// placeholder files), then given what the content rules added since ask
+// for (a case's id, a procedure's risks and medical review, age bands).
 func TestGencorpusSite(t *testing.T) {
-	site, probs := Load(context.Background(), os.DirFS("testdata/gencorpus"))
+	now := func() time.Time { return time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC) }
+	site, probs := NewLoader(os.DirFS("testdata/gencorpus")).WithNow(now).Load(context.Background())
 	for _, p := range probs.Sorted() {
 		t.Error(p)
 	}

@@ -63,6 +63,16 @@ func NewLoader(fsys fs.FS) *Loader {
 		reflect.TypeFor[Config](), reflect.TypeFor[Meta](), reflect.TypeFor[Procedure](), reflect.TypeFor[Member](), reflect.TypeFor[Case](), reflect.TypeFor[PatientReview]())}
 }
 
+// WithNow makes the loader judge dates (consent, its expiry, the age of
+// a medical review) against now instead of the clock, and returns it; nil
+// keeps the clock.
+func (l *Loader) WithNow(now func() time.Time) *Loader {
+	if now != nil {
+		l.now = now
+	}
+	return l
+}
+
 // Load reads every file of the site, then resolves references.
 func (l *Loader) Load(ctx context.Context) (*Site, *problem.List) {
 	l.files = map[string]*file{}
@@ -341,7 +351,7 @@ func (l *Loader) check(f *file) {
 	}
 	switch pg.Kind {
 	case KindProcedure:
-		checkProcedure(f)
+		checkProcedure(f, l.now())
 	case KindMember:
 		checkMember(l.fsys, f)
 	case KindCase:

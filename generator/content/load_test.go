@@ -33,12 +33,18 @@ related:
 faq:
   - q: Does it hurt?
     a: Less than you think.
+reviewed_by: dr-hart
+reviewed_on: 2025-11-20
 ---
 # Rhinoplasty
 
 Body.
+
+## Risks
+
+Swelling.
 `),
-		"content/procedures/facelift.md": file("---\ntitle: Facelift\ncategory: face\nsurgeons: [dr-hart]\n---\n"),
+		"content/procedures/facelift.md": file("---\ntitle: Facelift\ncategory: face\nsurgeons: [dr-hart]\nrisks: [Bruising.]\nreviewed_by: dr-hart\nreviewed_on: 2025-11-20\n---\n"),
 		"content/team/dr-hart.md":        file("---\ntitle: Dr Amelia Hart\nrole: surgeon\nregistration:\n  body: Irish Medical Council\n  number: 123456\n---\n"),
 		"content/reviews/sarah.md": file(`---
 author: Sarah, 42
@@ -60,13 +66,14 @@ photos:
     after: after.jpg
     angle: front
     alt: Front view
+id: a1b2
 ---
 Notes.
 `),
 		"content/gallery/case-1/before.jpg": file("jpeg"),
 		"content/gallery/case-1/after.jpg":  file("jpeg"),
 		"content/financing.md":              file("---\ntitle: Financing\naliases: [/fees/]\n---\n"),
-		"content/procedures/brow-lift.md":   file("---\ntitle: Brow lift\ncategory: face\ndraft: true\n---\n"),
+		"content/procedures/brow-lift.md":   file("---\ntitle: Brow lift\ncategory: face\ndraft: true\nrisks: [Bruising.]\nreviewed_by: dr-hart\nreviewed_on: 2025-11-20\n---\n"),
 	}
 }
 
@@ -88,7 +95,7 @@ func TestValidSite(t *testing.T) {
 		t.Fatalf("problems in the valid site:\n%s", strings.Join(probs, "\n"))
 	}
 	rh := site.ByURL["/procedures/rhinoplasty/"]
-	if rh == nil || rh.Kind != KindProcedure || rh.BodyLine != 19 {
+	if rh == nil || rh.Kind != KindProcedure || rh.BodyLine != 21 {
 		t.Fatalf("rhinoplasty = %+v", rh)
 	}
 	pr := rh.Procedure
@@ -148,7 +155,7 @@ func TestMistakes(t *testing.T) {
 		{"unknown key", "content/procedures/rhinoplasty.md", "summary:", "sumary:",
 			[]string{`content/procedures/rhinoplasty.md:5: sumary: unknown key — did you mean summary?`}},
 		{"unknown key, nothing near", "content/procedures/rhinoplasty.md", "summary:", "colour: blue\nsummary:",
-			[]string{`content/procedures/rhinoplasty.md:5: colour: unknown key — the keys here are title, description, draft, weight, aliases, slug, date, lastmod, category, summary, fees, recovery, duration, anesthesia, surgeons, faq, related, reviewed`}},
+			[]string{`content/procedures/rhinoplasty.md:5: colour: unknown key — the keys here are title, description, draft, weight, aliases, slug, date, lastmod, category, summary, fees, recovery, duration, anesthesia, surgeons, faq, related, risks, reviewed_by, reviewed_on, sensitive_photos`}},
 		{"draft referenced", "content/procedures/facelift.md", "title: Facelift", "title: Facelift\nrelated: [brow-lift]", nil},
 		{"unknown nested key", "content/procedures/rhinoplasty.md", "currency: EUR", "curency: EUR",
 			[]string{`content/procedures/rhinoplasty.md:9: fees.curency: unknown key — did you mean currency?`}},
@@ -189,7 +196,7 @@ func TestMistakes(t *testing.T) {
 		{"not a date", "content/gallery/case-1/index.md", "consent: 2024-03-01", "consent: last spring",
 			[]string{`content/gallery/case-1/index.md:5: consent: "last spring" is not a date — write it as year-month-day, e.g. 2024-03-31`}},
 		{"missing photo", "content/gallery/case-1/index.md", "after: after.jpg", "after: afer.jpg",
-			[]string{`content/gallery/case-1/index.md:8: the first photo's after: no file afer.jpg in content/gallery/case-1/ — check the name, or add the file`}},
+			[]string{`content/gallery/case-1/index.md:8: the first photo's after: no file afer.jpg in content/gallery/case-1/ — did you mean after.jpg?`}},
 		{"missing alt", "content/gallery/case-1/index.md", "    alt: Front view\n", "",
 			[]string{`content/gallery/case-1/index.md:7: the first photo's alt: missing — describe the photos for patients who cannot see them, e.g. "alt: front view, 6 months after"`}},
 		{"case unknown procedure", "content/gallery/case-1/index.md", "procedure: rhinoplasty", "procedure: rhinoplastie",

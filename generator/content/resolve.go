@@ -120,7 +120,7 @@ func resetLinks(pg *Page) {
 	switch {
 	case pg.Procedure != nil:
 		pr := pg.Procedure
-		pr.CategoryInfo, pr.Surgeons, pr.Related, pr.Cases, pr.Reviews = nil, nil, nil, nil, nil
+		pr.CategoryInfo, pr.Surgeons, pr.Related, pr.Cases, pr.Reviews, pr.Reviewer = nil, nil, nil, nil, nil, nil
 	case pg.Member != nil:
 		pg.Member.Procedures, pg.Member.Reviews = nil, nil
 	case pg.Case != nil:
@@ -161,16 +161,19 @@ func (r *resolver) procedureLinks(f *file) {
 		i := slices.IndexFunc(r.cfg.Categories, func(c Category) bool { return c.Slug == pr.Category })
 		if i < 0 {
 			r.probs.Errorf(p, f.line("category"), "category", "no category %q%s — use one of %s (the categories in content/site.yaml)",
-				pr.Category, didYouMean(pr.Category, categorySlugs(r.cfg.Categories)), categoryList(r.cfg.Categories))
+				pr.Category, didYouMean(pr.Category, r.cfg.Categories), categoryList(r.cfg.Categories))
 		} else {
 			pr.CategoryInfo = &r.cfg.Categories[i]
 		}
 	}
 	pr.Surgeons = make([]*Page, 0, len(pr.SurgeonSlugs))
 	for i, slug := range pr.SurgeonSlugs {
-		if m := r.lookup(f, listField("surgeons", i), slug, r.members, "team member", "content/team/"); m != nil {
+		if m := r.clinician(f, listField("surgeons", i), slug); m != nil {
 			pr.Surgeons = append(pr.Surgeons, m)
 		}
+	}
+	if pr.ReviewedBy != "" {
+		pr.Reviewer = r.clinician(f, fixedField("reviewed_by"), pr.ReviewedBy)
 	}
 	pr.Related = make([]*Page, 0, len(pr.RelatedSlugs))
 	for i, slug := range pr.RelatedSlugs {
@@ -193,9 +196,37 @@ func (r *resolver) caseLinks(f *file) bool {
 		c.Procedure = r.lookup(f, fixedField("procedure"), c.ProcedureSlug, r.procedures, "procedure", "content/procedures/")
 	}
 	if c.SurgeonSlug != "" {
-		c.Surgeon = r.lookup(f, fixedField("surgeon"), c.SurgeonSlug, r.members, "team member", "content/team/")
+		c.Surgeon = r.clinician(f, fixedField("surgeon"), c.SurgeonSlug)
+	}
+	c.Gated = c.Sensitive
+	if c.Procedure != nil && c.Procedure.Procedure.SensitivePhotos {
+		c.Gated = true
+		if _, set := f.lines["sensitive"]; set && !c.Sensitive {
+			r.probs.Errorf(f.page.File, f.line("sensitive"), "sensitive", "%s's photos are sensitive (sensitive_photos: true in %s), so its cases are always shown only when the visitor chooses — remove this line", c.ProcedureSlug, c.Procedure.File)
+		}
 	}
 	return c.Procedure != nil && c.Surgeon != nil
+}
+
+// clinician finds the team member slug names, as lookup does, and reports
+// one whose role is not a clinical one: only clinicians may be named as a
+// surgeon or as a page's medical reviewer.
+func (r *resolver) clinician(f *file, fieldName func() string, slug string) *Page {
+	m := r.lookup(f, fieldName, slug, r.members, "team member", "content/team/")
+	if m == nil || m.Member.Clinical() {
+		return m
+	}
+	var names []string
+	for s, mf := range r.members {
+		if mf.page.Member.Clinical() {
+			names = append(names, s)
+		}
+	}
+	slices.Sort(names)
+	field := fieldName()
+	role := cmp.Or(m.Member.Role, "not given")
+	r.probs.Errorf(f.page.File, f.line(field), field, "%s (%s) is not a clinician: only team members with a clinical role (surgeon, doctor, nurse, …) may be named here — write one of %s", slug, "role: "+role, cmp.Or(strings.Join(names, ", "), "none yet: give a team member a clinical role"))
+	return nil
 }
 
 // reviewLinks resolves the procedure and surgeon a review names.
@@ -236,14 +267,17 @@ func newestReview(a, b *Page) int {
 // slug at the field's line. It returns nil for an unknown slug or a draft.
 func (r *resolver) lookup(f *file, fieldName func() string, slug string, pages map[string]*file, what, dir string) *Page {
 	target, ok := pages[slug]
+	if !ok && strings.HasPrefix(slug, StarterMark) {
+		return nil // a starter's text, reported as such
+	}
 	if !ok {
 		field := fieldName()
-		slugs := make([]string, 0, len(pages))
-		for s := range pages {
-			slugs = append(slugs, s)
+		cands := make([]problem.Candidate, 0, len(pages))
+		for s, pf := range pages {
+			cands = append(cands, problem.Candidate{Name: s, Also: []string{pf.page.Title}})
 		}
-		slices.Sort(slugs)
-		r.probs.Errorf(f.page.File, f.line(field), field, "no %s %q (no file %s%s.md)%s", what, slug, dir, slug, didYouMean(slug, slugs))
+		slices.SortFunc(cands, func(a, b problem.Candidate) int { return strings.Compare(a.Name, b.Name) })
+		r.probs.Errorf(f.page.File, f.line(field), field, "no %s %q (no file %s%s.md)%s", what, slug, dir, slug, problem.Hint(slug, cands))
 		return nil
 	}
 	if !target.publish {
@@ -261,19 +295,17 @@ func listField(list string, i int) func() string {
 
 func fixedField(name string) func() string { return func() string { return name } }
 
-func didYouMean(s string, candidates []string) string {
-	if best := closest(s, candidates); best != "" {
-		return " — did you mean " + best + "?"
+// didYouMean returns " — did you mean X?" for the categories s likely
+// meant, by slug or title, or "".
+func didYouMean(s string, cs []Category) string {
+	cands := make([]problem.Candidate, len(cs))
+	for i, c := range cs {
+		cands[i] = problem.Candidate{Name: c.Slug, Also: []string{c.Title}}
+	}
+	if best := problem.Suggest(s, cands); len(best) > 0 {
+		return " — did you mean " + strings.Join(best, " or ") + "?"
 	}
 	return ""
-}
-
-func categorySlugs(cs []Category) []string {
-	s := make([]string, len(cs))
-	for i, c := range cs {
-		s[i] = c.Slug
-	}
-	return s
 }
 
 // checkAliases reports aliases that clash with a page's URL or another alias.

@@ -226,18 +226,24 @@ type Meta struct {
 
 // Procedure is the front matter of content/procedures/<slug>.md.
 type Procedure struct {
-	Category     string   `yaml:"category"` // a category slug; required
-	Summary      string   `yaml:"summary"`
-	Fees         Fees     `yaml:"fees"`
-	Recovery     string   `yaml:"recovery"`
-	Duration     string   `yaml:"duration"`
-	Anesthesia   string   `yaml:"anesthesia"`
-	SurgeonSlugs []string `yaml:"surgeons"` // team slugs
-	FAQ          []QA     `yaml:"faq"`
-	RelatedSlugs []string `yaml:"related"` // procedure slugs
-	Reviewed     *Review  `yaml:"reviewed"`
+	Category     string    `yaml:"category"` // a category slug; required
+	Summary      string    `yaml:"summary"`
+	Fees         Fees      `yaml:"fees"`
+	Recovery     string    `yaml:"recovery"`
+	Duration     string    `yaml:"duration"`
+	Anesthesia   string    `yaml:"anesthesia"`
+	SurgeonSlugs []string  `yaml:"surgeons"` // team slugs
+	FAQ          []QA      `yaml:"faq"`
+	RelatedSlugs []string  `yaml:"related"` // procedure slugs
+	Risks        []string  `yaml:"risks"`   // what can go wrong, one a line; or a "## Risks" section in the body
+	ReviewedBy   string    `yaml:"reviewed_by"`
+	ReviewedOn   time.Time `yaml:"reviewed_on"`
+	// SensitivePhotos gates every case of the procedure: its photos load
+	// only when the visitor chooses (breast and body procedures).
+	SensitivePhotos bool `yaml:"sensitive_photos"`
 
 	// Resolved by the loader.
+	Reviewer     *Page     `yaml:"-"` // the team member named by reviewed_by
 	CategoryInfo *Category `yaml:"-"`
 	Surgeons     []*Page   `yaml:"-"`
 	Related      []*Page   `yaml:"-"`
@@ -259,15 +265,9 @@ type QA struct {
 	A string `yaml:"a"`
 }
 
-// Review records who medically reviewed a page, and when.
-type Review struct {
-	By   string    `yaml:"by"` // a team slug or a name
-	Date time.Time `yaml:"date"`
-}
-
 // Member is the front matter of content/team/<slug>.md. The member's name is Meta.Title.
 type Member struct {
-	Role         string        `yaml:"role"` // surgeon, coordinator, nurse, …
+	Role         string        `yaml:"role"` // surgeon, doctor, nurse, coordinator, …: see Clinical
 	Credentials  string        `yaml:"credentials"`
 	Photo        string        `yaml:"photo"` // image path relative to the page, or to content/
 	Languages    []string      `yaml:"languages"`
@@ -312,25 +312,27 @@ type PatientReview struct {
 
 // Case is the front matter of a before/after case, content/gallery/<case>/index.md.
 type Case struct {
+	ID             string      `yaml:"id"`        // a short code that says nothing of the patient; the URL is /gallery/<procedure>-<id>/; required
 	ProcedureSlug  string      `yaml:"procedure"` // required
 	SurgeonSlug    string      `yaml:"surgeon"`   // required
 	Patient        Patient     `yaml:"patient"`
 	MonthsAfter    int         `yaml:"months_after"`
 	Consent        time.Time   `yaml:"consent"` // date written consent for web publication was recorded; required
 	ConsentExpires *time.Time  `yaml:"consent_expires"`
-	Sensitive      bool        `yaml:"sensitive"` // photos load only when the visitor chooses
+	Sensitive      bool        `yaml:"sensitive"` // photos load only when the visitor chooses; always so for a procedure with sensitive_photos
 	Retouched      *bool       `yaml:"retouched"` // false: shown as "Unretouched photos"
 	Photos         []PhotoPair `yaml:"photos"`
 
 	// Resolved by the loader.
 	Procedure *Page `yaml:"-"`
 	Surgeon   *Page `yaml:"-"`
+	Gated     bool  `yaml:"-"` // photos load only when the visitor chooses: Sensitive, or the procedure's SensitivePhotos
 }
 
 // Patient describes the patient of a case without identifying them.
 type Patient struct {
-	Age    string `yaml:"age"` // a band, e.g. "30-39"
-	Sex    string `yaml:"sex"`
+	Age    string `yaml:"age"` // one of AgeBands; a whole number from 18 to 100 is published as its band
+	Sex    string `yaml:"sex"` // one of Sexes
 	Height string `yaml:"height"`
 	Weight string `yaml:"weight"`
 }

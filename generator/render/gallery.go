@@ -156,7 +156,7 @@ func GalleryPages(s *content.Site) []*content.Page {
 		}
 	}
 	for _, c := range s.Cases {
-		if c.Case != nil && c.Case.Sensitive {
+		if c.Case != nil && c.Case.Gated {
 			out = append(out, &content.Page{
 				Meta:    content.Meta{Title: c.Title + ": photos", Description: c.Description},
 				Kind:    KindCasePhotos,

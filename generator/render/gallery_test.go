@@ -31,7 +31,7 @@ func gallerySite() *content.Site {
 			Case: &content.Case{
 				ProcedureSlug: "sample", SurgeonSlug: "dr-sample", Procedure: proc, Surgeon: surgeon,
 				Patient: content.Patient{Age: "40-49", Sex: "female", Height: "168 cm"}, MonthsAfter: i,
-				Consent: time.Date(2025, 1, i, 0, 0, 0, 0, time.UTC), Sensitive: i == 13,
+				Consent: time.Date(2025, 1, i, 0, 0, 0, 0, time.UTC), Sensitive: i == 13, Gated: i == 13,
 				Photos: []content.PhotoPair{
 					{Angle: "front", Alt: fmt.Sprintf("Case %d, front", i), BeforeFile: img("b"), AfterFile: img("a")},
 					{Angle: "profile-left", Alt: fmt.Sprintf("Case %d, left profile", i), BeforeFile: img("bl"), AfterFile: img("al")},

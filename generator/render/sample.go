@@ -53,8 +53,8 @@ func sampleSite() *content.Site {
 		Category: "face", Summary: "A sample.", Recovery: "1 week", Duration: "1 hour", Anesthesia: "Local",
 		Fees:         content.Fees{From: 1000, To: 2000, Currency: "EUR", Note: "Includes aftercare."},
 		SurgeonSlugs: []string{"dr-sample"}, FAQ: []content.QA{{Q: "Does it hurt?", A: "Very *little*."}},
-		RelatedSlugs: []string{"sample"}, Reviewed: &content.Review{By: "dr-sample", Date: day},
-		CategoryInfo: &s.Config.Categories[0], Surgeons: []*content.Page{surgeon},
+		RelatedSlugs: []string{"sample"}, ReviewedBy: "dr-sample", ReviewedOn: day, Risks: []string{"Bruising and swelling for a week or two."},
+		CategoryInfo: &s.Config.Categories[0], Surgeons: []*content.Page{surgeon}, Reviewer: surgeon,
 	}
 	other := page(content.KindProcedure, "procedures", "/procedures/other/", "Other procedure")
 	other.Procedure = &content.Procedure{Category: "breast", Fees: content.Fees{From: 500, Currency: "GBP"},

@@ -68,7 +68,7 @@ func (t *Theme) view(s *content.Site, p *content.Page, o Options) *View {
 		Description: p.Description,
 		OGType:      "article",
 		BookURL:     bookURL(s, p),
-		Tel:         telURL(cfg.Phone),
+		Tel:         telURL(cfg.PhoneE164()),
 		HTML:        o.Rendered.Bodies[p],
 		Palette:     paletteCSS(cfg.Palette),
 		rendered:    o.Rendered,
@@ -283,19 +283,6 @@ func (v *View) members(surgeons bool) []*content.Page {
 
 func isSurgeon(p *content.Page) bool {
 	return p.Member != nil && strings.EqualFold(p.Member.Role, "surgeon")
-}
-
-// Reviewer returns who medically reviewed a procedure page: the team
-// member named by reviewed.by, linked, or the name as written.
-func (v *View) Reviewer() Crumb {
-	pr := v.Page.Procedure
-	if pr == nil || pr.Reviewed == nil {
-		return Crumb{}
-	}
-	if m := v.Site.ByURL["/team/"+pr.Reviewed.By+"/"]; m != nil {
-		return Crumb{Title: m.Title, URL: m.URL}
-	}
-	return Crumb{Title: pr.Reviewed.By}
 }
 
 // PageAt returns the page at url, or nil: for links to pages a site may not have.
