@@ -23,6 +23,21 @@ func edit(t *testing.T, site, rel, old, new string) {
 	}
 }
 
+// write writes a new file of the site.
+func write(t *testing.T, site, rel, text string) {
+	t.Helper()
+	p := filepath.Join(site, filepath.FromSlash(rel))
+	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// testimonial is the message and source of the UK's rule on testimonials.
+const testimonial = "exaggerates the results of a procedure in a testimonial (UK CAP Code rules on testimonials and CAP guidance on cosmetic interventions) — leave this review out, or publish it only as the patient wrote it with the claim taken out, with their agreement"
+
 // problems runs Check on site and returns every problem as staff read it.
 func problems(t *testing.T, site string) []string {
 	t.Helper()
@@ -312,6 +327,30 @@ func TestStaffMistakes(t *testing.T) {
 			want: []string{rhinoplasty + `:30: link "/procedures/nose-job/" goes to no page (did you mean /procedures/rhinoplasty/?) — check the address, or remove the link`},
 		},
 		{
+			name: "an exaggerated review under advertising rules",
+			make: func(t *testing.T, site string) {
+				edit(t, site, "content/site.yaml", "coordinator_email:", "compliance: [uk]\ncoordinator_email:")
+				write(t, site, "content/reviews/rhinoplasty-ann.md", "---\nauthor: \"Ann, 52\"\nprocedure: rhinoplasty\nrating: 5\nsource: Google\ndate: 2024-05-01\nconsent: 2024-05-02\n---\nA miracle worker! I look ten years younger, flawless, and no scars.\n")
+			},
+			want: []string{
+				`content/reviews/rhinoplasty-ann.md:9: "miracle" ` + testimonial,
+				`content/reviews/rhinoplasty-ann.md:9: "years younger" ` + testimonial,
+				`content/reviews/rhinoplasty-ann.md:9: "flawless" ` + testimonial,
+				`content/reviews/rhinoplasty-ann.md:9: "no scars" ` + testimonial,
+			},
+		},
+		{
+			name: "offers under advertising rules",
+			make: func(t *testing.T, site string) {
+				edit(t, site, "content/site.yaml", "coordinator_email:", "compliance: [ie]\ncoordinator_email:")
+				edit(t, site, "content/financing.md", "description: Spread the cost of your procedure.", "description: \"Christmas special: save €1,000 when you book before Friday.\"")
+			},
+			want: []string{
+				`content/financing.md:3: description: "christmas special" ties a medical procedure to a season or an event, as a promotion (Irish ASAI Code, sales promotions) — remove the offer; a medical procedure is decided on at a consultation, not for an occasion`,
+				`content/financing.md:3: description: "save €1,000" offers money off a medical procedure (Irish ASAI Code, sales promotions) — remove the offer and state the fees plainly`,
+			},
+		},
+		{
 			name: "a file saved in Latin-1",
 			make: func(t *testing.T, site string) {
 				edit(t, site, rhinoplasty, "for appearance", "for appearance, caf\xe9")
@@ -389,6 +428,23 @@ func TestEveryProblemInOneRun(t *testing.T) {
 	edit(t, site, "content/procedures/rhinoplasty.md", "rather than pain.", "rather than pain. See [financing](/financng/).")
 	edit(t, site, "content/procedures/facelift.md", "category: face", "category: faec")
 	edit(t, site, "content/financing.md", "[payment plans](#plans)", "[payment plans](#plan)")
+	// A case with a mistake of every kind a case can have at once.
+	write(t, site, "content/gallery/margaret-doyle/index.md", `---
+title: Rhinoplasty, case 2
+id: m2
+procedure: rhinoplasty
+surgeon: sofia-lind
+patient:
+  age: "Margaret Doyle, 54"
+  sex: F
+months_after: six
+consent: 2024-02-30
+title: Margaret's nose
+photos:
+  - before: IMG_2041.JPG
+    after: after.jpg
+---
+`)
 	_, err := Build(context.Background(), Config{SiteDir: site})
 	var got []string
 	for _, p := range Problems(err) {
@@ -397,6 +453,16 @@ func TestEveryProblemInOneRun(t *testing.T) {
 	want := []string{
 		`content/financing.md:6: link "#plan": /financing/ has no heading with the id "plan" — check the heading, or give it one with {#plan}`,
 		"content/gallery/case-rhinoplasty-1/index.md:12: the first photo's after: no file after-front.png in content/gallery/case-rhinoplasty-1/ — check the name, or add the file",
+		`content/gallery/margaret-doyle/index.md:3: id: "m2" is not a short code — write 3 to 12 lower-case letters and digits that say nothing of the patient, e.g. id: 6rs9`,
+		"content/gallery/margaret-doyle/index.md:5: surgeon: sofia-lind (role: coordinator) is not a clinician: only team members with a clinical role (surgeon, doctor, nurse, …) may be named here — write one of dr-amelia-hart",
+		`content/gallery/margaret-doyle/index.md:7: patient.age: "Margaret Doyle, 54" is not an age band — write one of 18-29, 30-39, 40-49, 50-59, 60-69, 70+, or the patient's age as a whole number from 18 to 100 (it is published as its band)`,
+		`content/gallery/margaret-doyle/index.md:8: patient.sex: "F" is not one of the words for sex — write female`,
+		`content/gallery/margaret-doyle/index.md:9: months_after: "six" is not a number — write 6`,
+		`content/gallery/margaret-doyle/index.md:10: consent: "2024-02-30" is not a date: February 2024 has 29 days — check the day`,
+		"content/gallery/margaret-doyle/index.md:11: title: written a second time (first on line 2) — keep one of the two and delete the other",
+		"content/gallery/margaret-doyle/index.md:13: the first photo's alt: missing — describe the photos for patients who cannot see them, e.g. \"alt: front view, 6 months after\"",
+		"content/gallery/margaret-doyle/index.md:13: the first photo's before: no file IMG_2041.JPG in content/gallery/margaret-doyle/ — check the name, or add the file",
+		"content/gallery/margaret-doyle/index.md:14: the first photo's after: no file after.jpg in content/gallery/margaret-doyle/ — check the name, or add the file",
 		`content/procedures/facelift.md:4: category: no category "faec" — did you mean face? — use one of face, breast, body, skin, non-surgical (the categories in content/site.yaml)`,
 		`content/procedures/rhinoplasty.md:7: fees.from: "about 6000" is not a number — write 6000`,
 		`content/procedures/rhinoplasty.md:20: link "/financng/" goes to no page (did you mean /financing/?) — check the address, or remove the link`,

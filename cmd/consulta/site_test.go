@@ -100,7 +100,7 @@ func TestHelp(t *testing.T) {
 
 func TestServe(t *testing.T) {
 	site := testSite(t)
-	appendFile(t, filepath.Join(site, "content", "site.yaml"), "compliance: [uk]\n")
+	appendFile(t, filepath.Join(site, "content", "site.yaml"), "compliance: [uk]\ncompliance_strict: false\n")
 	ctx, cancel := context.WithCancel(context.Background())
 	var out, errOut syncbuf.Buffer
 	done := make(chan error, 1)
@@ -242,7 +242,7 @@ func appendFile(t *testing.T, name, text string) {
 // advertising rules found and the lines that allow one.
 func TestComplianceCommands(t *testing.T) {
 	site := testSite(t)
-	appendFile(t, filepath.Join(site, "content", "site.yaml"), "compliance: [uk]\n")
+	appendFile(t, filepath.Join(site, "content", "site.yaml"), "compliance: [uk]\ncompliance_strict: false\n")
 	page := "---\ntitle: Our standards\n---\nRegulators ruled against ads naming \"Botox\". <!-- compliance: allow prescription-only-medicine -->\nHurry!\n"
 	if err := os.WriteFile(filepath.Join(site, "content", "standards.md"), []byte(page), 0o644); err != nil {
 		t.Fatal(err)
@@ -256,5 +256,19 @@ func TestComplianceCommands(t *testing.T) {
 	out, errOut, err = runCmd(t, "check", "-s", site)
 	if !errors.Is(err, errReported) || out != allowed || errOut != warning+"1 warning (advertising rules uk: 1 warning, 1 line allowed); the site builds, but each names something to fix\n" {
 		t.Errorf("check: %v\nstdout:\n%s\nstderr:\n%s", err, out, errOut)
+	}
+
+	// By default, a broken rule stops the build.
+	yaml := filepath.Join(site, "content", "site.yaml")
+	src, err := os.ReadFile(yaml)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(yaml, bytes.Replace(src, []byte("compliance_strict: false\n"), nil, 1), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	_, errOut, err = runCmd(t, "build", "-s", site)
+	if !errors.Is(err, errReported) || errOut != strings.Replace(warning, "warning: ", "", 1)+"1 problem; nothing was written\n" {
+		t.Errorf("build without compliance_strict: false: %v\n%s", err, errOut)
 	}
 }

@@ -56,9 +56,10 @@ func (c *Checker) Site(site *content.Site) (*problem.List, []Allowance) {
 // Settings checks the wording of content/site.yaml that reaches the
 // public; lines maps its field paths to lines.
 func (c *Checker) Settings(cfg content.Config, lines map[string]int, probs *problem.List) {
-	pc := textCheck{c: c, m: c.matchers[inSettings], file: "content/site.yaml", probs: probs, line: func(f string) int { return lineOf(lines, f) }}
+	pc := textCheck{c: c, m: c.matchers[inSettings], ps: c.patterns[inSettings], file: "content/site.yaml", probs: probs, line: func(f string) int { return lineOf(lines, f) }}
 	pc.text(field{name: "name"}, cfg.Name)
 	pc.text(field{name: "address"}, cfg.Address)
+	pc.text(field{name: "town"}, cfg.Town)
 	pc.text(field{name: "form.privacy_wording"}, cfg.Form.PrivacyWording)
 	pc.text(field{name: "form.sms_wording"}, cfg.Form.SMSWording)
 	pc.text(field{name: "intake.reply_within"}, cfg.Intake.ReplyWithin)
@@ -83,7 +84,7 @@ func (c *Checker) Settings(cfg content.Config, lines map[string]int, probs *prob
 // before the body is let go.
 func (c *Checker) Page(p *content.Page, probs *problem.List) []Allowance {
 	w := whereOf(p)
-	pc := textCheck{c: c, m: c.matchers[w], file: p.File, probs: probs, line: p.Line}
+	pc := textCheck{c: c, m: c.matchers[w], ps: c.patterns[w], file: p.File, probs: probs, line: p.Line}
 	pc.text(field{name: "title"}, p.Title)
 	pc.text(field{name: "description"}, p.Description)
 	switch {
@@ -97,6 +98,9 @@ func (c *Checker) Page(p *content.Page, probs *problem.List) []Allowance {
 		for i, qa := range pr.FAQ {
 			pc.text(field{name: "faq", i: i, key: "q"}, qa.Q)
 			pc.text(field{name: "faq", i: i, key: "a"}, qa.A)
+		}
+		for i, r := range pr.Risks {
+			pc.text(field{name: "risks", i: i}, r)
 		}
 	case p.Member != nil:
 		pc.text(field{name: "role"}, p.Member.Role)
@@ -144,16 +148,20 @@ type field struct {
 }
 
 func (f field) String() string {
-	if f.key == "" {
-		return f.name
+	switch {
+	case f.key != "":
+		return f.name + "[" + strconv.Itoa(f.i) + "]." + f.key
+	case f.name == "risks":
+		return f.name + "[" + strconv.Itoa(f.i) + "]"
 	}
-	return f.name + "[" + strconv.Itoa(f.i) + "]." + f.key
+	return f.name
 }
 
 // textCheck checks the texts of one file.
 type textCheck struct {
 	c     *Checker
-	m     *matcher // nil when no phrase applies
+	m     *matcher    // nil when no phrase applies
+	ps    *patternSet // nil when no pattern applies
 	file  string
 	probs *problem.List
 	line  func(field string) int // the line of a front matter field
@@ -184,20 +192,25 @@ func hits[T string | []byte](m *matcher, text T) []hit {
 	return hs
 }
 
-// hits returns what the matcher finds in a body, if there is a matcher.
-func (pc *textCheck) hits(text []byte) []hit {
-	if pc.m == nil {
-		return nil
+// textHits returns what the matcher and the patterns find in text, in
+// the order of the text.
+func textHits[T string | []byte](pc *textCheck, text T) []hit {
+	var hs []hit
+	if pc.m != nil {
+		hs = hits(pc.m, text)
 	}
-	return hits(pc.m, text)
+	if pc.ps != nil {
+		hs = merge(hs, pc.ps.find(string(text)))
+	}
+	return hs
 }
 
 // text checks one front matter text, reporting at the field's line.
 func (pc *textCheck) text(f field, text string) {
-	if pc.m == nil || text == "" {
+	if text == "" {
 		return
 	}
-	for _, h := range hits(pc.m, text) {
+	for _, h := range textHits(pc, text) {
 		name := f.String()
 		pc.report(pc.line(name), name, h, text[h.start:h.end])
 	}
@@ -239,7 +252,7 @@ func (pc *textCheck) body(body []byte, first int) []Allowance {
 	}
 	var used []Allowance
 	line, off := first, 0
-	for _, h := range pc.hits(body) {
+	for _, h := range textHits(pc, body) {
 		line += bytes.Count(body[off:h.start], []byte{'\n'})
 		off = h.start
 		phrase := string(body[h.start:h.end])

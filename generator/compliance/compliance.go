@@ -2,11 +2,13 @@
 // for medical practices of the jurisdictions its content/site.yaml names:
 //
 //	compliance: [ie, uk]
-//	compliance_strict: true   # every rule stops the build, not only warns
+//	compliance_strict: false   # a broken rule only warns; by default it stops the build
 //
 // Each rule set is a file under rules/, one per jurisdiction, built into
 // the binary: phrases to flag (time pressure, prescription-only medicines,
-// trivialising words, prizes and discounts, …) and checks of fields (a
+// trivialising words, prizes and discounts, …), patterns for what a list
+// of phrases cannot hold (money off by an amount, "only 3 places left"),
+// and checks of fields (a
 // before/after case without "retouched: false" under us-ca). A problem
 // names the file, the line and the field, the rule and its source, and the
 // fix:
@@ -39,6 +41,7 @@ type Checker struct {
 	rules    []rule
 	ids      []string // every rule id in every rule set, for allowances
 	matchers [numWhere]*matcher
+	patterns [numWhere]*patternSet
 	checks   [numWhere][]int // rules with a check, by index
 }
 
@@ -109,13 +112,13 @@ func New(cfg content.Config, lines map[string]int) (*Checker, *problem.List) {
 			names = append(names, name)
 		}
 	}
-	if len(cfg.Compliance) == 0 && cfg.ComplianceStrict {
+	if len(cfg.Compliance) == 0 && cfg.ComplianceStrict != nil {
 		probs.Warnf(file, lineOf(lines, "compliance_strict"), "compliance_strict", "has no effect without rule sets — name them, e.g. compliance: [%s], or remove compliance_strict", known[0])
 	}
 	if len(names) == 0 {
 		return nil, probs
 	}
-	c := &Checker{strict: cfg.ComplianceStrict}
+	c := &Checker{strict: cfg.ComplianceStrict == nil || *cfg.ComplianceStrict}
 	for _, rs := range sets {
 		for _, r := range rs.Rules {
 			c.ids = append(c.ids, r.ID)
@@ -186,6 +189,7 @@ func (c *Checker) compile(names []string, sets map[string]ruleSet) error {
 				c.checks[w] = append(c.checks[w], ri)
 			}
 		}
+		c.patterns[w] = newPatternSet(c.rules, w)
 		if len(phrases) == 0 {
 			continue
 		}

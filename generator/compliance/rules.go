@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io/fs"
 	"path"
+	"regexp"
 	"slices"
 	"strings"
 	"sync"
@@ -30,6 +31,7 @@ type spec struct {
 	ID       string   `yaml:"id"`       // e.g. "time-pressure"; what an allowance names
 	Context  string   `yaml:"context"`  // where it applies: one of contexts; default everywhere
 	Phrases  []string `yaml:"phrases"`  // whole words, any case; "(a|b)" is a or b
+	Patterns []string `yaml:"patterns"` // regular expressions (RE2, any case, no capturing groups) for what phrases cannot say, e.g. an amount
 	Check    string   `yaml:"check"`    // instead of phrases: a check of fields, one of checks
 	Unless   string   `yaml:"unless"`   // the rule does not apply to pages with this field: "registration"
 	Severity string   `yaml:"severity"` // "warning" (the default) or "error"
@@ -105,8 +107,8 @@ func (r spec) check() error {
 		return fmt.Errorf("an id is one word, e.g. time-pressure")
 	case !slices.Contains(contexts, r.Context):
 		return fmt.Errorf("context %q is not one of %s", r.Context, strings.Join(contexts, ", "))
-	case (len(r.Phrases) == 0) == (r.Check == ""):
-		return fmt.Errorf("a rule has either phrases or a check")
+	case (len(r.Phrases) == 0 && len(r.Patterns) == 0) == (r.Check == ""):
+		return fmt.Errorf("a rule has either phrases and patterns, or a check")
 	case r.Check != "" && checks[r.Check] == nil:
 		return fmt.Errorf("no check %q", r.Check)
 	case r.Unless != "" && (r.Unless != "registration" || r.Context != "team"):
@@ -119,6 +121,15 @@ func (r spec) check() error {
 	for _, p := range r.Phrases {
 		if _, err := expand(p); err != nil {
 			return err
+		}
+	}
+	for _, p := range r.Patterns {
+		re, err := regexp.Compile(p)
+		if err != nil {
+			return fmt.Errorf("pattern %q: %w", p, err)
+		}
+		if re.NumSubexp() > 0 {
+			return fmt.Errorf("pattern %q: write groups as (?:…), not (…)", p)
 		}
 	}
 	return nil

@@ -211,8 +211,11 @@ func (d *decoder) value(n *yaml.Node, path string, v reflect.Value) {
 			return
 		}
 		p := reflect.New(v.Type().Elem())
+		before := d.probs.Len()
 		d.value(n, path, p.Elem())
-		v.Set(p)
+		if d.probs.Len() == before {
+			v.Set(p) // a value with a mistake stays unset, as if not written
+		}
 	case reflect.Struct:
 		d.mapping(n, path, v)
 	case reflect.Slice:

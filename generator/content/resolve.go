@@ -46,6 +46,8 @@ func (l *Loader) resolve() (*Site, *problem.List) {
 		}
 		if f.publish && (f.page.Kind != KindCase || r.caseLinks(f)) {
 			published = append(published, f)
+		} else if !f.publish && !f.page.Draft && f.page.Case != nil {
+			r.caseLinks(f) // not published, but its every mistake is told at once
 		}
 	}
 	owners := make(map[string]*file, len(published))

@@ -61,7 +61,7 @@ type Config struct {
 	Gallery          Gallery    `yaml:"gallery"`
 
 	Compliance       []string `yaml:"compliance"`        // advertising rule sets that apply, e.g. [uk, ie]; none by default
-	ComplianceStrict bool     `yaml:"compliance_strict"` // every compliance rule stops the build
+	ComplianceStrict *bool    `yaml:"compliance_strict"` // false: a broken rule is a warning; unset or true: an error that stops the build
 
 	// The practice's brand. Paths are under content/; JPEG and PNG files
 	// go through the photo pipeline, SVG files are published as they are.
