@@ -54,6 +54,7 @@ corpus() {
 		(cd "$BENCH" && go run ./gencorpus -out "$dir.tmp" -procedures "$1" -cases 0 -seed 1 >/dev/null)
 		mv "$dir.tmp" "$dir"
 	fi
+	go run ./scripts/corpusfix "$dir" # what the content rules ask for since gencorpus was written
 	echo "$dir"
 }
 
@@ -105,7 +106,7 @@ if [ "${COMPLIANCE:-1}" = 1 ]; then
 	on=$WORK/compliance-on
 	cp -al "$dir" "$on" # the same files, but for site.yaml
 	rm "$on/content/site.yaml"
-	{ cat "$dir/content/site.yaml"; echo; echo "compliance: [uk, ie, us-ca]"; } >"$on/content/site.yaml"
+	{ cat "$dir/content/site.yaml"; echo; echo "compliance: [uk, ie, us-ca]"; echo "compliance_strict: false"; } >"$on/content/site.yaml"
 	for f in off.s on.s off.cpu on.cpu ratio cpuratio check.s; do : >"$WORK/$f"; done
 	for i in $(seq "$RUNS"); do
 		for v in off on; do
