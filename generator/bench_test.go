@@ -57,7 +57,7 @@ func benchmarkBuild(b *testing.B, procedures int) {
 	var pages int
 	for b.Loop() {
 		os.RemoveAll(filepath.Join(out, "public"))
-		sum, err := Build(context.Background(), Config{SiteDir: site, OutDir: filepath.Join(out, "public"), CacheDir: filepath.Join(out, "cache")})
+		sum, err := Build(context.Background(), Config{Site: os.DirFS(site), OutDir: filepath.Join(out, "public"), CacheDir: filepath.Join(out, "cache")})
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -81,7 +81,7 @@ func BenchmarkLiveEdit10k(b *testing.B) {
 	if err := os.CopyFS(site, os.DirFS(src)); err != nil {
 		b.Fatal(err)
 	}
-	live := NewLive(Config{SiteDir: site}, "/_live")
+	live := NewLive(Config{Site: os.DirFS(site), CacheDir: b.TempDir()})
 	if up, err := live.Build(context.Background()); err != nil || !up.OK() {
 		b.Fatalf("Build: %v %v", err, up.Problems)
 	}
@@ -112,11 +112,11 @@ func BenchmarkLiveTitleEdit10k(b *testing.B) {
 	if err := os.CopyFS(site, os.DirFS(src)); err != nil {
 		b.Fatal(err)
 	}
-	cfg := Config{SiteDir: site}
+	cfg := Config{Site: os.DirFS(site), CacheDir: b.TempDir()}
 	if os.Getenv("CONSULTA_BENCH_LOG") != "" {
 		cfg.Logger = slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	}
-	live := NewLive(cfg, "/_live")
+	live := NewLive(cfg)
 	if up, err := live.Build(context.Background()); err != nil || !up.OK() {
 		b.Fatalf("Build: %v %v", err, up.Problems)
 	}

@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"testing/fstest"
 
 	"github.com/consultahq/consulta/generator/compliance"
 	"github.com/consultahq/consulta/generator/problem"
@@ -14,23 +15,15 @@ import (
 
 // complianceSite is testdata/site with the UK's advertising rules, and a
 // page that quotes a rule on an allowed line and breaks it on the next.
-func complianceSite(t *testing.T, settings string) string {
+func complianceSite(t *testing.T, settings string) fstest.MapFS {
 	t.Helper()
-	site := copySite(t)
-	yaml := filepath.Join(site, "content", "site.yaml")
-	src, err := os.ReadFile(yaml)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(yaml, append(src, "\n"+settings+"\n"...), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	site := testdataSite(t)
+	yaml := site["content/site.yaml"]
+	yaml.Data = append(yaml.Data, "\n"+settings+"\n"...)
 	page := "---\ntitle: Our standards\n---\n" +
 		"Regulators have ruled against ads that name \"Botox\". <!-- compliance: allow prescription-only-medicine -->\n" +
 		"Ask us about Botox.\n"
-	if err := os.WriteFile(filepath.Join(site, "content", "standards.md"), []byte(page), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	site["content/standards.md"] = &fstest.MapFile{Data: []byte(page)}
 	return site
 }
 
@@ -40,8 +33,8 @@ const pomWarning = `content/standards.md:5: warning: "botox" promotes a prescrip
 // reports the advertising rules' warnings, counts them, and lists the
 // allowance it honoured.
 func TestBuildCompliance(t *testing.T) {
-	site := complianceSite(t, "compliance: [uk]\ncompliance_strict: false")
-	sum, err := Build(context.Background(), Config{SiteDir: site})
+	cfg := config(t, complianceSite(t, "compliance: [uk]\ncompliance_strict: false"))
+	sum, err := Build(context.Background(), cfg)
 	if err != nil {
 		t.Fatalf("Build: %v", err)
 	}
@@ -56,7 +49,7 @@ func TestBuildCompliance(t *testing.T) {
 	if sum.Compliance != 1 || !slices.Equal(sum.Allowed, want) || !slices.Equal(sum.Rules, []string{"uk"}) {
 		t.Errorf("Compliance %d, Allowed %v, Rules %v; want 1, %v, [uk]", sum.Compliance, sum.Allowed, sum.Rules, want)
 	}
-	html, err := os.ReadFile(filepath.Join(site, "public", "standards", "index.html"))
+	html, err := os.ReadFile(filepath.Join(cfg.OutDir, "standards", "index.html"))
 	if err != nil || !strings.Contains(string(html), "Ask us about Botox.") || strings.Contains(string(html), "compliance: allow") {
 		t.Errorf("the page is not published as written, without the allowance (%v)", err)
 	}
@@ -65,14 +58,14 @@ func TestBuildCompliance(t *testing.T) {
 // TestBuildComplianceStrict checks that a broken rule is an error that
 // stops the build, by default, and that allowances are still honoured.
 func TestBuildComplianceStrict(t *testing.T) {
-	site := complianceSite(t, "compliance: [uk]")
-	_, err := Build(context.Background(), Config{SiteDir: site})
+	cfg := config(t, complianceSite(t, "compliance: [uk]"))
+	_, err := Build(context.Background(), cfg)
 	probs := Problems(err)
 	want := strings.Replace(pomWarning, "warning: ", "", 1)
 	if len(probs) != 1 || probs[0].String() != want || probs[0].Severity != problem.Error {
 		t.Errorf("Build: %v\nwant the error\n%s", err, want)
 	}
-	if _, err := os.Stat(filepath.Join(site, "public")); !os.IsNotExist(err) {
+	if _, err := os.Stat(cfg.OutDir); !os.IsNotExist(err) {
 		t.Errorf("a failed build wrote public/ (%v)", err)
 	}
 }
@@ -82,26 +75,21 @@ func TestBuildComplianceStrict(t *testing.T) {
 func TestLiveCompliance(t *testing.T) {
 	ctx := context.Background()
 	site := complianceSite(t, "compliance: [uk]\ncompliance_strict: false")
-	live := NewLive(Config{SiteDir: site}, "")
+	live := NewLive(config(t, site))
 	up, err := live.Build(ctx)
 	if err != nil || !up.OK() || !hasProblem(up.Problems, pomWarning) {
 		t.Fatalf("Build = %+v, %v", up, err)
 	}
-	md := filepath.Join(site, "content", "procedures", "facelift.md")
-	src, err := os.ReadFile(md)
-	if err != nil {
-		t.Fatal(err)
-	}
-	edited := strings.Replace(string(src), "title: Facelift", "title: \"Facelift, risk-free\"", 1)
-	if edited == string(src) {
+	md := "content/procedures/facelift.md"
+	src := string(site[md].Data)
+	edited := strings.Replace(src, "title: Facelift", "title: \"Facelift, risk-free\"", 1)
+	if edited == src {
 		t.Fatal("facelift.md has no title: Facelift")
 	}
 	change := func(text string) Update {
 		t.Helper()
-		if err := os.WriteFile(md, []byte(text), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		up, err := live.Change(ctx, []string{"content/procedures/facelift.md"})
+		site[md] = &fstest.MapFile{Data: []byte(text)}
+		up, err := live.Change(ctx, []string{md})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -111,7 +99,7 @@ func TestLiveCompliance(t *testing.T) {
 	if up := change(edited); up.Full || !hasProblem(up.Problems, trivial) || !hasProblem(up.Problems, pomWarning) {
 		t.Errorf("after the edit: %+v", up)
 	}
-	if up := change(string(src)); hasProblem(up.Problems, trivial) || !hasProblem(up.Problems, pomWarning) {
+	if up := change(src); hasProblem(up.Problems, trivial) || !hasProblem(up.Problems, pomWarning) {
 		t.Errorf("after the edit was undone: %+v", up)
 	}
 }

@@ -13,6 +13,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"testing/fstest"
 
 	"github.com/consultahq/consulta/generator/maillogo"
 )
@@ -43,15 +44,11 @@ func TestEmailLogo(t *testing.T) {
 			"content/site.yaml:2: warning: logo: brand/logo.svg: the SVG cannot be drawn for emails"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			site := copySite(t)
-			if err := os.MkdirAll(filepath.Join(site, "content/brand"), 0o755); err != nil {
-				t.Fatal(err)
-			}
-			if err := os.WriteFile(filepath.Join(site, "content/brand", tc.file), tc.src, 0o644); err != nil {
-				t.Fatal(err)
-			}
+			site := testdataSite(t)
+			site["content/brand/"+tc.file] = &fstest.MapFile{Data: tc.src}
 			edit(t, site, "content/site.yaml", "name: Harbour Aesthetic Surgery\n", "name: Harbour Aesthetic Surgery\nlogo: brand/"+tc.file+"\n")
-			sum, err := Build(context.Background(), Config{SiteDir: site})
+			bc := config(t, site)
+			sum, err := Build(context.Background(), bc)
 			if err != nil {
 				t.Fatalf("Build: %v", err)
 			}
@@ -59,7 +56,7 @@ func TestEmailLogo(t *testing.T) {
 			for _, p := range sum.Warnings {
 				warnings = append(warnings, p.String())
 			}
-			data, err := os.ReadFile(filepath.Join(site, "public", maillogo.Path))
+			data, err := os.ReadFile(filepath.Join(bc.OutDir, maillogo.Path))
 			if tc.warning != "" {
 				if !slices.ContainsFunc(warnings, func(w string) bool { return strings.HasPrefix(w, tc.warning) }) {
 					t.Errorf("warnings %q, want one starting %q", warnings, tc.warning)

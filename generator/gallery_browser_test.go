@@ -4,9 +4,6 @@ import (
 	"context"
 	"net/http"
 	"net/http/httptest"
-	"os"
-	"path/filepath"
-	"strings"
 	"testing"
 
 	"github.com/chromedp/chromedp"
@@ -20,21 +17,14 @@ import (
 // the visit, and the comparison slider moves with the arrow keys.
 func TestBrowserSensitiveCase(t *testing.T) {
 	b := browser.Start(t)
-	site := copySite(t)
+	site := testdataSite(t)
 	addCase(t, site)
-	index := filepath.Join(site, "content", "gallery", "case-2", "index.md")
-	md, err := os.ReadFile(index)
-	if err != nil {
-		t.Fatal(err)
-	}
-	md = []byte(strings.Replace(string(md), "consent:", "sensitive: true\nconsent:", 1))
-	if err := os.WriteFile(index, md, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := Build(context.Background(), Config{SiteDir: site}); err != nil {
+	edit(t, site, "content/gallery/case-2/index.md", "consent:", "sensitive: true\nconsent:")
+	cfg := config(t, site)
+	if _, err := Build(context.Background(), cfg); err != nil {
 		t.Fatalf("Build: %v", err)
 	}
-	srv := httptest.NewServer(http.FileServer(http.Dir(filepath.Join(site, "public"))))
+	srv := httptest.NewServer(http.FileServer(http.Dir(cfg.OutDir)))
 	defer srv.Close()
 	tab := b.Tab(t, browser.TabOptions{})
 	ctx := tab.Context()

@@ -1,33 +1,39 @@
-// Package generator builds a practice's static site: it loads content/,
-// renders every page's Markdown and then every page with the theme, and
-// writes the result into public/ all at once, or not at all.
+// Package generator builds a practice's static site from its folder
+// (content/, and optionally themes/ and static/): it reads the content,
+// checks it whole, makes the images its pages show, renders every page
+// with the theme and writes the result, all at once or not at all.
 //
-// One pipeline, [builder.build], does every build, in this order:
+// A build is one list of stages. Each works on the pages of a run and on
+// the one record the run keeps beside each page, what the build made of
+// it (its Markdown as HTML, its links, its problems), so that the pages
+// stay as they were loaded:
 //
-//  1. load content/ (package content), which reports every problem one
-//     file shows, and references between files;
-//  2. check the site (checkSite): render the Markdown, check links, and
-//     run every check that needs the whole site, so that every content
-//     problem is known before anything is processed;
-//  3. process photos (photos.go), which adds the problems of photos that
-//     cannot be used;
-//  4. render every page with the theme (write.go), only when no problem
-//     is an error.
+//	load    read content/ and the theme: every page, and the problems each file shows alone
+//	check   render the Markdown, check links and advertising rules, plan every image: every content problem
+//	images  make the photos and images the pages show, into the cache
+//	render  render the pages with the theme, into the output
+//	write   write what is not rendered: theme assets, images, linked files, icons, static/
 //
-// Build writes the result to a folder, Check nowhere, and Live to memory;
-// after an edit Live runs steps 2 to 4 on the changed pages only.
+// [Build] runs every stage and swaps the output into place. [Check] runs
+// the stages up to check and writes nothing anywhere, the image cache
+// included. [Live] runs them over the pages an edit touched, and serves
+// the result. The stages after check run only while no problem found is
+// an error.
 package generator
 
 import (
 	"context"
 	"errors"
-	"fmt"
+	"html/template"
 	"io/fs"
 	"log/slog"
 	"os"
-	"path/filepath"
 	"runtime"
+	"slices"
+	"sync/atomic"
 	"time"
+
+	"golang.org/x/sync/errgroup"
 
 	"github.com/consultahq/consulta/generator/compliance"
 	"github.com/consultahq/consulta/generator/content"
@@ -38,25 +44,19 @@ import (
 
 // Config says which site to build, and where to.
 type Config struct {
-	SiteDir  string       // the folder holding content/ (and optionally themes/); default "."
-	OutDir   string       // default SiteDir/public
-	CacheDir string       // build cache, e.g. processed photos; default SiteDir/.consulta-cache
-	Workers  int          // pages rendered at once; default GOMAXPROCS
+	Site     fs.FS        // the site folder, holding content/ (and optionally themes/ and static/); required
+	OutDir   string       // the folder Build writes the site into; required by Build
+	CacheDir string       // the folder processed photos are kept in between builds; required by Build and Live
+	Workers  int          // pages worked on at once, loading as rendering; default GOMAXPROCS
 	Logger   *slog.Logger // default: discard
 	// Now is the time dates in content are judged against: consent and
 	// its expiry, the age of a procedure's medical review. Default time.Now.
 	Now func() time.Time
 }
 
-func (c Config) withDefaults() Config {
-	if c.SiteDir == "" {
-		c.SiteDir = "."
-	}
-	if c.OutDir == "" {
-		c.OutDir = filepath.Join(c.SiteDir, "public")
-	}
-	if c.CacheDir == "" {
-		c.CacheDir = filepath.Join(c.SiteDir, ".consulta-cache")
+func (c Config) withDefaults() (Config, error) {
+	if c.Site == nil {
+		return c, errors.New("generator: no site (Config.Site)")
 	}
 	if c.Workers <= 0 {
 		c.Workers = runtime.GOMAXPROCS(0)
@@ -64,7 +64,7 @@ func (c Config) withDefaults() Config {
 	if c.Logger == nil {
 		c.Logger = slog.New(slog.DiscardHandler)
 	}
-	return c
+	return c, nil
 }
 
 // Summary describes a build.
@@ -87,42 +87,47 @@ type Summary struct {
 // problem the previous output is left untouched and the error is a
 // *problem.ListError listing every problem.
 func Build(ctx context.Context, cfg Config) (Summary, error) {
-	cfg = cfg.withDefaults()
 	start := time.Now()
-	if err := checkSiteDir(cfg.SiteDir); err != nil {
+	cfg, err := cfg.withDefaults()
+	if err != nil {
 		return Summary{}, err
+	}
+	if cfg.OutDir == "" || cfg.CacheDir == "" {
+		return Summary{}, errors.New("generator: Build needs an output folder (Config.OutDir) and a cache folder (Config.CacheDir)")
 	}
 	tmp, err := newOutputDir(cfg.OutDir)
 	if err != nil {
 		return Summary{}, err
 	}
-	b := newBuilder(cfg, false)
-	r, err := b.build(ctx, &dirOutput{root: tmp}, render.Options{})
+	r := newBuilder(cfg, &dirOutput{root: tmp}).newRun(nil)
+	err = r.through(ctx, "write")
 	if err == nil {
-		t0 := time.Now()
 		err = swapIn(tmp, cfg.OutDir)
-		cfg.Logger.Debug("swapped output in", "took", time.Since(t0))
 	}
 	if err != nil {
 		if rmErr := os.RemoveAll(tmp); rmErr != nil {
 			cfg.Logger.Warn("remove temporary output", "dir", tmp, "err", rmErr)
 		}
-		return r.summary, err
+		return r.summary(), err
 	}
-	r.summary.Duration = time.Since(start)
-	return r.summary, nil
+	sum := r.summary()
+	sum.Duration = time.Since(start)
+	return sum, nil
 }
 
-// Check runs the whole pipeline like Build, and writes nothing.
+// Check runs the stages up to check, and writes nothing anywhere: not the
+// output, not the image cache (which it reads when cfg.CacheDir is set).
 func Check(ctx context.Context, cfg Config) (Summary, error) {
-	cfg = cfg.withDefaults()
 	start := time.Now()
-	if err := checkSiteDir(cfg.SiteDir); err != nil {
+	cfg, err := cfg.withDefaults()
+	if err != nil {
 		return Summary{}, err
 	}
-	r, err := newBuilder(cfg, false).build(ctx, discardOutput{}, render.Options{})
-	r.summary.Duration = time.Since(start)
-	return r.summary, err
+	r := newBuilder(cfg, nil).newRun(nil)
+	err = r.through(ctx, "check")
+	sum := r.summary()
+	sum.Duration = time.Since(start)
+	return sum, err
 }
 
 // Problems returns the problems an error from Build or Check lists, or nil
@@ -135,137 +140,186 @@ func Problems(err error) []problem.Problem {
 	return nil
 }
 
-// builder holds what every step of the pipeline needs.
+// A stage is one step of the build, over the pages of a run.
+type stage struct {
+	name  string
+	run   func(*run, context.Context) error
+	clean bool // runs only while no problem found so far is an error
+}
+
+// stages is the build. The package comment lists it, and a test holds the
+// two to each other.
+var stages = []stage{
+	{name: "load", run: (*run).load},
+	{name: "check", run: (*run).check},
+	{name: "images", run: (*run).makeImages},
+	{name: "render", run: (*run).render, clean: true},
+	{name: "write", run: (*run).write, clean: true},
+}
+
+// builder is what the stages keep from one run to the next: the loader,
+// theme and Markdown renderer of the site, its images, and one record for
+// each page. Build and Check make one for one run; Live keeps one while
+// edits succeed.
 type builder struct {
 	cfg    Config
-	fsys   fs.FS
 	loader *content.Loader
-	reload bool // keep what the loader read, to read only changed files again (Live)
-	md     *markdown.Renderer
+	site   *content.Site
 	theme  *render.Theme
+	md     *markdown.Renderer
+	rules  *compliance.Checker // nil when site.yaml names no advertising rules
+	images *images
+	built  map[*content.Page]*built // one record per published page and review
 
-	compliance *compliance.Checker // nil when site.yaml names no advertising rules
+	settings      problem.List  // problems of site.yaml found after loading: advertising rules, brand images, favicon
+	settingsRules int           // of settings, how many the advertising rules found
+	brand         []imageUse    // the images site.yaml names
+	emailLogo     []byte        // the logo emails show; nil without one
+	out           output        // nil for Check
+	live          bool          // Live's: pages carry the overlay
+	overlay       template.HTML // what Live adds to every page (render.Options.Overlay)
 }
 
-func newBuilder(cfg Config, reload bool) *builder {
-	fsys := os.DirFS(cfg.SiteDir)
-	return &builder{cfg: cfg, fsys: fsys, loader: content.NewLoader(fsys).WithNow(cfg.Now), reload: reload}
+func newBuilder(cfg Config, out output) *builder {
+	l := content.NewLoader(cfg.Site).WithNow(cfg.Now)
+	l.Workers = cfg.Workers
+	return &builder{cfg: cfg, loader: l, out: out, built: map[*content.Page]*built{}}
 }
 
-// run is what one run of the pipeline made: the site, what was made of
-// it beside it, and every problem.
+// run is one pass of the stages: over every page of the site, or over the
+// pages an edit changed.
 type run struct {
-	site    *content.Site
-	made    *made
-	probs   *problem.List
-	summary Summary
+	*builder
+	edit       []string         // the files an edit changed; nil for a run over the whole site
+	recovering bool             // the edit follows edits that had errors: treat every change as one of front matter
+	changes    []content.Change // what the edit changed
+	meta       bool             // the edit changed front matter, so pages that show the changed ones may change
+	pages      []*content.Page  // the pages of this run: every published page and review, or those the edit changed
+	loaded     *problem.List    // what the loader found
+	gallery    problem.List     // cases whose URL a generated page takes
+	stale      []*content.Page  // pages the edit affects that render when next asked for (Live)
+	generated  []*content.Page  // the pages no file holds that render rendered: gallery lists, consultation pages
+
+	files, bytes atomic.Int64 // written
+	aliases      int
 }
 
-// build is the pipeline. The error is the problems when any is an error
-// (nothing is rendered then; the photo step may have written photos to
-// out), or a failure that is not a content problem, such as a theme that
-// does not parse or a full disk.
-func (b *builder) build(ctx context.Context, out output, o render.Options) (run, error) {
-	r := run{}
-	t0 := time.Now()
-	site, probs := b.loader.Load(ctx)
-	b.cfg.Logger.Debug("loaded content", "took", time.Since(t0))
-	r.site, r.probs = site, probs
-	if !b.reload {
-		b.loader = nil // what it keeps for reloading is garbage to a one-shot build
-	}
-	if site == nil {
-		if err := probs.Err(); err != nil {
-			return r, err
-		}
-		return r, fmt.Errorf("load %s: the site could not be read", b.cfg.SiteDir)
-	}
-	theme, err := render.Load(b.fsys, site.Config.Theme)
-	if err != nil {
-		return r, fmt.Errorf("load theme %q: %w", site.Config.Theme, err)
-	}
-	b.theme = theme
-	b.md = markdown.New(markdown.Options{UnsafeHTML: site.Config.Markdown.UnsafeHTML})
-
-	r.made = newMade()
-	t0 = time.Now()
-	if err := b.startCompliance(ctx, site, r.made); err != nil {
-		return r, err
-	}
-	if err := b.checkSite(ctx, site, site.Pages, r.made, probs); err != nil {
-		return r, err
-	}
-	b.cfg.Logger.Debug("rendered markdown and checked the site", "pages", len(site.Pages), "took", time.Since(t0))
-	if !b.reload { // a one-shot build checks no page again
-		r.made.release()
-		site.ForgetLines()
-	}
-	if err := b.photos(ctx, site, site.Cases, out, r.made, probs); err != nil {
-		return r, fmt.Errorf("process photos: %w", err)
-	}
-	if err := probs.Err(); err != nil {
-		return r, err
-	}
-
-	o.Rendered = r.made.Rendered
-	w := &writer{b: b, site: site, out: out, opts: o, images: r.made.images}
-	t0 = time.Now()
-	if err := w.pages(ctx, site.Pages); err != nil {
-		return r, err
-	}
-	b.cfg.Logger.Debug("rendered pages", "pages", len(site.Pages), "took", time.Since(t0))
-	if err := w.galleryPages(ctx); err != nil {
-		return r, err
-	}
-	if err := w.extras(r.made.allFiles()); err != nil {
-		return r, err
-	}
-	r.summary = Summary{Pages: map[content.Kind]int{}, Aliases: w.aliases, Files: int(w.files.Load()), Bytes: w.bytes.Load(),
-		Compliance: r.made.complianceCount, Allowed: r.made.allowances(), Drafts: site.Drafts}
-	if b.compliance != nil {
-		r.summary.Rules = site.Config.Compliance
-	}
-	for _, p := range site.Pages {
-		r.summary.Pages[p.Kind]++
-	}
-	for _, p := range probs.Sorted() {
-		if p.Severity == problem.Warning {
-			r.summary.Warnings = append(r.summary.Warnings, p)
-		}
-	}
-	return r, nil
+func (b *builder) newRun(edit []string) *run {
+	return &run{builder: b, edit: edit, loaded: &problem.List{}}
 }
 
-// checkSite is step 2 of the pipeline, for pages of site (every page in
-// a build, the changed ones after an edit): it renders their Markdown
-// into m and reports every problem that needs more than one file to see.
-// A check of the whole site goes here, reporting into probs.
-func (b *builder) checkSite(ctx context.Context, site *content.Site, pages []*content.Page, m *made, probs *problem.List) error {
-	if err := b.checkCompliance(ctx, pages, m); err != nil {
-		return err
-	}
-	if m.images == nil {
-		im, err := newImages(b.fsys, b.cfg.CacheDir, site.Config)
-		if err != nil {
+// through runs the stages up to and including the one called last. The
+// error is every problem when any is an error, or a failure that is no
+// content problem, such as a theme that does not parse or a full disk.
+func (r *run) through(ctx context.Context, last string) error {
+	for _, s := range stages {
+		if s.clean {
+			if err := r.problems().Err(); err != nil {
+				return err
+			}
+		}
+		t0 := time.Now()
+		if err := s.run(r, ctx); err != nil {
 			return err
 		}
-		m.images = im
+		r.cfg.Logger.Debug("stage "+s.name, "pages", len(r.pages), "took", time.Since(t0))
+		if s.name == last {
+			break
+		}
 	}
-	if err := b.renderMarkdown(ctx, pages, m); err != nil {
-		return err
-	}
-	newLinkChecker(b, site, m).pages(pages)
-	m.addLinkProblems(probs)
-	m.complianceCount = m.addComplianceProblems(probs)
-	checkGalleryURLs(site, probs)
-	return nil
+	return r.problems().Err()
 }
 
-// checkSiteDir reports a site folder without content/, the likely mistake
-// of running consulta in the wrong folder.
-func checkSiteDir(dir string) error {
-	if info, err := os.Stat(filepath.Join(dir, "content")); err != nil || !info.IsDir() {
-		return fmt.Errorf("%s has no content/ folder — run consulta in the site's folder, or name it with -s", dir)
+// problems returns every current problem: the loader's, the settings',
+// and those of every page's record.
+func (r *run) problems() *problem.List {
+	all := &problem.List{}
+	all.Merge(r.loaded)
+	all.Merge(&r.settings)
+	all.Merge(&r.gallery)
+	for _, b := range r.built {
+		all.Merge(&b.probs)
 	}
-	return nil
+	return all
+}
+
+func (r *run) summary() Summary {
+	sum := Summary{Pages: map[content.Kind]int{}, Aliases: r.aliases, Files: int(r.files.Load()), Bytes: r.bytes.Load()}
+	if r.site == nil {
+		return sum
+	}
+	sum.Drafts = r.site.Drafts
+	for _, p := range r.site.Pages {
+		sum.Pages[p.Kind]++
+	}
+	if r.rules != nil {
+		sum.Rules = r.site.Config.Compliance
+	}
+	sum.Compliance, sum.Allowed = r.compliance()
+	for _, p := range r.problems().Sorted() {
+		if p.Severity == problem.Warning {
+			sum.Warnings = append(sum.Warnings, p)
+		}
+	}
+	return sum
+}
+
+// options are what the theme is given beside the site.
+func (b *builder) options() render.Options {
+	return render.Options{Overlay: b.overlay, Rendered: b}
+}
+
+// Body returns what check made of a page's Markdown: render.Rendered.
+func (b *builder) Body(p *content.Page) render.Body {
+	if rec := b.built[p]; rec != nil {
+		return rec.Body
+	}
+	return render.Body{}
+}
+
+// Image returns a published image by its source file: render.Rendered.
+func (b *builder) Image(file string) render.Image {
+	if b.images == nil {
+		return render.Image{}
+	}
+	return b.images.image(file)
+}
+
+// each calls f(0) … f(n-1) on up to workers goroutines and returns the
+// first error; after an error, or when ctx ends, no more calls begin.
+//
+// The workers live for the whole loop and take the next index in turn:
+// a goroutine for each call (errgroup.SetLimit) would grow a new stack
+// for every page, and rendering a page with the theme needs a deep one —
+// that cost a sixth of a build's CPU time.
+func each(ctx context.Context, workers, n int, f func(i int) error) error {
+	g, gctx := errgroup.WithContext(ctx)
+	var next atomic.Int64
+	for range min(workers, n) {
+		g.Go(func() error {
+			for gctx.Err() == nil {
+				i := int(next.Add(1)) - 1
+				if i >= n {
+					return nil
+				}
+				if err := f(i); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+	}
+	if err := g.Wait(); err != nil {
+		return err
+	}
+	return ctx.Err()
+}
+
+// stageNames returns the names of the stages, in order.
+func stageNames() []string {
+	names := make([]string, len(stages))
+	for i, s := range stages {
+		names[i] = s.name
+	}
+	return slices.Clip(names)
 }

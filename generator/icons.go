@@ -15,11 +15,11 @@ import (
 // root of the output: drawn from site.yaml's favicon, or from the
 // practice's initials on its accent colour, so that /favicon.ico is never
 // missing. A file of the same name in static/ replaces them.
-func (w *writer) icons() error {
-	cfg := w.site.Config
+func (r *run) icons() error {
+	cfg := r.site.Config
 	o := favicon.Options{Name: cfg.Name, Background: hexColour(cfg.Palette.Accent), Foreground: hexColour(cfg.Palette.Paper)}
 	if cfg.Favicon != "" {
-		data, err := fs.ReadFile(w.b.fsys, render.BrandFile(cfg.Favicon))
+		data, err := fs.ReadFile(r.cfg.Site, render.BrandFile(cfg.Favicon))
 		if err != nil {
 			return fmt.Errorf("read favicon: %w", err)
 		}
@@ -30,7 +30,7 @@ func (w *writer) icons() error {
 		return fmt.Errorf("content/site.yaml: favicon: %w", err)
 	}
 	for _, f := range files {
-		if err := w.write(f.Name, f.Data); err != nil {
+		if err := r.writeFile(f.Name, f.Data); err != nil {
 			return err
 		}
 	}

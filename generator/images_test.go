@@ -14,6 +14,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"testing/fstest"
 
 	"github.com/consultahq/consulta/generator/internal/phototest"
 )
@@ -23,26 +24,9 @@ import (
 // static/ and as a team member's photo, and finds none of what the camera
 // wrote in public/. Files that must stay as they are (a PDF, an SVG) do.
 func TestEveryImageClean(t *testing.T) {
-	site := copySite(t)
+	site := testdataSite(t)
 	camera := phototest.CameraJPEG(t, phototest.Halves(640, 480), 1)
-	write := func(name string, data []byte) {
-		t.Helper()
-		full := filepath.Join(site, filepath.FromSlash(name))
-		if err := os.MkdirAll(filepath.Dir(full), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(full, data, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	appendTo := func(name, text string) {
-		t.Helper()
-		old, err := os.ReadFile(filepath.Join(site, name))
-		if err != nil {
-			t.Fatal(err)
-		}
-		write(name, append(old, text...))
-	}
+	write := func(name string, data []byte) { site[name] = &fstest.MapFile{Data: data} }
 	write("content/clinic.jpg", camera)
 	write("static/img/door.jpg", camera)
 	write("content/team/hart.jpg", camera)
@@ -50,15 +34,14 @@ func TestEveryImageClean(t *testing.T) {
 	svg := []byte(`<svg xmlns="http://www.w3.org/2000/svg" width="40" height="20"><!-- kept --></svg>`)
 	write("static/leaflet.pdf", pdf)
 	write("static/mark.svg", svg)
-	appendTo("content/financing.md", "\n![Our waiting room](clinic.jpg)\n\n![The front door](/img/door.jpg)\n\n[The leaflet](/leaflet.pdf)\n")
-	member := "content/team/dr-amelia-hart.md"
-	old, _ := os.ReadFile(filepath.Join(site, member))
-	write(member, bytes.Replace(old, []byte("role: surgeon"), []byte("role: surgeon\nphoto: hart.jpg"), 1))
+	site["content/financing.md"].Data = append(site["content/financing.md"].Data, "\n![Our waiting room](clinic.jpg)\n\n![The front door](/img/door.jpg)\n\n[The leaflet](/leaflet.pdf)\n"...)
+	edit(t, site, "content/team/dr-amelia-hart.md", "role: surgeon", "role: surgeon\nphoto: hart.jpg")
 
-	if _, err := Build(context.Background(), Config{SiteDir: site}); err != nil {
+	cfg := config(t, site)
+	if _, err := Build(context.Background(), cfg); err != nil {
 		t.Fatalf("Build: %v", err)
 	}
-	out := filepath.Join(site, "public")
+	out := cfg.OutDir
 	gps := phototest.CameraTIFF(binary.LittleEndian, 1)
 	jpegs := 0
 	err := filepath.WalkDir(out, func(p string, d fs.DirEntry, err error) error {
@@ -131,14 +114,9 @@ func TestEveryImageClean(t *testing.T) {
 // is reported on the line that names it, for the brand's keys and for a
 // membership's logo.
 func TestBrandImageProblemHasItsLine(t *testing.T) {
-	site := copySite(t)
-	if err := os.MkdirAll(filepath.Join(site, "content/brand"), 0o755); err != nil {
-		t.Fatal(err)
-	}
+	site := testdataSite(t)
 	for _, name := range []string{"hero.jpg", "badge.png"} {
-		if err := os.WriteFile(filepath.Join(site, "content/brand", name), []byte("not an image"), 0o644); err != nil {
-			t.Fatal(err)
-		}
+		site["content/brand/"+name] = &fstest.MapFile{Data: []byte("not an image")}
 	}
 	edit(t, site, "content/site.yaml", "name: Harbour Aesthetic Surgery\n",
 		"name: Harbour Aesthetic Surgery\nhero: brand/hero.jpg\nmemberships:\n  - name: Example Society\n    logo: brand/badge.png\n")
@@ -154,17 +132,12 @@ func TestBrandImageProblemHasItsLine(t *testing.T) {
 // is a problem on site.yaml's favicon line, found by check with the
 // others, not a bare error once every page has been rendered.
 func TestFaviconProblemHasItsLine(t *testing.T) {
-	site := copySite(t)
-	if err := os.MkdirAll(filepath.Join(site, "content/brand"), 0o755); err != nil {
-		t.Fatal(err)
-	}
+	site := testdataSite(t)
 	var small bytes.Buffer
 	if err := png.Encode(&small, image.NewNRGBA(image.Rect(0, 0, 16, 16))); err != nil {
 		t.Fatal(err)
 	}
-	if err := os.WriteFile(filepath.Join(site, "content/brand/fav.png"), small.Bytes(), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	site["content/brand/fav.png"] = &fstest.MapFile{Data: small.Bytes()}
 	edit(t, site, "content/site.yaml", "name: Harbour Aesthetic Surgery\n", "name: Harbour Aesthetic Surgery\nfavicon: brand/fav.png\n")
 	got := problems(t, site)
 	want := "content/site.yaml:2: favicon: fav.png: favicon is 16×16 pixels — use a square image of at least 180×180"
@@ -178,36 +151,25 @@ func TestFaviconProblemHasItsLine(t *testing.T) {
 // so it is never published: from Markdown it is a problem on its line,
 // from static/ the build stops naming the file.
 func TestUncleanablePhotoRefused(t *testing.T) {
-	site := copySite(t)
+	site := testdataSite(t)
 	for _, name := range []string{"content/procedures/door.webp", "static/scan.heic"} {
-		if err := os.MkdirAll(filepath.Dir(filepath.Join(site, name)), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(filepath.Join(site, name), []byte("RIFF....WEBPVP8 with Exif"), 0o644); err != nil {
-			t.Fatal(err)
-		}
+		site[name] = &fstest.MapFile{Data: []byte("RIFF....WEBPVP8 with Exif")}
 	}
-	page := filepath.Join(site, "content/procedures/rhinoplasty.md")
-	src, err := os.ReadFile(page)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(page, append(src, "\n![Our door](door.webp)\n"...), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	page := "content/procedures/rhinoplasty.md"
+	src := site[page].Data
+	site[page] = &fstest.MapFile{Data: append(slices.Clip(src), "\n![Our door](door.webp)\n"...)}
 	line := bytes.Count(src, []byte("\n")) + 2
 	want := fmt.Sprintf(`content/procedures/rhinoplasty.md:%d: image "door.webp": a WebP file can keep the camera's data (such as its GPS position) when published — save it as JPEG or PNG`, line)
 	if got := problems(t, site); !slices.Contains(got, want) {
 		t.Errorf("problems %q: want %q", got, want)
 	}
-	if err := os.WriteFile(page, src, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	_, err = Build(context.Background(), Config{SiteDir: site})
+	site[page] = &fstest.MapFile{Data: src}
+	cfg := config(t, site)
+	_, err := Build(context.Background(), cfg)
 	if err == nil || !strings.Contains(err.Error(), "static/scan.heic: a HEIC file can keep the camera's data") {
 		t.Errorf("Build = %v, want it to refuse static/scan.heic", err)
 	}
-	if _, err := os.Stat(filepath.Join(site, "public", "scan.heic")); err == nil {
+	if _, err := os.Stat(filepath.Join(cfg.OutDir, "scan.heic")); err == nil {
 		t.Error("scan.heic was published")
 	}
 }

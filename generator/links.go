@@ -1,6 +1,8 @@
 package generator
 
 import (
+	"fmt"
+	"io/fs"
 	"path"
 	"slices"
 	"strings"
@@ -18,63 +20,50 @@ type bundleFile struct {
 
 // linkChecker checks pages' links against a site.
 type linkChecker struct {
-	b       *builder
-	site    *content.Site
-	m       *made
+	r       *run
 	aliases map[string]bool
 }
 
-func newLinkChecker(b *builder, site *content.Site, m *made) *linkChecker {
+func newLinkChecker(r *run) *linkChecker {
 	aliases := map[string]bool{}
-	for _, p := range site.Pages {
+	for _, p := range r.site.Pages {
 		for _, a := range p.Aliases {
 			aliases[a] = true
 		}
 	}
-	return &linkChecker{b: b, site: site, m: m, aliases: aliases}
+	return &linkChecker{r: r, aliases: aliases}
 }
 
-// pages checks the links of pages, keeping in m each page's problems and
-// the files it links to.
-func (c *linkChecker) pages(pages []*content.Page) {
-	for _, p := range pages {
-		probs := &problem.List{}
-		c.m.files[p] = c.page(p, c.m.bodies[p], probs)
-		c.m.links[p] = probs
+// page checks the links of p, reporting problems in its record with the
+// files p links to and the images it shows.
+func (c *linkChecker) page(p *content.Page, rec *built) {
+	for _, line := range rec.rawHTML {
+		rec.probs.Warnf(p.File, line, "", "raw HTML is left out of the page — write it in Markdown, or keep it with \"markdown: {unsafe_html: true}\" in content/site.yaml")
+	}
+	for _, l := range rec.links {
+		c.link(p, rec, l)
 	}
 }
 
-// page checks the body of p, reporting problems in probs, and returns
-// the files p links to.
-func (c *linkChecker) page(p *content.Page, bd body, probs *problem.List) []bundleFile {
-	for _, line := range bd.rawHTML {
-		probs.Warnf(p.File, line, "", "raw HTML is left out of the page — write it in Markdown, or keep it with \"markdown: {unsafe_html: true}\" in content/site.yaml")
-	}
-	var files []bundleFile
-	for _, l := range bd.links {
-		if f, ok := c.link(p, l, probs); ok {
-			files = append(files, f)
-		}
-	}
-	return files
-}
-
-func (c *linkChecker) link(p *content.Page, l markdown.Link, probs *problem.List) (bundleFile, bool) {
+// link checks one link of p, adding to its record the file it links to or
+// the image it shows.
+func (c *linkChecker) link(p *content.Page, rec *built, l markdown.Link) {
+	probs := &rec.probs
 	dest := l.Dest
 	if markdown.IsExternal(dest) {
 		var ok bool
 		if dest, ok = c.ownURL(dest); !ok {
-			return bundleFile{}, false
+			return
 		}
 	}
 	if dest == "" {
-		return bundleFile{}, false
+		return
 	}
 	dest, frag, _ := strings.Cut(dest, "#")
 	dest, _, _ = strings.Cut(dest, "?")
 	if dest == "" {
 		c.fragment(p, p, frag, l, probs)
-		return bundleFile{}, false
+		return
 	}
 	what := "link"
 	if l.Image {
@@ -82,24 +71,24 @@ func (c *linkChecker) link(p *content.Page, l markdown.Link, probs *problem.List
 	}
 	if path.Ext(dest) != "" && path.Ext(dest) != ".html" || l.Image {
 		src, _ := markdown.Resolve(pageDir(p), dest)
-		if !fileExists(c.b.fsys, src) {
+		if !fileExists(c.r.cfg.Site, src) {
 			probs.Errorf(p.File, l.Line, "", "%s %q: no file %s — check the name, or add the file", what, l.Dest, src)
-			return bundleFile{}, false
+			return
 		}
 		if kind := uncleanable(src); kind != "" {
 			probs.Errorf(p.File, l.Line, "", "%s %q: a %s %s", what, l.Dest, kind, uncleanableFix)
-			return bundleFile{}, false
+			return
 		}
-		if l.Image && isRaster(src) && c.m.images != nil {
-			if err := c.m.images.failed(src); err != nil {
-				probs.Errorf(p.File, l.Line, "", "image %q: %s", l.Dest, err)
-			}
-			return bundleFile{}, false // published under images/ by the image step
+		if l.Image && isRaster(src) {
+			// Published under images/, as planned when the Markdown was rendered.
+			rec.images = append(rec.images, imageUse{file: src, line: l.Line, what: fmt.Sprintf("image %q", l.Dest)})
+			return
 		}
 		if strings.HasPrefix(dest, "/") {
-			return bundleFile{}, false // static/ is published whole
+			return // static/ is published whole
 		}
-		return bundleFile{src: src, dst: strings.TrimPrefix(path.Join(p.URL, dest), "/")}, true
+		rec.files = append(rec.files, bundleFile{src: src, dst: strings.TrimPrefix(path.Join(p.URL, dest), "/")})
+		return
 	}
 	u := dest
 	if !strings.HasPrefix(u, "/") {
@@ -109,22 +98,22 @@ func (c *linkChecker) link(p *content.Page, l markdown.Link, probs *problem.List
 	if !strings.HasSuffix(u, "/") {
 		u += "/"
 	}
-	if target, ok := c.site.ByURL[u]; ok {
+	site := c.r.site
+	if target, ok := site.ByURL[u]; ok {
 		c.fragment(p, target, frag, l, probs)
-		return bundleFile{}, false
+		return
 	}
-	if c.aliases[u] || c.site.Failed[u] != nil || strings.HasPrefix(u, "/v1/") {
-		return bundleFile{}, false
+	if c.aliases[u] || site.Failed[u] != nil || strings.HasPrefix(u, "/v1/") {
+		return
 	}
-	probs.Errorf(p.File, l.Line, "", "link %q goes to no page%s — check the address, or remove the link", l.Dest, suggestURL(c.site, u))
-	return bundleFile{}, false
+	probs.Errorf(p.File, l.Line, "", "link %q goes to no page%s — check the address, or remove the link", l.Dest, suggestURL(site, u))
 }
 
 // ownURL returns the path of a full link to the site's own address
 // (base_url), such as https://www.example.org/financing/ → /financing/,
 // so that it is checked like /financing/; false for another site's.
 func (c *linkChecker) ownURL(dest string) (string, bool) {
-	base := strings.TrimSuffix(c.site.Config.BaseURL, "/")
+	base := strings.TrimSuffix(c.r.site.Config.BaseURL, "/")
 	if base == "" {
 		return "", false
 	}
@@ -143,8 +132,8 @@ func (c *linkChecker) fragment(p, target *content.Page, frag string, l markdown.
 	if frag == "" || frag == "top" {
 		return
 	}
-	bd, rendered := c.m.bodies[target]
-	if !rendered || slices.Contains(bd.ids, frag) {
+	bd := c.r.built[target]
+	if bd == nil || slices.Contains(bd.ids, frag) {
 		return // the theme's own anchors on pages not rendered here are not known
 	}
 	probs.Errorf(p.File, l.Line, "", "link %q: %s has no heading with the id %q — check the heading, or give it one with {#%s}", l.Dest, target.URL, frag, frag)
@@ -172,4 +161,9 @@ func suggestURL(site *content.Site, u string) string {
 		return " (did you mean " + strings.Join(best, " or ") + "?)"
 	}
 	return ""
+}
+
+func fileExists(fsys fs.FS, name string) bool {
+	info, err := fs.Stat(fsys, name)
+	return err == nil && !info.IsDir()
 }

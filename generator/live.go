@@ -1,10 +1,11 @@
 package generator
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
-	"maps"
+	"net/http"
 	"path"
 	"slices"
 	"strings"
@@ -12,26 +13,38 @@ import (
 	"time"
 
 	"github.com/consultahq/consulta/generator/content"
+	"github.com/consultahq/consulta/generator/livereload"
 	"github.com/consultahq/consulta/generator/problem"
-	"github.com/consultahq/consulta/generator/render"
 )
 
-// Live is a site built into memory for consulta serve. After an edit,
-// Change reads only the changed files again and runs the pipeline's steps
-// on the changed pages at once; the other pages the edit affects (lists,
-// and pages that link a page whose title changed) are rendered when they
-// are next asked for, so that the browser reloads the edited page without
-// waiting for them. Its methods are safe for concurrent use.
+// Where Live serves what is not the site.
+const (
+	ReloadPath   = "/_consulta/livereload" // the stream that tells open pages to reload
+	ProblemsPath = "/_consulta/problems/"  // the list of the site's problems, errors and warnings
+)
+
+// Live is a site built into memory and served, for consulta serve: an
+// http.Handler for the site's files, the live-reload stream at ReloadPath
+// and the list of problems at ProblemsPath. Every page reloads itself
+// after each edit; while the site has errors, the list is served instead
+// of any page, and while it has warnings, every page links to it.
+//
+// After an edit, Change runs the stages over the changed pages only; the
+// other pages the edit affects (lists, and pages that link a page whose
+// title changed) are rendered when they are next asked for, so that the
+// browser reloads the edited page without waiting for them. Its methods
+// are safe for concurrent use.
 type Live struct {
+	cfg    Config
+	reload *livereload.Server
+
 	mu      sync.RWMutex
-	b       *builder
-	opts    render.Options
-	site    *content.Site
-	made    *made
+	b       *builder // of the last good build, nil before
 	out     *memOutput
-	probs   []problem.Problem // every current problem
-	pending []string          // changes not rendered yet, because of errors
-	stale   map[string]string // output file → page URL, to render again before it is served
+	files   map[string]*content.Page // every page file by its name, to render again; nil for 404.html
+	stale   map[string]*content.Page // files to render again before they are served
+	probs   []problem.Problem        // every current problem
+	pending []string                 // changes not rendered yet, because of errors; "*" for all
 }
 
 // Update describes one rebuild.
@@ -48,11 +61,14 @@ func (u Update) OK() bool {
 	return !slices.ContainsFunc(u.Problems, func(p problem.Problem) bool { return p.Severity == problem.Error })
 }
 
-// NewLive returns a Live for the site cfg names; pages link to the
-// live-reload stream at liveReload ("" for none). Call Build first.
-func NewLive(cfg Config, liveReload string) *Live {
-	return &Live{b: &builder{cfg: cfg.withDefaults()}, opts: render.Options{LiveReload: liveReload}, out: newMemOutput()}
+// NewLive returns a Live for the site cfg names. Call Build first.
+func NewLive(cfg Config) *Live {
+	return &Live{cfg: cfg, reload: livereload.New(), out: newMemOutput()}
 }
+
+// Close ends the live-reload streams of open pages, so that they do not
+// hold up a server's shutdown.
+func (l *Live) Close() { l.reload.Close() }
 
 // Build loads and renders the whole site.
 func (l *Live) Build(ctx context.Context) (Update, error) {
@@ -61,36 +77,87 @@ func (l *Live) Build(ctx context.Context) (Update, error) {
 	return l.keep(l.full(ctx))
 }
 
+// Change rebuilds after the files at paths changed (paths relative to the
+// site folder, e.g. "content/procedures/rhinoplasty.md", or
+// "themes/default/layouts/base.html"), and tells open pages to reload.
+func (l *Live) Change(ctx context.Context, paths []string) (Update, error) {
+	defer l.reload.Reload()
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.keep(l.change(ctx, paths))
+}
+
+// Watch watches the site folder dir, which Config.Site reads (its
+// content/, themes/ and static/), and rebuilds after each change until ctx
+// ends, calling report with each rebuild's outcome and with failures to
+// watch. It returns once the folders are watched; the channel receives
+// nil when ctx ends, or why watching stopped.
+func (l *Live) Watch(ctx context.Context, dir string, report func(Update, error)) (<-chan error, error) {
+	w, err := livereload.Watch(dir)
+	if err != nil {
+		return nil, err
+	}
+	stopped := make(chan error, 1)
+	go func() {
+		defer w.Close()
+		for {
+			select {
+			case <-ctx.Done():
+				stopped <- nil
+				return
+			case paths, ok := <-w.Changes:
+				if !ok {
+					stopped <- errors.New("the file watcher stopped")
+					return
+				}
+				report(l.Change(ctx, paths))
+			case err := <-w.Errors:
+				report(Update{}, fmt.Errorf("watching files: %w", err))
+			}
+		}
+	}()
+	return stopped, nil
+}
+
 // keep records an error that is not a content problem, such as a theme
 // that does not parse, as the one current problem, so that it is shown
 // until a rebuild succeeds.
 func (l *Live) keep(up Update, err error) (Update, error) {
 	if err != nil {
 		l.pending = []string{"*"}
-		l.probs = []problem.Problem{{File: l.b.cfg.SiteDir, Message: err.Error()}}
+		l.probs = []problem.Problem{{File: "consulta serve", Message: err.Error()}}
 	}
 	return up, err
 }
 
-// full runs the whole pipeline into a new output, which replaces the
-// current one when it succeeds.
+// full runs every stage into a new output, which replaces the current one
+// when it succeeds.
 func (l *Live) full(ctx context.Context) (Update, error) {
 	start := time.Now()
 	l.pending = []string{"*"} // until this build succeeds
-	if err := checkSiteDir(l.b.cfg.SiteDir); err != nil {
+	cfg, err := l.cfg.withDefaults()
+	if err != nil {
 		return Update{}, err
 	}
-	b := newBuilder(l.b.cfg, true)
-	out := newMemOutput()
-	r, err := b.build(ctx, out, l.opts)
+	if cfg.CacheDir == "" {
+		return Update{}, errors.New("generator: Live needs a cache folder (Config.CacheDir)")
+	}
+	b := newBuilder(cfg, newMemOutput())
+	b.live = true
+	r := b.newRun(nil)
+	err = r.through(ctx, "write")
 	if Problems(err) != nil {
-		return l.failed(start, r.probs), nil
+		return l.failed(start, r.problems()), nil
 	}
 	if err != nil {
 		return Update{}, err
 	}
-	// Until now stale pages render with the last good site and builder.
-	l.b, l.site, l.made, l.out, l.probs, l.pending, l.stale = b, r.site, r.made, out, r.probs.Sorted(), nil, nil
+	// Until now stale pages render with the last good build.
+	l.b, l.out, l.probs, l.pending, l.stale = b, b.out.(*memOutput), r.problems().Sorted(), nil, map[string]*content.Page{}
+	l.files = map[string]*content.Page{"404.html": nil}
+	for _, p := range slices.Concat(r.site.Pages, r.generated) {
+		l.files[pageFile(p.URL)] = p
+	}
 	return Update{Pages: len(r.site.Pages), Full: true, Duration: time.Since(start), Problems: l.probs}, nil
 }
 
@@ -99,48 +166,51 @@ func (l *Live) failed(start time.Time, probs *problem.List) Update {
 	return Update{Duration: time.Since(start), Problems: l.probs}
 }
 
-// Change rebuilds after the files at paths changed (paths relative to the
-// site folder, e.g. "content/procedures/rhinoplasty.md", or
-// "themes/default/layouts/base.html").
-func (l *Live) Change(ctx context.Context, paths []string) (Update, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.keep(l.change(ctx, paths))
-}
+// errRebuild is a change that the stages cannot make for the changed
+// pages alone: Live builds the whole site then.
+var errRebuild = errors.New("the change needs a full build")
 
-// change runs the pipeline on what an edit changed: reload the changed
-// files, check the changed pages, process their photos, then render them
-// and mark the other pages the edit affects stale. Anything it cannot do
-// for the changed pages alone makes a full build.
+// change runs the stages over what an edit changed. Anything they cannot
+// do for the changed pages alone makes a full build.
 func (l *Live) change(ctx context.Context, paths []string) (Update, error) {
 	start := time.Now()
-	if l.site == nil || slices.Contains(l.pending, "*") || !onlyContent(paths) {
+	if l.b == nil || slices.Contains(l.pending, "*") || !onlyContent(paths) {
 		return l.full(ctx)
 	}
-	site, probs, changes, ok := l.reload(ctx, paths)
-	if !ok {
+	// Edits made while there were errors were never rendered, so they
+	// may have changed front matter whatever this one did.
+	recovering := len(l.pending) > 0
+	l.pending = append(l.pending, paths...)
+	slices.Sort(l.pending)
+	l.pending = slices.Compact(l.pending)
+	overlay := l.b.overlay
+	r := l.b.newRun(l.pending)
+	r.recovering = recovering
+	err := r.through(ctx, "write")
+	if errors.Is(err, errRebuild) {
 		return l.full(ctx)
 	}
-	changed, cases := changedPages(site, changes)
-	for _, c := range changes {
-		l.made.forget(c.Old)
+	if Problems(err) != nil {
+		return l.failed(start, r.problems()), nil
 	}
-	if err := l.b.checkSite(ctx, site, changed, l.made, probs); err != nil {
-		return Update{}, err
-	}
-	if err := l.b.photos(ctx, site, cases, l.out, l.made, probs); err != nil {
-		return Update{}, fmt.Errorf("process photos: %w", err)
-	}
-	if probs.HasErrors() {
-		return l.failed(start, probs), nil
-	}
-	now, stale, err := l.render(ctx, site, changes, changed)
 	if err != nil {
 		return Update{}, err
 	}
-	l.b.cfg.Logger.Debug("rendered", "pages", now, "stale", stale, "took", time.Since(start))
-	l.site, l.probs, l.pending = site, probs.Sorted(), nil
-	return Update{Pages: now, Stale: stale, Duration: time.Since(start), Problems: l.probs}, nil
+	if l.b.overlay != overlay { // the count of warnings changed
+		for name, p := range l.files {
+			l.stale[name] = p
+		}
+	}
+	for _, p := range slices.Concat(r.pages, r.generated) {
+		l.files[pageFile(p.URL)] = p
+		delete(l.stale, pageFile(p.URL))
+	}
+	for _, p := range r.stale {
+		l.stale[pageFile(p.URL)] = p
+	}
+	l.b.cfg.Logger.Debug("rendered", "pages", len(r.pages), "stale", len(r.stale), "took", time.Since(start))
+	l.probs, l.pending = r.problems().Sorted(), nil
+	return Update{Pages: len(r.pages), Stale: len(r.stale), Duration: time.Since(start), Problems: l.probs}, nil
 }
 
 // onlyContent reports whether paths are content pages only: the theme,
@@ -156,110 +226,69 @@ func onlyContent(paths []string) bool {
 	return true
 }
 
-// reload reads the changed files again, with any changes that were not
-// rendered because of errors. It reports false when pages came or went,
-// which may break links elsewhere: a full build then.
-func (l *Live) reload(ctx context.Context, paths []string) (*content.Site, *problem.List, []content.Change, bool) {
-	recovering := len(l.pending) > 0
-	l.pending = append(l.pending, paths...)
-	slices.Sort(l.pending)
-	l.pending = slices.Compact(l.pending)
-	site, probs, changes := l.b.loader.Reload(ctx, l.pending)
+// reload is the load stage of an edit: it reads the changed files again.
+// When pages came or went, or a URL changed, which may break links
+// elsewhere, it returns errRebuild.
+func (r *run) reload(ctx context.Context) error {
+	site, probs, changes := r.loader.Reload(ctx, r.edit)
 	for i, c := range changes {
-		// Edits made while there were errors were never rendered, so
-		// they may have changed front matter whatever this one did.
-		changes[i].Meta = c.Meta || recovering
+		changes[i].Meta = c.Meta || r.recovering
 		if c.Old == nil || c.New == nil || c.Old.URL != c.New.URL || !slices.Equal(c.Old.Aliases, c.New.Aliases) {
-			return nil, nil, nil, false
+			return errRebuild
 		}
 	}
-	return site, probs, changes, true
-}
-
-// changedPages returns the published pages of changes, and of them the cases.
-func changedPages(site *content.Site, changes []content.Change) (changed, cases []*content.Page) {
+	r.site, r.loaded, r.changes = site, probs, changes
 	for _, c := range changes {
-		if site.ByURL[c.New.URL] == c.New && !slices.Contains(changed, c.New) {
-			changed = append(changed, c.New)
-			if c.New.Kind == content.KindCase {
-				cases = append(cases, c.New)
-			}
+		delete(r.built, c.Old)
+		r.meta = r.meta || c.Meta
+		if site.ByURL[c.New.URL] == c.New && !slices.Contains(r.pages, c.New) {
+			r.pages = append(r.pages, c.New)
 		}
 	}
-	return changed, cases
+	return nil
 }
 
-// render renders the changed pages at once, marks the other pages that
-// changes affect stale, and writes what else changed: the gallery pages,
-// sitemap and others when front matter changed, else the files the
-// changed pages link to.
-func (l *Live) render(ctx context.Context, site *content.Site, changes []content.Change, changed []*content.Page) (now, stale int, err error) {
-	pages, meta := affected(site, changes)
-	o := l.opts
-	o.Rendered = l.made.Rendered
-	w := &writer{b: l.b, site: site, out: l.out, opts: o, images: l.made.images}
-	if err := w.pages(ctx, changed); err != nil {
-		return 0, 0, err
+// ServeHTTP serves the site's files, the live-reload stream and the list
+// of problems. While the site has errors, the list is served instead of
+// any page.
+func (l *Live) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if r.URL.Path == ReloadPath {
+		l.reload.ServeHTTP(w, r)
+		return
 	}
-	for _, p := range pages {
-		if !slices.Contains(changed, p) {
-			if l.stale == nil {
-				l.stale = map[string]string{}
-			}
-			l.stale[pageFile(p.URL)] = p.URL
-			stale++
+	if r.Method != http.MethodGet && r.Method != http.MethodHead {
+		w.Header().Set("Allow", "GET, HEAD")
+		http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
+		return
+	}
+	name := strings.TrimPrefix(r.URL.Path, "/")
+	if name == "" || strings.HasSuffix(name, "/") {
+		name += "index.html"
+	}
+	probs := l.Problems()
+	if r.URL.Path == ProblemsPath || strings.HasSuffix(name, ".html") && slices.ContainsFunc(probs, func(p problem.Problem) bool { return p.Severity == problem.Error }) {
+		writeProblems(w, probs)
+		return
+	}
+	w.Header().Set("Cache-Control", "no-store")
+	ctx := r.Context()
+	data, ok, err := l.File(ctx, name)
+	if err != nil {
+		http.Error(w, "render "+name+": "+err.Error(), http.StatusInternalServerError)
+		return
+	}
+	if !ok {
+		if _, dir, _ := l.File(ctx, name+"/index.html"); dir {
+			http.Redirect(w, r, r.URL.Path+"/", http.StatusMovedPermanently)
+			return
 		}
+		data, _, _ = l.File(ctx, "404.html")
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		w.WriteHeader(http.StatusNotFound)
+		_, _ = w.Write(data)
+		return
 	}
-	if meta {
-		err = errors.Join(w.galleryPages(ctx), w.extras(l.made.allFiles()))
-	} else {
-		var files []bundleFile
-		for _, p := range changed {
-			files = append(files, l.made.files[p]...)
-		}
-		err = w.linked(files) // the sitemap's lastmod may lag until the next edit of front matter
-	}
-	return len(changed), stale, err
-}
-
-// affected returns the pages to render again after changes: the changed
-// pages, and when front matter changed (meta), the list pages and every
-// page that shows a changed one.
-func affected(site *content.Site, changes []content.Change) (pages []*content.Page, meta bool) {
-	set := map[*content.Page]bool{}
-	for _, c := range changes {
-		if c.New != nil && site.ByURL[c.New.URL] == c.New {
-			set[c.New] = true
-		}
-		meta = meta || c.Meta
-	}
-	if meta {
-		changed := maps.Clone(set)
-		for _, p := range site.Pages {
-			if p.Kind == content.KindHome || p.Kind == content.KindSection || showsAny(p, changed) {
-				set[p] = true
-			}
-		}
-	}
-	pages = make([]*content.Page, 0, len(set))
-	for p := range set {
-		pages = append(pages, p)
-	}
-	return pages, meta
-}
-
-// showsAny reports whether p links to or lists any of pages.
-func showsAny(p *content.Page, pages map[*content.Page]bool) bool {
-	var refs []*content.Page
-	switch {
-	case p.Procedure != nil:
-		refs = slices.Concat(p.Procedure.Surgeons, p.Procedure.Related, p.Procedure.Cases)
-	case p.Member != nil:
-		refs = p.Member.Procedures
-	case p.Case != nil:
-		refs = []*content.Page{p.Case.Procedure, p.Case.Surgeon}
-	}
-	return slices.ContainsFunc(refs, func(r *content.Page) bool { return pages[r] })
+	http.ServeContent(w, r, path.Base(name), time.Time{}, bytes.NewReader(data))
 }
 
 // File returns the built file at an output path such as
@@ -270,37 +299,36 @@ func (l *Live) File(ctx context.Context, name string) ([]byte, bool, error) {
 	_, stale := l.stale[name]
 	l.mu.RUnlock()
 	if stale {
-		if err := l.renderStale(ctx, name); err != nil {
+		if err := l.renderStale(name); err != nil {
 			return nil, false, err
 		}
 	}
 	l.mu.RLock()
-	defer l.mu.RUnlock()
-	b, ok := l.out.get(name)
-	return b, ok, nil
+	out := l.out
+	l.mu.RUnlock()
+	return out.get(name)
 }
 
-// renderStale renders the stale page of output file name with the current site.
-func (l *Live) renderStale(ctx context.Context, name string) error {
+// renderStale renders the stale file name with the current site.
+func (l *Live) renderStale(name string) error {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	url, ok := l.stale[name]
+	p, ok := l.stale[name]
 	if !ok {
 		return nil // rendered meanwhile
 	}
-	p := l.site.ByURL[url]
+	var buf bytes.Buffer
+	var err error
 	if p == nil {
-		delete(l.stale, name)
-		return nil
+		err = l.b.theme.NotFound(&buf, l.b.site, l.b.options())
+	} else {
+		err = l.b.theme.Page(&buf, l.b.site, p, l.b.options())
 	}
-	o := l.opts
-	o.Rendered = l.made.Rendered
-	w := &writer{b: l.b, site: l.site, out: l.out, opts: o, images: l.made.images}
-	if err := w.pages(ctx, []*content.Page{p}); err != nil {
+	if err != nil {
 		return err
 	}
 	delete(l.stale, name)
-	return nil
+	return l.out.WriteFile(name, buf.Bytes())
 }
 
 // Problems returns every current problem.
@@ -325,9 +353,9 @@ func (m *memOutput) WriteFile(name string, data []byte) error {
 	return nil
 }
 
-func (m *memOutput) get(name string) ([]byte, bool) {
+func (m *memOutput) get(name string) ([]byte, bool, error) {
 	m.mu.RLock()
 	defer m.mu.RUnlock()
 	b, ok := m.files[name]
-	return b, ok
+	return b, ok, nil
 }

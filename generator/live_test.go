@@ -1,18 +1,16 @@
 package generator
 
 import (
-	"bytes"
 	"context"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
+	"testing/fstest"
 )
 
 func TestLive(t *testing.T) {
 	ctx := context.Background()
-	site := copySite(t)
-	live := NewLive(Config{SiteDir: site}, "/_live")
+	site := testdataSite(t)
+	live := NewLive(config(t, site))
 	up, err := live.Build(ctx)
 	if err != nil || !up.OK() || !up.Full || up.Pages != 10 {
 		t.Fatalf("Build = %+v, %v", up, err)
@@ -25,19 +23,12 @@ func TestLive(t *testing.T) {
 		}
 		return string(b)
 	}
-	if !strings.Contains(page("index.html"), `"/_live"`) {
+	if !strings.Contains(page("index.html"), `"`+ReloadPath+`"`) {
 		t.Errorf("pages do not subscribe to the live-reload stream")
 	}
-	edit := func(rel, old, new string) Update {
+	change := func(rel, old, new string) Update {
 		t.Helper()
-		p := filepath.Join(site, filepath.FromSlash(rel))
-		src, err := os.ReadFile(p)
-		if err != nil || !bytes.Contains(src, []byte(old)) {
-			t.Fatalf("%s has no %q (%v)", rel, old, err)
-		}
-		if err := os.WriteFile(p, bytes.Replace(src, []byte(old), []byte(new), 1), 0o644); err != nil {
-			t.Fatal(err)
-		}
+		edit(t, site, rel, old, new)
 		up, err := live.Change(ctx, []string{rel})
 		if err != nil {
 			t.Fatalf("Change: %v", err)
@@ -46,20 +37,20 @@ func TestLive(t *testing.T) {
 	}
 
 	// An edit of the body renders that page only.
-	up = edit("content/procedures/facelift.md", "lower face", "lower face and jawline")
+	up = change("content/procedures/facelift.md", "lower face", "lower face and jawline")
 	if !up.OK() || up.Full || up.Pages != 1 || !strings.Contains(page("procedures/facelift/index.html"), "lower face and jawline") {
 		t.Errorf("after a body edit: %+v", up)
 	}
 
 	// A new title shows on the pages that list or link the page.
-	up = edit("content/procedures/facelift.md", "title: Facelift", "title: Deep-plane facelift")
+	up = change("content/procedures/facelift.md", "title: Facelift", "title: Deep-plane facelift")
 	if !up.OK() || up.Full || up.Pages != 1 || up.Stale == 0 || !strings.Contains(page("procedures/rhinoplasty/index.html"), "Deep-plane facelift") ||
 		!strings.Contains(page("procedures/index.html"), "Deep-plane facelift") {
 		t.Errorf("after a title edit, %d pages rendered: %+v", up.Pages, up)
 	}
 
 	// A mistake is reported and the last good pages stay.
-	up = edit("content/procedures/facelift.md", "from: 9000", "from: nine thousand")
+	up = change("content/procedures/facelift.md", "from: 9000", "from: nine thousand")
 	if up.OK() || len(up.Problems) != 1 || up.Problems[0].String() != `content/procedures/facelift.md:6: fees.from: "nine thousand" is not a number — write a whole number in digits, e.g. 4500` {
 		t.Errorf("after a bad edit: %+v", up)
 	}
@@ -67,17 +58,15 @@ func TestLive(t *testing.T) {
 		t.Errorf("after a bad edit the last good page is gone, or the problem is not kept")
 	}
 	// Edits while there are errors are rendered with the fix.
-	edit("content/team/dr-amelia-hart.md", "title: Dr Amelia Hart", "title: Dr Amelia Hart-Lind")
-	up = edit("content/procedures/facelift.md", "from: nine thousand", "from: 9500")
+	change("content/team/dr-amelia-hart.md", "title: Dr Amelia Hart", "title: Dr Amelia Hart-Lind")
+	up = change("content/procedures/facelift.md", "from: nine thousand", "from: 9500")
 	if !up.OK() || len(live.Problems()) != 0 || !strings.Contains(page("procedures/facelift/index.html"), "9,500") ||
 		!strings.Contains(page("procedures/rhinoplasty/index.html"), "Dr Amelia Hart-Lind") {
 		t.Errorf("after the fix: %+v", up)
 	}
 
 	// A new page makes a full build.
-	if err := os.WriteFile(filepath.Join(site, "content", "privacy.md"), []byte("---\ntitle: Privacy\n---\nWe keep your data safe.\n"), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	site["content/privacy.md"] = &fstest.MapFile{Data: []byte("---\ntitle: Privacy\n---\nWe keep your data safe.\n")}
 	up, err = live.Change(ctx, []string{"content/privacy.md"})
 	if err != nil || !up.OK() || !up.Full || !strings.Contains(page("privacy/index.html"), "We keep your data safe.") {
 		t.Errorf("after adding a page: %+v, %v", up, err)

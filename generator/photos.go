@@ -4,216 +4,131 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io/fs"
-	"os"
 	"path"
-	"path/filepath"
-	"strings"
 
 	"github.com/consultahq/consulta/generator/content"
-	"github.com/consultahq/consulta/generator/favicon"
 	"github.com/consultahq/consulta/generator/photo"
 	"github.com/consultahq/consulta/generator/problem"
 	"github.com/consultahq/consulta/generator/render"
 )
 
-// photoDir is the output folder of processed photos. Their names are
-// hashes, so nothing of a case or a patient shows in their URLs.
-const photoDir = "photos"
-
-// photos is step 3 of the pipeline: it publishes the photos of cases,
-// writing the resized files to out and recording each photo's image in m
-// by its source file, and reports photos it cannot use in probs. Photos
-// whose file is missing were reported when the site was loaded. Photos
-// already processed with the same settings come from the cache in
-// cfg.CacheDir/photos.
-func (b *builder) photos(ctx context.Context, site *content.Site, cases []*content.Page, out output, m *made, probs *problem.List) error {
-	if err := b.siteImages(ctx, site, out, m, probs); err != nil {
-		return err
-	}
+// makeImages is the third stage, images: it makes every image the pages of the run
+// and content/site.yaml use, into the cache, from the sources check
+// planned, and reports those whose pixels cannot be read. Photos already
+// made with the same settings come from the cache in Config.CacheDir.
+func (r *run) makeImages(ctx context.Context) error {
 	type job struct {
-		page string // the file that names the photo
-		ref  content.FileRef
+		use  imageUse
+		file string        // the file that names it
+		rec  *problem.List // where its problem goes
 	}
 	var jobs []job
-	for _, p := range cases {
+	add := func(file string, uses []imageUse, probs *problem.List) {
+		for _, u := range uses {
+			if r.images.planned(u) { // else missing, or refused by check
+				jobs = append(jobs, job{u, file, probs})
+			}
+		}
+	}
+	if r.edit == nil {
+		add("content/site.yaml", r.brand, &r.settings)
+	}
+	for _, p := range r.pages {
+		rec := r.built[p]
+		add(p.File, rec.images, &rec.probs)
+	}
+	failed := make([]error, len(jobs))
+	decoded := r.images.decoded()
+	err := each(ctx, r.cfg.Workers, len(jobs), func(i int) error {
+		failed[i] = r.images.make(ctx, jobs[i].use)
+		return nil
+	})
+	r.cfg.Logger.Debug("processed photos", "photos", len(jobs), "decoded", r.images.decoded()-decoded)
+	if err != nil {
+		return err
+	}
+	for i, j := range jobs {
+		if err := reportImage(j.file, j.use, failed[i], j.rec); err != nil {
+			return fmt.Errorf("process image %s: %w", j.use.file, err)
+		}
+	}
+	return r.images.save()
+}
+
+// brandImages returns the images content/site.yaml names.
+func brandImages(site *content.Site) []imageUse {
+	cfg := site.Config
+	var uses []imageUse
+	add := func(field, name string) {
+		if name != "" {
+			file := render.BrandFile(name)
+			uses = append(uses, imageUse{file: file, line: site.ConfigLines[field], field: field, what: path.Base(file)})
+		}
+	}
+	add("logo", cfg.Logo)
+	add("hero", cfg.Hero)
+	add("share_image", cfg.ShareImage)
+	for i, ms := range cfg.Memberships {
+		add(fmt.Sprintf("memberships[%d].logo", i), ms.Logo)
+	}
+	return uses
+}
+
+// planImages plans the photos a page's front matter names: a case's
+// photos, a team member's photo. Its Markdown images are planned while
+// its Markdown is rendered.
+func (r *run) planImages(p *content.Page, rec *built) error {
+	var uses []imageUse
+	if p.Case != nil {
 		for _, ph := range p.Case.Photos {
 			for _, ref := range []content.FileRef{ph.BeforeFile, ph.AfterFile} {
 				if ref.Path != "" {
-					jobs = append(jobs, job{p.File, ref})
+					uses = append(uses, imageUse{file: ref.Path, photo: true, line: ref.Line, field: ref.Field, what: path.Base(ref.Path)})
 				}
 			}
 		}
 	}
-	if len(jobs) == 0 {
-		return nil
-	}
-	proc, err := b.photoProcessor(site.Config)
-	if err != nil {
-		return err
-	}
-	var found problem.List
-	err = each(ctx, b.cfg.Workers, len(jobs), func(i int) error {
-		ref := jobs[i].ref
-		r, err := proc.ProcessFile(ctx, b.fsys, ref.Path)
-		var srcErr *photo.SourceError
-		if errors.As(err, &srcErr) {
-			m.mu.Lock()
-			found.Errorf(jobs[i].page, ref.Line, ref.Field, "%s: %s", path.Base(ref.Path), srcErr.Msg)
-			m.mu.Unlock()
-			return nil
-		}
-		if err != nil {
-			return fmt.Errorf("process photo %s: %w", ref.Path, err)
-		}
-		for _, v := range r.Variants {
-			if err := publishPhoto(out, proc.Path(v.File), path.Join(photoDir, v.File)); err != nil {
-				return err
-			}
-		}
-		m.mu.Lock()
-		m.Images[ref.Path] = publishedImage(r)
-		m.mu.Unlock()
-		return nil
-	})
-	probs.Merge(&found)
-	b.cfg.Logger.Debug("processed photos", "photos", len(jobs), "decoded", proc.Decoded())
-	if err != nil {
-		return err
-	}
-	return proc.SaveIndex()
-}
-
-// siteImages publishes the images that are not case photos: the brand's
-// of site.yaml, team members' photos, and (already processed when the
-// Markdown was rendered) the images of pages. Each is recorded in m by
-// its source file. The logo's copy for emails is published too.
-func (b *builder) siteImages(ctx context.Context, site *content.Site, out output, m *made, probs *problem.List) error {
-	if m.images == nil {
-		return nil
-	}
-	type job struct {
-		file, page, field string
-		line              int
-	}
-	cfg := site.Config
-	var jobs []job
-	for _, f := range []struct{ field, name string }{{"logo", cfg.Logo}, {"hero", cfg.Hero}, {"share_image", cfg.ShareImage}} {
-		if f.name != "" {
-			jobs = append(jobs, job{render.BrandFile(f.name), "content/site.yaml", f.field, site.ConfigLines[f.field]})
-		}
-	}
-	for i, ms := range cfg.Memberships {
-		if ms.Logo != "" {
-			field := fmt.Sprintf("memberships[%d].logo", i)
-			jobs = append(jobs, job{render.BrandFile(ms.Logo), "content/site.yaml", field, site.ConfigLines[field]})
-		}
-	}
-	for _, p := range site.Members {
+	if p.Member != nil {
 		if ref := p.Member.PhotoFile; ref.Path != "" {
-			jobs = append(jobs, job{ref.Path, p.File, ref.Field, ref.Line})
+			uses = append(uses, imageUse{file: ref.Path, line: ref.Line, field: ref.Field, what: path.Base(ref.Path)})
 		}
 	}
-	var found problem.List
-	if cfg.Favicon != "" {
-		file := render.BrandFile(cfg.Favicon)
-		if src, err := fs.ReadFile(b.fsys, file); err == nil { // a missing file is reported when the site was loaded
-			if err := favicon.Check(src); err != nil {
-				found.Errorf("content/site.yaml", site.ConfigLines["favicon"], "favicon", "%s: %v", path.Base(file), err)
-			}
+	rec.images = append(rec.images, uses...)
+	return r.planUses(uses)
+}
+
+// planUses plans the images of uses whose file exists: a missing file was
+// reported when the site was loaded.
+func (r *run) planUses(uses []imageUse) error {
+	for _, u := range uses {
+		if fileExists(r.cfg.Site, u.file) {
+			r.images.plan(u)
 		}
 	}
-	err := each(ctx, b.cfg.Workers, len(jobs), func(i int) error {
-		j := jobs[i]
-		if !fileExists(b.fsys, j.file) {
-			return nil // reported when the site was loaded
+	return nil
+}
+
+// reportImages reports in probs the images of uses that cannot be
+// published, as far as check knows: what their headers show.
+func (r *run) reportImages(file string, uses []imageUse, probs *problem.List) error {
+	for _, u := range uses {
+		if err := reportImage(file, u, r.images.failed(u), probs); err != nil {
+			return fmt.Errorf("process image %s: %w", u.file, err)
 		}
-		img, err := m.images.image(ctx, j.file)
-		var srcErr *photo.SourceError
-		if errors.As(err, &srcErr) {
-			m.mu.Lock()
-			found.Errorf(j.page, j.line, j.field, "%s: %s", path.Base(j.file), srcErr.Msg)
-			m.mu.Unlock()
-			return nil
-		}
-		if err != nil {
-			return fmt.Errorf("process image %s: %w", j.file, err)
-		}
-		m.mu.Lock()
-		m.Images[j.file] = img
-		m.mu.Unlock()
+	}
+	return nil
+}
+
+// reportImage reports a source that staff can fix in probs, at the line
+// that names it; any other failure is returned.
+func reportImage(file string, u imageUse, err error, probs *problem.List) error {
+	var srcErr *photo.SourceError
+	switch {
+	case err == nil:
 		return nil
-	})
-	probs.Merge(&found)
-	if err != nil {
-		return err
-	}
-	if err := b.emailLogo(site, out, probs); err != nil {
-		return err
-	}
-	if err := m.images.write(out); err != nil {
-		return err
-	}
-	return m.images.save()
-}
-
-// photoProcessor makes the photo processor for the site's settings.
-func (b *builder) photoProcessor(cfg content.Config) (*photo.Processor, error) {
-	opts := photo.Options{
-		CacheDir:  filepath.Join(b.cfg.CacheDir, "photos"),
-		Widths:    cfg.Photos.Widths,
-		Quality:   cfg.Photos.Quality,
-		MaxPixels: cfg.Photos.MaxPixels,
-	}
-	if wm := cfg.Photos.Watermark; wm != nil {
-		opts.Watermark = &photo.Watermark{Text: wm.Text, Position: wm.Position, Opacity: wm.Opacity}
-		if wm.Logo != "" {
-			logo, err := fs.ReadFile(b.fsys, path.Join("content", wm.Logo))
-			if err != nil {
-				return nil, fmt.Errorf("read watermark logo: %w", err)
-			}
-			opts.Watermark.Logo = logo
-		}
-	}
-	return photo.New(opts)
-}
-
-// publishedImage describes the outputs of a photo for templates: the
-// middle width as src, every width in srcset.
-func publishedImage(r photo.Result) render.Image {
-	var set []string
-	for _, v := range r.Variants {
-		set = append(set, fmt.Sprintf("/%s/%s %dw", photoDir, v.File, v.Width))
-	}
-	mid := r.Variants[len(r.Variants)/2]
-	return render.Image{
-		Src:    "/" + photoDir + "/" + mid.File,
-		Srcset: strings.Join(set, ", "),
-		Width:  mid.Width,
-		Height: mid.Height,
-	}
-}
-
-// publishPhoto puts a processed photo from the cache into the output:
-// a hard link when the output is a folder on the same disk (no copy, so
-// a rebuild stays fast), else a copy.
-func publishPhoto(out output, cached, name string) error {
-	if d, ok := out.(*dirOutput); ok {
-		full := filepath.Join(d.root, filepath.FromSlash(name))
-		if err := os.MkdirAll(filepath.Dir(full), 0o755); err != nil {
-			return fmt.Errorf("write %s: %w", name, err)
-		}
-		err := os.Link(cached, full)
-		if err == nil || errors.Is(err, fs.ErrExist) {
-			return nil
-		}
-	}
-	if _, ok := out.(discardOutput); ok {
+	case errors.As(err, &srcErr):
+		probs.Errorf(file, u.line, u.field, "%s: %s", u.what, srcErr.Msg)
 		return nil
 	}
-	data, err := os.ReadFile(cached)
-	if err != nil {
-		return fmt.Errorf("publish photo %s: %w", name, err)
-	}
-	return out.WriteFile(name, data)
+	return err
 }

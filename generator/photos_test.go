@@ -9,6 +9,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"testing/fstest"
 
 	"github.com/consultahq/consulta/generator/internal/phototest"
 )
@@ -40,12 +41,8 @@ func (h *decodeCounter) Handle(_ context.Context, r slog.Record) error {
 
 // addCase writes a case whose photos are phone JPEGs named after the
 // patient, with GPS, a camera serial and orientation 6.
-func addCase(t *testing.T, site string) {
+func addCase(t *testing.T, site fstest.MapFS) {
 	t.Helper()
-	dir := filepath.Join(site, "content", "gallery", "case-2")
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		t.Fatal(err)
-	}
 	md := `---
 title: Rhinoplasty, case 2
 procedure: rhinoplasty
@@ -71,21 +68,20 @@ Notes.
 		"jane-roe-after.jpg":  phototest.CameraJPEG(t, phototest.Halves(300, 180), 6),
 	}
 	for name, data := range files {
-		if err := os.WriteFile(filepath.Join(dir, name), data, 0o644); err != nil {
-			t.Fatal(err)
-		}
+		site["content/gallery/case-2/"+name] = &fstest.MapFile{Data: data}
 	}
 }
 
 func TestBuildPublishesPhotosPrivately(t *testing.T) {
-	site := copySite(t)
+	site := testdataSite(t)
 	addCase(t, site)
 	counter := &decodeCounter{}
-	cfg := Config{SiteDir: site, Logger: slog.New(counter)}
+	cfg := config(t, site)
+	cfg.Logger = slog.New(counter)
 	if _, err := Build(context.Background(), cfg); err != nil {
 		t.Fatalf("Build: %v", err)
 	}
-	out := filepath.Join(site, "public")
+	out := cfg.OutDir
 	photos, err := os.ReadDir(filepath.Join(out, photoDir))
 	if err != nil {
 		t.Fatal(err)
@@ -140,21 +136,11 @@ func TestBuildPublishesPhotosPrivately(t *testing.T) {
 }
 
 func TestBuildReportsBadPhotos(t *testing.T) {
-	site := copySite(t)
+	site := testdataSite(t)
 	addCase(t, site)
-	dir := filepath.Join(site, "content", "gallery", "case-2")
-	if err := os.WriteFile(filepath.Join(dir, "jane-roe-after.jpg"), []byte("not a photo"), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	yaml := filepath.Join(site, "content", "site.yaml")
-	cfg, err := os.ReadFile(yaml)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(yaml, append(cfg, "\nphotos:\n  max_pixels: 50000\n"...), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	_, err = Build(context.Background(), Config{SiteDir: site})
+	site["content/gallery/case-2/jane-roe-after.jpg"].Data = []byte("not a photo")
+	site["content/site.yaml"].Data = append(site["content/site.yaml"].Data, "\nphotos:\n  max_pixels: 50000\n"...)
+	_, err := Build(context.Background(), config(t, site))
 	got := map[string]bool{}
 	for _, p := range Problems(err) {
 		got[p.String()] = true

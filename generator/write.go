@@ -1,7 +1,6 @@
 package generator
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -11,15 +10,13 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
-	"sync/atomic"
 
-	"github.com/consultahq/consulta/generator/content"
-	"github.com/consultahq/consulta/generator/render"
+	"github.com/consultahq/consulta/generator/maillogo"
 )
 
 // output receives the built site's files. name is a slash-separated path
 // under the output root, e.g. "procedures/rhinoplasty/index.html". Build
-// writes to a folder, serve to memory and check nowhere.
+// writes to a folder, Live to memory.
 type output interface {
 	WriteFile(name string, data []byte) error
 }
@@ -48,29 +45,13 @@ func (o *dirOutput) WriteFile(name string, data []byte) error {
 	return nil
 }
 
-// discardOutput writes nothing, for consulta check.
-type discardOutput struct{}
-
-func (discardOutput) WriteFile(string, []byte) error { return nil }
-
-// writer renders pages with the theme and writes them to out.
-type writer struct {
-	b       *builder
-	site    *content.Site
-	out     output
-	opts    render.Options
-	images  *images // cleans the JPEG and PNG files published at their own path
-	files   atomic.Int64
-	bytes   atomic.Int64
-	aliases int
-}
-
-func (w *writer) write(name string, data []byte) error {
-	if err := w.out.WriteFile(name, data); err != nil {
+// writeFile writes one file of the site to the output, counting it.
+func (r *run) writeFile(name string, data []byte) error {
+	if err := r.out.WriteFile(name, data); err != nil {
 		return err
 	}
-	w.files.Add(1)
-	w.bytes.Add(int64(len(data)))
+	r.files.Add(1)
+	r.bytes.Add(int64(len(data)))
 	return nil
 }
 
@@ -82,154 +63,83 @@ func pageFile(url string) string {
 	return strings.TrimPrefix(url, "/")
 }
 
-// pages renders pages on every worker and writes them from one goroutine.
-// Pages that list many others (home, sections, team members) go first, so
-// that no long render is left for one worker at the end. Files created at
-// once in one folder contend for its lock in the kernel: on the machines
-// measured, writing from several goroutines cost more system time than all
-// the rendering it overlapped, and writing in turn beside the renderers
-// costs none.
-func (w *writer) pages(ctx context.Context, pages []*content.Page) error {
-	order := make([]*content.Page, 0, len(pages))
-	for _, p := range pages {
-		if lists(p) {
-			order = append(order, p)
-		}
+// write is the last stage: it writes what is not rendered. For the whole
+// site that is the theme's assets, the images made, the files pages link
+// to, the favicons, the logo emails show and the site's static/ folder;
+// after an edit, what the changed pages use.
+func (r *run) write(ctx context.Context) error {
+	var files []bundleFile
+	for _, p := range r.pages {
+		files = append(files, r.built[p].files...)
 	}
-	for _, p := range pages {
-		if !lists(p) {
-			order = append(order, p)
-		}
-	}
-	type file struct {
-		name string
-		buf  *bytes.Buffer
-	}
-	bufs := sync.Pool{New: func() any { return new(bytes.Buffer) }}
-	files := make(chan file, 4*w.b.cfg.Workers)
-	written := make(chan error, 1)
-	go func() {
-		var err error
-		for f := range files {
-			if err == nil {
-				err = w.write(f.name, f.buf.Bytes())
-			}
-			bufs.Put(f.buf)
-		}
-		written <- err
-	}()
-	err := each(ctx, w.b.cfg.Workers, len(order), func(i int) error {
-		p := order[i]
-		buf := bufs.Get().(*bytes.Buffer)
-		buf.Reset()
-		if err := w.b.theme.Page(buf, w.site, p, w.opts); err != nil {
-			bufs.Put(buf)
-			return fmt.Errorf("render %s: %w", p.File, err)
-		}
-		files <- file{pageFile(p.URL), buf}
-		return nil
-	})
-	close(files)
-	if werr := <-written; err == nil {
-		err = werr
-	}
-	return err
-}
-
-func lists(p *content.Page) bool {
-	return p.Kind == content.KindHome || p.Kind == content.KindSection || p.Kind == content.KindMember
-}
-
-// extras writes everything that is not a page: 404.html, sitemap.xml,
-// robots.txt, alias redirects, the theme's assets, the files pages link
-// to, the favicons and the site's static/ folder.
-func (w *writer) extras(files []bundleFile) error {
-	var buf bytes.Buffer
-	gen := func(name string, f func() error) error {
-		buf.Reset()
-		if err := f(); err != nil {
-			return fmt.Errorf("render %s: %w", name, err)
-		}
-		return w.write(name, buf.Bytes())
-	}
-	err := errors.Join(
-		gen("404.html", func() error { return w.b.theme.NotFound(&buf, w.site, w.opts) }),
-		gen("sitemap.xml", func() error { return render.Sitemap(&buf, w.site) }),
-		gen("robots.txt", func() error { return render.Robots(&buf, w.site) }),
-	)
-	if err != nil {
+	if err := r.images.write(r.out); err != nil {
 		return err
 	}
-	for _, p := range w.site.Pages {
-		for _, a := range p.Aliases {
-			if err := gen(pageFile(a), func() error { return render.Alias(&buf, w.site, p) }); err != nil {
-				return err
-			}
-			w.aliases++
-		}
+	if err := r.linked(ctx, files); err != nil {
+		return err
 	}
-	for _, a := range w.b.theme.Assets() {
-		if err := w.write(strings.TrimPrefix(a.Path, "/"), a.Data); err != nil {
+	if r.edit != nil {
+		return nil // the sitemap's lastmod may lag until the next edit of front matter
+	}
+	for _, a := range r.theme.Assets() {
+		if err := r.writeFile(strings.TrimPrefix(a.Path, "/"), a.Data); err != nil {
 			return err
 		}
 	}
-	if err := w.linked(files); err != nil {
+	if r.emailLogo != nil {
+		if err := r.writeFile(maillogo.Path, r.emailLogo); err != nil {
+			return fmt.Errorf("write email logo: %w", err)
+		}
+	}
+	if err := r.icons(); err != nil {
 		return err
 	}
-	if err := w.icons(); err != nil {
-		return err
-	}
-	return w.static()
+	return r.static(ctx)
 }
 
 // linked publishes the files pages link to.
-func (w *writer) linked(files []bundleFile) error {
+func (r *run) linked(ctx context.Context, files []bundleFile) error {
 	for _, f := range files {
-		if err := w.copy(f.src, f.dst); err != nil {
+		if err := r.copy(ctx, f.src, f.dst); err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
-func (w *writer) copy(src, dst string) error {
+func (r *run) copy(ctx context.Context, src, dst string) error {
 	if kind := uncleanable(src); kind != "" {
 		return fmt.Errorf("%s: a %s %s", src, kind, uncleanableFix)
 	}
-	if isRaster(src) && w.images != nil {
+	if isRaster(src) {
 		// A JPEG or PNG is never published as it is: its picture alone is.
-		data, err := w.images.clean(context.Background(), src)
+		data, err := r.images.clean(ctx, src)
 		if err != nil {
 			return fmt.Errorf("publish %s: %w", src, err)
 		}
-		return w.write(dst, data)
+		return r.writeFile(dst, data)
 	}
-	data, err := fs.ReadFile(w.b.fsys, src)
+	data, err := fs.ReadFile(r.cfg.Site, src)
 	if err != nil {
 		return fmt.Errorf("publish %s: %w", src, err)
 	}
-	return w.write(dst, data)
+	return r.writeFile(dst, data)
 }
 
 // static publishes the site's static/ folder, if it has one: every file
 // as it is, but JPEG and PNG files, which are re-encoded from their
 // pixels (no EXIF, GPS or comments) at their own path and size.
-func (w *writer) static() error {
-	err := fs.WalkDir(w.b.fsys, "static", func(p string, d fs.DirEntry, err error) error {
+func (r *run) static(ctx context.Context) error {
+	err := fs.WalkDir(r.cfg.Site, "static", func(p string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() || strings.HasPrefix(d.Name(), ".") {
 			return err
 		}
-		return w.copy(p, strings.TrimPrefix(p, "static/"))
+		return r.copy(ctx, p, strings.TrimPrefix(p, "static/"))
 	})
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil
 	}
 	return err
-}
-
-func fileExists(fsys fs.FS, name string) bool {
-	info, err := fs.Stat(fsys, name)
-	return err == nil && !info.IsDir()
 }
 
 // newOutputDir makes an empty folder beside out to build into.

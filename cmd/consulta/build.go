@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"os"
 	"path/filepath"
 	"runtime/debug"
 	"slices"
@@ -36,7 +37,11 @@ previous OUT_DIR is left untouched and build exits with status 1.`)
 	if *out == "" {
 		*out = filepath.Join(*site, "public")
 	}
-	cfg := generator.Config{SiteDir: *site, OutDir: *out}
+	cfg, err := generatorConfig(*site)
+	if err != nil {
+		return err
+	}
+	cfg.OutDir = *out
 	if *verbose {
 		cfg.Logger = slog.New(slog.NewTextHandler(e.stderr, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	}
@@ -53,6 +58,15 @@ previous OUT_DIR is left untouched and build exits with status 1.`)
 	fmt.Fprintf(e.stdout, "built %s in %s: %s; %d files, %s%s\n",
 		*out, sum.Duration.Round(time.Millisecond), pageCounts(sum), sum.Files, humanBytes(sum.Bytes), complianceCounts("; ", sum, ""))
 	return nil
+}
+
+// generatorConfig is the generator's Config for the site folder dir,
+// whose processed photos are kept in dir/.consulta-cache.
+func generatorConfig(dir string) (generator.Config, error) {
+	if info, err := os.Stat(filepath.Join(dir, "content")); err != nil || !info.IsDir() {
+		return generator.Config{}, fmt.Errorf("%s has no content/ folder — run consulta in the site's folder, or name it with -s", dir)
+	}
+	return generator.Config{Site: os.DirFS(dir), CacheDir: filepath.Join(dir, ".consulta-cache")}, nil
 }
 
 // printAllowed lists the lines that allow an advertising rule, so that

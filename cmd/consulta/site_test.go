@@ -6,7 +6,11 @@ import (
 	"context"
 	"errors"
 	"flag"
+	"fmt"
+	"github.com/consultahq/consulta/generator"
+	"image/png"
 	"io"
+	"io/fs"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -89,6 +93,80 @@ content/procedures/facelift.md:5: anaesthesia: unknown key — write anesthesia 
 	}
 }
 
+// TestCheckWritesNothing: consulta check leaves every file under the
+// site folder as it was, the output and the photo cache included, even
+// with a photo the cache has never seen.
+func TestCheckWritesNothing(t *testing.T) {
+	site := testSite(t)
+	if _, errOut, err := runCmd(t, "build", "-s", site); err != nil {
+		t.Fatalf("build: %v\n%s", err, errOut)
+	}
+	photo := filepath.Join(site, "content", "gallery", "case-rhinoplasty-1", "after-front.png")
+	src, err := os.ReadFile(photo)
+	if err != nil {
+		t.Fatal(err)
+	}
+	src, err = reencodePNG(src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(photo, src, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	before := siteTree(t, site)
+	if out, errOut, err := runCmd(t, "check", "-s", site); err != nil {
+		t.Fatalf("check: %v\n%s%s", err, out, errOut)
+	}
+	after := siteTree(t, site)
+	for name, want := range before {
+		if after[name] != want {
+			t.Errorf("check changed or removed %s", name)
+		}
+		delete(after, name)
+	}
+	for name := range after {
+		t.Errorf("check wrote %s", name)
+	}
+}
+
+// reencodePNG returns the same picture as another PNG file.
+func reencodePNG(src []byte) ([]byte, error) {
+	m, err := png.Decode(bytes.NewReader(src))
+	if err != nil {
+		return nil, err
+	}
+	var b bytes.Buffer
+	err = (&png.Encoder{CompressionLevel: png.NoCompression}).Encode(&b, m)
+	return b.Bytes(), err
+}
+
+// siteTree returns every file and folder under dir with its size, time
+// and content.
+func siteTree(t *testing.T, dir string) map[string]string {
+	t.Helper()
+	files := map[string]string{}
+	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		info, err := d.Info()
+		if err != nil {
+			return err
+		}
+		files[p] = fmt.Sprint(info.Size(), info.ModTime().UnixNano())
+		if !d.IsDir() {
+			data, err := os.ReadFile(p)
+			files[p] += string(data)
+			return err
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return files
+}
+
 func TestHelp(t *testing.T) {
 	for _, cmd := range []string{"build", "check", "new", "serve"} {
 		_, errOut, err := runCmd(t, cmd, "-help")
@@ -134,7 +212,7 @@ func TestServe(t *testing.T) {
 		t.Errorf("GET a missing page: %d, want 404", code)
 	}
 
-	events, err := http.Get(base + liveReloadPath)
+	events, err := http.Get(base + generator.ReloadPath)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -184,7 +262,7 @@ func TestServe(t *testing.T) {
 		t.Errorf("a bad edit is not shown in the terminal:\n%s", errOut.String())
 	}
 	edit("from: about 9000", "from: 9000")
-	if code, body := get("/procedures/facelift/"); code != 200 || strings.Contains(body, problemsPath) {
+	if code, body := get("/procedures/facelift/"); code != 200 || strings.Contains(body, generator.ProblemsPath) {
 		t.Errorf("after the fix: %d", code)
 	}
 	// A warning, here of the advertising rules, leaves the site served,
@@ -193,7 +271,7 @@ func TestServe(t *testing.T) {
 	if code, body := get("/procedures/rhinoplasty/"); code != 200 || !strings.Contains(body, `<a href="/_consulta/problems/"`) || !strings.Contains(body, "1 warning in the site") {
 		t.Errorf("a page while the site has a warning: %d\n%s", code, body)
 	}
-	code, body = get(problemsPath)
+	code, body = get(generator.ProblemsPath)
 	if code != 200 || !strings.Contains(body, "1 warning: the site builds") || !strings.Contains(body, "content/procedures/facelift.md:17: warning: &#34;risk-free&#34; trivialises a medical procedure") {
 		t.Errorf("the list of warnings: %d\n%s", code, body)
 	}

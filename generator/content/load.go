@@ -31,6 +31,8 @@ func Load(ctx context.Context, fsys fs.FS) (*Site, *problem.List) {
 // only the changed files are read again ([Loader.Reload]). It is not safe
 // for concurrent use.
 type Loader struct {
+	Workers int // files read at once; default GOMAXPROCS
+
 	fsys   fs.FS
 	now    func() time.Time
 	config *configFile
@@ -109,7 +111,11 @@ func (l *Loader) Load(ctx context.Context) (*Site, *problem.List) {
 		wg   sync.WaitGroup
 		next atomic.Int64
 	)
-	for range runtime.GOMAXPROCS(0) {
+	workers := l.Workers
+	if workers <= 0 {
+		workers = runtime.GOMAXPROCS(0)
+	}
+	for range workers {
 		wg.Go(func() {
 			for i := int(next.Add(1)) - 1; i < len(paths); i = int(next.Add(1)) - 1 {
 				files[i] = l.parse(paths[i])

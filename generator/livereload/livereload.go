@@ -5,6 +5,8 @@
 //	<script>new EventSource("/_consulta/livereload").onmessage = function () { location.reload(); };</script>
 //
 // No JavaScript framework is involved, and pages work without it.
+//
+// A [Watcher] tells when files of the site's folders change, in batches.
 package livereload
 
 import (
@@ -20,11 +22,19 @@ type Server struct {
 	mu      sync.Mutex
 	clients map[chan struct{}]struct{}
 	ping    time.Duration
+	closed  chan struct{} // closed by Close
+	once    sync.Once
 }
 
 // New returns a Server with no client.
 func New() *Server {
-	return &Server{clients: map[chan struct{}]struct{}{}, ping: 15 * time.Second}
+	return &Server{clients: map[chan struct{}]struct{}{}, ping: 15 * time.Second, closed: make(chan struct{})}
+}
+
+// Close ends every stream, and those opened after: open pages then do
+// not hold up a server's shutdown.
+func (s *Server) Close() {
+	s.once.Do(func() { close(s.closed) })
 }
 
 // Script returns the script element that subscribes a page to the stream
@@ -52,9 +62,12 @@ func (s *Server) Clients() int {
 	return len(s.clients)
 }
 
-// ServeHTTP streams events to one page until it goes away.
+// ServeHTTP streams events to one page until it goes away, or the
+// Server is closed. A stream lives as long as its page is open: it lifts
+// the server's write deadline.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	rc := http.NewResponseController(w)
+	_ = rc.SetWriteDeadline(time.Time{})
 	h := w.Header()
 	h.Set("Content-Type", "text/event-stream")
 	h.Set("Cache-Control", "no-store")
@@ -82,6 +95,8 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		var msg string
 		select {
 		case <-r.Context().Done():
+			return
+		case <-s.closed:
 			return
 		case <-c:
 			msg = "data: reload\n\n"

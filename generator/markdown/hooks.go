@@ -89,9 +89,9 @@ func (s *state) omitted(offset int) {
 	}
 }
 
-// publish publishes a local JPEG or PNG image with the source's Publish.
+// publish returns a local JPEG or PNG image as the source's Image gives it.
 func (s *state) publish(dest string) (Published, bool) {
-	if s.src.Publish == nil {
+	if s.src.Image == nil {
 		return Published{}, false
 	}
 	name, local := Resolve(s.src.Dir, dest)
@@ -99,7 +99,7 @@ func (s *state) publish(dest string) (Published, bool) {
 	case !local, ext != ".jpg" && ext != ".jpeg" && ext != ".png":
 		return Published{}, false
 	}
-	return s.src.Publish(name)
+	return s.src.Image(name)
 }
 
 func (s *state) imageSize(dest string) (w, h int, ok bool) {

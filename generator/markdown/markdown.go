@@ -4,6 +4,12 @@
 // GitHub-style unique heading IDs. Raw HTML is omitted unless the site opts
 // in.
 //
+// Each form Markdown takes on the site has its own walker over the one
+// parsed document: [Renderer.Render] writes HTML with goldmark's renderer;
+// [Renderer.RenderInline] writes a short text such as a FAQ answer with a
+// renderer that leaves out the paragraph around one line, and walks the
+// document again for its plain text, for places that take no HTML.
+//
 // While rendering it collects every link and image with its file line, so
 // that the generator can check internal links against the site's URLs; it
 // gives external links rel="noopener", and images loading="lazy",
@@ -15,6 +21,7 @@ import (
 	"fmt"
 	gohtml "html"
 	"io/fs"
+	"strings"
 
 	"github.com/yuin/goldmark"
 	"github.com/yuin/goldmark/ast"
@@ -34,16 +41,23 @@ type Options struct {
 // Renderer converts Markdown to HTML. It is safe for concurrent use.
 type Renderer struct {
 	md     goldmark.Markdown
+	inline renderer.Renderer // md's renderer, but for the paragraph around one line
 	unsafe bool
 }
 
 // New returns a Renderer configured with o.
 func New(o Options) *Renderer {
-	var rendererOpts []renderer.Option
+	md := newGoldmark(o)
+	inline := newGoldmark(o, renderer.WithNodeRenderers(util.Prioritized(inlineParagraph{}, 0)))
+	return &Renderer{md: md, inline: inline.Renderer(), unsafe: o.UnsafeHTML}
+}
+
+// newGoldmark returns goldmark with Consulta's extensions and options.
+func newGoldmark(o Options, rendererOpts ...renderer.Option) goldmark.Markdown {
 	if o.UnsafeHTML {
 		rendererOpts = append(rendererOpts, html.WithUnsafe())
 	}
-	md := goldmark.New(
+	return goldmark.New(
 		goldmark.WithExtensions(extension.GFM, extension.Typographer, extension.Footnote, extension.DefinitionList),
 		goldmark.WithParserOptions(
 			parser.WithAutoHeadingID(),
@@ -52,7 +66,6 @@ func New(o Options) *Renderer {
 		),
 		goldmark.WithRendererOptions(rendererOpts...),
 	)
-	return &Renderer{md: md, unsafe: o.UnsafeHTML}
 }
 
 // Source is one page's Markdown and where it lives.
@@ -62,12 +75,11 @@ type Source struct {
 	Dir      string // folder in FS that relative links and images resolve against, e.g. "content/procedures"
 	FS       fs.FS  // the site folder, to read image sizes; nil reads none
 
-	// Publish, when set, publishes a local JPEG or PNG image (file is its
-	// path in FS) and returns it as the page shows it; the image then
-	// points at what it returns, with its srcset, width and height. An
-	// image it cannot publish (false) is left as written: the caller
-	// reports why.
-	Publish func(file string) (Published, bool)
+	// Image, when set, returns a local JPEG or PNG image (file is its
+	// path in FS) as the site publishes it; the image then points at what
+	// it returns, with its srcset, width and height. An image it cannot
+	// publish (false) is left as written: the caller reports why.
+	Image func(file string) (Published, bool)
 }
 
 // Published is an image as the site publishes it.
@@ -88,6 +100,7 @@ type Link struct {
 // Result is a rendered page body.
 type Result struct {
 	HTML  []byte
+	Text  string   // the plain text, words separated by single spaces: RenderInline only
 	Links []Link   // every link and image, in order
 	IDs   []string // the heading IDs, for checking #fragment links
 	// RawHTML holds the file lines of raw HTML left out of the page
@@ -97,10 +110,7 @@ type Result struct {
 
 // Render converts src.Body to HTML.
 func (r *Renderer) Render(src Source) (Result, error) {
-	st := &state{src: src, omitHTML: !r.unsafe}
-	pc := parser.NewContext(parser.WithIDs(newIDs()))
-	pc.Set(stateKey, st)
-	doc := r.md.Parser().Parse(text.NewReader(src.Body), parser.WithContext(pc))
+	doc, st := r.parse(src)
 	var buf bytes.Buffer
 	buf.Grow(len(src.Body) * 3 / 2)
 	if err := r.md.Renderer().Render(&buf, src.Body, doc); err != nil {
@@ -110,20 +120,28 @@ func (r *Renderer) Render(src Source) (Result, error) {
 }
 
 // RenderInline converts a short text, such as a FAQ answer, like Render,
-// and drops the paragraph around it when it is one paragraph, so that the
-// text can sit inside another element. Text without any Markdown syntax
-// is only escaped, which is most answers and much faster.
+// but without the paragraph around it when it is one paragraph, so that
+// the text can sit inside another element; and into plain text. Text
+// without any Markdown syntax is only escaped, which is most answers and
+// much faster.
 func (r *Renderer) RenderInline(src Source) (Result, error) {
 	if plain(src.Body) {
-		return Result{HTML: []byte(gohtml.EscapeString(string(src.Body)))}, nil
+		return Result{HTML: []byte(gohtml.EscapeString(string(src.Body))), Text: strings.Join(strings.Fields(string(src.Body)), " ")}, nil
 	}
-	res, err := r.Render(src)
-	out := bytes.TrimSpace(res.HTML)
-	if bytes.HasPrefix(out, []byte("<p>")) && bytes.HasSuffix(out, []byte("</p>")) && bytes.Count(out, []byte("<p>")) == 1 {
-		out = out[3 : len(out)-4]
+	doc, st := r.parse(src)
+	var buf bytes.Buffer
+	if err := r.inline.Render(&buf, src.Body, doc); err != nil {
+		return Result{}, fmt.Errorf("render markdown: %w", err)
 	}
-	res.HTML = out
-	return res, err
+	return Result{HTML: bytes.TrimSpace(buf.Bytes()), Text: plainText(doc, src.Body), Links: st.links, IDs: st.ids, RawHTML: st.rawHTML}, nil
+}
+
+// parse parses src, collecting its links, heading IDs and raw HTML.
+func (r *Renderer) parse(src Source) (ast.Node, *state) {
+	st := &state{src: src, omitHTML: !r.unsafe}
+	pc := parser.NewContext(parser.WithIDs(newIDs()))
+	pc.Set(stateKey, st)
+	return r.md.Parser().Parse(text.NewReader(src.Body), parser.WithContext(pc)), st
 }
 
 // plain reports whether b renders as its own text, escaped: one line

@@ -147,3 +147,26 @@ func TestRenderInline(t *testing.T) {
 		t.Errorf("links = %+v, want /financing/ at line 9", res.Links)
 	}
 }
+
+// TestRenderInlineText: the plain text of a FAQ answer, for JSON-LD, is
+// what a reader sees of the HTML: no markup, entities and escapes read.
+func TestRenderInlineText(t *testing.T) {
+	r := New(Options{})
+	tests := []struct{ in, want string }{
+		{"Plain answer,  without quotes.", "Plain answer, without quotes."},
+		{"Plain answer, with 'quotes' -- and a dash.", "Plain answer, with ‘quotes’ – and a dash."},
+		{"Up to *a year*.", "Up to a year."},
+		{"See [fees](/financing/) and www.example.org.", "See fees and www.example.org."},
+		{"5 < 6 &amp; 7 \\* 8", "5 < 6 & 7 * 8"},
+		{"1. First\n2. Second", "First Second"},
+		{"One line,\nthe next.\n\nA paragraph.", "One line, the next. A paragraph."},
+		{"![A diagram](d.png) Text `code`.", "Text code."},
+		{"ok <script>alert(1)</script>", "ok alert(1)"},
+	}
+	for _, tt := range tests {
+		got, err := r.RenderInline(Source{Body: []byte(tt.in), BodyLine: 9})
+		if err != nil || got.Text != tt.want {
+			t.Errorf("RenderInline(%q).Text = %q, %v; want %q", tt.in, got.Text, err, tt.want)
+		}
+	}
+}

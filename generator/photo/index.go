@@ -23,6 +23,9 @@ const indexFile = "sources.json"
 
 func (p *Processor) loadIndex() {
 	p.index = map[string]sourceStamp{}
+	if p.opts.CacheDir == "" {
+		return
+	}
 	data, err := os.ReadFile(p.Path(indexFile))
 	if err == nil {
 		_ = json.Unmarshal(data, &p.index) // a broken index only costs reading the sources
@@ -33,23 +36,15 @@ func (p *Processor) loadIndex() {
 // only when its size or modification time differ from the last time it
 // was processed with these settings. Call SaveIndex when done.
 func (p *Processor) ProcessFile(ctx context.Context, fsys fs.FS, name string) (Result, error) {
-	info, err := fs.Stat(fsys, name)
-	if err != nil {
-		return Result{}, fmt.Errorf("read photo %s: %w", name, err)
-	}
-	p.mu.Lock()
-	st, ok := p.index[name]
-	p.mu.Unlock()
-	if ok && st.Size == info.Size() && st.ModTime.Equal(info.ModTime()) && st.Settings == p.settingsHash {
-		if r, ok := p.cached(st.Key); ok {
-			return r, nil
-		}
+	info, r, ok, err := p.indexed(fsys, name)
+	if err != nil || ok {
+		return r, err
 	}
 	src, err := fs.ReadFile(fsys, name)
 	if err != nil {
 		return Result{}, fmt.Errorf("read photo %s: %w", name, err)
 	}
-	r, err := p.Process(ctx, src)
+	r, err = p.Process(ctx, src)
 	if err != nil {
 		return Result{}, err
 	}
@@ -58,6 +53,38 @@ func (p *Processor) ProcessFile(ctx context.Context, fsys fs.FS, name string) (R
 	p.dirty = true
 	p.mu.Unlock()
 	return r, nil
+}
+
+// PlanFile is Plan for the file name of fsys: like ProcessFile, it reads
+// the file only when the index does not know it, and it writes nothing.
+func (p *Processor) PlanFile(fsys fs.FS, name string) (Result, error) {
+	_, r, ok, err := p.indexed(fsys, name)
+	if err != nil || ok {
+		return r, err
+	}
+	src, err := fs.ReadFile(fsys, name)
+	if err != nil {
+		return Result{}, fmt.Errorf("read photo %s: %w", name, err)
+	}
+	return p.Plan(src)
+}
+
+// indexed returns the cached result of the file name when the index
+// knows it unchanged, and its file information.
+func (p *Processor) indexed(fsys fs.FS, name string) (fs.FileInfo, Result, bool, error) {
+	info, err := fs.Stat(fsys, name)
+	if err != nil {
+		return nil, Result{}, false, fmt.Errorf("read photo %s: %w", name, err)
+	}
+	p.mu.Lock()
+	st, ok := p.index[name]
+	p.mu.Unlock()
+	if ok && st.Size == info.Size() && st.ModTime.Equal(info.ModTime()) && st.Settings == p.settingsHash {
+		if r, ok := p.cached(st.Key); ok {
+			return info, r, true, nil
+		}
+	}
+	return info, Result{}, false, nil
 }
 
 // SaveIndex writes the source index to the cache, if it changed.

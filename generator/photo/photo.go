@@ -23,6 +23,7 @@ import (
 	"image"
 	"image/jpeg"
 	"image/png"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"slices"
@@ -32,7 +33,7 @@ import (
 
 // Options configures a Processor. The zero value of each field means its default.
 type Options struct {
-	CacheDir     string     // where processed files are kept; required
+	CacheDir     string     // where processed files are kept; "" for none: Plan works, Process fails
 	Widths       []int      // output widths in pixels; default 480, 960, 1440
 	Quality      int        // JPEG quality 1–100; default 80
 	MaxPixels    int        // sources with more pixels are refused before decoding; default 50 000 000
@@ -81,19 +82,14 @@ type Processor struct {
 	dirty        bool
 }
 
-// New returns a Processor, making its cache folder.
+// New returns a Processor. It writes nothing: the cache folder is made
+// when the first photo is processed.
 func New(opts Options) (*Processor, error) {
-	if opts.CacheDir == "" {
-		return nil, errors.New("photo: no cache folder")
-	}
 	opts = opts.withDefaults()
 	for _, w := range opts.Widths {
 		if w <= 0 {
 			return nil, fmt.Errorf("photo: width %d is not positive", w)
 		}
-	}
-	if err := os.MkdirAll(opts.CacheDir, 0o755); err != nil {
-		return nil, fmt.Errorf("make photo cache: %w", err)
 	}
 	mark, err := newMarker(opts.Watermark)
 	if err != nil {
@@ -153,11 +149,10 @@ func (p *Processor) Path(file string) string { return filepath.Join(p.opts.Cache
 // PNG file), making them unless they are already in the cache. A source
 // that cannot be published (not decodable, too large) is a *SourceError.
 func (p *Processor) Process(ctx context.Context, src []byte) (Result, error) {
-	h := sha256.New()
-	h.Write(p.settings)
-	h.Write([]byte{0})
-	h.Write(src)
-	key := hex.EncodeToString(h.Sum(nil))[:24]
+	if p.opts.CacheDir == "" {
+		return Result{}, errors.New("photo: no cache folder")
+	}
+	key := p.key(src)
 	if r, ok := p.cached(key); ok {
 		return r, nil
 	}
@@ -176,9 +171,35 @@ func (p *Processor) Process(ctx context.Context, src []byte) (Result, error) {
 	return r, nil
 }
 
+// Plan returns what Process returns for src without decoding its pixels
+// or writing anything: from the cache when the photo was processed
+// before, else from the sizes its header gives. A source whose header
+// shows it cannot be published (not a JPEG or PNG, too large) is a
+// *SourceError; one whose pixels cannot be read is found by Process only.
+func (p *Processor) Plan(src []byte) (Result, error) {
+	key := p.key(src)
+	if r, ok := p.cached(key); ok {
+		return r, nil
+	}
+	r, _, err := p.plan(key, src)
+	return r, err
+}
+
+// key names the outputs of src: a hash of the settings and the source.
+func (p *Processor) key(src []byte) string {
+	h := sha256.New()
+	h.Write(p.settings)
+	h.Write([]byte{0})
+	h.Write(src)
+	return hex.EncodeToString(h.Sum(nil))[:24]
+}
+
 // cached returns the result recorded in the cache for key, if every file
 // of it is there.
 func (p *Processor) cached(key string) (Result, bool) {
+	if p.opts.CacheDir == "" {
+		return Result{}, false
+	}
 	data, err := os.ReadFile(p.Path(key + ".json"))
 	if err != nil {
 		return Result{}, false
@@ -195,16 +216,34 @@ func (p *Processor) cached(key string) (Result, bool) {
 	return r, true
 }
 
-// make decodes src and writes every output width into the cache.
-func (p *Processor) make(ctx context.Context, key string, src []byte) (Result, error) {
+// plan reads the header of src and returns the result of processing it,
+// with its format.
+func (p *Processor) plan(key string, src []byte) (Result, string, error) {
 	cfg, format, err := image.DecodeConfig(bytes.NewReader(src))
 	if err != nil || (format != "jpeg" && format != "png") {
-		return Result{}, &SourceError{Msg: "not a JPEG or PNG image that can be read — export it again as JPEG"}
+		return Result{}, "", &SourceError{Msg: "not a JPEG or PNG image that can be read — export it again as JPEG"}
 	}
 	pixels := int64(cfg.Width) * int64(cfg.Height)
 	if cfg.Width <= 0 || cfg.Height <= 0 || pixels > int64(p.opts.MaxPixels) {
-		return Result{}, &SourceError{Msg: fmt.Sprintf("%d×%d pixels is over the limit of %d pixels — export it smaller, e.g. 3000 pixels wide",
+		return Result{}, "", &SourceError{Msg: fmt.Sprintf("%d×%d pixels is over the limit of %d pixels — export it smaller, e.g. 3000 pixels wide",
 			cfg.Width, cfg.Height, p.opts.MaxPixels)}
+	}
+	r := Result{Key: key, Width: cfg.Width, Height: cfg.Height}
+	if orientation(src).swapsAxes() {
+		r.Width, r.Height = r.Height, r.Width
+	}
+	for _, w := range outputWidths(p.opts.Widths, r.Width) {
+		h := max(1, (r.Height*w+r.Width/2)/r.Width)
+		r.Variants = append(r.Variants, Variant{File: fmt.Sprintf("%s-%d.jpg", key, w), Width: w, Height: h})
+	}
+	return r, format, nil
+}
+
+// make decodes src and writes every output width into the cache.
+func (p *Processor) make(ctx context.Context, key string, src []byte) (Result, error) {
+	r, format, err := p.plan(key, src)
+	if err != nil {
+		return Result{}, err
 	}
 	// Decoded JPEG planes take 1.5–3 bytes a pixel, PNG 4–8 and its
 	// conversion 7 more; resizing adds about one more copy.
@@ -212,7 +251,7 @@ func (p *Processor) make(ctx context.Context, key string, src []byte) (Result, e
 	if format == "png" {
 		perPixel = 16
 	}
-	need := pixels * perPixel
+	need := int64(r.Width) * int64(r.Height) * perPixel
 	if err := p.budget.acquire(ctx, need); err != nil {
 		return Result{}, err
 	}
@@ -230,30 +269,22 @@ func (p *Processor) make(ctx context.Context, key string, src []byte) (Result, e
 	}
 	planes := toYCC(m)
 	orient := orientation(src)
-	r := Result{Key: key, Width: cfg.Width, Height: cfg.Height}
-	if orient.swapsAxes() {
-		r.Width, r.Height = r.Height, r.Width
-	}
 	// Widest first, so that each narrower width is made from the width
 	// before it: cheaper than from the source, and as good (within 0.1 dB
 	// PSNR of a resize from the source, see TestProcessQuality).
-	widths := outputWidths(p.opts.Widths, r.Width)
-	r.Variants = make([]Variant, len(widths))
 	base, pooled := planes, false // pooled: base is an output, made from the pool
-	for i := len(widths) - 1; i >= 0; i-- {
+	for i := len(r.Variants) - 1; i >= 0; i-- {
 		if err := ctx.Err(); err != nil {
 			return Result{}, err
 		}
-		w := widths[i]
-		h := max(1, (r.Height*w+r.Width/2)/r.Width)
-		sw, sh := w, h // in the stored orientation
+		v := r.Variants[i]
+		sw, sh := v.Width, v.Height // in the stored orientation
 		if orient.swapsAxes() {
-			sw, sh = h, w
+			sw, sh = v.Height, v.Width
 		}
 		small := base.resized(sw, sh, &p.pixels)
 		out, made := small.upright(orient, &p.pixels)
 		p.mark.draw(out)
-		v := Variant{File: fmt.Sprintf("%s-%d.jpg", key, w), Width: w, Height: h}
 		err := p.encode(v.File, out)
 		p.pixels.free(made...)
 		if pooled {
@@ -262,7 +293,6 @@ func (p *Processor) make(ctx context.Context, key string, src []byte) (Result, e
 		if err != nil {
 			return Result{}, err
 		}
-		r.Variants[i] = v
 		// out shares small's pixels when upright, so a watermarked output is no base.
 		if i > 0 && p.mark == nil {
 			base, pooled = small, true
@@ -297,8 +327,15 @@ func (p *Processor) encode(file string, m *image.YCbCr) error {
 
 // writeAtomic writes data to a temporary file beside path and renames it,
 // so that a crash never leaves a partial file under path.
+// The cache folder is made when missing.
 func writeAtomic(path string, data []byte) error {
 	f, err := os.CreateTemp(filepath.Dir(path), ".tmp-*")
+	if errors.Is(err, fs.ErrNotExist) {
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			return fmt.Errorf("make photo cache: %w", err)
+		}
+		f, err = os.CreateTemp(filepath.Dir(path), ".tmp-*")
+	}
 	if err != nil {
 		return fmt.Errorf("write %s: %w", path, err)
 	}

@@ -9,8 +9,10 @@ import (
 	"image"
 	"image/jpeg"
 	"image/png"
+	"io/fs"
 	"os"
 	"path/filepath"
+	"reflect"
 	"regexp"
 	"strings"
 	"testing"
@@ -283,3 +285,42 @@ func decodeFile(t testing.TB, path string) image.Image {
 
 // truncated cuts off the last fifth of a file.
 func truncated(b []byte) []byte { return b[:len(b)*4/5] }
+
+// TestPlan: Plan gives what Process gives — names, widths and upright
+// sizes — from the header alone, writing nothing, not even the cache
+// folder; after Process it reads the result from the cache. It refuses
+// from the header what Process refuses from the header.
+func TestPlan(t *testing.T) {
+	cache := filepath.Join(t.TempDir(), "cache")
+	p := newProcessor(t, Options{CacheDir: cache, Widths: []int{40, 80, 4000}})
+	src := phototest.CameraJPEG(t, phototest.Halves(160, 90), 6)
+	planned, err := p.Plan(src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(cache); !errors.Is(err, fs.ErrNotExist) || p.Decoded() != 0 {
+		t.Fatalf("Plan made the cache folder (%v) or decoded %d photos", err, p.Decoded())
+	}
+	made, err := p.Process(context.Background(), src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(planned, made) || made.Width != 90 || len(made.Variants) != 3 {
+		t.Errorf("Plan = %+v,\nProcess = %+v", planned, made)
+	}
+	if again, err := p.Plan(src); err != nil || !reflect.DeepEqual(again, made) || p.Decoded() != 1 {
+		t.Errorf("Plan after Process = %+v, %v; decoded %d", again, err, p.Decoded())
+	}
+	for _, tt := range []struct {
+		src  []byte
+		want string
+	}{
+		{pngHeader(100_000, 100_000), "100000×100000 pixels is over the limit"},
+		{[]byte("GIF89a not really"), "not a JPEG or PNG image"},
+	} {
+		var se *SourceError
+		if _, err := p.Plan(tt.src); !errors.As(err, &se) || !strings.Contains(se.Msg, tt.want) {
+			t.Errorf("Plan: %v, want a SourceError containing %q", err, tt.want)
+		}
+	}
+}

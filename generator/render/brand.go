@@ -21,7 +21,7 @@ func (v *View) image(file string) Image {
 	if file == "" {
 		return Image{}
 	}
-	return v.rendered.Images[file]
+	return v.rendered.Image(file)
 }
 
 // Logo is the practice's logo as published, zero without one.

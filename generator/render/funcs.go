@@ -1,7 +1,6 @@
 package render
 
 import (
-	"html"
 	"html/template"
 	"slices"
 	"strings"
@@ -56,30 +55,4 @@ func initials(name string) string {
 	}
 	last, _ := utf8.DecodeRuneInString(words[len(words)-1])
 	return string(first) + string(last)
-}
-
-// plainText returns the text of HTML that this package's Markdown
-// renderer wrote, without its tags and with its entities read, for places
-// that take no HTML, such as JSON-LD: "Very <em>little</em>" → "Very
-// little". Text holds no "<" there: the renderer escapes it.
-func plainText(h template.HTML) string {
-	var b strings.Builder
-	s := string(h)
-	for {
-		i := strings.IndexByte(s, '<')
-		if i < 0 {
-			b.WriteString(s)
-			break
-		}
-		b.WriteString(s[:i])
-		j := strings.IndexByte(s[i:], '>')
-		if j < 0 {
-			break
-		}
-		if tag := s[i : i+j+1]; tag == "</p>" || tag == "<br>" || tag == "<br />" {
-			b.WriteByte(' ')
-		}
-		s = s[i+j+1:]
-	}
-	return strings.Join(strings.Fields(html.UnescapeString(b.String())), " ")
 }

@@ -109,7 +109,7 @@ func TestSensitiveCaseHasNoPhotoURL(t *testing.T) {
 	var urls []string
 	for _, ph := range c.Case.Photos {
 		for _, f := range []content.FileRef{ph.BeforeFile, ph.AfterFile} {
-			im := o.Rendered.Images[f.Path]
+			im := o.Rendered.Image(f.Path)
 			for _, cand := range strings.Split(im.Srcset, ", ") {
 				urls = append(urls, strings.Fields(cand)[0])
 			}

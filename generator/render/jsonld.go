@@ -106,7 +106,7 @@ func jsonLD(v *View) template.JS {
 		if len(pr.FAQ) > 0 {
 			f := ldFAQPage{Type: "FAQPage", URL: v.Canonical}
 			for i, qa := range v.FAQ() {
-				answer := plainText(qa.A)
+				answer := qa.text
 				if answer == "" {
 					answer = pr.FAQ[i].A // not rendered, as in a theme's self-check
 				}

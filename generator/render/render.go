@@ -39,23 +39,30 @@ import (
 
 // Options are what a build gives the theme beside the site.
 type Options struct {
-	// LiveReload is the URL of the live-reload event stream that `consulta serve`
-	// provides; every page then reloads itself on any message of that stream.
-	// Empty in production, and then pages carry no script for it at all.
-	LiveReload string
+	// Overlay is what `consulta serve` adds at the end of every page's
+	// body: the script that reloads the page after each edit, and a link
+	// to the site's warnings while it has any. Empty in a build, and then
+	// pages carry nothing of it.
+	Overlay template.HTML
 
 	// Rendered is what the generator made of the site's Markdown and
-	// photos; pages missing from it render without a body or photos.
+	// photos; nil renders pages without a body or photos.
 	Rendered Rendered
 }
 
 // Rendered is what the generator makes of a site's content before the
 // theme runs: Markdown as HTML, photos as published images. It is kept
 // beside the site, not in it, so that the content model holds content only.
-type Rendered struct {
-	Bodies  map[*content.Page]template.HTML   // each page's Markdown body
-	Answers map[*content.Page][]template.HTML // each procedure's FAQ answers, indexed like Procedure.FAQ
-	Images  map[string]Image                  // each published photo by its source file, e.g. "content/gallery/case-1/before.jpg"
+type Rendered interface {
+	Body(p *content.Page) Body // a page's Markdown; zero for a page not rendered
+	Image(file string) Image   // a published photo by its source file, e.g. "content/gallery/case-1/before.jpg"; zero when it has none
+}
+
+// Body is a page's Markdown as the theme shows it.
+type Body struct {
+	HTML        template.HTML   // the page's body
+	Answers     []template.HTML // a procedure's FAQ answers, indexed like Procedure.FAQ, without a paragraph around one line
+	AnswerTexts []string        // the same answers as plain text, for places that take no HTML
 }
 
 // Image is a published photo in several widths.
@@ -265,7 +272,7 @@ func (t *Theme) Assets() []Asset { return t.assets }
 // misspelt field or a missing asset fails at load time.
 func (t *Theme) selfCheck() error {
 	s := sampleSite()
-	o := Options{LiveReload: "/_live", Rendered: sampleRendered(s)}
+	o := Options{Overlay: "<script></script>", Rendered: sampleRendered(s)}
 	var buf bytes.Buffer
 	for _, name := range sortedKeys(t.layouts) {
 		for _, p := range samplePages(s, name) {

@@ -35,9 +35,9 @@ func renderPage(t *testing.T, th *Theme, s *content.Site, p *content.Page, o Opt
 func TestProcedurePage(t *testing.T) {
 	s := sampleSite()
 	p := s.ByURL["/procedures/sample/"]
-	o := Options{Rendered: sampleRendered(s)}
-	o.Rendered.Bodies[p] = "<p>What it is.</p>"
-	o.Rendered.Answers[p] = []template.HTML{"Very <em>little</em>."}
+	r := sampleRendered(s)
+	r.bodies[p] = Body{HTML: "<p>What it is.</p>", Answers: []template.HTML{"Very <em>little</em>."}, AnswerTexts: []string{"Very little."}}
+	o := Options{Rendered: r}
 	html := renderPage(t, builtin(t), s, p, o)
 	for _, want := range []string{
 		"<p>What it is.</p>",
@@ -117,11 +117,14 @@ func TestEscaping(t *testing.T) {
 	}
 }
 
-func TestLiveReload(t *testing.T) {
+// TestOverlay: the theme's own layout puts what consulta serve adds to
+// pages at the end of their body, and nothing of it in a build.
+func TestOverlay(t *testing.T) {
 	th, s := builtin(t), sampleSite()
-	with := renderPage(t, th, s, s.Home, Options{LiveReload: "/_consulta/live"})
-	if !strings.Contains(with, `new EventSource("/_consulta/live")`) {
-		t.Error("page rendered with LiveReload lacks the event stream script")
+	overlay := `<script>new EventSource("/_consulta/live").onmessage = function () { location.reload(); };</script>`
+	with := renderPage(t, th, s, s.Home, Options{Overlay: template.HTML(overlay)})
+	if !strings.Contains(with, overlay+"\n</body>") {
+		t.Error("page rendered with an overlay lacks it before </body>")
 	}
 	without := renderPage(t, th, s, s.Home, Options{})
 	if strings.Contains(without, "EventSource") {
@@ -209,9 +212,12 @@ func TestTitlesAndFAQ(t *testing.T) {
 	s.Config.Town = "Dublin"
 	p := s.ByURL["/procedures/sample/"]
 	p.Procedure.FAQ = []content.QA{{Q: "Is it safe?", A: "Very *little*, see [fees](/fees/) and `notes`."}}
-	o := Options{Rendered: Rendered{Answers: map[*content.Page][]template.HTML{
-		p: {`Very <em>little</em>, see <a href="/fees/">fees</a> and <code>notes</code> &amp; more.`},
-	}}}
+	r := sampleRendered(s)
+	r.bodies[p] = Body{
+		Answers:     []template.HTML{`Very <em>little</em>, see <a href="/fees/">fees</a> and <code>notes</code> &amp; more.`},
+		AnswerTexts: []string{"Very little, see fees and notes & more."},
+	}
+	o := Options{Rendered: r}
 	html := renderPage(t, th, s, p, o)
 	for _, want := range []string{`<title>Sample procedure in Dublin — Sample Practice</title>`, `"text":"Very little, see fees and notes \u0026 more."`, `"name":"Is it safe?"`} {
 		if !strings.Contains(html, want) {

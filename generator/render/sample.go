@@ -84,26 +84,37 @@ func sampleSite() *content.Site {
 
 // sampleRendered is what a build would make of the sample site: a body
 // for every page, the FAQ answers and the case's photos.
-func sampleRendered(s *content.Site) Rendered {
-	r := Rendered{Bodies: map[*content.Page]template.HTML{}, Answers: map[*content.Page][]template.HTML{}, Images: map[string]Image{}}
+func sampleRendered(s *content.Site) sample {
+	r := sample{bodies: map[*content.Page]Body{}, images: map[string]Image{}}
 	for _, p := range s.Pages {
-		r.Bodies[p] = "<p>Text.</p>"
+		b := Body{HTML: "<p>Text.</p>"}
 		if p.Procedure != nil {
 			for _, qa := range p.Procedure.FAQ {
-				r.Answers[p] = append(r.Answers[p], template.HTML(template.HTMLEscapeString(qa.A)))
+				b.Answers = append(b.Answers, template.HTML(template.HTMLEscapeString(qa.A)))
+				b.AnswerTexts = append(b.AnswerTexts, qa.A)
 			}
 		}
+		r.bodies[p] = b
 		if p.Case != nil {
 			for _, ph := range p.Case.Photos {
 				for _, f := range []content.FileRef{ph.BeforeFile, ph.AfterFile} {
 					u := "/photos/" + strings.ReplaceAll(strings.TrimPrefix(f.Path, "content/gallery/"), "/", "-")
-					r.Images[f.Path] = Image{Src: u, Srcset: u + " 960w", Width: 960, Height: 720}
+					r.images[f.Path] = Image{Src: u, Srcset: u + " 960w", Width: 960, Height: 720}
 				}
 			}
 		}
 	}
 	return r
 }
+
+// sample is the Rendered of the sample site.
+type sample struct {
+	bodies map[*content.Page]Body
+	images map[string]Image
+}
+
+func (s sample) Body(p *content.Page) Body { return s.bodies[p] }
+func (s sample) Image(file string) Image   { return s.images[file] }
 
 // samplePages returns the pages of the sample site that a layout renders.
 func samplePages(s *content.Site, layout string) []*content.Page {

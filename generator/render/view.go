@@ -8,7 +8,6 @@ import (
 	"strings"
 
 	"github.com/consultahq/consulta/generator/content"
-	"github.com/consultahq/consulta/generator/livereload"
 )
 
 // View is the data every layout and partial is executed with.
@@ -28,13 +27,14 @@ type View struct {
 	BookURL     string        // the consultation form: <form page>#request, or <form page><slug>/#request on a procedure page
 	Tel         template.URL  // the practice's phone as a tel: URL; "" when site.yaml has no phone
 	HTML        template.HTML // the page's Markdown body
-	LiveReload  template.HTML // the script element that reloads the page on each edit; "" in production
+	Overlay     template.HTML // what consulta serve adds to the page (Options.Overlay); "" in a build
 	NoIndex     bool          // keep the page out of search engines: the 404, thank-you and generated consultation pages
 	OGImage     string        // absolute URL of the Open Graph image; "" when the site has none
 	Preselect   string        // the procedure the consultation form starts with, on /consultation/<slug>/
 	BookingBar  bool          // show the slim Call/Book bar at phone widths: not on the pages with the form
 
 	rendered Rendered
+	body     Body // the page's own
 }
 
 // Crumb is one step of a breadcrumb trail.
@@ -69,13 +69,15 @@ func (t *Theme) view(s *content.Site, p *content.Page, o Options) *View {
 		OGType:      "article",
 		BookURL:     bookURL(s, p),
 		Tel:         telURL(cfg.PhoneE164()),
-		HTML:        o.Rendered.Bodies[p],
 		Palette:     paletteCSS(cfg.Palette),
+		Overlay:     o.Overlay,
 		rendered:    o.Rendered,
 	}
-	if o.LiveReload != "" {
-		v.LiveReload = livereload.Script(o.LiveReload)
+	if v.rendered == nil {
+		v.rendered = unrendered{}
 	}
+	v.body = v.rendered.Body(p)
+	v.HTML = v.body.HTML
 	if p.Kind == content.KindHome {
 		v.OGType = "website"
 	}
@@ -100,7 +102,9 @@ func (t *Theme) view(s *content.Site, p *content.Page, o Options) *View {
 	if p.Kind == KindConsultation {
 		v.Preselect = slugOf(p)
 		v.Canonical = absURL(cfg.BaseURL, formPage)
-		v.HTML = o.Rendered.Bodies[s.ByURL[formPage]] // the page is a copy of the form page
+		if form := s.ByURL[formPage]; form != nil {
+			v.HTML = v.rendered.Body(form).HTML // the page is a copy of the form page
+		}
 	}
 	v.NoIndex = p.Kind == "404" || p.Kind == KindConsultation || p.URL == cfg.Form.ThankYou
 	v.BookingBar = p.URL != formPage && p.Kind != KindConsultation && p.URL != cfg.Form.ThankYou && p.Kind != "404"
@@ -304,15 +308,16 @@ func (v *View) photos(p *content.Page) []Photo {
 	}
 	out := make([]Photo, len(p.Case.Photos))
 	for i, ph := range p.Case.Photos {
-		out[i] = Photo{PhotoPair: ph, BeforeImage: v.rendered.Images[ph.BeforeFile.Path], AfterImage: v.rendered.Images[ph.AfterFile.Path]}
+		out[i] = Photo{PhotoPair: ph, BeforeImage: v.image(ph.BeforeFile.Path), AfterImage: v.image(ph.AfterFile.Path)}
 	}
 	return out
 }
 
 // Answer is one frequently asked question with its answer as HTML.
 type Answer struct {
-	Q string
-	A template.HTML
+	Q    string
+	A    template.HTML
+	text string // A as plain text
 }
 
 // FAQ returns the current procedure's questions and answers.
@@ -321,13 +326,19 @@ func (v *View) FAQ() []Answer {
 	if pr == nil {
 		return nil
 	}
-	html := v.rendered.Answers[v.Page]
 	out := make([]Answer, len(pr.FAQ))
 	for i, qa := range pr.FAQ {
 		out[i].Q = qa.Q
-		if i < len(html) {
-			out[i].A = html[i]
+		if i < len(v.body.Answers) && i < len(v.body.AnswerTexts) {
+			out[i].A, out[i].text = v.body.Answers[i], v.body.AnswerTexts[i]
 		}
 	}
 	return out
 }
+
+// unrendered is the Rendered of pages rendered before any Markdown or
+// photo: no body, no images.
+type unrendered struct{}
+
+func (unrendered) Body(*content.Page) Body { return Body{} }
+func (unrendered) Image(string) Image      { return Image{} }

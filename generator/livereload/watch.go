@@ -1,4 +1,4 @@
-package main
+package livereload
 
 import (
 	"errors"
@@ -17,9 +17,13 @@ import (
 // that an editor's several writes of one save make one rebuild.
 const quiet = 10 * time.Millisecond
 
-// watcher reports changed files of a site in batches, as paths relative
-// to the site folder with forward slashes.
-type watcher struct {
+// Watcher reports changed files of a site in batches on Changes, as
+// paths relative to the site folder with forward slashes, e.g.
+// "content/procedures/rhinoplasty.md"; and failures to watch on Errors.
+type Watcher struct {
+	Changes <-chan []string // closed when the Watcher stops
+	Errors  <-chan error
+
 	site    string
 	fsn     *fsnotify.Watcher
 	changes chan []string
@@ -27,16 +31,20 @@ type watcher struct {
 	done    chan struct{}
 }
 
-// watched are the site's folders serve watches.
-var watched = []string{"content", "themes", "static"}
-
-func newWatcher(site string) (*watcher, error) {
+// Watch watches the folders of the site folder site (and every folder
+// under them, those made later included): content/, themes/ and static/
+// by default. A folder that does not exist is left out.
+func Watch(site string, folders ...string) (*Watcher, error) {
+	if len(folders) == 0 {
+		folders = []string{"content", "themes", "static"}
+	}
 	fsn, err := fsnotify.NewWatcher()
 	if err != nil {
 		return nil, fmt.Errorf("watch files: %w", err)
 	}
-	w := &watcher{site: site, fsn: fsn, changes: make(chan []string), errors: make(chan error, 1), done: make(chan struct{})}
-	for _, dir := range watched {
+	w := &Watcher{site: site, fsn: fsn, changes: make(chan []string), errors: make(chan error, 1), done: make(chan struct{})}
+	w.Changes, w.Errors = w.changes, w.errors
+	for _, dir := range folders {
 		if err := w.addTree(filepath.Join(site, dir)); err != nil && !errors.Is(err, fs.ErrNotExist) {
 			fsn.Close()
 			return nil, fmt.Errorf("watch %s: %w", dir, err)
@@ -47,7 +55,7 @@ func newWatcher(site string) (*watcher, error) {
 }
 
 // addTree watches dir and every folder under it.
-func (w *watcher) addTree(dir string) error {
+func (w *Watcher) addTree(dir string) error {
 	return filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
 			return err
@@ -69,7 +77,7 @@ func ignored(name string) bool {
 		strings.HasSuffix(name, ".tmp") || name == "4913"
 }
 
-func (w *watcher) loop() {
+func (w *Watcher) loop() {
 	defer close(w.changes)
 	var (
 		batch []string
@@ -111,7 +119,7 @@ func (w *watcher) loop() {
 
 // relevant returns the site-relative path of an event worth a rebuild. A
 // new folder is watched too, and reported with the files already in it.
-func (w *watcher) relevant(ev fsnotify.Event) (string, bool) {
+func (w *Watcher) relevant(ev fsnotify.Event) (string, bool) {
 	if ignored(filepath.Base(ev.Name)) || ev.Op == fsnotify.Chmod {
 		return "", false
 	}
@@ -133,7 +141,7 @@ func (w *watcher) relevant(ev fsnotify.Event) (string, bool) {
 }
 
 // Close stops watching.
-func (w *watcher) Close() error {
+func (w *Watcher) Close() error {
 	close(w.done)
 	return w.fsn.Close()
 }

@@ -3,6 +3,7 @@ package main
 import (
 	"bufio"
 	"context"
+	"github.com/consultahq/consulta/generator"
 	"io"
 	"net"
 	"net/http"
@@ -41,7 +42,7 @@ func TestServeTimesOutSlowClients(t *testing.T) {
 		}
 	}
 
-	events, err := http.Get("http://" + addr + liveReloadPath)
+	events, err := http.Get("http://" + addr + generator.ReloadPath)
 	if err != nil {
 		t.Fatal(err)
 	}

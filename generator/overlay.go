@@ -1,4 +1,4 @@
-package main
+package generator
 
 import (
 	"bytes"
@@ -9,14 +9,10 @@ import (
 	"github.com/consultahq/consulta/generator/problem"
 )
 
-// problemsPath is where serve lists the site's problems, errors and
-// warnings, at any time.
-const problemsPath = "/_consulta/problems/"
-
-// overlay is the page serve shows instead of the site while the site has
-// errors, and at problemsPath. It reloads itself when the next build is
-// done.
-var overlay = template.Must(template.New("overlay").Parse(`<!doctype html>
+// problemsPage is the page Live shows instead of the site's pages while
+// the site has errors, and at ProblemsPath. It reloads itself when the
+// next build is done.
+var problemsPage = template.Must(template.New("overlay").Parse(`<!doctype html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
@@ -61,13 +57,13 @@ type overlayItem struct {
 	Warning bool
 }
 
-// writeOverlay answers with the page listing the site's problems.
-func writeOverlay(w http.ResponseWriter, probs []problem.Problem) {
+// writeProblems answers with the page listing the site's problems.
+func writeProblems(w http.ResponseWriter, probs []problem.Problem) {
 	data := struct {
 		Errors     []problem.Problem
 		All        []overlayItem
 		LiveReload template.HTML
-	}{LiveReload: livereload.Script(liveReloadPath)}
+	}{LiveReload: livereload.Script(ReloadPath)}
 	for _, p := range probs {
 		if p.Severity == problem.Error {
 			data.Errors = append(data.Errors, p)
@@ -79,28 +75,28 @@ func writeOverlay(w http.ResponseWriter, probs []problem.Problem) {
 	if len(data.Errors) > 0 {
 		w.WriteHeader(http.StatusInternalServerError)
 	}
-	_ = overlay.Execute(w, data)
+	_ = problemsPage.Execute(w, data)
 }
 
-// problemsLink is the link serve adds to every page while the site has
-// warnings, to the list of them at problemsPath.
+// problemsLink is the link Live adds to every page while the site has
+// warnings, to the list of them at ProblemsPath.
 var problemsLink = template.Must(template.New("link").Parse(`<a href="{{.Path}}" style="position: fixed; left: .75rem; bottom: .75rem; z-index: 2147483647; ` +
 	`background: #fff8e1; color: #3d2c00; border: 2px solid #9a6700; border-radius: .4rem; padding: .45rem .8rem; ` +
 	`font: 600 .95rem/1.4 system-ui, sans-serif;">{{.N}} {{if eq .N 1}}warning{{else}}warnings{{end}} in the site — consulta serve</a>`))
 
-// withProblemsLink returns page with the link to the problems added
-// before its closing body tag.
-func withProblemsLink(page []byte, n int) []byte {
-	i := bytes.LastIndex(page, []byte("</body>"))
-	if i < 0 {
-		return page
-	}
+// overlay is what Live adds to every page, which the theme's layout puts
+// at the end of the page's body (render.Options.Overlay): the script that
+// reloads the page after each edit, and while the site has warnings, the
+// link to them.
+func overlay(warnings int) template.HTML {
 	var b bytes.Buffer
-	b.Write(page[:i])
-	_ = problemsLink.Execute(&b, struct {
-		Path string
-		N    int
-	}{problemsPath, n})
-	b.Write(page[i:])
-	return b.Bytes()
+	if warnings > 0 {
+		_ = problemsLink.Execute(&b, struct {
+			Path string
+			N    int
+		}{ProblemsPath, warnings})
+		b.WriteByte('\n')
+	}
+	b.WriteString(string(livereload.Script(ReloadPath)))
+	return template.HTML(b.String())
 }
