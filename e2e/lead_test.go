@@ -224,22 +224,8 @@ func testCampaign(t *testing.T, b *browser.Browser, base string, mp *mailpit.Ser
 }
 
 // lookAtEmail opens the HTML part of an email in the browser as a phone
-// and as a desktop mail client show it: it must pass axe, and with
-// CONSULTA_SCREENSHOTS set it is kept as <name>-390.png and -1366.png.
+// and as a desktop mail client show it (browser.CheckEmail).
 func lookAtEmail(t *testing.T, b *browser.Browser, name, html string) {
 	t.Helper()
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Content-Type", "text/html; charset=utf-8")
-		fmt.Fprint(w, html)
-	}))
-	defer srv.Close()
-	for _, width := range []int{390, 1366} {
-		tab := b.Tab(t, browser.TabOptions{Width: width, Height: 900})
-		tab.Go(t, srv.URL)
-		tab.CheckAxe(t, fmt.Sprintf("%s at %d px", name, width))
-		if overflow := browser.Eval[bool](t, tab, `document.documentElement.scrollWidth > innerWidth`); overflow {
-			t.Errorf("%s at %d px is wider than the screen", name, width)
-		}
-		tab.Screenshot(t, fmt.Sprintf("%s-%d", name, width), "")
-	}
+	b.CheckEmail(t, name, html)
 }

@@ -3,6 +3,7 @@ package intake
 import (
 	"bytes"
 	"context"
+	"github.com/consultahq/consulta/intake/delivery"
 	"io"
 	"mime"
 	"mime/multipart"
@@ -95,7 +96,7 @@ func TestSpamIsAnsweredAsALead(t *testing.T) {
 // compose composes a message the request planned, as the service's
 // delivery worker does.
 func (f *fixture) compose(ctx context.Context, m outbox.Msg) (mail.Message, error) {
-	return composeStored(ctx, f.store, f.cfg.Practice, m)
+	return delivery.Composer{Leads: f.store, Practice: f.cfg.Practice}.Compose(ctx, m)
 }
 
 // claim returns the messages waiting in the outbox, composed.

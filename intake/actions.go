@@ -10,11 +10,11 @@ import (
 	"time"
 
 	"github.com/consultahq/consulta/intake/action"
+	"github.com/consultahq/consulta/intake/figures"
 	"github.com/consultahq/consulta/intake/lead"
 	"github.com/consultahq/consulta/intake/mail"
 	"github.com/consultahq/consulta/intake/outbox"
 	"github.com/consultahq/consulta/intake/remind"
-	"github.com/consultahq/consulta/intake/report"
 	"github.com/gorilla/mux"
 )
 
@@ -37,7 +37,7 @@ func (s *server) handleAction() http.Handler {
 		switch {
 		case errors.Is(err, action.ErrExpired):
 			s.actionRefused(w, "This link has expired", "Links in the practice's emails work for "+
-				report.Duration(s.actionTTL())+". Use the buttons of a newer email about this lead.")
+				figures.Duration(s.actionTTL())+". Use the buttons of a newer email about this lead.")
 			return
 		case err != nil:
 			s.actionRefused(w, "This link is not valid", "It was not made by this practice's service, or it was changed on the way. "+
@@ -130,7 +130,7 @@ func (s *server) actionView(tok action.Token, t outbox.Tracked) actionView {
 	if loc == nil {
 		loc = time.UTC
 	}
-	const layout = "Mon 2 Jan, 15:04"
+	const layout = mail.StaffTime
 	c := s.cfg.Practice.Colours
 	v := actionView{
 		Practice:  s.practiceName(),
@@ -225,5 +225,5 @@ button:focus-visible { outline: 3px solid {{.Colours.Ink}}; outline-offset: 3px;
 // remindConfig is what the response clock needs: the same clock, practice
 // and action links as the handlers.
 func (s *server) remindConfig() remind.Config {
-	return remind.Config{Clock: s.cfg.Clock, Practice: s.cfg.Practice, Actions: s.actions, Logger: s.log, Now: s.cfg.Now}
+	return remind.Config{Clock: s.cfg.Clock, Practice: s.cfg.Practice, Logger: s.log, Now: s.cfg.Now}
 }

@@ -86,8 +86,10 @@ func FuzzDecode(f *testing.F) {
 		if !sub.ConsentPrivacy {
 			t.Fatal("valid lead without consent")
 		}
-		if _, err := mail.Compose(l, testPractice); err != nil { // else the patient gets a 500
-			t.Fatalf("valid lead cannot be mailed: %v", err)
+		for _, kind := range []string{mail.Coordinator, mail.Patient} {
+			if _, err := mail.Compose(mail.Letter{Kind: kind, Lead: l}, testPractice); err != nil { // else the patient gets a 500
+				t.Fatalf("valid lead cannot be mailed: %v", err)
+			}
 		}
 	})
 }

@@ -85,11 +85,6 @@ func newServer(logger *slog.Logger, cfg Config, store Store, metrics *Metrics) *
 	}
 	s.actions = action.Signer{Secret: secret, Base: cfg.PublicURL, TTL: cfg.ActionTTL, Now: cfg.Now}
 	metrics.registerClock(store, cfg.Now)
-	if s.cfg.Practice.ActionURL == nil {
-		s.cfg.Practice.ActionURL = func(l lead.Lead, act, recipient string) string {
-			return s.actions.URL(l.ID, act, recipient)
-		}
-	}
 	s.check = newChecker(s.procedures, cfg.Region)
 	s.form = newFormRenderer(cfg)
 

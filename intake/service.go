@@ -149,9 +149,7 @@ func (s *Service) Run(ctx context.Context) error {
 	}
 	m := s.srv.metrics
 	opt.Hooks = delivery.Hooks{Delivered: m.Delivered, Retried: m.Retried, Dead: m.Dead}
-	opt.Compose = func(ctx context.Context, msg outbox.Msg) (mail.Message, error) {
-		return composeStored(ctx, s.store, s.srv.cfg.Practice, msg)
-	}
+	opt.Compose = s.srv.composer().Compose
 	var wg sync.WaitGroup
 	wg.Go(func() { delivery.Run(ctx, s.store, s.transport, opt) })
 	wg.Go(func() { remind.Run(ctx, s.store, s.srv.remindConfig()) })

@@ -10,6 +10,7 @@ import (
 
 	"github.com/consultahq/consulta/generator/content"
 	"github.com/consultahq/consulta/intake"
+	"github.com/consultahq/consulta/intake/figures"
 	"github.com/consultahq/consulta/intake/outbox"
 	leadreport "github.com/consultahq/consulta/intake/report"
 )
@@ -39,7 +40,7 @@ func runIntakeReport(ctx context.Context, e env, args []string) error {
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
-	write := map[string]func(io.Writer, leadreport.Report) error{
+	write := map[string]func(io.Writer, figures.Report) error{
 		"text": leadreport.WriteText, "csv": leadreport.WriteCSV, "json": leadreport.WriteJSON,
 	}[*format]
 	if write == nil || fs.NArg() > 0 {
@@ -81,10 +82,10 @@ func runIntakeReport(ctx context.Context, e env, args []string) error {
 }
 
 // intakeReport computes the report of the leads received in [from, to).
-func intakeReport(ctx context.Context, store *outbox.Store, from, to time.Time, loc *time.Location) (leadreport.Report, error) {
+func intakeReport(ctx context.Context, store *outbox.Store, from, to time.Time, loc *time.Location) (figures.Report, error) {
 	leads, err := store.List(ctx, from, to)
 	if err != nil {
-		return leadreport.Report{}, err
+		return figures.Report{}, err
 	}
-	return leadreport.Compute(leads, from, to, to, loc), nil
+	return figures.Compute(leads, from, to, to, loc), nil
 }

@@ -60,6 +60,19 @@ var States = map[string]string{
 // LeadActions are the actions of a coordinator's email, in order.
 var LeadActions = []string{Claim, Contacted, Booked, NotALead}
 
+// Buttons are the actions each kind of email offers, in order: a lead's
+// own and the clock's notices about it, by their kind (lead.Coordinator,
+// …), and the digest on each lead it lists as overdue
+// (lead.DigestOverdue) or as held (lead.DigestHeld).
+var Buttons = map[string][]string{
+	lead.Coordinator:   LeadActions,
+	lead.Reminder:      LeadActions,
+	lead.Escalation:    LeadActions,
+	lead.FollowUp:      {Booked, Closed, NotALead},
+	lead.DigestOverdue: LeadActions,
+	lead.DigestHeld:    {Release},
+}
+
 // Path is where action links are served; a token follows it.
 const Path = "/v1/actions/"
 
@@ -139,6 +152,16 @@ func (s Signer) Links(leadID, recipient string, actions ...string) []Link {
 		out[i] = Link{Action: a, Label: Labels[a], URL: s.URL(leadID, a, recipient)}
 	}
 	return out
+}
+
+// For returns the links of the buttons of an email of kind (see Buttons)
+// about lead leadID, for recipient: none for a kind without buttons.
+func (s Signer) For(kind, leadID, recipient string) []Link {
+	actions, ok := Buttons[kind]
+	if !ok {
+		return nil
+	}
+	return s.Links(leadID, recipient, actions...)
 }
 
 // Verify checks token and returns what it says: ErrForged when it was not

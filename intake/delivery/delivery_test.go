@@ -89,11 +89,11 @@ func start(t *testing.T) *rig {
 func (r *rig) enqueue(t *testing.T, n int) lead.Lead {
 	t.Helper()
 	l := newLead(n)
-	msgs, err := mail.Compose(l, practice)
+	msgs, err := composed(l)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, _, err := r.store.Enqueue(context.Background(), l, l.ID, stored(msgs)); err != nil {
+	if _, _, err := r.store.Enqueue(context.Background(), l, l.ID, msgs); err != nil {
 		t.Fatal(err)
 	}
 	return l
@@ -124,7 +124,21 @@ func (r *rig) compose(_ context.Context, m outbox.Msg) (mail.Message, error) {
 	if l.ProcedureTitle == "Uncomposable" {
 		return mail.Message{}, fmt.Errorf("compose %s: %w", m.ID, delivery.ErrCompose)
 	}
-	return mail.ComposeKind(l, practice, m.Kind)
+	return mail.Compose(mail.Letter{Kind: m.Kind, ID: m.ID, To: m.To[0], Lead: l}, practice)
+}
+
+// composed returns the coordinator's email of l and its confirmation,
+// composed before they are stored, as the first releases stored them.
+func composed(l lead.Lead) ([]outbox.Message, error) {
+	var out []outbox.Message
+	for _, kind := range []string{mail.Coordinator, mail.Patient} {
+		m, err := mail.Compose(mail.Letter{Kind: kind, Lead: l}, practice)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, outbox.Message(m))
+	}
+	return out, nil
 }
 
 // stored returns msgs as the outbox keeps them.
@@ -257,8 +271,8 @@ func TestStopFinishesSendInProgress(t *testing.T) {
 		close(done)
 	}()
 	l := newLead(1)
-	msgs, _ := mail.Compose(l, practice)
-	store.Enqueue(context.Background(), l, "", stored(msgs))
+	msgs, _ := composed(l)
+	store.Enqueue(context.Background(), l, "", msgs)
 	<-started
 	cancel()
 	<-done
@@ -281,8 +295,8 @@ func TestRestartResendsClaimed(t *testing.T) {
 	}
 	defer store.Close()
 	l := newLead(1)
-	msgs, _ := mail.Compose(l, practice)
-	store.Enqueue(context.Background(), l, "", stored(msgs))
+	msgs, _ := composed(l)
+	store.Enqueue(context.Background(), l, "", msgs)
 	if claimed, _ := store.Claim(context.Background(), time.Now(), 10); len(claimed) != 2 {
 		t.Fatalf("claimed %d", len(claimed)) // as a worker that then crashed
 	}

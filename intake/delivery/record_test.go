@@ -45,11 +45,11 @@ func TestOutcomeIsRecordedDespiteAFullDisk(t *testing.T) {
 	store := &fullDisk{Store: sqlite}
 	store.failures.Store(3)
 	l := newLead(1)
-	msgs, err := mail.Compose(l, practice)
+	msgs, err := composed(l)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, _, err := store.Enqueue(context.Background(), l, "", stored(msgs[:1])); err != nil {
+	if _, _, err := store.Enqueue(context.Background(), l, "", msgs[:1]); err != nil {
 		t.Fatal(err)
 	}
 	tr := &counter{}

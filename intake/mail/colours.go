@@ -2,7 +2,6 @@ package mail
 
 import (
 	htmltemplate "html/template"
-	"io/fs"
 	"strings"
 	"sync"
 )
@@ -30,23 +29,9 @@ func (set templateSet) htmlIn(name string, c Colours) *htmltemplate.Template {
 	}
 	m := map[string]*htmltemplate.Template{}
 	for n := range templates {
-		m[n] = parseHTML(n, c)
+		lang, k, _ := strings.Cut(n, "/")
+		m[n] = parseHTML(sources(lang+"/"+k, kinds[k].layout)(".html"), c)
 	}
 	htmlByColours.Store(c, m)
 	return m[name]
-}
-
-// parseHTML parses the HTML template name ("en/coordinator") with the
-// colours c in place of {{.C.Ink}}, {{$.C.Ink}} and the like.
-func parseHTML(name string, c Colours) *htmltemplate.Template {
-	src, err := fs.ReadFile(templateFS, "templates/"+name+".html")
-	if err != nil {
-		panic(err) // the embedded tree is part of the binary
-	}
-	var pairs []string
-	for _, f := range []struct{ field, value string }{{"Ink", c.Ink}, {"Paper", c.Paper}, {"Accent", c.Accent}, {"Muted", c.Muted}} {
-		pairs = append(pairs, "{{.C."+f.field+"}}", f.value, "{{$.C."+f.field+"}}", f.value)
-	}
-	text := strings.NewReplacer(pairs...).Replace(string(src))
-	return htmltemplate.Must(htmltemplate.New(name).Parse(text))
 }

@@ -2,13 +2,12 @@ package mail
 
 import (
 	"bytes"
-	"embed"
+	"cmp"
 	"fmt"
-	htmltemplate "html/template"
+	"io/fs"
 	"net/textproto"
 	"strings"
 	"sync"
-	"text/template"
 	"time"
 
 	"github.com/jordan-wright/email"
@@ -32,10 +31,6 @@ type Practice struct {
 	Colours         Colours              // the site's palette; zero fields keep the emails' own colours
 	Procedures      map[string]Procedure // procedure slug → its page and fees, to link from the coordinator's email
 	Logo            Logo                 // shown at the top of the HTML emails; zero shows the name as text
-
-	// ActionURL returns the signed link that takes action (action.Claim, …)
-	// on l for the recipient; nil shows no actions.
-	ActionURL func(l lead.Lead, action, recipient string) string
 }
 
 // Colours are the practice's colours as CSS "#rrggbb" values.
@@ -73,161 +68,183 @@ func (p Practice) To(category string) string {
 	return p.Coordinator
 }
 
-// templateFS holds one folder per language, named by its base BCP 47 tag
-// ("en", "fr"): coordinator.txt and .html, patient.txt and .html. The .txt
-// files define "subject" and "body"; the .html files define "body". A new
-// language needs only patient.* (coordinator mail is always in English).
-//
-//go:embed templates
-var templateFS embed.FS
-
-// Compose builds the coordinator's email and the patient's confirmation for
-// l. It fails if a value bound for a header holds a control character.
-func Compose(l lead.Lead, p Practice) ([]Message, error) {
-	return ComposeFor(l, p, true)
-}
-
-// ComposeFor builds the coordinator's email for l and, when confirm is
-// set, the patient's confirmation: a lead that gets no confirmation costs
-// no confirmation to compose. It checks the patient's address either way,
-// and fails as Compose does.
-func ComposeFor(l lead.Lead, p Practice, confirm bool) ([]Message, error) {
-	kinds := []string{Coordinator, Patient}
-	if !confirm {
-		kinds = kinds[:1]
+// Compose builds the email that l describes, for practice p: the headers
+// of its kind, and a plain-text and an HTML part from its kind's
+// templates. Every kind is composed here, when it is sent, from what the
+// store holds. It fails if a value bound for a header holds a control
+// character, or an address cannot be sent to.
+func Compose(l Letter, p Practice) (Message, error) {
+	if l.ID == "" {
+		l.ID = l.Lead.ID + "." + l.Kind
 	}
-	msgs := make([]Message, 0, len(kinds))
-	for _, kind := range kinds {
-		m, err := ComposeKind(l, p, kind)
-		if err != nil {
-			return nil, err
-		}
-		msgs = append(msgs, m)
+	k, ok := kinds[l.Kind]
+	if !ok {
+		return Message{}, fmt.Errorf("compose %s: no message of kind %q", l.ID, l.Kind)
 	}
-	return msgs, nil
-}
-
-// Plan returns the messages ComposeFor would build for l, each with its
-// ID, Message-ID, envelope and kind but no Raw: what the outbox stores
-// with the lead, so that the request need not compose them. ComposeKind
-// builds each one later, from the stored lead. Plan refuses what
-// ComposeFor refuses.
-func Plan(l lead.Lead, p Practice, confirm bool) ([]Message, error) {
-	domain, err := check(l, p)
-	if err != nil {
-		return nil, err
-	}
-	if _, err := address("email", "", l.Email); err != nil {
-		return nil, fmt.Errorf("compose %s: %w", l.ID, err)
-	}
-	msgs := []Message{envelope(l, p, domain, Coordinator)}
-	if confirm {
-		msgs = append(msgs, envelope(l, p, domain, Patient))
-	}
-	return msgs, nil
-}
-
-// ComposeKind builds one message of l: the coordinator's email
-// (Coordinator) or the patient's confirmation (Patient).
-func ComposeKind(l lead.Lead, p Practice, kind string) (Message, error) {
-	if kind != Coordinator && kind != Patient {
-		return Message{}, fmt.Errorf("compose %s: no message of kind %q", l.ID, kind)
-	}
-	domain, err := check(l, p)
+	domain, err := fromDomain(l.ID, p)
 	if err != nil {
 		return Message{}, err
 	}
-	v := newView(l, p)
-	var a addresses
-	if a.from, err = address("from", p.Name, p.From); err != nil {
+	h := header{date: l.Date, messageID: "<" + l.ID + "@" + domain + ">", lang: "en"}
+	if h.from, err = address("from", p.Name, p.From); err != nil {
 		return Message{}, fmt.Errorf("compose %s: %w", l.ID, err)
 	}
-	if a.patient, err = address("email", v.Name, l.Email); err != nil {
+	data, c, err := k.prepare(l, p, domain, &h)
+	if err != nil {
 		return Message{}, fmt.Errorf("compose %s: %w", l.ID, err)
 	}
-	lang := "en" // coordinator mail is always in English
-	if kind == Patient {
-		lang = pickLanguage(l.Language, p.Language)
+	text, html := buffers.Get().(*bytes.Buffer), buffers.Get().(*bytes.Buffer)
+	defer putBuffers(text, html)
+	subject, err := render(h.lang+"/"+l.Kind, data, c, text, html)
+	if err != nil {
+		return Message{}, fmt.Errorf("compose %s: %w", l.ID, err)
 	}
-	return compose(l, p, domain, kind, lang, &v, a)
+	if err := checkHeader("subject", subject); err != nil {
+		return Message{}, fmt.Errorf("compose %s: %w", l.ID, err)
+	}
+	m := Message{ID: l.ID, MessageID: h.messageID, From: p.From, To: []string{h.envelopeTo}, Kind: l.Kind}
+	// e.Bytes copies the bodies into the message: the buffers are free
+	// again once it returns.
+	e := &email.Email{From: h.from, To: []string{h.to}, Text: text.Bytes(), HTML: html.Bytes(), Headers: textproto.MIMEHeader{}}
+	// Set in Headers, these are written as given. Each is ASCII already
+	// (addresses by net/mail, the subject by Unstructured), so the
+	// library's own encoding leaves them alone; Date and Message-Id set
+	// here keep it from using the clock and a random id.
+	e.Headers.Set("Date", h.date.Format(time.RFC1123Z))
+	if h.replyTo != "" {
+		e.Headers.Set("Reply-To", h.replyTo)
+	}
+	e.Headers.Set("Subject", Unstructured(subject))
+	e.Headers.Set("Message-Id", m.MessageID)
+	if k.auto {
+		e.Headers.Set("Auto-Submitted", "auto-generated") // RFC 3834: no auto-replies
+	}
+	if h.inReplyTo != "" {
+		e.Headers.Set("In-Reply-To", h.inReplyTo)
+		e.Headers.Set("References", h.inReplyTo)
+	}
+	if m.Raw, err = e.Bytes(); err != nil {
+		return Message{}, fmt.Errorf("compose %s: %w", l.ID, err)
+	}
+	return m, nil
 }
 
-// check refuses a value bound for a header that holds a control character,
-// and returns the domain of the practice's From address.
-func check(l lead.Lead, p Practice) (domain string, err error) {
-	for _, f := range [...]struct{ field, value string }{{"first_name", l.FirstName}, {"last_name", l.LastName},
-		{"procedure_title", l.ProcedureTitle}, {"practice name", p.Name}, {"coordinator name", p.CoordinatorName}} {
-		if err := checkHeader(f.field, f.value); err != nil {
-			return "", fmt.Errorf("compose %s: %w", l.ID, err)
-		}
-	}
+// header is what a kind sets of an email's headers and envelope.
+type header struct {
+	from, to, replyTo, inReplyTo string
+	envelopeTo                   string // the recipient, bare
+	date                         time.Time
+	messageID                    string
+	lang                         string // of the templates: "en"
+}
+
+// kind is how the emails of one kind are composed.
+type kind struct {
+	// prepare checks l, sets the kind's headers in h, and returns the
+	// data of its templates and the colours of its HTML.
+	prepare func(l Letter, p Practice, domain string, h *header) (any, Colours, error)
+	auto    bool   // sent by the service of itself: Auto-Submitted
+	layout  string // a template its own refines ("notice"), or ""
+}
+
+// kinds are the emails the composer writes, by kind.
+var kinds = map[string]kind{
+	Coordinator: {prepare: prepareLead},
+	Patient:     {prepare: prepareLead, auto: true},
+	Reminder:    {prepare: prepareNotice, auto: true, layout: "notice"},
+	Escalation:  {prepare: prepareNotice, auto: true, layout: "notice"},
+	FollowUp:    {prepare: prepareNotice, auto: true, layout: "notice"},
+	Digest:      {prepare: prepareNotice, auto: true, layout: "notice"},
+}
+
+// fromDomain returns the domain of the practice's From address.
+func fromDomain(id string, p Practice) (string, error) {
 	_, domain, ok := strings.Cut(p.From, "@")
-	if !ok || l.ID == "" {
-		return "", fmt.Errorf("compose %s: practice From %q has no domain, or lead has no id", l.ID, p.From)
+	if !ok || id == "" || strings.HasPrefix(id, ".") {
+		return "", fmt.Errorf("compose %s: practice From %q has no domain, or the email has no id", id, p.From)
 	}
 	return domain, nil
 }
 
-// addresses are the From and patient header addresses.
-type addresses struct{ from, patient string }
-
-// envelope returns message kind of l without its content.
-func envelope(l lead.Lead, p Practice, domain, kind string) Message {
-	id := l.ID + "." + kind
-	m := Message{ID: id, MessageID: "<" + id + "@" + domain + ">", From: p.From, Kind: kind, Raw: []byte{}}
-	if kind == Coordinator {
-		m.To = []string{p.To(l.Category)}
-	} else {
-		m.To = []string{l.Email}
+// prepareLead prepares the coordinator's email of a lead (To the
+// coordinator of its category, Reply-To the patient) or the patient's
+// confirmation (To the patient, with no display name: the submitter chose
+// it; Reply-To the coordinator).
+func prepareLead(l Letter, p Practice, _ string, h *header) (any, Colours, error) {
+	if err := checkLead(l.Lead, p); err != nil {
+		return nil, Colours{}, err
 	}
-	return m
+	v := newView(l, p)
+	patient, err := address("email", v.Name, l.Lead.Email)
+	if err != nil {
+		return nil, Colours{}, err
+	}
+	h.date = l.Lead.Received
+	if l.Kind == Coordinator {
+		h.envelopeTo = cmp.Or(l.To, p.To(l.Lead.Category))
+		h.to, err = address("coordinator", p.Name, h.envelopeTo)
+		h.replyTo = patient
+	} else {
+		h.envelopeTo = l.Lead.Email
+		h.to, err = address("email", "", l.Lead.Email)
+		if err == nil {
+			h.replyTo, err = address("coordinator", p.CoordinatorName, p.To(l.Lead.Category))
+		}
+		h.lang = pickLanguage(l.Lead.Language, p.Language)
+	}
+	return &v, v.C, err
 }
 
-func compose(l lead.Lead, p Practice, domain, kind, lang string, v *view, a addresses) (Message, error) {
-	m := envelope(l, p, domain, kind)
-	id := m.ID
-	var to, replyTo string
-	var err error
-	switch kind {
-	case Coordinator:
-		to, err = address("coordinator", p.Name, m.To[0])
-		replyTo = a.patient
-	default:
-		to, err = address("email", "", l.Email) // no display name: the submitter chose it
-		if err == nil {
-			replyTo, err = address("coordinator", p.CoordinatorName, p.To(l.Category))
+// checkLead refuses a value of l bound for a header that holds a control
+// character.
+func checkLead(l lead.Lead, p Practice) error {
+	for _, f := range [...]struct{ field, value string }{{"first_name", l.FirstName}, {"last_name", l.LastName},
+		{"procedure_title", l.ProcedureTitle}, {"practice name", p.Name}, {"coordinator name", p.CoordinatorName}} {
+		if err := checkHeader(f.field, f.value); err != nil {
+			return err
 		}
 	}
+	return nil
+}
+
+// Plan returns the coordinator's email of l and, when confirm is set, the
+// patient's confirmation, each with its ID, Message-ID, envelope and kind
+// but no Raw: what the outbox stores with the lead, so that the request
+// need not compose them. Compose builds each one when it is sent, from the
+// stored lead. Plan refuses what Compose refuses of a lead, and checks the
+// patient's address even when no confirmation is planned.
+func Plan(l lead.Lead, p Practice, confirm bool) ([]Message, error) {
+	id := l.ID + "." + Coordinator
+	if _, err := fromDomain(id, p); err != nil || l.ID == "" {
+		return nil, fmt.Errorf("compose %s: practice From %q has no domain, or lead has no id", l.ID, p.From)
+	}
+	if err := checkLead(l, p); err != nil {
+		return nil, fmt.Errorf("compose %s: %w", l.ID, err)
+	}
+	if _, err := address("email", "", l.Email); err != nil {
+		return nil, fmt.Errorf("compose %s: %w", l.ID, err)
+	}
+	coordinator, err := Envelope(Coordinator, id, p.To(l.Category), p)
+	if err != nil || !confirm {
+		return []Message{coordinator}, err
+	}
+	patient, err := Envelope(Patient, l.ID+"."+Patient, l.Email, p)
+	return []Message{coordinator, patient}, err
+}
+
+// Envelope returns the email of kind, with outbox id id, to one
+// recipient, without its content: what the outbox keeps of an email that
+// Compose builds when it is sent. It refuses an address that Compose
+// cannot send to.
+func Envelope(kind, id, to string, p Practice) (Message, error) {
+	domain, err := fromDomain(id, p)
 	if err != nil {
-		return Message{}, fmt.Errorf("compose %s: %w", id, err)
+		return Message{}, err
 	}
-	text, html := buffers.Get().(*bytes.Buffer), buffers.Get().(*bytes.Buffer)
-	defer putBuffers(text, html)
-	subject, err := render(lang+"/"+kind, v, text, html)
-	if err != nil {
-		return Message{}, fmt.Errorf("compose %s: %w", id, err)
+	if !AddressOK(to) {
+		return Message{}, fmt.Errorf("compose %s: invalid or non-ASCII address", id)
 	}
-	if err := checkHeader("subject", subject); err != nil {
-		return Message{}, fmt.Errorf("compose %s: %w", id, err)
-	}
-	// e.Bytes copies the bodies into the message: the buffers are free
-	// again once it returns.
-	e := &email.Email{From: a.from, To: []string{to}, Text: text.Bytes(), HTML: html.Bytes(), Headers: textproto.MIMEHeader{}}
-	// Set in Headers, these are written as given. Each is ASCII already
-	// (addresses by net/mail, the subject by unstructured), so the
-	// library's own encoding leaves them alone; Date and Message-Id set
-	// here keep it from using the clock and a random id.
-	e.Headers.Set("Date", l.Received.Format(time.RFC1123Z))
-	e.Headers.Set("Reply-To", replyTo)
-	e.Headers.Set("Subject", Unstructured(subject))
-	e.Headers.Set("Message-Id", m.MessageID)
-	if kind == Patient {
-		e.Headers.Set("Auto-Submitted", "auto-generated") // RFC 3834: no auto-replies
-	}
-	if m.Raw, err = e.Bytes(); err != nil {
-		return Message{}, fmt.Errorf("compose %s: %w", id, err)
-	}
-	return m, nil
+	return Message{ID: id, MessageID: "<" + id + "@" + domain + ">", From: p.From, To: []string{to}, Kind: kind, Raw: []byte{}}, nil
 }
 
 // pickLanguage returns the first of want (BCP 47, e.g. "fr-CA") and
@@ -238,62 +255,11 @@ func pickLanguage(want, fallback string) string {
 		if base == "" || strings.ContainsAny(base, "./") {
 			continue
 		}
-		if _, ok := templates[base+"/"+Patient]; ok {
+		if _, err := fs.Stat(templateFS, "templates/"+base+"/"+Patient+".txt"); err == nil {
 			return base
 		}
 	}
 	return "en"
-}
-
-// templateSet is one language's templates for one kind of message.
-type templateSet struct {
-	text *template.Template     // defines "subject" and "body"
-	html *htmltemplate.Template // defines "body"; in the emails' own colours (see htmlIn)
-}
-
-// templates holds every embedded template, parsed once: "en/patient" → set.
-// It is never changed after package initialisation.
-var templates = parseTemplates()
-
-func parseTemplates() map[string]templateSet {
-	out := map[string]templateSet{}
-	langs, err := templateFS.ReadDir("templates")
-	if err != nil {
-		panic(err) // the embedded tree is part of the binary
-	}
-	for _, lang := range langs {
-		for _, kind := range []string{Coordinator, Patient} {
-			name := lang.Name() + "/" + kind
-			if _, err := templateFS.Open("templates/" + name + ".txt"); err != nil {
-				continue
-			}
-			out[name] = templateSet{
-				text: template.Must(template.New("").ParseFS(templateFS, "templates/"+name+".txt")),
-				html: parseHTML(name, defaultColours),
-			}
-		}
-	}
-	return out
-}
-
-// render executes the templates of name ("en/patient"): it returns the
-// subject, and writes the bodies to text and html.
-func render(name string, v *view, text, html *bytes.Buffer) (subject string, err error) {
-	set, ok := templates[name]
-	if !ok {
-		return "", fmt.Errorf("no templates for %s", name)
-	}
-	var s strings.Builder
-	if err := set.text.ExecuteTemplate(&s, "subject", v); err != nil {
-		return "", err
-	}
-	if err := set.text.ExecuteTemplate(text, "body", v); err != nil {
-		return "", err
-	}
-	if err := set.htmlIn(name, v.C).ExecuteTemplate(html, "body", v); err != nil {
-		return "", err
-	}
-	return strings.TrimSpace(s.String()), nil
 }
 
 // buffers hold the bodies of a message while it is built.

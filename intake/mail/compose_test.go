@@ -35,10 +35,44 @@ func practice() cmail.Practice {
 		Procedures: map[string]cmail.Procedure{"rhinoplasty": {
 			URL: "https://harley.example/procedures/rhinoplasty/", Fees: "£6,000 – £9,000"}},
 		Logo: cmail.Logo{URL: "https://harley.example/brand/logo-email.png", Width: 120, Height: 40},
-		ActionURL: func(l lead.Lead, action, recipient string) string {
-			return "https://harley.example/v1/actions/" + l.ID + "." + action + "." + recipient + ".sig"
-		},
 	}
+}
+
+// buttons are the coordinator's buttons of lead l for recipient, as the
+// service gives them (its links are signed; these are shown whole).
+func buttons(l lead.Lead, recipient string) []cmail.Link {
+	var out []cmail.Link
+	for _, b := range []struct{ action, label string }{{"claim", "I'm handling it"}, {"contacted", "Contacted"},
+		{"booked", "Consultation booked"}, {"not_a_lead", "Not a lead"}} {
+		out = append(out, cmail.Link{Label: b.label, URL: "https://harley.example/v1/actions/" + l.ID + "." + b.action + "." + recipient + ".sig"})
+	}
+	return out
+}
+
+// noButtons gives an email no buttons.
+func noButtons(lead.Lead, string) []cmail.Link { return nil }
+
+// compose composes the coordinator's email of l, with its buttons, and the
+// patient's confirmation, as the delivery worker does.
+func compose(l lead.Lead, p cmail.Practice) ([]cmail.Message, error) {
+	return composeWith(l, p, buttons)
+}
+
+// composeWith is compose with the buttons that links gives.
+func composeWith(l lead.Lead, p cmail.Practice, links func(lead.Lead, string) []cmail.Link) ([]cmail.Message, error) {
+	var msgs []cmail.Message
+	for _, kind := range []string{cmail.Coordinator, cmail.Patient} {
+		letter := cmail.Letter{Kind: kind, Lead: l}
+		if kind == cmail.Coordinator {
+			letter.Links = links(l, p.To(l.Category))
+		}
+		m, err := cmail.Compose(letter, p)
+		if err != nil {
+			return nil, err
+		}
+		msgs = append(msgs, m)
+	}
+	return msgs, nil
 }
 
 func anna() lead.Lead {
@@ -89,17 +123,18 @@ func zoe() lead.Lead {
 func TestComposeGolden(t *testing.T) {
 	minimal := cmail.Practice{Name: "Clinique Élise", From: "bonjour@elise.example", Coordinator: "rdv@elise.example"}
 	tests := map[string]struct {
-		l lead.Lead
-		p cmail.Practice
+		l     lead.Lead
+		p     cmail.Practice
+		links func(lead.Lead, string) []cmail.Link
 	}{
-		"anna":    {anna(), practice()},
-		"unicode": {zoe(), practice()},
-		"minimal": {noPhone(), minimal}, // no coordinator name, phone, reply time, site, actions or colours; a patient without a phone
-		"spammy":  {spammy(), practice()},
+		"anna":    {anna(), practice(), buttons},
+		"unicode": {zoe(), practice(), buttons},
+		"minimal": {noPhone(), minimal, noButtons}, // no coordinator name, phone, reply time, site, actions or colours; a patient without a phone
+		"spammy":  {spammy(), practice(), buttons},
 	}
 	for name, tt := range tests {
 		t.Run(name, func(t *testing.T) {
-			msgs, err := cmail.Compose(tt.l, tt.p)
+			msgs, err := composeWith(tt.l, tt.p, tt.links)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -122,7 +157,7 @@ func TestComposeGolden(t *testing.T) {
 }
 
 func TestComposeHeaders(t *testing.T) {
-	msgs, err := cmail.Compose(zoe(), practice())
+	msgs, err := compose(zoe(), practice())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -174,13 +209,13 @@ func TestComposeHeaders(t *testing.T) {
 		t.Errorf("envelopes: %v → %v, %v", coord.From, coord.To, conf.To)
 	}
 	// Routed by category.
-	msgs, _ = cmail.Compose(anna(), practice())
+	msgs, _ = compose(anna(), practice())
 	if msgs[0].To[0] != "face@harley.example" {
 		t.Errorf("face lead went to %v", msgs[0].To)
 	}
 	// Composing twice gives the same message, but for the MIME boundary
 	// and the order of the headers, which the email library picks.
-	again, _ := cmail.Compose(anna(), practice())
+	again, _ := compose(anna(), practice())
 	t1, h1 := bodies(t, msgs[0].Raw)
 	t2, h2 := bodies(t, again[0].Raw)
 	if !bytes.Equal(headers(t, msgs[0].Raw), headers(t, again[0].Raw)) || !bytes.Equal(t1, t2) || !bytes.Equal(h1, h2) {
@@ -202,14 +237,14 @@ func TestComposeRejectsHeaderInjection(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			l := anna()
 			spoil(&l)
-			if msgs, err := cmail.Compose(l, practice()); err == nil {
+			if msgs, err := compose(l, practice()); err == nil {
 				t.Errorf("Compose accepted it:\n%s", msgs[0].Raw)
 			}
 		})
 	}
 	l := anna()
 	l.FirstName = "Anna\nX"
-	if _, err := cmail.Compose(l, practice()); !errors.Is(err, cmail.ErrHeaderValue) {
+	if _, err := compose(l, practice()); !errors.Is(err, cmail.ErrHeaderValue) {
 		t.Errorf("err = %v, want ErrHeaderValue", err)
 	}
 }
@@ -273,7 +308,7 @@ func BenchmarkCompose(b *testing.B) {
 	p := practice()
 	l := anna()
 	for b.Loop() {
-		if _, err := cmail.Compose(l, p); err != nil {
+		if _, err := compose(l, p); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -284,7 +319,7 @@ func BenchmarkCompose(b *testing.B) {
 func TestComposeNameWithComma(t *testing.T) {
 	p := practice()
 	p.Name = "Smith, Jones & Partners — Chirurgie esthétique, Paris"
-	msgs, err := cmail.Compose(anna(), p)
+	msgs, err := compose(anna(), p)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -319,7 +354,7 @@ func TestComposePossibleSpam(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			l := anna()
 			l.Signals, l.Spam = tt.signals, tt.held
-			msgs, err := cmail.Compose(l, practice())
+			msgs, err := compose(l, practice())
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -348,26 +383,31 @@ func TestComposePossibleSpam(t *testing.T) {
 // TestComposeForNoConfirmation: a lead that gets no confirmation is
 // composed without one, and its coordinator's email is the same.
 func TestComposeForNoConfirmation(t *testing.T) {
-	both, err := cmail.Compose(anna(), practice())
+	both, err := compose(anna(), practice())
 	if err != nil {
 		t.Fatal(err)
 	}
-	only, err := cmail.ComposeFor(anna(), practice(), false)
+	planned, err := cmail.Plan(anna(), practice(), false)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(only) != 1 || only[0].Kind != cmail.Coordinator {
-		t.Fatalf("ComposeFor(confirm=false) = %d messages, want the coordinator's email alone", len(only))
+	if len(planned) != 1 || planned[0].Kind != cmail.Coordinator {
+		t.Fatalf("Plan(confirm=false) = %d messages, want the coordinator's email alone", len(planned))
 	}
-	text, html := bodies(t, only[0].Raw)
+	only, err := cmail.Compose(cmail.Letter{Kind: planned[0].Kind, ID: planned[0].ID, To: planned[0].To[0], Lead: anna(),
+		Links: buttons(anna(), planned[0].To[0])}, practice())
+	if err != nil {
+		t.Fatal(err)
+	}
+	text, html := bodies(t, only.Raw)
 	wantText, wantHTML := bodies(t, both[0].Raw)
-	if !bytes.Equal(headers(t, only[0].Raw), headers(t, both[0].Raw)) || !bytes.Equal(text, wantText) || !bytes.Equal(html, wantHTML) {
+	if !bytes.Equal(headers(t, only.Raw), headers(t, both[0].Raw)) || !bytes.Equal(text, wantText) || !bytes.Equal(html, wantHTML) {
 		t.Error("the coordinator's email differs from the one Compose writes")
 	}
 	l := anna()
 	l.Email = "anna\r\nBcc: x@evil.example"
-	if _, err := cmail.ComposeFor(l, practice(), false); err == nil {
-		t.Error("ComposeFor(confirm=false) took an address Compose refuses")
+	if _, err := cmail.Plan(l, practice(), false); err == nil {
+		t.Error("Plan(confirm=false) took an address Compose refuses")
 	}
 }
 
@@ -384,7 +424,7 @@ func TestComposeEscapesRows(t *testing.T) {
 		Referrer:  `https://evil.example/"><img src=x onerror=alert(1)>`,
 		UTMSource: `<img src=x onerror=alert(1)>`,
 	}
-	msgs, err := cmail.Compose(l, practice())
+	msgs, err := compose(l, practice())
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -8,8 +8,6 @@ import (
 	"regexp"
 	"strings"
 	"testing"
-
-	cmail "github.com/consultahq/consulta/intake/mail"
 )
 
 // TestConfirmationCarriesOnlyAFirstName: the patient's confirmation goes
@@ -41,7 +39,7 @@ func TestConfirmationCarriesOnlyAFirstName(t *testing.T) {
 			l.Message = "Call +1 900 555 0100 for your prize"
 			l.PreferredTime = "prize.example"
 			l.Source = "evil.example/source"
-			msgs, err := cmail.Compose(l, practice())
+			msgs, err := compose(l, practice())
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -75,7 +73,7 @@ func TestConfirmationCarriesOnlyAFirstName(t *testing.T) {
 func TestMailtoIsEncoded(t *testing.T) {
 	l := anna()
 	l.Email = "anna?bcc=spy%40evil.example&body=Please_wire_the_deposit@example.com"
-	msgs, err := cmail.Compose(l, practice())
+	msgs, err := compose(l, practice())
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -22,7 +22,7 @@ func TestComposeLogo(t *testing.T) {
 	compose := func(logo cmail.Logo) (text, html [2]string) {
 		t.Helper()
 		p.Logo = logo
-		msgs, err := cmail.Compose(anna(), p)
+		msgs, err := compose(anna(), p)
 		if err != nil || len(msgs) != 2 {
 			t.Fatalf("Compose: %d messages, %v", len(msgs), err)
 		}

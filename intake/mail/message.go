@@ -1,18 +1,29 @@
-// Package mail composes the two emails a consultation request produces (one
-// to the practice's coordinator, one confirmation to the patient) and sends
-// them over SMTP, or writes them as .eml files into a folder.
+// Package mail composes every email of the intake service and sends it
+// over SMTP, or writes it as a .eml file into a folder.
+//
+// One composer (Compose) writes every kind: the coordinator's email of a
+// lead and the patient's confirmation, the response clock's reminder,
+// escalation and follow-up, and the daily digest. Each kind has its own
+// embedded templates (templates/<language>/<kind>.txt and .html), and each
+// is composed when it is sent, from a Letter: what the store holds and
+// the links the caller signed. The package knows neither storage nor
+// signing; it imports nothing of Consulta's but lead.
 package mail
 
-import "context"
+import (
+	"context"
 
-// Message kinds.
+	"github.com/consultahq/consulta/intake/lead"
+)
+
+// The kinds of message, as package lead names them.
 const (
-	Coordinator = "coordinator" // the lead, to the practice's coordinator
-	Patient     = "patient"     // the confirmation, to the patient
-	Reminder    = "reminder"    // a lead unclaimed at its due time, to its coordinator
-	Escalation  = "escalation"  // a lead still unclaimed after its reminder, to the escalation list
-	FollowUp    = "follow_up"   // a lead contacted but not booked or closed, to whoever contacted it
-	Digest      = "digest"      // the daily digest, to the digest list; of no one lead
+	Coordinator = lead.Coordinator // the lead, to the practice's coordinator
+	Patient     = lead.Patient     // the confirmation, to the patient
+	Reminder    = lead.Reminder    // a lead unclaimed at its due time, to its coordinator
+	Escalation  = lead.Escalation  // a lead still unclaimed after its reminder, to the escalation list
+	FollowUp    = lead.FollowUp    // a lead contacted but not booked or closed, to whoever contacted it
+	Digest      = lead.Digest      // the daily digest, to the digest list; of no one lead
 )
 
 // Message is one composed email, ready to send as it is.
@@ -22,7 +33,7 @@ type Message struct {
 	From      string   // envelope sender (bare address)
 	To        []string // envelope recipients (bare addresses)
 	Raw       []byte   // the RFC 5322 message, CRLF line endings
-	Kind      string   // Coordinator or Patient
+	Kind      string   // Coordinator, Patient, Reminder, …
 }
 
 // Transport delivers a message to a mail server or a folder.

@@ -30,7 +30,7 @@ func TestSMTPDelivers(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	msgs, err := cmail.Compose(zoe(), practice())
+	msgs, err := compose(zoe(), practice())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -68,7 +68,7 @@ func TestSMTPDelivers(t *testing.T) {
 func TestSMTPErrors(t *testing.T) {
 	mp := mailpit.Start(t)
 	ctx := context.Background()
-	msgs, _ := cmail.Compose(anna(), practice())
+	msgs, _ := compose(anna(), practice())
 	plain, _ := cmail.NewSMTP("smtp://"+mp.SMTP+"?tls=none", cmail.SMTPOptions{})
 	strict, _ := cmail.NewSMTP("smtp://"+mp.SMTP, cmail.SMTPOptions{})
 
@@ -136,7 +136,7 @@ func TestSMTPSTARTTLSWithAuth(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	msgs, _ := cmail.Compose(anna(), practice())
+	msgs, _ := compose(anna(), practice())
 	if err := tr.Send(ctx, msgs[0]); err != nil {
 		t.Fatal(err)
 	}
@@ -183,7 +183,7 @@ func TestNewSMTP(t *testing.T) {
 
 func TestDir(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "mail")
-	msgs, _ := cmail.Compose(anna(), practice())
+	msgs, _ := compose(anna(), practice())
 	for _, m := range append(msgs, msgs[0]) { // a resend replaces the file
 		if err := (cmail.Dir{Path: dir}).Send(context.Background(), m); err != nil {
 			t.Fatal(err)
@@ -236,7 +236,7 @@ func itoa(n int) string { return strconv.Itoa(n) }
 // personal data, so they are purged by the same retention as the store.
 func TestDirPurge(t *testing.T) {
 	dir := cmail.Dir{Path: filepath.Join(t.TempDir(), "mail")}
-	msgs, _ := cmail.Compose(anna(), practice())
+	msgs, _ := compose(anna(), practice())
 	for _, m := range msgs {
 		if err := dir.Send(context.Background(), m); err != nil {
 			t.Fatal(err)

@@ -12,7 +12,6 @@ import (
 	"golang.org/x/text/language"
 	"golang.org/x/text/language/display"
 
-	"github.com/consultahq/consulta/intake/action"
 	"github.com/consultahq/consulta/intake/lead"
 	"github.com/consultahq/consulta/internal/form"
 )
@@ -21,7 +20,7 @@ import (
 type Action struct {
 	Label  string           // "I'm handling it"
 	Column string           // Label and a colon, padded to the plain text's column of values
-	URL    htmltemplate.URL // signed, from Practice.ActionURL
+	URL    htmltemplate.URL // signed by the caller, for the recipient (Letter.Links)
 }
 
 // Row is one labelled value of a table in the coordinator's email. URL,
@@ -40,7 +39,8 @@ func column(label string) string {
 	return fmt.Sprintf("%-21s", label+":")
 }
 
-// view is the data of every template.
+// view is the data of the templates of a lead's own emails: the
+// coordinator's and the patient's.
 type view struct {
 	L           lead.Lead
 	P           Practice
@@ -88,10 +88,13 @@ func TelURL(phone string) htmltemplate.URL {
 	return ""
 }
 
-// Layouts of the times shown.
+// Layouts of the times shown to staff, in practice time.
 const (
-	staffTime   = "Mon 2 Jan 2006, 15:04" // received, consent: a full date
-	replyByTime = "Mon 2 Jan, 15:04"      // "Reply by Mon 1 Dec, 11:00"
+	// StaffTime is a time in the coming or the past few days: "Reply by
+	// Mon 1 Dec, 11:00", "was due Mon 30 Nov, 13:00". The intake's pages
+	// for staff write times so too.
+	StaffTime = "Mon 2 Jan, 15:04"
+	staffDate = "Mon 2 Jan 2006, 15:04" // received, consent: a full date
 )
 
 // DueText says when the practice will answer, in the practice's time zone,
@@ -116,20 +119,21 @@ var signalWords = map[string]string{
 	"honeypot":    "a field people never see was filled in",
 }
 
-func newView(l lead.Lead, p Practice) view {
+func newView(letter Letter, p Practice) view {
+	l := letter.Lead
 	loc := p.TimeZone
 	if loc == nil {
 		loc = time.UTC
 	}
 	v := view{L: l, P: p, C: p.Colours.WithDefaults(), Name: strings.TrimSpace(l.FirstName + " " + l.LastName), Greeting: greetingName(l.FirstName),
-		Received: l.Received.In(loc).Format(staffTime), Zone: loc.String() + " time",
+		Received: l.Received.In(loc).Format(staffDate), Zone: loc.String() + " time",
 		Mailto: MailtoURL(l.Email), Phone: l.Phone, DueText: DueText(l.Due, loc),
 		Contact: form.Must("preferred_contact").StaffChoice(l.PreferredContact), Language: languageName(l.Language)}
 	if loc == time.UTC {
 		v.Zone = "UTC"
 	}
 	if !l.Due.IsZero() {
-		v.ReplyBy = l.Due.In(loc).Format(replyByTime)
+		v.ReplyBy = l.Due.In(loc).Format(StaffTime)
 	}
 	if l.Procedure != lead.NotSure {
 		v.Procedure = cmp.Or(l.ProcedureTitle, l.Procedure)
@@ -157,14 +161,8 @@ func newView(l lead.Lead, p Practice) view {
 	for _, s := range l.Signals {
 		v.Spam = append(v.Spam, cmp.Or(signalWords[s], s))
 	}
-	if p.ActionURL != nil {
-		to := p.To(l.Category)
-		for _, a := range action.LeadActions {
-			if u := p.ActionURL(l, a, to); u != "" {
-				label := action.Labels[a]
-				v.Actions = append(v.Actions, Action{Label: label, Column: column(label), URL: htmltemplate.URL(u)})
-			}
-		}
+	for _, a := range letter.Links {
+		v.Actions = append(v.Actions, Action{Label: a.Label, Column: column(a.Label), URL: htmltemplate.URL(a.URL)})
 	}
 	// Labelled as the form declares them (package form).
 	v.Details = []Row{
@@ -205,7 +203,7 @@ func (c Colours) WithDefaults() Colours {
 // consentLine records a consent: when in practice time, on which page,
 // with which wording.
 func consentLine(c *lead.OptIn, loc *time.Location) string {
-	s := "Agreed on " + c.At.In(loc).Format(staffTime)
+	s := "Agreed on " + c.At.In(loc).Format(staffDate)
 	if c.Page != "" {
 		s += " at " + c.Page
 	}

@@ -162,17 +162,19 @@ func readKeys(ctx context.Context, tx *sql.Tx, keys []any, byKey map[string]stri
 	return rows.Err()
 }
 
-// msgRow is a message to insert: of lead lead ("" for none), in state.
+// msgRow is a message to insert: of lead lead ("" for none), in state,
+// with data for its composer.
 type msgRow struct {
 	lead  string
 	m     Message
 	state string
+	data  []byte
 }
 
 // msgInsertCols are the columns insertMessages writes; msgColCount counts them.
 const (
-	msgInsertCols = `id, lead_id, kind, env_from, env_to, raw, message_id, state, next_attempt_at, created_at, updated_at`
-	msgColCount   = 11
+	msgInsertCols = `id, lead_id, kind, env_from, env_to, raw, message_id, state, next_attempt_at, created_at, updated_at, data`
+	msgColCount   = 12
 	// maxRows bounds the rows of one INSERT, well within both databases'
 	// limits on the values of one statement.
 	maxRows = 500
@@ -197,7 +199,7 @@ func insertMessages(ctx context.Context, tx *sql.Tx, rows []msgRow, now int64) (
 				raw = []byte{}
 			}
 			args = append(args, r.m.ID, lid, r.m.Kind, r.m.From, strings.Join(r.m.To, "\n"), raw,
-				r.m.MessageID, r.state, now, now, now)
+				r.m.MessageID, r.state, now, now, now, string(r.data))
 		}
 		res, err := tx.ExecContext(ctx, `INSERT INTO messages (`+msgInsertCols+`) VALUES `+
 			values(len(part), msgColCount)+` ON CONFLICT (id) DO NOTHING`, args...)

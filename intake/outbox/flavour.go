@@ -43,8 +43,9 @@ var sqlite = flavour{
 	types: schemaTypes{Int: "INTEGER", Int32: "INTEGER", Blob: "BLOB", Bool: "INTEGER", False: "0", Serial: "INTEGER PRIMARY KEY", Strict: " STRICT"},
 	upgrades: map[int]string{
 		1: sqliteUpgrade2,
+		2: upgradeData,
 	},
-	version:     2,
+	version:     3,
 	readVersion: `PRAGMA user_version`,
 	setVersion:  `PRAGMA user_version = %d`,
 	checkpoint:  `PRAGMA wal_checkpoint(TRUNCATE)`,
@@ -54,8 +55,8 @@ var sqlite = flavour{
 var postgres = flavour{
 	name:         "PostgreSQL",
 	types:        schemaTypes{Int: "bigint", Int32: "integer", Blob: "bytea", Bool: "boolean", False: "false", Serial: "bigserial PRIMARY KEY"},
-	upgrades:     map[int]string{},
-	version:      1,
+	upgrades:     map[int]string{1: upgradeData},
+	version:      2,
 	lockSchema:   `SELECT pg_advisory_xact_lock(hashtext('consulta outbox schema'))`,
 	versionTable: `CREATE TABLE IF NOT EXISTS consulta_schema (version integer NOT NULL)`,
 	readVersion:  `SELECT coalesce(max(version), 0) FROM consulta_schema`,

@@ -175,9 +175,10 @@ func testQueueDigestOnce(t *testing.T, open opener) {
 		t.Fatalf("LastDigest of a new store: %v, %v", ok, err)
 	}
 	m := outbox.Message{ID: "digest.2026-11-27", MessageID: "<digest.2026-11-27@example.com>", Kind: "digest",
-		From: "desk@example.com", To: []string{"manager@example.com"}, Raw: []byte("Subject: digest\r\n\r\n")}
+		From: "desk@example.com", To: []string{"manager@example.com"}}
+	data := []byte(`{"leads":[]}`)
 	for i, want := range []bool{true, false} {
-		if ok, err := s.QueueDigest(ctx, []outbox.Message{m}, t0); ok != want || err != nil {
+		if ok, err := s.QueueDigest(ctx, []outbox.Message{m}, data, t0); ok != want || err != nil {
 			t.Errorf("QueueDigest #%d = %v, %v; want %v", i+1, ok, err, want)
 		}
 	}
@@ -185,8 +186,9 @@ func testQueueDigestOnce(t *testing.T, open opener) {
 		t.Errorf("LastDigest = %s, %v, %v", last, ok, err)
 	}
 	msgs, err := s.Claim(ctx, t0, 10)
-	if err != nil || len(msgs) != 1 || msgs[0].LeadID != "" || msgs[0].Kind != "digest" {
-		t.Fatalf("Claim = %+v, %v", msgs, err)
+	if err != nil || len(msgs) != 1 || msgs[0].LeadID != "" || msgs[0].Kind != "digest" || string(msgs[0].Data) != string(data) ||
+		len(msgs[0].Raw) != 0 {
+		t.Fatalf("Claim = %+v, %v; want the digest, planned, with its data", msgs, err)
 	}
 	if err := s.Done(ctx, msgs[0].ID); err != nil {
 		t.Error(err)

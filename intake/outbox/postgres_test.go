@@ -152,8 +152,8 @@ func TestPostgresSchema(t *testing.T) {
 	}
 	defer conn.Close(ctx)
 	var version int
-	if err := conn.QueryRow(ctx, `SELECT version FROM consulta_schema`).Scan(&version); err != nil || version != 1 {
-		t.Errorf("schema version %d, %v; want 1", version, err)
+	if err := conn.QueryRow(ctx, `SELECT version FROM consulta_schema`).Scan(&version); err != nil || version != 2 {
+		t.Errorf("schema version %d, %v; want 2", version, err)
 	}
 	if _, err := conn.Exec(ctx, `UPDATE consulta_schema SET version = 99`); err != nil {
 		t.Fatal(err)

@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/consultahq/consulta/intake/figures"
 	"github.com/consultahq/consulta/intake/outbox"
 	"github.com/consultahq/consulta/intake/report"
 )
@@ -79,7 +80,7 @@ func BenchmarkReport(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		r := report.Compute(leads, from, to, to, time.UTC)
+		r := figures.Compute(leads, from, to, to, time.UTC)
 		if r.Summary.Leads != reportLeads {
 			b.Fatalf("report of %d leads, want %d", r.Summary.Leads, reportLeads)
 		}

@@ -7,20 +7,23 @@ import (
 )
 
 // msgCols are the columns scanMsgs reads.
-const msgCols = `id, coalesce(lead_id, ''), kind, env_from, env_to, raw, message_id, attempts, created_at`
+const msgCols = `id, coalesce(lead_id, ''), kind, env_from, env_to, raw, message_id, attempts, created_at, data`
 
 // scanMsgs reads claimed messages (msgCols): id, lead id, kind, envelope
 // sender, recipients (one a line), raw message, Message-ID, attempts and
-// the time it was created, in milliseconds.
+// the time it was created, in milliseconds, and its data.
 func scanMsgs(rs *sql.Rows) ([]Msg, error) {
 	var out []Msg
 	for rs.Next() {
 		var m Msg
-		var to string
+		var to, data string
 		var created int64
 		if err := rs.Scan(&m.ID, &m.LeadID, &m.Kind, &m.From, &to, &m.Raw,
-			&m.MessageID, &m.Attempts, &created); err != nil {
+			&m.MessageID, &m.Attempts, &created, &data); err != nil {
 			return nil, err
+		}
+		if data != "" {
+			m.Data = []byte(data)
 		}
 		m.To = strings.Split(to, "\n")
 		m.Created = time.UnixMilli(created)

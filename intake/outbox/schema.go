@@ -79,7 +79,8 @@ CREATE TABLE messages (
 	last_error      TEXT NOT NULL DEFAULT '',
 	created_at      {{.Int}} NOT NULL,
 	updated_at      {{.Int}} NOT NULL,
-	sent_at         {{.Int}}
+	sent_at         {{.Int}},
+	data            TEXT NOT NULL DEFAULT ''            -- what the composer needs besides the lead, as JSON: the digest's
 ){{.Strict}};
 CREATE INDEX messages_due ON messages(state, next_attempt_at);
 CREATE INDEX messages_lead ON messages(lead_id);`
@@ -147,6 +148,11 @@ const sqliteUpgrade2 = `ALTER TABLE leads ADD COLUMN ref TEXT NOT NULL DEFAULT '
 	ALTER TABLE messages_v2 RENAME TO messages;
 	CREATE INDEX messages_due ON messages(state, next_attempt_at);
 	CREATE INDEX messages_lead ON messages(lead_id);`
+
+// upgradeData gives messages the data their composer needs besides the
+// lead (the digest's), for emails composed when they are sent. Both
+// flavours take it as it is.
+const upgradeData = `ALTER TABLE messages ADD COLUMN data TEXT NOT NULL DEFAULT '';`
 
 // migrate brings the database's schema to the flavour's version, in one
 // transaction: a new database gets baseline, an older one its upgrades.

@@ -85,15 +85,16 @@ func (s *Store) RecordStep(ctx context.Context, t Tracked, step string, msgs []M
 	return done, err
 }
 
-// QueueDigest queues the digest's messages, one a recipient, in one
-// transaction, unless they are queued already, by this instance or
-// another (their ids name their day), and reports whether it queued any.
-func (s *Store) QueueDigest(ctx context.Context, msgs []Message, at time.Time) (bool, error) {
+// QueueDigest queues the digest's messages, one a recipient, with data,
+// what they say (for their composer), in one transaction, unless they are
+// queued already, by this instance or another (their ids name their day),
+// and reports whether it queued any.
+func (s *Store) QueueDigest(ctx context.Context, msgs []Message, data []byte, at time.Time) (bool, error) {
 	var n int64
 	err := s.update(ctx, "queue digest", func(tx *sql.Tx) error {
 		rows := make([]msgRow, len(msgs))
 		for i, m := range msgs {
-			rows[i] = msgRow{m: m, state: Pending}
+			rows[i] = msgRow{m: m, state: Pending, data: data}
 		}
 		var err error
 		if n, err = insertMessages(ctx, tx, rows, ms(at)); err != nil || n == 0 {

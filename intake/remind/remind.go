@@ -17,7 +17,6 @@ import (
 	"log/slog"
 	"time"
 
-	"github.com/consultahq/consulta/intake/action"
 	"github.com/consultahq/consulta/intake/lead"
 	"github.com/consultahq/consulta/intake/mail"
 	"github.com/consultahq/consulta/intake/outbox"
@@ -29,18 +28,17 @@ type Store interface {
 	DueSteps(ctx context.Context, now time.Time, n int) ([]outbox.Tracked, error)
 	NextStep(ctx context.Context) (time.Time, bool, error)
 	RecordStep(ctx context.Context, t outbox.Tracked, step string, msgs []outbox.Message, at, next time.Time) (bool, error)
-	QueueDigest(ctx context.Context, msgs []outbox.Message, at time.Time) (bool, error)
+	QueueDigest(ctx context.Context, msgs []outbox.Message, data []byte, at time.Time) (bool, error)
 	LastDigest(ctx context.Context) (time.Time, bool, error)
 	List(ctx context.Context, from, to time.Time) ([]outbox.Tracked, error)
 	Spam(ctx context.Context) ([]outbox.SpamLead, error)
 }
 
-// Config is what the clock needs to know. Clock, Practice and Actions are
-// required; the rest have defaults.
+// Config is what the clock needs to know. Clock and Practice are required;
+// the rest have defaults.
 type Config struct {
 	Clock    hours.Clock
-	Practice mail.Practice // the sender, the coordinators, the colours
-	Actions  action.Signer // signs the emails' action links
+	Practice mail.Practice // the sender and the coordinators
 	Logger   *slog.Logger  // nil discards
 	// Poll is the longest Run waits between two ticks; default 1 minute.
 	Poll time.Duration
@@ -141,16 +139,16 @@ func step(ctx context.Context, store Store, cfg Config, t outbox.Tracked, now ti
 	switch {
 	case t.State == lead.New && t.Step == "":
 		kind = mail.Reminder
-		msgs, err = reminder(cfg, t, now)
+		msgs, err = reminder(cfg, t)
 		if len(clk.EscalateTo) > 0 {
 			next = later(clk.Escalation(t.Lead.Due), now)
 		}
 	case t.State == lead.New && t.Step == mail.Reminder && len(clk.EscalateTo) > 0:
 		kind = mail.Escalation
-		msgs, err = escalation(cfg, t, now)
+		msgs, err = escalation(cfg, t)
 	case t.State == lead.Contacted && t.Step != mail.FollowUp:
 		kind = mail.FollowUp
-		msgs, err = followUp(cfg, t, now)
+		msgs, err = followUp(cfg, t)
 	default: // nothing left to do for this lead
 		_, err := store.RecordStep(ctx, t, t.Step, nil, now, time.Time{})
 		return err

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/consultahq/consulta/intake/action"
+	"github.com/consultahq/consulta/intake/delivery"
 	"github.com/consultahq/consulta/intake/lead"
 	"github.com/consultahq/consulta/intake/mail"
 	"github.com/consultahq/consulta/intake/outbox"
@@ -54,6 +55,7 @@ type rig struct {
 	cfg   remind.Config
 	sent  []string  // outbox ids, in the order flush sent them
 	now   time.Time // the store's clock: the last time given to tick or flush
+	signs action.Signer
 }
 
 // onEachStore runs test with rigs on SQLite, and on a real PostgreSQL that
@@ -91,8 +93,8 @@ func newRig(t *testing.T, url string) *rig {
 			RespondWithin: 2 * time.Hour, EscalateTo: []string{manager}, FollowUpAfter: 3, DigestTo: []string{manager}},
 		Practice: mail.Practice{Name: "Harbour Aesthetic Surgery", From: "hello@harbour.example", Coordinator: coordinator,
 			SiteURL: "https://www.harbour.example", TimeZone: dublin},
-		Actions: action.Signer{Secret: []byte(strings.Repeat("s", 32)), Base: "https://www.harbour.example"},
 	}
+	r.signs = action.Signer{Secret: []byte(strings.Repeat("s", 32)), Base: "https://www.harbour.example"}
 	r.open()
 	t.Cleanup(func() { r.store.Close() })
 	return r
@@ -128,13 +130,13 @@ func (r *rig) receive(id, procedure, source string, when time.Time, spam bool) l
 	if spam {
 		l.Signals = []string{"honeypot"}
 	}
-	msgs, err := mail.Compose(l, r.cfg.Practice)
+	msgs, err := mail.Plan(l, r.cfg.Practice, true)
 	if err != nil {
 		r.t.Fatal(err)
 	}
 	var stored []outbox.Message
 	for _, m := range msgs {
-		stored = append(stored, outbox.Message{ID: m.ID, Kind: m.Kind, MessageID: m.MessageID, From: m.From, To: m.To, Raw: m.Raw})
+		stored = append(stored, outbox.Message(m))
 	}
 	if _, _, err := r.store.Enqueue(context.Background(), l, "", stored); err != nil {
 		r.t.Fatal(err)
@@ -153,8 +155,8 @@ func (r *rig) tick(now time.Time) time.Time {
 	return next
 }
 
-// flush sends every due message to Mailpit, as the delivery worker would,
-// and returns the kinds sent.
+// flush composes every due message and sends it to Mailpit, as the
+// delivery worker would, and returns the kinds sent.
 func (r *rig) flush(now time.Time) []string {
 	r.t.Helper()
 	r.now = now
@@ -163,9 +165,23 @@ func (r *rig) flush(now time.Time) []string {
 	if err != nil {
 		r.t.Fatal(err)
 	}
+	composer := delivery.Composer{Leads: r.store, Practice: r.cfg.Practice, Links: func(kind, id, to string) []mail.Link {
+		var out []mail.Link
+		for _, l := range r.signs.For(kind, id, to) {
+			out = append(out, mail.Link{Label: l.Label, URL: l.URL})
+		}
+		return out
+	}}
 	var kinds []string
 	for _, m := range msgs {
-		if err := r.smtp.Send(ctx, mail.Message{ID: m.ID, Kind: m.Kind, MessageID: m.MessageID, From: m.From, To: m.To, Raw: m.Raw}); err != nil {
+		if len(m.Raw) > 0 {
+			r.t.Fatalf("%s was composed before it was sent; want it planned, composed on delivery", m.ID)
+		}
+		c, err := composer.Compose(ctx, m)
+		if err != nil {
+			r.t.Fatalf("compose %s: %v", m.ID, err)
+		}
+		if err := r.smtp.Send(ctx, c); err != nil {
 			r.t.Fatalf("send %s: %v", m.ID, err)
 		}
 		if err := r.store.Done(ctx, m.ID); err != nil {
@@ -382,7 +398,7 @@ func testDigest(t *testing.T, newRig func(*testing.T) *rig) {
 	// The Release link is signed for the digest's recipient and lead D.
 	i := strings.Index(text, "Release: https://www.harbour.example/v1/actions/")
 	token := strings.Fields(text[i+len("Release: https://www.harbour.example/v1/actions/"):])[0]
-	if tok, err := r.cfg.Actions.Verify(token); err != nil || tok.Lead != "ld_D" || tok.Action != action.Release || tok.Recipient != manager {
+	if tok, err := r.signs.Verify(token); err != nil || tok.Lead != "ld_D" || tok.Action != action.Release || tok.Recipient != manager {
 		t.Errorf("Release token: %+v, %v", tok, err)
 	}
 	// One each open day: none on Saturday or Sunday.

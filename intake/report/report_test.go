@@ -3,6 +3,7 @@ package report
 import (
 	"bytes"
 	"encoding/json"
+	"github.com/consultahq/consulta/intake/figures"
 	"slices"
 	"strings"
 	"testing"
@@ -46,17 +47,17 @@ func f(v float64) *float64 { return &v }
 func eq(a, b *float64) bool { return (a == nil && b == nil) || (a != nil && b != nil && *a == *b) }
 
 func TestSummary(t *testing.T) {
-	r := Compute(handSet(), t0, t0.Add(24*time.Hour), at(15, 0), time.UTC)
-	want := Summary{Leads: 7, MedianSecondsToClaim: f(1800), P90SecondsToClaim: f(10800), WithinPromisePercent: f(50)}
+	r := figures.Compute(handSet(), t0, t0.Add(24*time.Hour), at(15, 0), time.UTC)
+	want := figures.Summary{Leads: 7, MedianSecondsToClaim: f(1800), P90SecondsToClaim: f(10800), WithinPromisePercent: f(50)}
 	if got := r.Summary; got.Leads != want.Leads || !eq(got.MedianSecondsToClaim, want.MedianSecondsToClaim) ||
 		!eq(got.P90SecondsToClaim, want.P90SecondsToClaim) || !eq(got.WithinPromisePercent, want.WithinPromisePercent) {
 		t.Errorf("summary = %s, want %s", show(got), show(want))
 	}
-	groups := map[string]Summary{}
+	groups := map[string]figures.Summary{}
 	for _, g := range r.ByCoordinator {
 		groups[g.Key] = g.Summary
 	}
-	for key, want := range map[string]Summary{
+	for key, want := range map[string]figures.Summary{
 		"ann@example.org": {Leads: 2, MedianSecondsToClaim: f(1200), P90SecondsToClaim: f(1800), WithinPromisePercent: f(100)},
 		"bob@example.org": {Leads: 1, MedianSecondsToClaim: f(10800), P90SecondsToClaim: f(10800), WithinPromisePercent: f(0)},
 		"":                {Leads: 4, WithinPromisePercent: f(0)},
@@ -89,7 +90,7 @@ func show(v any) string {
 func TestJSON(t *testing.T) {
 	dublin, _ := time.LoadLocation("Europe/Dublin")
 	var buf bytes.Buffer
-	if err := WriteJSON(&buf, Compute(handSet(), t0, t0.Add(24*time.Hour), at(15, 0), dublin)); err != nil {
+	if err := WriteJSON(&buf, figures.Compute(handSet(), t0, t0.Add(24*time.Hour), at(15, 0), dublin)); err != nil {
 		t.Fatal(err)
 	}
 	var got struct {
@@ -126,7 +127,7 @@ func TestJSON(t *testing.T) {
 
 func TestText(t *testing.T) {
 	var text, csv bytes.Buffer
-	r := Compute(handSet(), t0, t0.Add(24*time.Hour), at(15, 0), time.UTC)
+	r := figures.Compute(handSet(), t0, t0.Add(24*time.Hour), at(15, 0), time.UTC)
 	if err := WriteText(&text, r); err != nil {
 		t.Fatal(err)
 	}

@@ -1,13 +1,15 @@
-// Package report computes how fast a practice answers its leads: for any
+// Package figures computes how fast a practice answers its leads: for any
 // period, each lead with its state and time to claim, the median and 90th
 // percentile time to claim, the share answered within the promise, and the
-// same figures by coordinator, by week, by procedure and by source. The
-// daily digest and `consulta intake report` both print it.
+// same figures by coordinator, by week, by procedure and by source, with
+// the words that say them. It is the one place they are computed: `consulta
+// intake report` prints them (package report), and the daily digest
+// (package remind) tells them.
 //
 // Times to claim are real (wall-clock) time from receipt to claim; "within
 // the promise" means claimed by the lead's due time, which the response
 // clock counted in open hours.
-package report
+package figures
 
 import (
 	"cmp"
