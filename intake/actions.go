@@ -37,7 +37,7 @@ func (s *server) handleAction() http.Handler {
 		switch {
 		case errors.Is(err, action.ErrExpired):
 			s.actionRefused(w, "This link has expired", "Links in the practice's emails work for "+
-				figures.Duration(s.actionTTL())+". Use the buttons of a newer email about this lead.")
+				figures.Duration(s.actions.Lifetime())+". Use the buttons of a newer email about this lead.")
 			return
 		case err != nil:
 			s.actionRefused(w, "This link is not valid", "It was not made by this practice's service, or it was changed on the way. "+
@@ -173,13 +173,6 @@ func (s *server) actionPage(w http.ResponseWriter, code int, v actionView) {
 	if err := actionTemplate.Execute(w, v); err != nil {
 		s.log.Error("render action page", "err", err)
 	}
-}
-
-func (s *server) actionTTL() time.Duration {
-	if s.actions.TTL > 0 {
-		return s.actions.TTL
-	}
-	return action.DefaultTTL
 }
 
 var actionTemplate = template.Must(template.New("action").Parse(`<!doctype html>

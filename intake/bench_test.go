@@ -254,7 +254,7 @@ func BenchmarkDurableLeadsWithClock(b *testing.B) {
 				c.Clock = hours.Clock{RespondWithin: promise, EscalateTo: []string{"manager@harbour.example"},
 					DigestTo: []string{"manager@harbour.example"}}
 			})
-			s := newServer(slog.New(slog.DiscardHandler), f.cfg, f.store, nil)
+			s := newServer(slog.New(slog.DiscardHandler), f.cfg.WithDefaults(), f.store, nil)
 			ctx, stop := context.WithCancel(context.Background())
 			done := make(chan struct{})
 			go func() {

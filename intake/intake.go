@@ -48,9 +48,10 @@ import (
 	"net/netip"
 	"time"
 
-	"github.com/consultahq/consulta/intake/action"
 	"github.com/consultahq/consulta/intake/delivery"
 	"github.com/consultahq/consulta/intake/mail"
+	"github.com/consultahq/consulta/intake/outbox"
+	"github.com/consultahq/consulta/internal/form"
 	"github.com/consultahq/consulta/internal/hours"
 	"golang.org/x/time/rate"
 )
@@ -74,10 +75,10 @@ type Config struct {
 
 	// ThankYouURL is the site's page on what happens next, linked from the
 	// thank-you page that a form post which succeeded is sent to;
-	// default "/consultation/thank-you/".
+	// default form.DefaultThankYou.
 	ThankYouURL string
 	// FormAction is where the form shown again after errors posts;
-	// default "/v1/consultations".
+	// default form.DefaultAction, the service's own address for requests.
 	FormAction string
 	// Form renders the form shown again after errors, executed with a
 	// form.Page; nil uses the built-in plain page around the built-in
@@ -106,8 +107,9 @@ type Config struct {
 	DatabaseURL string
 	// Lease is how long an email claimed for sending stays with the
 	// instance sending it before any instance may send it again, as after
-	// a crash mid-send; default 5 minutes. With SQLite, a restart takes
-	// its claims back at once; with PostgreSQL, the lease decides.
+	// a crash mid-send; default outbox.DefaultLease. With SQLite, a
+	// restart takes its claims back at once; with PostgreSQL, the lease
+	// decides.
 	Lease time.Duration
 	// SMTPURL is the mail server (see mail.NewSMTP); "" writes each email
 	// as a .eml file into DataDir/mail.
@@ -116,7 +118,8 @@ type Config struct {
 	// address's domain.
 	Helo string
 	// Delivery tunes the worker that sends the emails; its zero value is
-	// usable (see delivery.Options).
+	// usable (see delivery.Options), and its SendTimeout is at most half
+	// the Lease, so that a send ends within its lease.
 	Delivery delivery.Options
 
 	// Secret signs form tokens; at least 32 bytes. Open reads it from
@@ -168,7 +171,8 @@ type Config struct {
 	// "https://www.example.org"): action links in the emails point to it.
 	// Default Practice.SiteURL.
 	PublicURL string
-	// ActionTTL is how long an action link stays good; default 30 days.
+	// ActionTTL is how long an action link stays good; default
+	// action.DefaultTTL.
 	ActionTTL time.Duration
 
 	// Now is the clock; default time.Now.
@@ -190,10 +194,10 @@ func (c Config) WithDefaults() Config {
 		c.Language = "en"
 	}
 	if c.ThankYouURL == "" {
-		c.ThankYouURL = "/consultation/thank-you/"
+		c.ThankYouURL = form.DefaultThankYou
 	}
 	if c.FormAction == "" {
-		c.FormAction = "/v1/consultations"
+		c.FormAction = form.DefaultAction
 	}
 	if c.MinFill == 0 {
 		c.MinFill = 3 * time.Second
@@ -214,10 +218,10 @@ func (c Config) WithDefaults() Config {
 		c.MaxBody = 64 << 10
 	}
 	if c.Lease == 0 {
-		c.Lease = 5 * time.Minute
+		c.Lease = outbox.DefaultLease
 	}
 	if c.Delivery.SendTimeout == 0 { // a send must end within its lease
-		c.Delivery.SendTimeout = min(2*time.Minute, c.Lease/2)
+		c.Delivery.SendTimeout = min(delivery.DefaultSendTimeout, c.Lease/2)
 	}
 	if c.Retention == 0 {
 		c.Retention = 30 * 24 * time.Hour
@@ -237,9 +241,6 @@ func (c Config) WithDefaults() Config {
 	}
 	if c.PublicURL == "" {
 		c.PublicURL = c.Practice.SiteURL
-	}
-	if c.ActionTTL == 0 {
-		c.ActionTTL = action.DefaultTTL
 	}
 	return c
 }

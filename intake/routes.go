@@ -4,6 +4,7 @@ import (
 	"net/http"
 
 	"github.com/consultahq/consulta/intake/action"
+	"github.com/consultahq/consulta/internal/form"
 	"github.com/gorilla/mux"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 )
@@ -21,8 +22,8 @@ type route struct {
 // turns into a GET, and "//v1/consultations" is answered 404.
 func (s *server) routes() []route {
 	return []route{
-		{"/v1/consultations", []string{http.MethodPost}, s.handleConsultation()},
-		{"/v1/consultations/token", []string{http.MethodGet}, s.handleToken()},
+		{form.DefaultAction, []string{http.MethodPost}, s.handleConsultation()}, // /v1/consultations
+		{form.DefaultAction + "/token", []string{http.MethodGet}, s.handleToken()},
 		{thanksPath, []string{http.MethodGet, http.MethodHead}, s.handleThanks()},
 		{action.Path + "{token}", []string{http.MethodGet, http.MethodPost}, s.handleAction()},
 		{"/healthz", []string{http.MethodGet, http.MethodHead}, handleHealthz()},

@@ -52,11 +52,11 @@ type server struct {
 // headers, CORS, body limit); any other path is answered 404. metrics may
 // be nil, in which case the service keeps its own.
 func NewServer(logger *slog.Logger, cfg Config, store Store, metrics *Metrics) http.Handler {
-	return newServer(logger, cfg, store, metrics)
+	return newServer(logger, cfg.WithDefaults(), store, metrics)
 }
 
+// newServer is NewServer of a cfg whose defaults are applied.
 func newServer(logger *slog.Logger, cfg Config, store Store, metrics *Metrics) *server {
-	cfg = cfg.WithDefaults()
 	if metrics == nil {
 		metrics = NewMetrics(store)
 	}

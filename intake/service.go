@@ -73,13 +73,16 @@ func Open(ctx context.Context, logger *slog.Logger, cfg Config) (*Service, error
 // when set, else the SQLite file DataDir/outbox.db. It also returns where
 // the store is, fit for a log (no password).
 func OpenStore(ctx context.Context, cfg Config) (*outbox.Store, string, error) {
-	cfg = cfg.WithDefaults()
+	var opts []outbox.Option
+	if cfg.Lease > 0 { // else the store's own default
+		opts = append(opts, outbox.WithLease(cfg.Lease))
+	}
 	if cfg.DatabaseURL != "" {
 		where := "PostgreSQL"
 		if u, err := url.Parse(cfg.DatabaseURL); err == nil && u.Host != "" {
 			where = u.Redacted()
 		}
-		s, err := outbox.OpenPostgres(ctx, cfg.DatabaseURL, outbox.WithLease(cfg.Lease))
+		s, err := outbox.OpenPostgres(ctx, cfg.DatabaseURL, opts...)
 		if err != nil {
 			return nil, "", fmt.Errorf("CONSULTA_DATABASE_URL: %w", err)
 		}
@@ -89,7 +92,7 @@ func OpenStore(ctx context.Context, cfg Config) (*outbox.Store, string, error) {
 		return nil, "", fmt.Errorf("open the store: no data folder")
 	}
 	db := filepath.Join(cfg.DataDir, "outbox.db")
-	s, err := outbox.Open(ctx, db, outbox.WithLease(cfg.Lease))
+	s, err := outbox.Open(ctx, db, opts...)
 	if err != nil {
 		return nil, "", err
 	}

@@ -21,7 +21,7 @@ import (
 // /v1/consultations/thanks, which shows them.
 
 // thanksPath is the thank-you page of requests sent as a plain form.
-const thanksPath = "/v1/consultations/thanks"
+const thanksPath = form.DefaultAction + "/thanks" // /v1/consultations/thanks
 
 // answer is the JSON answer to a request that was taken.
 type answer struct {

@@ -6,6 +6,10 @@ package themes
 
 import "embed"
 
+// Default is the name of the built-in theme, and the theme of a site that
+// names none.
+const Default = "default"
+
 // FS holds the built-in themes, one folder each: default/.
 //
 //go:embed all:default

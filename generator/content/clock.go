@@ -8,18 +8,24 @@ import (
 	"github.com/consultahq/consulta/internal/hours"
 )
 
-// checkClock checks time_zone and the response clock's keys under intake.
+// checkClock checks time_zone and the response clock's keys under intake,
+// and keeps the clock they make (Config.Clock): each is parsed here once,
+// and one that is wrong is left at its default.
 func (c *configFile) checkClock() {
 	cfg := &c.cfg
 	errf := func(field, format string, args ...any) {
 		c.probs.Errorf(configPath, c.line(field), field, format, args...)
 	}
+	in := cfg.Intake
+	clk := hours.Clock{Schedule: hours.Schedule{Closed: in.Closed}, EscalateTo: in.EscalateTo, DigestTo: in.DigestTo}
 	if tz := cfg.TimeZone; tz != "" {
-		if _, err := time.LoadLocation(tz); err != nil || tz == "Local" {
+		loc, err := time.LoadLocation(tz)
+		if err != nil || tz == "Local" {
 			errf("time_zone", "%q is not a time zone — write the zone's IANA name, e.g. Europe/Dublin or America/New_York", tz)
+		} else {
+			clk.Location = loc
 		}
 	}
-	in := cfg.Intake
 	// Keys in file order, so that a day named twice is reported where it
 	// is named the second time.
 	keys := slices.SortedFunc(maps.Keys(in.Hours), func(a, b string) int {
@@ -27,6 +33,7 @@ func (c *configFile) checkClock() {
 	})
 	open, bad := false, false
 	named := map[time.Weekday]string{}
+	var week hours.Week
 	for _, key := range keys {
 		field := "intake.hours." + key
 		days, err := hours.ParseDays(key)
@@ -34,7 +41,8 @@ func (c *configFile) checkClock() {
 			errf(field, "%v", err)
 			bad = true
 		}
-		if _, err := hours.ParseSpans(in.Hours[key]); err != nil {
+		spans, err := hours.ParseSpans(in.Hours[key])
+		if err != nil {
 			errf(field, "%v", err)
 			bad = true
 		} else {
@@ -47,19 +55,27 @@ func (c *configFile) checkClock() {
 				break
 			}
 			named[d] = key
+			week[d] = spans
 		}
+	}
+	if !bad {
+		clk.Week = week
 	}
 	if len(in.Hours) > 0 && !open && !bad {
 		errf("intake.hours", "no day is open — give the hours of at least one day, e.g. mon-fri: \"09:00-18:00\"")
 	}
 	if s := in.RespondWithin; s != "" {
-		if _, err := hours.ParseDuration(s); err != nil {
+		if d, err := hours.ParseDuration(s); err != nil {
 			errf("intake.respond_within", "%v", err)
+		} else {
+			clk.RespondWithin = d
 		}
 	}
 	if s := in.FollowUpAfter; s != "" {
-		if _, err := hours.ParseWorkingDays(s); err != nil {
+		if n, err := hours.ParseWorkingDays(s); err != nil {
 			errf("intake.follow_up_after", "%v", err)
+		} else {
+			clk.FollowUpAfter = n
 		}
 	}
 	if s := in.DigestAt; s != "" {
@@ -67,35 +83,22 @@ func (c *configFile) checkClock() {
 			errf("intake.digest_at", "%v", err)
 		} else if m == 0 {
 			errf("intake.digest_at", "\"00:00\" is not offered — choose a time after midnight, e.g. \"08:30\"")
+		} else {
+			clk.DigestAt = m
 		}
 	}
+	cfg.clock = clk.WithDefaults()
 }
 
 // Location returns the practice's time zone; UTC when time_zone is unset
 // or wrong (check reports it).
 func (c Config) Location() *time.Location {
-	if c.TimeZone != "" {
-		if loc, err := time.LoadLocation(c.TimeZone); err == nil {
-			return loc
-		}
+	if loc := c.clock.Location; loc != nil {
+		return loc
 	}
 	return time.UTC
 }
 
-// Clock returns the practice's response clock from time_zone and the intake
-// keys. Values that check reports as wrong are left at their defaults.
-func (c Config) Clock() hours.Clock {
-	in := c.Intake
-	clk := hours.Clock{
-		Schedule:   hours.Schedule{Location: c.Location(), Closed: in.Closed},
-		EscalateTo: in.EscalateTo,
-		DigestTo:   in.DigestTo,
-	}
-	if w, _, err := hours.ParseWeek(in.Hours); err == nil {
-		clk.Week = w
-	}
-	clk.RespondWithin, _ = hours.ParseDuration(in.RespondWithin)
-	clk.FollowUpAfter, _ = hours.ParseWorkingDays(in.FollowUpAfter)
-	clk.DigestAt, _ = hours.ParseClock(in.DigestAt)
-	return clk.WithDefaults()
-}
+// Clock returns the practice's response clock, from time_zone and the
+// intake keys, as check read them; its zero fields mean their defaults.
+func (c Config) Clock() hours.Clock { return c.clock }

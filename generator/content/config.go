@@ -13,6 +13,8 @@ import (
 	"strings"
 
 	"github.com/consultahq/consulta/generator/problem"
+	"github.com/consultahq/consulta/internal/form"
+	"github.com/consultahq/consulta/themes"
 )
 
 const configPath = "content/site.yaml"
@@ -47,7 +49,20 @@ func LoadConfig(fsys fs.FS) (Config, *problem.List) {
 }
 
 // loadConfig reads content/site.yaml, fills in the defaults and checks it.
+// A file that cannot be read gets the defaults too: they are the site's
+// settings until it can, and nothing else fills them in.
 func (l *Loader) loadConfig() *configFile {
+	c := l.readConfig()
+	c.defaults()
+	if c.read {
+		c.check()
+		c.checkBrand(l.fsys)
+	}
+	return c
+}
+
+// readConfig reads and decodes content/site.yaml.
+func (l *Loader) readConfig() *configFile {
 	c := &configFile{lines: map[string]int{}}
 	src, err := fs.ReadFile(l.fsys, configPath)
 	switch {
@@ -70,16 +85,13 @@ func (l *Loader) loadConfig() *configFile {
 	c.read = true
 	d := decoder{file: configPath, probs: &c.probs, lines: c.lines, fields: l.fields}
 	d.document(doc, &c.cfg)
-	c.defaults()
-	c.check()
-	c.checkBrand(l.fsys)
 	return c
 }
 
 func (c *configFile) defaults() {
 	cfg := &c.cfg
 	cfg.Language = cmp.Or(cfg.Language, "en")
-	cfg.Theme = cmp.Or(cfg.Theme, "default")
+	cfg.Theme = cmp.Or(cfg.Theme, themes.Default)
 	if cfg.BaseURL != "" && !strings.HasSuffix(cfg.BaseURL, "/") {
 		cfg.BaseURL += "/"
 	}
@@ -95,9 +107,9 @@ func (c *configFile) defaults() {
 	}
 	slices.SortStableFunc(cfg.Categories, func(a, b Category) int { return a.Order - b.Order })
 	f := &cfg.Form
-	f.Endpoint = cmp.Or(f.Endpoint, "/v1/consultations")
-	f.Page = cmp.Or(f.Page, "/consultation/")
-	f.ThankYou = cmp.Or(f.ThankYou, "/consultation/thank-you/")
+	f.Endpoint = cmp.Or(f.Endpoint, form.DefaultAction)
+	f.Page = cmp.Or(f.Page, form.DefaultPage)
+	f.ThankYou = cmp.Or(f.ThankYou, form.DefaultThankYou)
 	if w := cfg.Photos.Watermark; w != nil {
 		if w.Logo == "" {
 			w.Text = cmp.Or(w.Text, cfg.Name)

@@ -3,6 +3,8 @@ package content
 import (
 	"strings"
 	"time"
+
+	"github.com/consultahq/consulta/internal/hours"
 )
 
 // Kind is what a page is, and so which layout renders it.
@@ -52,7 +54,7 @@ type Config struct {
 	Hours            []Hours    `yaml:"hours"`             // opening hours
 	Social           []Link     `yaml:"social"`
 	Categories       []Category `yaml:"categories"` // default: face, breast, body, skin, non-surgical
-	Theme            string     `yaml:"theme"`      // default "default"
+	Theme            string     `yaml:"theme"`      // default themes.Default, the built-in theme
 	Palette          Palette    `yaml:"palette"`
 	Markdown         Markdown   `yaml:"markdown"`
 	Form             Form       `yaml:"form"`
@@ -70,6 +72,8 @@ type Config struct {
 	Hero        string       `yaml:"hero"`        // the home page's first image, optional
 	ShareImage  string       `yaml:"share_image"` // the default Open Graph image
 	Memberships []Membership `yaml:"memberships"` // professional bodies and accreditations
+
+	clock hours.Clock // time_zone and the clock's keys under intake, as checkClock read them
 }
 
 // Membership is a professional body or accreditation the practice belongs to.
@@ -116,9 +120,9 @@ type Markdown struct {
 
 // Form is the consultation form's settings.
 type Form struct {
-	Endpoint       string `yaml:"endpoint"`        // where the form posts; default "/v1/consultations" (same origin)
-	Page           string `yaml:"page"`            // URL of the "Your consultation" page; default "/consultation/"
-	ThankYou       string `yaml:"thank_you"`       // URL of the thank-you page; default "/consultation/thank-you/"
+	Endpoint       string `yaml:"endpoint"`        // where the form posts; default form.DefaultAction, the intake service on the same origin
+	Page           string `yaml:"page"`            // URL of the "Your consultation" page; default form.DefaultPage
+	ThankYou       string `yaml:"thank_you"`       // URL of the thank-you page; default form.DefaultThankYou
 	PrivacyWording string `yaml:"privacy_wording"` // label of the required privacy consent box
 	SMSWording     string `yaml:"sms_wording"`     // label of the optional SMS opt-in box
 	WordingVersion string `yaml:"wording_version"` // kept with each opt-in

@@ -1,8 +1,6 @@
 package render
 
 import (
-	"cmp"
-
 	"github.com/consultahq/consulta/generator/content"
 )
 
@@ -17,7 +15,7 @@ const KindConsultation content.Kind = "consultation"
 // published procedure, or none when the site has no consultation page. A
 // content page at one of those URLs wins.
 func ConsultationPages(s *content.Site) []*content.Page {
-	formPage := s.ByURL[cmp.Or(s.Config.Form.Page, "/consultation/")]
+	formPage := s.ByURL[s.Config.Form.Page]
 	if formPage == nil {
 		return nil
 	}

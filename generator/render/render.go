@@ -91,13 +91,11 @@ type Theme struct {
 
 // Load loads the theme called name: the built-in default theme overridden,
 // file by file, by the site's own themes/<name>/. siteFS is rooted at the
-// site folder. A theme other than "default" must exist in the site folder.
+// site folder. A theme other than the built-in one (themes.Default) must
+// exist in the site folder.
 // Load parses every template and executes every layout once against a
 // sample site, so that a mistake in a theme is reported here.
 func Load(siteFS fs.FS, name string) (*Theme, error) {
-	if name == "" {
-		name = "default"
-	}
 	files, err := themeFiles(siteFS, name)
 	if err != nil {
 		return nil, err
@@ -121,7 +119,7 @@ func Load(siteFS fs.FS, name string) (*Theme, error) {
 // themes/<name>/ on it. Keys are paths inside the theme, e.g. "layouts/base.html".
 func themeFiles(siteFS fs.FS, name string) (map[string]themeFile, error) {
 	files := map[string]themeFile{}
-	builtin, err := fs.Sub(themes.FS, "default")
+	builtin, err := fs.Sub(themes.FS, themes.Default)
 	if err != nil {
 		return nil, fmt.Errorf("load built-in theme: %w", err)
 	}
@@ -139,7 +137,7 @@ func themeFiles(siteFS fs.FS, name string) (map[string]themeFile, error) {
 		if err := readTree(own, dir+"/", files); err != nil {
 			return nil, fmt.Errorf("load theme %s: %w", dir, err)
 		}
-	case name != "default":
+	case name != themes.Default:
 		return nil, fmt.Errorf("load theme %q: no folder %s/ in the site — create it, or set theme: default in content/site.yaml", name, dir)
 	}
 	return files, nil

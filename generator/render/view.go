@@ -98,7 +98,7 @@ func (t *Theme) view(s *content.Site, p *content.Page, o Options) *View {
 	if p.Kind != "404" {
 		v.Canonical = absURL(cfg.BaseURL, p.URL)
 	}
-	formPage := cmp.Or(cfg.Form.Page, "/consultation/")
+	formPage := cfg.Form.Page
 	if p.Kind == KindConsultation {
 		v.Preselect = slugOf(p)
 		v.Canonical = absURL(cfg.BaseURL, formPage)
@@ -120,7 +120,7 @@ func (t *Theme) view(s *content.Site, p *content.Page, o Options) *View {
 // bookURL is where a page's "Book" links go: straight to the form, with
 // the page's procedure chosen on a procedure page.
 func bookURL(s *content.Site, p *content.Page) string {
-	page := cmp.Or(s.Config.Form.Page, "/consultation/")
+	page := s.Config.Form.Page
 	if p.Kind == content.KindProcedure && s.ByURL[page] != nil {
 		return page + slugOf(p) + "/#request"
 	}
@@ -138,7 +138,7 @@ func (v *View) ThemeColour() string {
 // IsForm reports whether the page shows the consultation form: the form
 // page and its generated /consultation/<procedure>/ pages.
 func (v *View) IsForm() bool {
-	return v.Page.URL == cmp.Or(v.Config.Form.Page, "/consultation/") || v.Page.Kind == KindConsultation
+	return v.Page.URL == v.Config.Form.Page || v.Page.Kind == KindConsultation
 }
 
 // slugOf is the last element of a page's URL: the name other pages use for it.

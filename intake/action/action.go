@@ -110,14 +110,18 @@ func (s Signer) now() time.Time {
 
 const version = "a1"
 
+// Lifetime is how long a link stays good: TTL, or DefaultTTL.
+func (s Signer) Lifetime() time.Duration {
+	if s.TTL <= 0 {
+		return DefaultTTL
+	}
+	return s.TTL
+}
+
 // Sign returns the token of one action on one lead for one recipient.
 func (s Signer) Sign(leadID, act, recipient string) string {
-	ttl := s.TTL
-	if ttl <= 0 {
-		ttl = DefaultTTL
-	}
 	payload := strings.Join([]string{version, leadID, act,
-		strconv.FormatInt(s.now().Add(ttl).Unix(), 36),
+		strconv.FormatInt(s.now().Add(s.Lifetime()).Unix(), 36),
 		base64.RawURLEncoding.EncodeToString([]byte(recipient))}, ".")
 	return payload + "." + s.mac(payload)
 }

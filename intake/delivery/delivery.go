@@ -21,7 +21,7 @@ import (
 // Options tune Run. The zero value is usable.
 type Options struct {
 	Logger      *slog.Logger  // nil discards
-	SendTimeout time.Duration // for one message's whole session; default 2 minutes
+	SendTimeout time.Duration // for one message's whole session; default DefaultSendTimeout
 	Workers     int           // messages sent at once; default 2
 	// MinBackoff is the wait after a first temporary failure; it doubles
 	// with each further failure up to MaxBackoff, with jitter. Defaults:
@@ -68,12 +68,16 @@ type Hooks struct {
 	Dead      func(kind string)
 }
 
+// DefaultSendTimeout is how long one message's whole session may take
+// when Options.SendTimeout is zero.
+const DefaultSendTimeout = 2 * time.Minute
+
 func (o *Options) defaults() {
 	if o.Logger == nil {
 		o.Logger = slog.New(slog.DiscardHandler)
 	}
 	if o.SendTimeout <= 0 {
-		o.SendTimeout = 2 * time.Minute
+		o.SendTimeout = DefaultSendTimeout
 	}
 	if o.Workers <= 0 {
 		o.Workers = 2

@@ -31,43 +31,57 @@ const (
 )
 
 // WithDefaults returns c with every zero field set to its default, and
-// a nil Location set to UTC.
+// a nil Location set to UTC. Clock's methods need none of it: each reads
+// a zero field as its default.
 func (c Clock) WithDefaults() Clock {
-	if c.Location == nil {
-		c.Location = time.UTC
-	}
-	if c.RespondWithin <= 0 {
-		c.RespondWithin = DefaultRespondWithin
-	}
-	if c.FollowUpAfter <= 0 {
-		c.FollowUpAfter = DefaultFollowUpAfter
-	}
-	if c.DigestAt <= 0 {
-		c.DigestAt = DefaultDigestAt
-	}
+	c.Location = c.loc()
+	c.RespondWithin = c.respondWithin()
+	c.FollowUpAfter = c.followUpAfter()
+	c.DigestAt = c.digestAt()
 	return c
+}
+
+func (c Clock) respondWithin() time.Duration {
+	if c.RespondWithin <= 0 {
+		return DefaultRespondWithin
+	}
+	return c.RespondWithin
+}
+
+func (c Clock) followUpAfter() int {
+	if c.FollowUpAfter <= 0 {
+		return DefaultFollowUpAfter
+	}
+	return c.FollowUpAfter
+}
+
+func (c Clock) digestAt() int {
+	if c.DigestAt <= 0 {
+		return DefaultDigestAt
+	}
+	return c.DigestAt
 }
 
 // Due returns when a lead received at t must be answered: t plus
 // RespondWithin of open time.
 func (c Clock) Due(t time.Time) time.Time {
-	return c.Add(t, c.WithDefaults().RespondWithin)
+	return c.Add(t, c.respondWithin())
 }
 
 // Escalation returns when a lead due at due and still unclaimed is
 // escalated: half RespondWithin of open time after its reminder, which is
 // sent at due (or at the next opening).
 func (c Clock) Escalation(due time.Time) time.Time {
-	return c.Add(c.NextOpen(due), c.WithDefaults().RespondWithin/2)
+	return c.Add(c.NextOpen(due), c.respondWithin()/2)
 }
 
 // FollowUp returns when a lead marked contacted at t gets its follow-up
 // reminder: FollowUpAfter working days later.
 func (c Clock) FollowUp(t time.Time) time.Time {
-	return c.AddDays(t, c.WithDefaults().FollowUpAfter)
+	return c.AddDays(t, c.followUpAfter())
 }
 
 // NextDigest returns when the first digest after t is due.
 func (c Clock) NextDigest(t time.Time) time.Time {
-	return c.NextAt(t, c.WithDefaults().DigestAt)
+	return c.NextAt(t, c.digestAt())
 }
