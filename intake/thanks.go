@@ -73,7 +73,7 @@ func (s *server) handleThanks() http.Handler {
 			Next: s.cfg.ThankYouURL}
 		ref, due := q.Get("ref"), q.Get("due")
 		if sec, err := strconv.ParseInt(due, 10, 64); err == nil && len(ref) <= 40 &&
-			mail.HeaderSafe(ref) && s.tokens.mac("thanks."+ref+"."+due) == q.Get("sig") {
+			mail.HeaderSafe(ref) && s.tokens.signed("thanks."+ref+"."+due, q.Get("sig")) {
 			page.Ref, page.Due = ref, mail.DueText(time.Unix(sec, 0), s.location())
 		}
 		var buf bytes.Buffer
