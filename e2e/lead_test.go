@@ -27,9 +27,10 @@ import (
 const formSecret = "e2e-form-secret-0123456789abcdef-0123456789abcdef"
 
 // oldToken returns a form token issued at issued, signed as the intake
-// service signs them: "v1.<Unix ms>.<HMAC-SHA256, 18 bytes, base64url>".
+// service signs them: "v2.<Unix ms>.<nonce>.<HMAC-SHA256, 18 bytes,
+// base64url>".
 func oldToken(issued time.Time) string {
-	payload := "v1." + strconv.FormatInt(issued.UnixMilli(), 10)
+	payload := "v2." + strconv.FormatInt(issued.UnixMilli(), 10) + ".e2e-nonce"
 	m := hmac.New(sha256.New, []byte(formSecret))
 	m.Write([]byte(payload))
 	return payload + "." + base64.RawURLEncoding.EncodeToString(m.Sum(nil)[:18])

@@ -235,3 +235,24 @@ func TestConfirmationAfterFailedStore(t *testing.T) {
 		t.Errorf("the retry: %d %s, want 202 with confirmation true", w.Code, w.Body)
 	}
 }
+
+// TestFormTokensAreUnique: tokens fetched in the same millisecond differ,
+// so that the second patient's confirmation is not refused as a token
+// used before.
+func TestFormTokensAreUnique(t *testing.T) {
+	f := newFixture(t, nil) // its clock stands still: every token is issued at one instant
+	seen := map[string]bool{}
+	for range 200 {
+		seen[f.token(t)] = true
+	}
+	if len(seen) != 200 {
+		t.Errorf("200 tokens issued at one instant: %d distinct, want 200", len(seen))
+	}
+	first, second := f.token(t), f.token(t)
+	f.clock.advance(10 * time.Second)
+	for i, c := range []struct{ address, tok string }{{"anna@mail.example", first}, {"bea@mail.example", second}} {
+		if w := f.post(ctJSON, asJSON(leadFor(c.address, c.tok)), ""); !strings.Contains(w.Body.String(), `"confirmation":true`) {
+			t.Errorf("patient %d: %s, want confirmation true", i+1, w.Body)
+		}
+	}
+}

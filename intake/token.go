@@ -2,6 +2,7 @@ package intake
 
 import (
 	"crypto/hmac"
+	"crypto/rand"
 	"crypto/sha256"
 	"encoding/base64"
 	"strconv"
@@ -11,11 +12,16 @@ import (
 
 // A form token tells how long ago the form was opened: the page's script
 // fetches one from GET /v1/consultations/token when the form is shown and
-// sends it back with the request. It is "v1.<issued, Unix ms>.<MAC>", the
-// MAC an HMAC-SHA256 of the first two parts under the service's secret.
-// A token carries no personal data and is not tied to a client.
+// sends it back with the request. It is
+// "v2.<issued, Unix ms>.<nonce>.<MAC>": the nonce, 72 random bits, makes
+// each token unique (a used token gets no second confirmation, so two
+// patients must never hold the same one), and the MAC is an HMAC-SHA256 of
+// the parts before it under the service's secret. A token carries no
+// personal data and is not tied to a client. The "v1.<issued>.<MAC>"
+// tokens of earlier releases, without a nonce, are still judged, so that
+// forms opened before an upgrade send leads as before.
 
-const tokenVersion = "v1"
+const tokenVersion = "v2"
 
 // tokens issues and judges form tokens.
 type tokens struct {
@@ -26,7 +32,10 @@ type tokens struct {
 
 // issue returns a token issued at now.
 func (t tokens) issue(now time.Time) string {
-	payload := tokenVersion + "." + strconv.FormatInt(now.UnixMilli(), 10)
+	var nonce [9]byte
+	rand.Read(nonce[:])
+	payload := tokenVersion + "." + strconv.FormatInt(now.UnixMilli(), 10) + "." +
+		base64.RawURLEncoding.EncodeToString(nonce[:])
 	return payload + "." + t.mac(payload)
 }
 
@@ -54,9 +63,12 @@ func (t tokens) judge(token string, now time.Time) string {
 	if !t.signed(payload, sum) {
 		return signalBadToken
 	}
-	version, issued, ok := strings.Cut(payload, ".")
-	n, err := strconv.ParseInt(issued, 10, 64)
-	if !ok || version != tokenVersion || err != nil {
+	parts := strings.Split(payload, ".")
+	if !(len(parts) == 3 && parts[0] == tokenVersion || len(parts) == 2 && parts[0] == "v1") {
+		return signalBadToken
+	}
+	n, err := strconv.ParseInt(parts[1], 10, 64)
+	if err != nil {
 		return signalBadToken
 	}
 	age := now.Sub(time.UnixMilli(n))
