@@ -15,8 +15,9 @@ import (
 //
 // A client is an IPv4 address or an IPv6 /64, which one household or phone
 // usually holds whole. Once a /64 has run out of requests, every /64 of
-// its /48 shares one bucket for as long as the /48 is seen, so that a
-// client given a /48 cannot hop from /64 to /64.
+// its /48 shares that /64's bucket, as empty as it is, for as long as the
+// /48 is seen (idleAfter), so that a client given a /48 can neither hop
+// from /64 to /64 nor get a second burst.
 type limiter struct {
 	every   rate.Limit
 	burst   int
@@ -63,7 +64,12 @@ func (l *limiter) allow(addr string, now time.Time) (bool, time.Duration) {
 	if d := res.DelayFrom(now); d > 0 {
 		res.CancelAt(now)
 		if wider.IsValid() {
+			// The /48 takes over this /64's bucket, empty as it is: its
+			// other /64s get no burst of their own.
 			l.wide[wider] = now
+			if _, ok := l.clients[wider.String()]; !ok {
+				l.clients[wider.String()] = v
+			}
 		}
 		return false, d
 	}
