@@ -7,6 +7,7 @@ import (
 
 	"github.com/consultahq/consulta/intake/lead"
 	"github.com/consultahq/consulta/intake/mail"
+	"github.com/consultahq/consulta/internal/form"
 )
 
 // Bounds of the attribution fields. A value out of bounds is dropped, never
@@ -18,8 +19,13 @@ const (
 )
 
 // attribution returns where s's visit came from, keeping only values
-// within bounds, or nil when nothing is known.
+// within bounds, or nil when nothing is known. Invisible characters
+// (form.Invisible) are taken out first: the patient cannot see or fix
+// these values, so they are never a reason to refuse the lead.
 func attribution(s submission) *lead.Attribution {
+	for _, f := range s.visit() {
+		*f.value = form.StripInvisible(*f.value)
+	}
 	a := lead.Attribution{
 		Landing:     landingPath(s.LandingPage),
 		Referrer:    referrerURL(s.Referrer),

@@ -40,6 +40,11 @@ func newChecker(procedures map[string]Procedure, region string) *checker {
 	must(v.RegisterValidation("singleline", func(fl validator.FieldLevel) bool {
 		return mail.HeaderSafe(fl.Field().String())
 	}))
+	// visible is every field's: no character that changes how text shows
+	// without being seen (form.Invisible).
+	must(v.RegisterValidation("visible", func(fl validator.FieldLevel) bool {
+		return !form.HasInvisible(fl.Field().String())
+	}))
 	must(v.RegisterValidation("text", func(fl validator.FieldLevel) bool {
 		s := fl.Field().String()
 		return utf8.ValidString(s) && !strings.ContainsFunc(s, func(r rune) bool {

@@ -185,7 +185,8 @@ func (f Field) Type() string {
 }
 
 // Validation returns the field's whole go-playground/validator tag:
-// "required" or "omitempty", its Max, a Radio's choices, then its Rules.
+// "required" or "omitempty", "visible" (no Invisible character) for every
+// field but a tick box, its Max, a Radio's choices, then its Rules.
 // It is "" for a field nothing checks (a honeypot: a filled-in one is a
 // spam signal, not a mistake).
 func (f Field) Validation() string {
@@ -195,6 +196,9 @@ func (f Field) Validation() string {
 	tags := []string{"omitempty"}
 	if f.Required {
 		tags[0] = "required"
+	}
+	if f.Kind != Checkbox {
+		tags = append(tags, "visible") // first, so that its words are the ones a patient reads
 	}
 	if f.Max > 0 {
 		tags = append(tags, "max="+strconv.Itoa(f.Max))
@@ -219,12 +223,16 @@ func (f Field) Message(rule, param string) string {
 	if m, ok := f.Messages[rule]; ok {
 		return m
 	}
-	if m, ok := f.Messages[""]; ok {
-		return m
-	}
 	noun := f.Noun
 	if noun == "" {
 		noun = f.Name
+	}
+	if rule == "visible" { // the same words for every field: they say what to remove
+		return "Please remove the invisible or text-direction characters from your " + noun +
+			" (they can come with text copied from elsewhere)."
+	}
+	if m, ok := f.Messages[""]; ok {
+		return m
 	}
 	switch rule {
 	case "required":

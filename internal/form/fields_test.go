@@ -9,22 +9,22 @@ import (
 // TestValidation: each field's checks, as the intake runs them.
 func TestValidation(t *testing.T) {
 	want := map[string]string{
-		"first_name":        "required,max=100,singleline,noencoded",
-		"last_name":         "required,max=100,singleline,noencoded",
-		"email":             "required,max=254,singleline,plainaddress,localpart,email,mailbox",
-		"phone":             "omitempty,max=40,singleline",
-		"procedure":         "required,max=100,procedure",
-		"preferred_contact": "omitempty,oneof=phone email text",
-		"preferred_time":    "omitempty,max=100,singleline",
-		"message":           "omitempty,max=2000,text",
-		"source":            "omitempty,max=100,singleline",
-		"language":          "omitempty,max=35,bcp47_language_tag",
-		"page":              "omitempty,max=2048,page",
+		"first_name":        "required,visible,max=100,singleline,noencoded",
+		"last_name":         "required,visible,max=100,singleline,noencoded",
+		"email":             "required,visible,max=254,singleline,plainaddress,localpart,email,mailbox",
+		"phone":             "omitempty,visible,max=40,singleline",
+		"procedure":         "required,visible,max=100,procedure",
+		"preferred_contact": "omitempty,visible,oneof=phone email text",
+		"preferred_time":    "omitempty,visible,max=100,singleline",
+		"message":           "omitempty,visible,max=2000,text",
+		"source":            "omitempty,visible,max=100,singleline",
+		"language":          "omitempty,visible,max=35,bcp47_language_tag",
+		"page":              "omitempty,visible,max=2048,page",
 		"consent_privacy":   "required",
 		"sms_opt_in":        "omitempty",
-		"wording_version":   "omitempty,max=40,singleline",
-		"form_token":        "omitempty,max=200,token",
-		"idempotency_key":   "omitempty,max=100,token",
+		"wording_version":   "omitempty,visible,max=40,singleline",
+		"form_token":        "omitempty,visible,max=200,token",
+		"idempotency_key":   "omitempty,visible,max=100,token",
 		"website":           "",
 	}
 	if len(Fields()) != len(want) {
@@ -53,6 +53,8 @@ func TestMessage(t *testing.T) {
 		{"consent_privacy", "required", "", "Please tick the box to agree to our privacy notice, so that we may contact you."},
 		{"idempotency_key", "token", "", "Please reload the page and try again."},
 		{"page", "something", "", "Please check your page."},
+		{"preferred_contact", "visible", "", "Please remove the invisible or text-direction characters from your way to contact you (they can come with text copied from elsewhere)."},
+		{"first_name", "visible", "", "Please remove the invisible or text-direction characters from your first name (they can come with text copied from elsewhere)."},
 	} {
 		if got := Must(tc.field).Message(tc.rule, tc.param); got != tc.want {
 			t.Errorf("%s %s: %q, want %q", tc.field, tc.rule, got, tc.want)
@@ -114,5 +116,23 @@ func TestCountryCode(t *testing.T) {
 		if got := CountryCode(tc.phone, tc.region); got != tc.want {
 			t.Errorf("CountryCode(%q, %q) = %q, want %q", tc.phone, tc.region, got, tc.want)
 		}
+	}
+}
+
+// TestInvisible: direction and invisible characters are found and
+// stripped; the joiners that scripts and emoji need are not.
+func TestInvisible(t *testing.T) {
+	for _, r := range []rune{'\u202e', '\u2066', '\u2069', '\u200b', '\u200e', '\u200f', '\u061c', '\ufeff', '\u00ad', '\u2060', '\U000E0041', '\u3164'} {
+		if !Invisible(r) {
+			t.Errorf("U+%04X: not invisible", r)
+		}
+	}
+	for _, r := range []rune{'a', ' ', '\u200c', '\u200d', '\ufe0f', 'é', '中'} {
+		if Invisible(r) {
+			t.Errorf("U+%04X: invisible", r)
+		}
+	}
+	if got := StripInvisible("\u202egnp\u200b.exe"); got != "gnp.exe" {
+		t.Errorf("StripInvisible = %q", got)
 	}
 }
