@@ -9,7 +9,10 @@ import (
 	"mime"
 	"net/http"
 	"net/url"
+	"reflect"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/consultahq/consulta/internal/form"
 )
@@ -102,7 +105,7 @@ func decode(kind string, body []byte) (submission, error) {
 			return submission{}, &badRequest{"The request body has data after the JSON object."}
 		}
 	case kindForm:
-		vals, err := url.ParseQuery(string(body))
+		vals, err := formFields(body)
 		if err != nil {
 			return submission{}, &badRequest{"The form data could not be read."}
 		}
@@ -116,48 +119,39 @@ func decode(kind string, body []byte) (submission, error) {
 	return s, nil
 }
 
-// uniqueKeys refuses a JSON object that names a field twice, as encoding/
-// json matches names: without regard to case. The last one would win, so
-// what a check saw could differ from what is kept. It scans the bytes for
-// the top-level keys (the body is a few hundred bytes; a json.Decoder pass
-// cost more than the rest of decoding); a body that is not valid JSON is
-// left to the decoder to refuse.
+// uniqueKeys refuses a JSON object that names one of the request's
+// fields twice, as encoding/json matches names: without regard to case.
+// The last one would win, so what a check saw could differ from what is
+// kept. Keys the request does not have are ignored, however often they
+// come, as the decoder ignores them. It scans the bytes for the top-level
+// keys once, looking each up in requestKeys, so that its cost grows with
+// the body's length and no more (a json.Decoder pass cost more than the
+// rest of decoding); a body that is not valid JSON is left to the decoder
+// to refuse.
 func uniqueKeys(body []byte) error {
-	var keys [24]string // the submission's fields, and some room
-	seen := keys[:0]
-	depth, inString, escaped, keyStart := 0, false, false, -1
-	for i, c := range body {
-		if inString {
-			switch {
-			case escaped:
-				escaped = false
-			case c == '\\':
-				escaped = true
-			case c == '"':
-				inString = false
-				if keyStart < 0 {
-					continue
-				}
-				key, ok := jsonKey(body[keyStart : i+1])
-				keyStart = -1
-				if !ok {
-					return nil
-				}
-				for _, k := range seen {
-					if strings.EqualFold(k, key) {
-						return &badRequest{fmt.Sprintf("The field %q appears more than once.", key)}
+	var seen [64]bool // by index in requestKeys
+	var buf [64]byte
+	depth := 0
+	for i := 0; i < len(body); i++ {
+		switch body[i] {
+		case '"':
+			end := stringEnd(body, i+1)
+			if end < 0 {
+				return nil // not JSON: the decoder says so
+			}
+			if depth == 1 && expectingKey(body[:i]) {
+				quoted := body[i : end+1]
+				if folded, ok := foldKey(buf[:0], quoted); ok {
+					if k, known := requestKeys[string(folded)]; known {
+						if seen[k] {
+							key, _ := jsonKey(quoted)
+							return &badRequest{fmt.Sprintf("The field %q appears more than once.", key)}
+						}
+						seen[k] = true
 					}
 				}
-				seen = append(seen, key)
 			}
-			continue
-		}
-		switch c {
-		case '"':
-			inString = true
-			if depth == 1 && expectingKey(body[:i]) {
-				keyStart = i
-			}
+			i = end
 		case '{', '[':
 			depth++
 		case '}', ']':
@@ -165,6 +159,96 @@ func uniqueKeys(body []byte) error {
 		}
 	}
 	return nil
+}
+
+// stringEnd returns the index of the quote that ends the JSON string
+// whose text starts at from, or -1 when it does not end.
+func stringEnd(body []byte, from int) int {
+	for {
+		j := bytes.IndexByte(body[from:], '"')
+		if j < 0 {
+			return -1
+		}
+		q := from + j
+		slashes := 0
+		for k := q - 1; k >= from && body[k] == '\\'; k-- {
+			slashes++
+		}
+		if slashes%2 == 0 {
+			return q
+		}
+		from = q + 1
+	}
+}
+
+// requestKeys are the JSON names of the request's fields (the form's and
+// the visit's), folded by foldName, each with a number of its own.
+var requestKeys = func() map[string]int {
+	m := map[string]int{}
+	var add func(t reflect.Type)
+	add = func(t reflect.Type) {
+		for i := range t.NumField() {
+			f := t.Field(i)
+			if f.Anonymous {
+				add(f.Type)
+				continue
+			}
+			if name, _, _ := strings.Cut(f.Tag.Get("json"), ","); name != "" && name != "-" {
+				m[string(foldName(nil, name))] = len(m)
+			}
+		}
+	}
+	add(reflect.TypeFor[submission]())
+	if len(m) > 64 {
+		panic("intake: more request fields than uniqueKeys counts")
+	}
+	return m
+}()
+
+// foldKey appends to out the folded name (foldName) of a quoted JSON
+// key, unescaped; ok is false for a key too long to be a field's name or
+// that cannot be read.
+func foldKey(out, quoted []byte) (folded []byte, ok bool) {
+	if len(quoted) > longestKey {
+		return nil, false
+	}
+	name := string(quoted[1 : len(quoted)-1])
+	if strings.IndexByte(name, '\\') >= 0 && json.Unmarshal(quoted, &name) != nil {
+		return nil, false
+	}
+	return foldName(out, name), true
+}
+
+// longestKey is the longest a key can be and still be a field's name: a
+// name is under 20 bytes, and a rune of up to 4 bytes may fold to one.
+const longestKey = 4 * 20
+
+// foldName appends name to out folded as encoding/json folds a name to
+// match it to a field: ASCII letters in upper case, any other letter as
+// the smallest rune that folds to it ("ſ" as "S", the Kelvin sign as "K").
+func foldName(out []byte, name string) []byte {
+	for i := 0; i < len(name); {
+		if c := name[i]; c < utf8.RuneSelf {
+			if 'a' <= c && c <= 'z' {
+				c -= 'a' - 'A'
+			}
+			out = append(out, c)
+			i++
+			continue
+		}
+		r, n := utf8.DecodeRuneInString(name[i:])
+		for {
+			r2 := unicode.SimpleFold(r)
+			if r2 <= r {
+				r = r2
+				break
+			}
+			r = r2
+		}
+		out = utf8.AppendRune(out, r)
+		i += n
+	}
+	return out
 }
 
 // expectingKey reports whether a string that starts after before is an
@@ -202,6 +286,66 @@ func jsonProblem(err error) string {
 		return "A tick box field (consent_privacy, sms_opt_in) must be true or false."
 	}
 	return "The request body is not a valid JSON object."
+}
+
+// formFields reads a URL-encoded body as url.ParseQuery does (a body it
+// would refuse is refused), but keeps only the first value of each of the
+// request's fields (requestKeys): the others cost a scan, never a copy, so
+// that a body of many keys costs its length and no more.
+func formFields(body []byte) (url.Values, error) {
+	vals := url.Values{}
+	for rest := string(body); rest != ""; {
+		var pair string
+		pair, rest, _ = strings.Cut(rest, "&")
+		if strings.Contains(pair, ";") {
+			return nil, errors.New("invalid semicolon separator")
+		}
+		if pair == "" {
+			continue
+		}
+		key, value, _ := strings.Cut(pair, "=")
+		if strings.ContainsAny(key, "%+") {
+			var err error
+			if key, err = url.QueryUnescape(key); err != nil {
+				return nil, err
+			}
+		}
+		known := false
+		if len(key) <= longestKey {
+			var buf [longestKey]byte
+			_, known = requestKeys[string(foldName(buf[:0], key))]
+		}
+		if !known || vals.Has(key) {
+			if !escapesOK(value) {
+				return nil, errors.New("invalid escape")
+			}
+			continue
+		}
+		v, err := url.QueryUnescape(value)
+		if err != nil {
+			return nil, err
+		}
+		vals[key] = []string{v}
+	}
+	return vals, nil
+}
+
+// escapesOK reports whether every "%" of s starts an escape: two hex digits.
+func escapesOK(s string) bool {
+	for {
+		i := strings.IndexByte(s, '%')
+		if i < 0 {
+			return true
+		}
+		if i+2 >= len(s) || !isHex(s[i+1]) || !isHex(s[i+2]) {
+			return false
+		}
+		s = s[i+3:]
+	}
+}
+
+func isHex(c byte) bool {
+	return '0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F'
 }
 
 // fromForm copies the first value of each of the form's fields, and of
