@@ -4,6 +4,7 @@ import (
 	"io/fs"
 	"strings"
 
+	"github.com/consultahq/consulta/generator/content"
 	"github.com/consultahq/consulta/generator/maillogo"
 	"github.com/consultahq/consulta/generator/problem"
 	"github.com/consultahq/consulta/generator/render"
@@ -14,14 +15,9 @@ import (
 // logo that cannot be drawn is a warning: the emails then show the
 // practice's name as text.
 func (r *run) makeEmailLogo(probs *problem.List) []byte {
-	cfg := r.site.Config
-	if cfg.Logo == "" {
+	file, src := logoFile(r.cfg.Site, r.site.Config)
+	if src == nil {
 		return nil
-	}
-	file := render.BrandFile(cfg.Logo)
-	src, err := fs.ReadFile(r.cfg.Site, file)
-	if err != nil {
-		return nil // reported when the site was loaded
 	}
 	logo, err := maillogo.Make(file, src)
 	if err != nil {
@@ -29,4 +25,34 @@ func (r *run) makeEmailLogo(probs *problem.List) []byte {
 		return nil
 	}
 	return logo.PNG
+}
+
+// emailLogoOf is the email logo of site.yaml's logo, as the build
+// publishes it: its address under base_url and its size, measured, not
+// drawn. It is zero without a logo, or with one the build cannot draw.
+func emailLogoOf(fsys fs.FS, cfg content.Config) EmailLogo {
+	file, src := logoFile(fsys, cfg)
+	if src == nil || cfg.BaseURL == "" {
+		return EmailLogo{}
+	}
+	w, h, err := maillogo.Measure(file, src)
+	if err != nil {
+		return EmailLogo{} // the build warns
+	}
+	return EmailLogo{URL: strings.TrimSuffix(cfg.BaseURL, "/") + "/" + maillogo.Path, Width: w, Height: h}
+}
+
+// logoFile returns the name and the bytes of site.yaml's logo; nil
+// bytes without a logo, or when it cannot be read (reported when the
+// site was loaded).
+func logoFile(fsys fs.FS, cfg content.Config) (string, []byte) {
+	if cfg.Logo == "" {
+		return "", nil
+	}
+	file := render.BrandFile(cfg.Logo)
+	src, err := fs.ReadFile(fsys, file)
+	if err != nil {
+		return file, nil
+	}
+	return file, src
 }

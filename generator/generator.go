@@ -18,7 +18,8 @@
 // the stages up to check and writes nothing anywhere, the image cache
 // included. [Live] runs them over the pages an edit touched, and serves
 // the result. The stages after check run only while no problem found is
-// an error.
+// an error. [MakeHandoff] makes what the intake service needs of a site
+// beyond its content, without a build.
 package generator
 
 import (
@@ -322,4 +323,40 @@ func stageNames() []string {
 		names[i] = s.name
 	}
 	return slices.Clip(names)
+}
+
+// Handoff is what the build hands the intake service beyond the site's
+// content, which the intake never loads a theme or draws a logo for: the
+// theme's pages of the form, and the address and size of the logo the
+// emails show. MakeHandoff makes it without building the site, so that
+// `consulta intake` can start where the site was never built.
+type Handoff struct {
+	// Form is the theme's "consultation-form-page" template, with the
+	// rest of its partials (its "consultation-thanks-page"), which the
+	// intake service executes with a form.Page (and a form.Thanks); nil
+	// when the theme has none that renders a form.Page, and FormErr then
+	// says why.
+	Form    *template.Template
+	FormErr error
+	// EmailLogo is the logo the emails show: the PNG that the build
+	// publishes at maillogo.Path under base_url, at the size the build
+	// draws it. It is zero without a logo, or with one the build cannot
+	// draw, which the build warns about.
+	EmailLogo EmailLogo
+}
+
+// EmailLogo is where the email logo is published, and the size emails
+// show it at.
+type EmailLogo struct {
+	URL           string // absolute: "https://www.example.org/brand/logo-email.png"
+	Width, Height int    // CSS pixels
+}
+
+// MakeHandoff makes the Handoff of site, loaded from fsys. The logo is
+// measured, not drawn: the build alone draws it.
+func MakeHandoff(fsys fs.FS, site *content.Site) Handoff {
+	var h Handoff
+	h.Form, h.FormErr = formPage(fsys, site.Config.Theme)
+	h.EmailLogo = emailLogoOf(fsys, site.Config)
+	return h
 }

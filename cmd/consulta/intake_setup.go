@@ -1,24 +1,22 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
-	"html/template"
-	"io"
-	"io/fs"
 	"log/slog"
 	"net/url"
 	"os"
 	"path"
+	"slices"
 	"strings"
 
+	"github.com/consultahq/consulta/generator"
 	"github.com/consultahq/consulta/generator/content"
-	"github.com/consultahq/consulta/generator/maillogo"
-	"github.com/consultahq/consulta/generator/render"
 	"github.com/consultahq/consulta/intake"
 	"github.com/consultahq/consulta/intake/mail"
-	"github.com/consultahq/consulta/internal/form"
+	"github.com/consultahq/consulta/internal/mailaddr"
 )
 
 // This file has one job: it translates the site in SITE_DIR into the
@@ -40,37 +38,67 @@ func envIntakeConfig(e env) intake.Config {
 	return cfg
 }
 
-// openIntake loads the site in siteDir, completes cfg with it (siteConfig)
-// and opens the intake service. sameOrigin says that the service shares
-// the site's address (consulta serve).
+// openIntake loads the site in siteDir and opens the intake service with
+// cfg completed by it (intakeConfig). sameOrigin says that the service
+// shares the site's address (consulta serve).
 func openIntake(ctx context.Context, e env, logger *slog.Logger, siteDir string, cfg intake.Config, sameOrigin bool) (*intake.Service, error) {
-	site, probs := content.Load(ctx, os.DirFS(siteDir))
+	fsys := os.DirFS(siteDir)
+	site, probs := content.Load(ctx, fsys)
 	if err := probs.Err(); err != nil {
 		return nil, reportProblems(e.stderr, err)
 	}
-	cfg, err := siteConfig(site, os.DirFS(siteDir), cfg, sameOrigin)
+	made := generator.MakeHandoff(fsys, site)
+	if made.FormErr != nil {
+		logger.Info("the theme has no form page that renders a form.Page; the intake shows its built-in form", "theme", site.Config.Theme, "err", made.FormErr)
+	}
+	cfg, err := intakeConfig(site, made, cfg, sameOrigin)
 	if err != nil {
 		return nil, err
 	}
-	cfg.Form = formTemplate(logger, siteDir, site.Config.Theme)
 	return intake.Open(ctx, logger, cfg)
 }
 
-// siteConfig returns cfg completed with what the site in fsys says: the
-// practice and its logo, its procedures, the phone region, the language,
-// the form's wording and thank-you page, and the allowed origins.
-func siteConfig(site *content.Site, fsys fs.FS, cfg intake.Config, sameOrigin bool) (intake.Config, error) {
+// intakeConfig is the one place where a site becomes the intake service's
+// settings: it returns cfg, as the environment and the flags set it,
+// completed with the loaded site and what the build makes of it (made):
+// the practice as the emails present it, its procedures and their pages,
+// the response clock, the form's wording and address, the thank-you page
+// and the allowed origins. The site's settings, and their defaults, were
+// checked and applied when it was loaded; what is checked here is what
+// only the intake service needs.
+func intakeConfig(site *content.Site, made generator.Handoff, cfg intake.Config, sameOrigin bool) (intake.Config, error) {
 	c := site.Config
-	practice, err := practiceOf(site, cfg.Practice)
-	if err != nil {
-		return cfg, err
+	p := mail.Practice{
+		Name:            c.Name,
+		From:            cmp.Or(cfg.Practice.From, c.Email), // the environment's or the flags' first
+		Phone:           c.Phone,
+		Coordinator:     c.CoordinatorEmail,
+		Routes:          c.Intake.Coordinators,
+		CoordinatorName: coordinatorName(site),
+		ReplyWithin:     c.Intake.ReplyWithin,
+		SiteURL:         strings.TrimSuffix(c.BaseURL, "/"),
+		Language:        c.Language,
+		Region:          c.Intake.Region,
+		Colours:         mail.Colours{Ink: c.Palette.Ink, Paper: c.Palette.Paper, Accent: c.Palette.Accent, Muted: c.Palette.Muted},
+		Procedures:      make(map[string]mail.Procedure, len(site.Procedures)),
+		Logo:            mail.Logo(made.EmailLogo),
 	}
-	practice.Region = c.Intake.Region
-	practice.Colours = mail.Colours{Ink: c.Palette.Ink, Paper: c.Palette.Paper, Accent: c.Palette.Accent, Muted: c.Palette.Muted}
-	practice.Procedures = procedurePages(site, practice.SiteURL)
-	practice.Logo = emailLogo(fsys, c)
-	cfg.Practice = practice
-	cfg.Clock = c.Clock()    // its Location, time_zone, is the emails' too
+	cfg.Procedures = nil
+	for _, pg := range site.Procedures {
+		proc := intake.Procedure{Slug: path.Base(strings.TrimSuffix(pg.URL, "/")), Title: pg.Title}
+		page := mail.Procedure{URL: p.SiteURL + pg.URL}
+		if pr := pg.Procedure; pr != nil {
+			proc.Category, page.Fees = pr.Category, pr.Fees.String()
+			if pr.CategoryInfo != nil {
+				proc.CategoryTitle = pr.CategoryInfo.Title
+			}
+		}
+		cfg.Procedures = append(cfg.Procedures, proc)
+		p.Procedures[proc.Slug] = page
+	}
+	cfg.Practice = p
+	cfg.Clock = c.Clock() // its Location, time_zone, is the emails' too
+	cfg.Form = made.Form
 	if cfg.PublicURL == "" { // action links go where the form posts
 		if u, err := url.Parse(c.Form.Endpoint); err == nil && u.IsAbs() {
 			cfg.PublicURL = u.Scheme + "://" + u.Host
@@ -78,145 +106,50 @@ func siteConfig(site *content.Site, fsys fs.FS, cfg intake.Config, sameOrigin bo
 	}
 	cfg.Region = c.Intake.Region
 	cfg.Language = c.Language
-	cfg.ThankYouURL = c.Form.ThankYou
 	cfg.FormAction = c.Form.Endpoint
+	cfg.ThankYouURL = c.Form.ThankYou
 	cfg.PrivacyWording = c.Form.PrivacyWording
 	cfg.SMSWording = c.Form.SMSWording
 	cfg.WordingVersion = c.Form.WordingVersion
-	cfg.AllowedOrigins = append(append([]string(nil), c.Intake.AllowedOrigins...), cfg.AllowedOrigins...)
+	cfg.AllowedOrigins = append(slices.Clone(c.Intake.AllowedOrigins), cfg.AllowedOrigins...)
 	if base, err := url.Parse(c.BaseURL); err == nil && base.Host != "" {
 		cfg.AllowedOrigins = append(cfg.AllowedOrigins, base.Scheme+"://"+base.Host)
 		if !sameOrigin { // the intake has an origin of its own: send patients back to the site
-			thanks := cfg.WithDefaults().ThankYouURL
-			if u, err := base.Parse(thanks); err == nil {
+			if u, err := base.Parse(c.Form.ThankYou); err == nil {
 				cfg.ThankYouURL = u.String()
 			}
 		}
 	}
-	cfg.Procedures = nil
-	for _, p := range site.Procedures {
-		proc := intake.Procedure{Slug: path.Base(strings.TrimSuffix(p.URL, "/")), Title: p.Title}
-		if p.Procedure != nil {
-			proc.Category = p.Procedure.Category
-			if p.Procedure.CategoryInfo != nil {
-				proc.CategoryTitle = p.Procedure.CategoryInfo.Title
-			}
-		}
-		cfg.Procedures = append(cfg.Procedures, proc)
-	}
-	return cfg, nil
+	return cfg, checkPractice(p)
 }
 
-// emailLogo is the logo the emails show: the PNG the build publishes at
-// maillogo.Path, at the address of the site's base_url. It is zero (the
-// emails name the practice in text) without a logo, or with one the
-// build cannot draw, which the build warns about.
-func emailLogo(fsys fs.FS, c content.Config) mail.Logo {
-	file := render.BrandFile(c.Logo)
-	if file == "" || c.BaseURL == "" || fsys == nil {
-		return mail.Logo{}
-	}
-	src, err := fs.ReadFile(fsys, file)
-	if err != nil {
-		return mail.Logo{}
-	}
-	logo, err := maillogo.Make(file, src)
-	if err != nil {
-		return mail.Logo{}
-	}
-	return mail.Logo{URL: strings.TrimSuffix(c.BaseURL, "/") + "/" + maillogo.Path, Width: logo.Width, Height: logo.Height}
-}
-
-// procedurePages returns each procedure's page (absolute, under siteURL)
-// and fee range, for the coordinator's email, by slug.
-func procedurePages(site *content.Site, siteURL string) map[string]mail.Procedure {
-	out := make(map[string]mail.Procedure, len(site.Procedures))
-	for _, p := range site.Procedures {
-		pr := mail.Procedure{URL: siteURL + p.URL}
-		if p.Procedure != nil {
-			pr.Fees = render.FormatFees(p.Procedure.Fees)
-		}
-		out[path.Base(strings.TrimSuffix(p.URL, "/"))] = pr
-	}
-	return out
-}
-
-// practiceOf is the practice as the emails present it: p's From address
-// when set (the environment's or the flags'), the rest from the site. Its
-// time zone is the site's time_zone, through intake.Config.Clock.
-func practiceOf(site *content.Site, p mail.Practice) (mail.Practice, error) {
-	c := site.Config
-	p = mail.Practice{
-		Name:        c.Name,
-		From:        p.From,
-		Phone:       c.Phone,
-		Coordinator: c.CoordinatorEmail,
-		Routes:      c.Intake.Coordinators,
-		ReplyWithin: c.Intake.ReplyWithin,
-		SiteURL:     strings.TrimSuffix(c.BaseURL, "/"),
-		Language:    c.Language,
-	}
-	if p.From == "" {
-		p.From = c.Email
-	}
+// coordinatorName is the title of the site's team member whose role is
+// coordinator, who signs the patient's confirmation; "" when none is.
+func coordinatorName(site *content.Site) string {
 	for _, m := range site.Members {
 		if m.Member != nil && strings.EqualFold(m.Member.Role, "coordinator") {
-			p.CoordinatorName = m.Title
-			break
+			return m.Title
 		}
 	}
-	switch {
-	case p.Coordinator == "":
-		return p, errors.New("content/site.yaml: coordinator_email: the intake service needs the coordinator's address — add coordinator_email: \"coordinator@your-practice.example\"")
-	case p.From == "":
-		return p, errors.New("no From address: set email in content/site.yaml, or --from / CONSULTA_FROM")
-	}
-	return p, checkPractice(p)
+	return ""
 }
 
-// checkPractice refuses, at start-up, the settings that mail.Compose would
-// refuse for every lead: each would be answered 500.
+// checkPractice refuses, at start-up, what the intake needs and the site
+// need not have, and what only the intake can check: without it every
+// lead would be answered 500. The site's own addresses were checked when
+// it was loaded, by the same rule (package mailaddr).
 func checkPractice(p mail.Practice) error {
-	const how = "write a bare address, like coordinator@your-practice.example"
-	if !mail.AddressOK(p.Coordinator) {
-		return fmt.Errorf("content/site.yaml: coordinator_email: %q is not an email address the intake can send to — %s", p.Coordinator, how)
+	switch {
+	case p.Coordinator == "":
+		return errors.New("content/site.yaml: coordinator_email: the intake service needs the coordinator's address — add coordinator_email: \"coordinator@your-practice.example\"")
+	case p.From == "":
+		return errors.New("no From address: set email in content/site.yaml, or --from / CONSULTA_FROM")
 	}
-	if !mail.AddressOK(p.From) {
-		return fmt.Errorf("From address %q (email in content/site.yaml, --from or CONSULTA_FROM) is not an email address the intake can send from — %s", p.From, how)
-	}
-	for category, to := range p.Routes {
-		if to != "" && !mail.AddressOK(to) {
-			return fmt.Errorf("content/site.yaml: intake.coordinators.%s: %q is not an email address the intake can send to — %s", category, to, how)
-		}
+	if err := mailaddr.Check(p.From); err != nil {
+		return fmt.Errorf("From address %q (--from or CONSULTA_FROM) is not an address emails can be sent from: %v — write a bare address, like desk@your-practice.example", p.From, err)
 	}
 	if !mail.HeaderSafe(p.Name) || !mail.HeaderSafe(p.CoordinatorName) {
 		return errors.New("content/site.yaml: name, or the coordinator's page title: remove the line break or control character — it goes into email headers")
 	}
 	return nil
-}
-
-// formTemplate returns the site theme's form page (the template
-// "consultation-form-page" of its partials), or nil for the intake's
-// built-in one when the theme has none or it cannot render a form.Page.
-func formTemplate(logger *slog.Logger, siteDir, name string) *template.Template {
-	if name == "" {
-		name = "default"
-	}
-	fsys := os.DirFS(siteDir)
-	var t *template.Template
-	theme, err := render.Load(fsys, name)
-	if err == nil {
-		t, err = theme.FormTemplate(fsys)
-	}
-	if err == nil && t != nil {
-		err = t.Execute(io.Discard, form.Page{
-			Errors:  map[string]string{"email": "x"},
-			Summary: []form.FieldError{{Field: "email", Message: "x"}},
-		})
-	}
-	if err != nil || t == nil {
-		logger.Info("the theme has no form page that renders a form.Page; the intake shows its built-in form", "theme", name, "err", err)
-		return nil
-	}
-	return t
 }

@@ -1,121 +1,133 @@
 package main
 
 import (
+	"context"
 	"log/slog"
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
-	"testing/fstest"
 
+	"github.com/consultahq/consulta/generator"
 	"github.com/consultahq/consulta/generator/content"
 	"github.com/consultahq/consulta/intake"
 	"github.com/consultahq/consulta/intake/mail"
 )
 
-func intakeTestSite() *content.Site {
-	face := &content.Category{Slug: "face", Title: "Face"}
-	return &content.Site{
-		Config: content.Config{
-			Name: "Harbour", BaseURL: "https://www.harbour.example/", Email: "hello@harbour.example",
-			CoordinatorEmail: "desk@harbour.example",
-			Form:             content.Form{ThankYou: "/consultation/thank-you/"},
-			Intake:           content.Intake{Region: "IE", AllowedOrigins: []string{"https://book.harbour.example"}},
-			Palette:          content.Palette{Ink: "#1f2528", Accent: "#6e4a32"},
-		},
-		Procedures: []*content.Page{{Meta: content.Meta{Title: "Nose reshaping"}, URL: "/procedures/rhinoplasty/",
-			Procedure: &content.Procedure{Category: "face", CategoryInfo: face, Fees: content.Fees{From: 6000, To: 9000, Currency: "EUR"}}}},
-		Members: []*content.Page{{Meta: content.Meta{Title: "Sarah"}, Member: &content.Member{Role: "Coordinator"}}},
-	}
-}
-
-func TestIntakeConfigFromSite(t *testing.T) {
-	site := intakeTestSite()
-	cfg, err := siteConfig(site, nil, intake.Config{AllowedOrigins: []string{"https://extra.example"}}, false)
+// intakeTestSite is the generator's test site with yaml added to its
+// site.yaml, in a folder of its own.
+func intakeTestSite(t *testing.T, yaml string) string {
+	t.Helper()
+	site := testSite(t)
+	yml := filepath.Join(site, "content", "site.yaml")
+	src, err := os.ReadFile(yml)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(cfg.Procedures) != 1 || cfg.Procedures[0].Slug != "rhinoplasty" || cfg.Procedures[0].CategoryTitle != "Face" {
+	if err := os.WriteFile(yml, append(src, yaml...), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return site
+}
+
+// loadSite loads the site in dir as openIntake does.
+func loadSite(t *testing.T, dir string) (*content.Site, generator.Handoff) {
+	t.Helper()
+	fsys := os.DirFS(dir)
+	site, probs := content.Load(context.Background(), fsys)
+	if err := probs.Err(); err != nil {
+		t.Fatal(err)
+	}
+	return site, generator.MakeHandoff(fsys, site)
+}
+
+const intakeYAML = `palette: {ink: "#1f2528", accent: "#6e4a32"}
+intake:
+  region: IE
+  allowed_origins: ["https://book.harbour.example"]
+`
+
+func TestIntakeConfigFromSite(t *testing.T) {
+	site, made := loadSite(t, intakeTestSite(t, intakeYAML))
+	cfg, err := intakeConfig(site, made, intake.Config{AllowedOrigins: []string{"https://extra.example"}}, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	i := slices.IndexFunc(cfg.Procedures, func(p intake.Procedure) bool { return p.Slug == "rhinoplasty" })
+	if i < 0 || cfg.Procedures[i].CategoryTitle != "Face" || cfg.Procedures[i].Category != "face" {
 		t.Errorf("procedures %+v", cfg.Procedures)
 	}
-	for _, o := range []string{"https://book.harbour.example", "https://extra.example", "https://www.harbour.example"} {
+	for _, o := range []string{"https://book.harbour.example", "https://extra.example", "https://www.example.org"} {
 		if !slices.Contains(cfg.AllowedOrigins, o) {
 			t.Errorf("allowed origins %v lack %s", cfg.AllowedOrigins, o)
 		}
 	}
-	if cfg.ThankYouURL != "https://www.harbour.example/consultation/thank-you/" {
-		t.Errorf("alone, thank-you URL %q, want it on the site", cfg.ThankYouURL)
+	if cfg.ThankYouURL != "https://www.example.org/consultation/thank-you/" {
+		t.Errorf("alone, thank-you URL %q, want the default on the site", cfg.ThankYouURL)
 	}
 	// What the coordinator's email shows of the practice.
-	wantPage := mail.Procedure{URL: "https://www.harbour.example/procedures/rhinoplasty/", Fees: "€6,000 – €9,000"}
+	wantPage := mail.Procedure{URL: "https://www.example.org/procedures/rhinoplasty/", Fees: "€6,000 – €9,000"}
 	if pr := cfg.Practice; pr.Region != "IE" || pr.Colours.Accent != "#6e4a32" || pr.Procedures["rhinoplasty"] != wantPage {
 		t.Errorf("practice: region %q, colours %+v, procedures %+v; want IE, the palette and %+v", pr.Region, pr.Colours, pr.Procedures, wantPage)
 	}
-	if cfg, _ := siteConfig(site, nil, intake.Config{}, true); cfg.ThankYouURL != "/consultation/thank-you/" {
+	if p := cfg.Practice; p.From != "hello@example.org" || p.CoordinatorName != "Sofia Lind" || p.Coordinator != "coordinator@example.org" {
+		t.Errorf("practice %+v", p)
+	}
+	if cfg, _ := intakeConfig(site, made, intake.Config{}, true); cfg.ThankYouURL != "/consultation/thank-you/" {
 		t.Errorf("under serve, thank-you URL %q, want the path", cfg.ThankYouURL)
 	}
-	site.Config.Form.ThankYou = ""
-	if cfg, _ := siteConfig(site, nil, intake.Config{}, false); cfg.ThankYouURL != "https://www.harbour.example/consultation/thank-you/" {
-		t.Errorf("no thank-you page set: URL %q, want the default on the site", cfg.ThankYouURL)
+	if cfg, _ := intakeConfig(site, made, intake.Config{Practice: mail.Practice{From: "desk@example.org"}}, true); cfg.Practice.From != "desk@example.org" {
+		t.Errorf("From %q, want the environment's", cfg.Practice.From)
 	}
 
-	p, err := practiceOf(site, mail.Practice{})
-	if err != nil || p.From != "hello@harbour.example" || p.CoordinatorName != "Sarah" || p.Coordinator != "desk@harbour.example" {
-		t.Errorf("practice %+v, %v", p, err)
+	site, made = loadSite(t, intakeTestSite(t, "form: {thank_you: /next/}\n"))
+	if cfg, _ := intakeConfig(site, made, intake.Config{}, false); cfg.ThankYouURL != "https://www.example.org/next/" {
+		t.Errorf("thank-you page set: URL %q, want it on the site", cfg.ThankYouURL)
 	}
 	site.Config.CoordinatorEmail = ""
-	if _, err := practiceOf(site, mail.Practice{}); err == nil {
+	if _, err := intakeConfig(site, made, intake.Config{}, false); err == nil {
 		t.Error("no coordinator: want an error")
 	}
 }
 
 // TestPracticeRefusedAtStart: settings that mail.Compose refuses would
-// answer every lead 500, so the service must not start with them.
+// answer every lead 500, so the service must not start with them: the
+// site's addresses are refused when the site is loaded, as check refuses
+// them, and the rest when the service opens.
 func TestPracticeRefusedAtStart(t *testing.T) {
-	tests := map[string]func(*content.Config){
-		"coordinator with a name": func(c *content.Config) { c.CoordinatorEmail = "Desk <desk@harbour.example>" },
-		"coordinator not ASCII":   func(c *content.Config) { c.CoordinatorEmail = "desk@härbour.example" },
-		"route not an address":    func(c *content.Config) { c.Intake.Coordinators = map[string]string{"face": "face team"} },
-		"From not an address":     func(c *content.Config) { c.Email = "hello at harbour" },
-		"name on two lines":       func(c *content.Config) { c.Name = "Harbour\nBcc: x@evil.example" },
+	tests := map[string]struct{ old, new, from string }{
+		"coordinator with a name": {"coordinator_email: coordinator@example.org", `coordinator_email: "Desk <coordinator@example.org>"`, ""},
+		"coordinator not ASCII":   {"coordinator_email: coordinator@example.org", "coordinator_email: coordinator@exämple.org", ""},
+		"route not an address":    {"", "intake: {coordinators: {face: face team}}", ""},
+		"From not an address":     {"email: hello@example.org", `email: "hello at harbour"`, ""},
+		"From of the environment": {"", "", "hello@exämple.org"},
+		"name on two lines":       {"name: Harbour Aesthetic Surgery", `name: "Harbour\nBcc: x@evil.example"`, ""},
 	}
-	for name, spoil := range tests {
+	for name, tt := range tests {
 		t.Run(name, func(t *testing.T) {
-			site := intakeTestSite()
-			spoil(&site.Config)
-			if _, err := practiceOf(site, mail.Practice{}); err == nil {
-				t.Error("practiceOf accepted it")
+			site := testSite(t)
+			yml := filepath.Join(site, "content", "site.yaml")
+			src, _ := os.ReadFile(yml)
+			spoilt := string(src) + tt.new + "\n"
+			if tt.old != "" {
+				spoilt = strings.Replace(string(src), tt.old, tt.new, 1)
+			}
+			os.WriteFile(yml, []byte(spoilt), 0o644)
+			e := env{getenv: func(string) string { return "" }, stderr: &strings.Builder{}}
+			cfg := intake.Config{DataDir: filepath.Join(t.TempDir(), "data"), Practice: mail.Practice{From: tt.from}}
+			if svc, err := openIntake(context.Background(), e, slog.New(slog.DiscardHandler), site, cfg, false); err == nil {
+				svc.Close()
+				t.Error("the service started")
 			}
 		})
 	}
-	if _, err := practiceOf(intakeTestSite(), mail.Practice{}); err != nil {
-		t.Errorf("the test site: %v", err)
+	e := env{getenv: func(string) string { return "" }, stderr: &strings.Builder{}}
+	svc, err := openIntake(context.Background(), e, slog.New(slog.DiscardHandler), testSite(t), intake.Config{DataDir: filepath.Join(t.TempDir(), "data")}, false)
+	if err != nil {
+		t.Fatalf("the test site: %v", err)
 	}
-}
-
-func TestThemeFormTemplate(t *testing.T) {
-	for name, tt := range map[string]struct {
-		src  string // the site's own themes/default/partials/consultation-form.html; "" for none
-		used bool
-	}{
-		"the built-in theme's form page": {"", true},
-		"a form page of the site's own":  {`{{define "consultation-form-page"}}<form>{{.Values.Email}}</form>{{end}}`, true},
-		"no form page":                   {`{{define "consultation-form"}}<form></form>{{end}}`, false},
-		"needs the site's data":          {`{{define "consultation-form-page"}}{{.Site.Config.Name}}{{end}}`, false},
-	} {
-		t.Run(name, func(t *testing.T) {
-			site := t.TempDir()
-			if tt.src != "" {
-				dir := filepath.Join(site, "themes", "default", "partials")
-				os.MkdirAll(dir, 0o755)
-				os.WriteFile(filepath.Join(dir, "consultation-form.html"), []byte(tt.src), 0o644)
-			}
-			got := formTemplate(slog.New(slog.DiscardHandler), site, "")
-			if (got != nil) != tt.used {
-				t.Errorf("template used: %v, want %v", got != nil, tt.used)
-			}
-		})
-	}
+	svc.Close()
 }
 
 // TestIntakeEmailLogo: the emails show site.yaml's logo from the address
@@ -124,18 +136,19 @@ func TestThemeFormTemplate(t *testing.T) {
 func TestIntakeEmailLogo(t *testing.T) {
 	mark := `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 96 48"><rect width="96" height="48" fill="#6e4a32"/></svg>`
 	for _, tc := range []struct {
-		name, logo, src string
+		name, yaml, src string
 		want            mail.Logo
 	}{
-		{"svg", "brand/logo.svg", mark, mail.Logo{URL: "https://www.harbour.example/brand/logo-email.png", Width: 80, Height: 40}},
+		{"svg", "logo: brand/logo.svg\n", mark, mail.Logo{URL: "https://www.example.org/brand/logo-email.png", Width: 80, Height: 40}},
 		{"none", "", "", mail.Logo{}},
-		{"cannot be drawn", "brand/logo.svg", `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 48 48"><path d="M1 1 Z`, mail.Logo{}},
+		{"cannot be drawn", "logo: brand/logo.svg\n", `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 48 48"><path d="M1 1 Z`, mail.Logo{}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			site := intakeTestSite()
-			site.Config.Logo = tc.logo
-			fsys := fstest.MapFS{"content/brand/logo.svg": {Data: []byte(tc.src)}}
-			cfg, err := siteConfig(site, fsys, intake.Config{}, false)
+			dir := intakeTestSite(t, tc.yaml)
+			os.MkdirAll(filepath.Join(dir, "content", "brand"), 0o755)
+			os.WriteFile(filepath.Join(dir, "content", "brand", "logo.svg"), []byte(tc.src), 0o644)
+			site, made := loadSite(t, dir)
+			cfg, err := intakeConfig(site, made, intake.Config{}, false)
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -114,3 +114,27 @@ func TestMakeRefuses(t *testing.T) {
 		})
 	}
 }
+
+// TestMeasure: Measure gives the size of the logo Make draws, and its
+// error, without drawing.
+func TestMeasure(t *testing.T) {
+	wide := image.NewNRGBA(image.Rect(0, 0, 1200, 200))
+	var wordmark bytes.Buffer
+	png.Encode(&wordmark, wide)
+	for name, src := range map[string][]byte{
+		"mark.svg":     []byte(demoSVG),
+		"wordmark.png": wordmark.Bytes(),
+		"broken.svg":   []byte(`<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 48 48"><path d="M1 1 Z`),
+		"no-size.svg":  []byte(`<svg xmlns="http://www.w3.org/2000/svg"><rect width="4" height="4"/></svg>`),
+		"logo.gif":     []byte("GIF89a"),
+	} {
+		logo, makeErr := Make(name, src)
+		w, h, err := Measure(name, src)
+		if (err == nil) != (makeErr == nil) || err != nil && err.Error() != makeErr.Error() {
+			t.Errorf("%s: Measure's error %v, Make's %v", name, err, makeErr)
+		}
+		if w != logo.Width || h != logo.Height {
+			t.Errorf("%s: Measure %d×%d, Make %d×%d", name, w, h, logo.Width, logo.Height)
+		}
+	}
+}
