@@ -72,7 +72,7 @@ func (c *linkChecker) link(p *content.Page, rec *built, l markdown.Link) {
 	if path.Ext(dest) != "" && path.Ext(dest) != ".html" || l.Image {
 		src, _ := markdown.Resolve(pageDir(p), dest)
 		if !fileExists(c.r.cfg.Site, src) {
-			probs.Errorf(p.File, l.Line, "", "%s %q: no file %s — check the name, or add the file", what, l.Dest, src)
+			probs.Errorf(p.File, l.Line, "", "%s %q: no file %s%s", what, l.Dest, src, content.FileHint(c.r.cfg.Site, src))
 			return
 		}
 		if kind := uncleanable(src); kind != "" {

@@ -295,6 +295,11 @@ func TestStaffMistakes(t *testing.T) {
 			want: []string{caseIndex + ":12: the first photo's after: no file After-Front.PNG in content/gallery/case-rhinoplasty-1/ — did you mean after-front.png? A file's name must be written exactly, capitals included"},
 		},
 		{
+			name: "an image's name in other capitals",
+			make: func(t *testing.T, site fstest.MapFS) { edit(t, site, rhinoplasty, "(diagram.png)", "(Diagram.PNG)") },
+			want: []string{rhinoplasty + `:32: image "Diagram.PNG": no file content/procedures/Diagram.PNG — did you mean diagram.png? A file's name must be written exactly, capitals included`},
+		},
+		{
 			name: "a link by a procedure's title",
 			make: func(t *testing.T, site fstest.MapFS) {
 				edit(t, site, "content/procedures/facelift.md", "title: Facelift", "title: Face lift")

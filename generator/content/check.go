@@ -79,7 +79,7 @@ func checkMember(fsys fs.FS, f *file) {
 			}
 		}
 		if m.PhotoFile.Path == "" {
-			f.probs.Errorf(p, f.line("photo"), "photo", "no file %s next to this page or under content/%s", m.Photo, fileHint(fsys, pageRelative(f.page, m.Photo)))
+			f.probs.Errorf(p, f.line("photo"), "photo", "no file %s next to this page or under content/%s", m.Photo, FileHint(fsys, pageRelative(f.page, m.Photo)))
 		}
 	}
 	if r := m.Registration; r != nil {
@@ -168,7 +168,7 @@ func checkCase(fsys fs.FS, f *file, now time.Time) {
 			case side.name == "":
 				f.probs.Errorf(p, f.line(field), sub, "missing — name the %s photo's file in this case's folder", side.key)
 			case !fileExists(fsys, name):
-				f.probs.Errorf(p, f.line(sub), sub, "no file %s in %s/%s", side.name, path.Dir(name), fileHint(fsys, name))
+				f.probs.Errorf(p, f.line(sub), sub, "no file %s in %s/%s", side.name, path.Dir(name), FileHint(fsys, name))
 			default:
 				side.ref.Path = name
 			}
@@ -193,10 +193,11 @@ func fileExists(fsys fs.FS, name string) bool {
 	return err == nil && !info.IsDir()
 }
 
-// fileHint is the end of a problem about the missing file name: the files
-// of its folder it likely meant (one differing in letter case only, as
-// IMG_2041.JPG for IMG_2041.jpg, or in a few letters), else how to fix it.
-func fileHint(fsys fs.FS, name string) string {
+// FileHint is the end of a problem about the missing file name (a path
+// in fsys): the files of its folder it likely meant (one differing in
+// letter case only, as IMG_2041.JPG for IMG_2041.jpg, or in a few
+// letters), else how to fix it.
+func FileHint(fsys fs.FS, name string) string {
 	entries, _ := fs.ReadDir(fsys, path.Dir(name))
 	var files []string
 	for _, e := range entries {

@@ -190,7 +190,8 @@ func (c *configFile) checkBrand(fsys fs.FS) {
 		case !slices.Contains(exts, ext):
 			c.probs.Errorf(configPath, c.line(field), field, "%q is not a %s file — use one of those formats", name, strings.Join(exts, " or "))
 		case !fileExists(fsys, path.Join("content", strings.TrimPrefix(name, "/"))):
-			c.probs.Errorf(configPath, c.line(field), field, "no file content/%s — check the name, or add the file (paths here are under content/)", strings.TrimPrefix(name, "/"))
+			rel := path.Join("content", strings.TrimPrefix(name, "/"))
+			c.probs.Errorf(configPath, c.line(field), field, "no file %s (paths here are under content/)%s", rel, FileHint(fsys, rel))
 		}
 	}
 	file("logo", cfg.Logo, ".svg", ".png")
