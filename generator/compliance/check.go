@@ -62,7 +62,6 @@ func (c *Checker) Settings(cfg content.Config, lines map[string]int, probs *prob
 	pc.text(field{name: "town"}, cfg.Town)
 	pc.text(field{name: "form.privacy_wording"}, cfg.Form.PrivacyWording)
 	pc.text(field{name: "form.sms_wording"}, cfg.Form.SMSWording)
-	pc.text(field{name: "intake.reply_within"}, cfg.Intake.ReplyWithin)
 	pc.text(field{name: "gallery.disclaimer"}, cfg.Gallery.Disclaimer)
 	for i, ct := range cfg.Categories {
 		pc.text(field{name: "categories", i: i, key: "title"}, ct.Title)

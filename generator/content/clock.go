@@ -8,7 +8,7 @@ import (
 	"github.com/consultahq/consulta/internal/hours"
 )
 
-// checkClock checks time_zone and the response clock's keys under intake,
+// checkClock checks time_zone, hours and the response clock's keys under intake,
 // and keeps the clock they make (Config.Clock): each is parsed here once,
 // and one that is wrong is left at its default.
 func (c *configFile) checkClock() {
@@ -28,20 +28,20 @@ func (c *configFile) checkClock() {
 	}
 	// Keys in file order, so that a day named twice is reported where it
 	// is named the second time.
-	keys := slices.SortedFunc(maps.Keys(in.Hours), func(a, b string) int {
-		return c.line("intake.hours."+a) - c.line("intake.hours."+b)
+	keys := slices.SortedFunc(maps.Keys(cfg.Hours), func(a, b string) int {
+		return c.line("hours."+a) - c.line("hours."+b)
 	})
 	open, bad := false, false
 	named := map[time.Weekday]string{}
 	var week hours.Week
 	for _, key := range keys {
-		field := "intake.hours." + key
+		field := "hours." + key
 		days, err := hours.ParseDays(key)
 		if err != nil {
 			errf(field, "%v", err)
 			bad = true
 		}
-		spans, err := hours.ParseSpans(in.Hours[key])
+		spans, err := hours.ParseSpans(cfg.Hours[key])
 		if err != nil {
 			errf(field, "%v", err)
 			bad = true
@@ -61,8 +61,8 @@ func (c *configFile) checkClock() {
 	if !bad {
 		clk.Week = week
 	}
-	if len(in.Hours) > 0 && !open && !bad {
-		errf("intake.hours", "no day is open — give the hours of at least one day, e.g. mon-fri: \"09:00-18:00\"")
+	if len(cfg.Hours) > 0 && !open && !bad {
+		errf("hours", "no day is open — give the hours of at least one day, e.g. mon-fri: \"09:00-18:00\"")
 	}
 	if s := in.RespondWithin; s != "" {
 		if d, err := hours.ParseDuration(s); err != nil {

@@ -1,6 +1,7 @@
 package content
 
 import (
+	"slices"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -12,10 +13,10 @@ import (
 const clockYAML = `name: Harbour Aesthetic Surgery
 base_url: https://www.example.org/
 time_zone: Europe/Dublin
+hours:
+  mon-fri: "09:00-18:00"
+  sat: "10:00-13:00"
 intake:
-  hours:
-    mon-fri: "09:00-18:00"
-    sat: "10:00-13:00"
   closed: [2026-12-25, 2026-12-26]
   respond_within: 2h
   escalate_to: [manager@example.org]
@@ -61,6 +62,33 @@ func TestClock(t *testing.T) {
 	}
 }
 
+// TestPromiseAndHours checks what patients read of the clock: the promise
+// written from respond_within, and the opening hours from the one hours key.
+func TestPromiseAndHours(t *testing.T) {
+	cfg, probs := loadConfigText(t, clockYAML)
+	if len(probs) > 0 {
+		t.Fatal(probs)
+	}
+	if got := cfg.ReplyWithin(); got != "two working hours" {
+		t.Errorf("ReplyWithin() = %q", got)
+	}
+	want := []OpeningLine{{"Monday – Friday", "09:00–18:00"}, {"Saturday", "10:00–13:00"}, {"Sunday", ""}}
+	if got := cfg.OpeningHours(); !slices.Equal(got, want) {
+		t.Errorf("OpeningHours() = %v, want %v", got, want)
+	}
+	for within, want := range map[string]string{"": "two hours", "1h": "one hour", "90m": "one and a half hours", "45m": "45 minutes", "24h": "24 hours"} {
+		c := Config{Intake: Intake{RespondWithin: within}}
+		if got := c.ReplyWithin(); got != want {
+			t.Errorf("respond_within %q reads %q, want %q", within, got, want)
+		}
+	}
+	split := Config{Hours: map[string]string{"mon,wed": "09:00-13:00, 14:00-18:00", "tue": "09:00-13:00, 14:00-18:00"}}
+	want = []OpeningLine{{"Monday – Wednesday", "09:00–13:00, 14:00–18:00"}, {"Thursday – Sunday", ""}}
+	if got := split.OpeningHours(); !slices.Equal(got, want) {
+		t.Errorf("OpeningHours() = %v, want %v", got, want)
+	}
+}
+
 func TestClockMistakes(t *testing.T) {
 	tests := []struct {
 		name     string
@@ -69,12 +97,12 @@ func TestClockMistakes(t *testing.T) {
 	}{
 		{"time zone", "time_zone: Europe/Dublin", "time_zone: Dublin",
 			[]string{`content/site.yaml:3: time_zone: "Dublin" is not a time zone — write the zone's IANA name, e.g. Europe/Dublin or America/New_York`}},
-		{"day", `    sat: "10:00-13:00"`, `    saturday: "10:00-13:00"`,
-			[]string{`content/site.yaml:7: intake.hours.saturday: "saturday" is not a day or a range of days — write days as mon, tue, wed, thu, fri, sat, sun, e.g. mon-fri or sat`}},
+		{"day", `  sat: "10:00-13:00"`, `  saturday: "10:00-13:00"`,
+			[]string{`content/site.yaml:6: hours.saturday: "saturday" is not a day or a range of days — write days as mon, tue, wed, thu, fri, sat, sun, e.g. mon-fri or sat`}},
 		{"span", `"09:00-18:00"`, `"9am-6pm"`,
-			[]string{`content/site.yaml:6: intake.hours.mon-fri: "9am-6pm" is not a span of hours — write opening and closing times as "09:00-18:00" ("00:00-24:00" for the whole day)`}},
-		{"day twice", `    sat: "10:00-13:00"`, `    fri: "10:00-13:00"`,
-			[]string{`content/site.yaml:7: intake.hours.fri: Friday is also in "mon-fri" — name each day once`}},
+			[]string{`content/site.yaml:5: hours.mon-fri: "9am-6pm" is not a span of hours — write opening and closing times as "09:00-18:00" ("00:00-24:00" for the whole day)`}},
+		{"day twice", `  sat: "10:00-13:00"`, `  fri: "10:00-13:00"`,
+			[]string{`content/site.yaml:6: hours.fri: Friday is also in "mon-fri" — name each day once`}},
 		{"closed date", "closed: [2026-12-25, 2026-12-26]", "closed: [2026-12-25, Boxing Day]",
 			[]string{`content/site.yaml:8: the second date in intake.closed: "Boxing Day" is not a date — write it as year-month-day, e.g. 2024-03-31`}},
 		{"respond_within", "respond_within: 2h", "respond_within: 2 hours",
@@ -85,6 +113,12 @@ func TestClockMistakes(t *testing.T) {
 			[]string{`content/site.yaml:13: intake.digest_at: "8.30am" is not a time of day — write it as hours:minutes on the 24-hour clock, e.g. "08:30"`}},
 		{"escalate_to", "escalate_to: [manager@example.org]", "escalate_to: [the manager]",
 			[]string{`content/site.yaml:10: the first address in intake.escalate_to: "the manager" is not an email address — write one address per item, e.g. manager@example.org`}},
+		{"hours under intake", "intake:\n", "intake:\n  hours: {mon-fri: \"09:00-18:00\"}\n",
+			[]string{`content/site.yaml:8: intake.hours: the opening hours are written once, at the top level (hours:), for the pages and the response clock alike — move these lines there`}},
+		{"a promise of its own", "intake:\n", "intake:\n  reply_within: one working day\n",
+			[]string{`content/site.yaml:8: intake.reply_within: the promise patients read is written from intake.respond_within (2h reads "two working hours") — remove reply_within`}},
+		{"hours as a list", "hours:\n  mon-fri: \"09:00-18:00\"\n  sat: \"10:00-13:00\"\n", "hours:\n  - {days: Monday – Friday, opens: \"09:00\", closes: \"18:00\"}\n",
+			[]string{`content/site.yaml:5: hours: expected keys and values (key: value, one a line, e.g. mon-fri: "09:00-18:00"), found a list`}},
 		{"misspelt key", "digest_to:", "digest_too:",
 			[]string{`content/site.yaml:12: intake.digest_too: unknown key — did you mean digest_to?`}},
 	}

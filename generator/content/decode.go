@@ -74,6 +74,19 @@ var misspellings = map[string]string{
 	"categories":  "category",
 }
 
+// movedKeys are keys that have moved or gone, by path, and what to write
+// instead.
+var movedKeys = map[string]string{
+	"intake.hours":        "the opening hours are written once, at the top level (hours:), for the pages and the response clock alike — move these lines there",
+	"intake.reply_within": "the promise patients read is written from intake.respond_within (2h reads \"two working hours\") — remove reply_within",
+}
+
+// mapExamples are examples of the maps staff write, by path.
+var mapExamples = map[string]string{
+	"hours":               `mon-fri: "09:00-18:00"`,
+	"intake.coordinators": `breast: "breast@example.org"`,
+}
+
 func (d *decoder) line(n *yaml.Node) int { return n.Line + d.offset }
 
 func (d *decoder) errorf(n *yaml.Node, path, format string, args ...any) {
@@ -163,6 +176,10 @@ func (d *decoder) unknownKey(k *yaml.Node, path, key string, targets []reflect.V
 	var keys []string
 	for _, t := range targets {
 		keys = append(keys, d.fields[t.Type()].keys...)
+	}
+	if msg, ok := movedKeys[path]; ok {
+		d.errorf(k, path, "%s", msg)
+		return
 	}
 	if key == "reviewed" && slices.Contains(keys, "reviewed_by") {
 		d.errorf(k, path, "write the review as two keys instead: reviewed_by (the clinician, a file name in content/team/ without .md) and reviewed_on (the date)")
@@ -291,7 +308,11 @@ func (d *decoder) stringMap(n *yaml.Node, path string, v reflect.Value, isNull b
 		return
 	}
 	if n.Kind != yaml.MappingNode {
-		d.errorf(n, path, "expected keys and values (key: value, one a line), found %s", describe(n))
+		example := ""
+		if eg, ok := mapExamples[path]; ok {
+			example = ", e.g. " + eg
+		}
+		d.errorf(n, path, "expected keys and values (key: value, one a line%s), found %s", example, describe(n))
 		return
 	}
 	m := reflect.MakeMapWithSize(v.Type(), len(n.Content)/2)

@@ -42,25 +42,25 @@ type Site struct {
 
 // Config is content/site.yaml: the practice and the site's settings.
 type Config struct {
-	Name             string     `yaml:"name"`      // the practice's name; required
-	BaseURL          string     `yaml:"base_url"`  // absolute, ending in "/"; required
-	Language         string     `yaml:"language"`  // BCP 47, default "en"
-	TimeZone         string     `yaml:"time_zone"` // IANA zone of every time shown to staff or patients, e.g. "Europe/Dublin"; default UTC
-	Phone            string     `yaml:"phone"`
-	Email            string     `yaml:"email"`
-	Address          string     `yaml:"address"`
-	Town             string     `yaml:"town"`              // where the practice is, for page titles: "Rhinoplasty in Dublin — …"
-	CoordinatorEmail string     `yaml:"coordinator_email"` // the coordinator's queue; the default route for leads
-	Hours            []Hours    `yaml:"hours"`             // opening hours
-	Social           []Link     `yaml:"social"`
-	Categories       []Category `yaml:"categories"` // default: face, breast, body, skin, non-surgical
-	Theme            string     `yaml:"theme"`      // default themes.Default, the built-in theme
-	Palette          Palette    `yaml:"palette"`
-	Markdown         Markdown   `yaml:"markdown"`
-	Form             Form       `yaml:"form"`
-	Intake           Intake     `yaml:"intake"`
-	Photos           Photos     `yaml:"photos"`
-	Gallery          Gallery    `yaml:"gallery"`
+	Name             string            `yaml:"name"`      // the practice's name; required
+	BaseURL          string            `yaml:"base_url"`  // absolute, ending in "/"; required
+	Language         string            `yaml:"language"`  // BCP 47, default "en"
+	TimeZone         string            `yaml:"time_zone"` // IANA zone of every time shown to staff or patients, e.g. "Europe/Dublin"; default UTC
+	Phone            string            `yaml:"phone"`
+	Email            string            `yaml:"email"`
+	Address          string            `yaml:"address"`
+	Town             string            `yaml:"town"`              // where the practice is, for page titles: "Rhinoplasty in Dublin — …"
+	CoordinatorEmail string            `yaml:"coordinator_email"` // the coordinator's queue; the default route for leads
+	Hours            map[string]string `yaml:"hours"`             // when the practice is open, for the pages and the response clock: days → hours, e.g. "mon-fri": "09:00-18:00"; none means always open
+	Social           []Link            `yaml:"social"`
+	Categories       []Category        `yaml:"categories"` // default: face, breast, body, skin, non-surgical
+	Theme            string            `yaml:"theme"`      // default themes.Default, the built-in theme
+	Palette          Palette           `yaml:"palette"`
+	Markdown         Markdown          `yaml:"markdown"`
+	Form             Form              `yaml:"form"`
+	Intake           Intake            `yaml:"intake"`
+	Photos           Photos            `yaml:"photos"`
+	Gallery          Gallery           `yaml:"gallery"`
 
 	Compliance       []string `yaml:"compliance"`        // advertising rule sets that apply, e.g. [uk, ie]; none by default
 	ComplianceStrict *bool    `yaml:"compliance_strict"` // false: a broken rule is a warning; unset or true: an error that stops the build
@@ -83,11 +83,12 @@ type Membership struct {
 	URL  string `yaml:"url"`  // the body's site, optional
 }
 
-// Hours is one line of opening hours, e.g. {Days: "Mon–Fri", Opens: "09:00", Closes: "18:00"}.
-type Hours struct {
-	Days   string `yaml:"days"`
-	Opens  string `yaml:"opens"`
-	Closes string `yaml:"closes"`
+// OpeningLine is one line of opening hours as patients read them, e.g.
+// {Days: "Monday – Thursday", Times: "08:30–18:30"}; Times is "" on days
+// the practice is closed.
+type OpeningLine struct {
+	Days  string
+	Times string
 }
 
 // Link is a named external link.
@@ -133,16 +134,15 @@ type Intake struct {
 	Region         string            `yaml:"region"`          // default region for phone numbers, e.g. "GB"
 	Coordinators   map[string]string `yaml:"coordinators"`    // category slug → coordinator address; others go to CoordinatorEmail
 	AllowedOrigins []string          `yaml:"allowed_origins"` // origins allowed to post the form; the site's own is always allowed
-	ReplyWithin    string            `yaml:"reply_within"`    // promise shown to patients, e.g. "one working day"
 
-	// The response clock (see internal/hours). Each is checked by check.
-	Hours         map[string]string `yaml:"hours"`           // days → open hours, e.g. "mon-fri": "09:00-18:00"; none means always open
-	Closed        []time.Time       `yaml:"closed"`          // dates closed all day, e.g. 2026-12-25
-	RespondWithin string            `yaml:"respond_within"`  // open time to answer a lead, e.g. "2h"; default 2h
-	EscalateTo    []string          `yaml:"escalate_to"`     // addresses told of a lead still unclaimed after its reminder
-	FollowUpAfter string            `yaml:"follow_up_after"` // working days after "contacted" before a follow-up reminder, e.g. "3d"; default 3d
-	DigestTo      []string          `yaml:"digest_to"`       // addresses of the daily digest; none sends no digest
-	DigestAt      string            `yaml:"digest_at"`       // practice time of the digest on open days, e.g. "08:30"; default 08:30
+	// The response clock (see internal/hours), with the top level's hours
+	// and time_zone. Each is checked by check.
+	Closed        []time.Time `yaml:"closed"`          // dates closed all day, e.g. 2026-12-25
+	RespondWithin string      `yaml:"respond_within"`  // open time to answer a lead, e.g. "2h"; default 2h
+	EscalateTo    []string    `yaml:"escalate_to"`     // addresses told of a lead still unclaimed after its reminder
+	FollowUpAfter string      `yaml:"follow_up_after"` // working days after "contacted" before a follow-up reminder, e.g. "3d"; default 3d
+	DigestTo      []string    `yaml:"digest_to"`       // addresses of the daily digest; none sends no digest
+	DigestAt      string      `yaml:"digest_at"`       // practice time of the digest on open days, e.g. "08:30"; default 08:30
 }
 
 // Photos holds the photo pipeline's settings.
