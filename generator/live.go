@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"html/template"
 	"net/http"
 	"path"
 	"slices"
@@ -267,7 +268,7 @@ func (l *Live) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	probs := l.Problems()
 	if r.URL.Path == ProblemsPath || strings.HasSuffix(name, ".html") && slices.ContainsFunc(probs, func(p problem.Problem) bool { return p.Severity == problem.Error }) {
-		writeProblems(w, probs)
+		writeProblems(w, probs, l.themeType())
 		return
 	}
 	w.Header().Set("Cache-Control", "no-store")
@@ -336,6 +337,17 @@ func (l *Live) Problems() []problem.Problem {
 	l.mu.RLock()
 	defer l.mu.RUnlock()
 	return l.probs
+}
+
+// themeType returns the theme's type for the page of problems, or "" when
+// no theme is loaded.
+func (l *Live) themeType() template.HTML {
+	l.mu.RLock()
+	defer l.mu.RUnlock()
+	if l.b.theme == nil {
+		return ""
+	}
+	return l.b.theme.Type()
 }
 
 // memOutput keeps the built files in memory.

@@ -39,10 +39,11 @@ import (
 
 // Options are what a build gives the theme beside the site.
 type Options struct {
-	// Overlay is what `consulta serve` adds at the end of every page's
-	// body: the script that reloads the page after each edit, and a link
-	// to the site's warnings while it has any. Empty in a build, and then
-	// pages carry nothing of it.
+	// Overlay is what `consulta serve` adds at the top of every page's
+	// body, after the skip link, in the page's flow so that it covers
+	// nothing: a notice of the site's warnings while it has any, and the
+	// script that reloads the page after each edit. Empty in a build, and
+	// then pages carry nothing of it.
 	Overlay template.HTML
 
 	// Rendered is what the generator made of the site's Markdown and
@@ -261,6 +262,19 @@ func (t *Theme) NotFound(w io.Writer, s *content.Site, o Options) error {
 		return fmt.Errorf("render 404 page: %w", err)
 	}
 	return nil
+}
+
+// Type returns the theme's type, its "type" template (web fonts and
+// stylesheet, for a page's head), for a page of consulta's own, such as
+// the list of a site's problems, to be set as the site is; "" when the
+// theme has none.
+func (t *Theme) Type() template.HTML {
+	var b strings.Builder
+	set := t.layouts["page"]
+	if set == nil || set.Lookup("type") == nil || set.ExecuteTemplate(&b, "type", nil) != nil {
+		return ""
+	}
+	return template.HTML(b.String())
 }
 
 // Assets returns the theme's static files with their fingerprinted paths.

@@ -118,13 +118,14 @@ func TestEscaping(t *testing.T) {
 }
 
 // TestOverlay: the theme's own layout puts what consulta serve adds to
-// pages at the end of their body, and nothing of it in a build.
+// pages at the top of their body, after the skip link, and nothing of it
+// in a build.
 func TestOverlay(t *testing.T) {
 	th, s := builtin(t), sampleSite()
 	overlay := `<script>new EventSource("/_consulta/live").onmessage = function () { location.reload(); };</script>`
 	with := renderPage(t, th, s, s.Home, Options{Overlay: template.HTML(overlay)})
-	if !strings.Contains(with, overlay+"\n</body>") {
-		t.Error("page rendered with an overlay lacks it before </body>")
+	if !strings.Contains(with, `<a class="skip" href="#main">Skip to content</a>`+"\n"+overlay+"\n") {
+		t.Error("page rendered with an overlay lacks it after the skip link")
 	}
 	without := renderPage(t, th, s, s.Home, Options{})
 	if strings.Contains(without, "EventSource") {
