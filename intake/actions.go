@@ -61,7 +61,7 @@ func (s *server) handleAction() http.Handler {
 			return
 		}
 		if r.Method == http.MethodPost {
-			if err := s.act(r, tok, t); err != nil {
+			if err := s.act(r, tok); err != nil {
 				s.log.Error("act on a lead", "lead", tok.Lead, "action", tok.Action, "err", err)
 				httpError(w, http.StatusServiceUnavailable, "The change could not be saved just now. Please try again in a minute.")
 				return
@@ -76,7 +76,7 @@ func (s *server) handleAction() http.Handler {
 // staffFor reports whether addr is one of the staff that lead t's emails
 // go to: its coordinator, the default coordinator, the escalation and
 // digest lists, or whoever marked it contacted.
-func (s *server) staffFor(t outbox.Tracked, addr string) bool {
+func (s *server) staffFor(t lead.Tracked, addr string) bool {
 	p := s.cfg.Practice
 	staff := []string{p.To(t.Lead.Category), p.Coordinator, t.ContactedBy}
 	staff = append(staff, s.cfg.Clock.EscalateTo...)
@@ -84,23 +84,30 @@ func (s *server) staffFor(t outbox.Tracked, addr string) bool {
 	return addr != "" && slices.ContainsFunc(staff, func(a string) bool { return strings.EqualFold(a, addr) })
 }
 
-// act applies tok's action to lead t, unless it is done already.
-func (s *server) act(r *http.Request, tok action.Token, t outbox.Tracked) error {
+// act applies tok's action to its lead, as the lifecycle decides it
+// (lead.Act, lead.Release): nothing when it is done already.
+func (s *server) act(r *http.Request, tok action.Token) error {
 	now := s.cfg.Now()
-	if tok.Action == action.Release {
-		_, _, err := s.store.ReleaseLead(r.Context(), tok.Lead, tok.Recipient, now, s.cfg.Clock.Due(now))
-		return err
-	}
-	state := action.States[tok.Action]
-	var next time.Time
-	if state == lead.Contacted {
-		next = s.cfg.Clock.FollowUp(now)
-	}
-	after, changed, err := s.store.SetState(r.Context(), tok.Lead, state, tok.Recipient, now, next)
-	if err == nil && changed && t.ClaimedAt.IsZero() && !after.ClaimedAt.IsZero() {
+	p := s.policy()
+	var claimedBefore bool
+	after, changed, err := s.store.Update(r.Context(), tok.Lead, func(t lead.Tracked) (lead.Change, []outbox.Message, bool, error) {
+		claimedBefore = !t.ClaimedAt.IsZero()
+		if tok.Action == action.Release {
+			c, ok := lead.Release(t, tok.Recipient, now, p)
+			return c, nil, ok, nil
+		}
+		c, ok, err := lead.Act(t, action.States[tok.Action], tok.Recipient, now, p)
+		return c, nil, ok, err
+	})
+	if err == nil && changed && !claimedBefore && !after.ClaimedAt.IsZero() {
 		s.metrics.claimed(after.ClaimedAt.Sub(after.Lead.Received))
 	}
 	return err
+}
+
+// policy is the practice's response clock as the lifecycle applies it.
+func (s *server) policy() lead.Policy {
+	return lead.Policy{Clock: s.cfg.Clock, Coordinator: s.cfg.Practice.To}
 }
 
 // actionView is the data of the action page.
@@ -125,7 +132,7 @@ var stateWords = map[string]string{
 	lead.NotALead: "Not a lead",
 }
 
-func (s *server) actionView(tok action.Token, t outbox.Tracked) actionView {
+func (s *server) actionView(tok action.Token, t lead.Tracked) actionView {
 	loc := s.cfg.Clock.Location
 	if loc == nil {
 		loc = time.UTC
@@ -151,7 +158,7 @@ func (s *server) actionView(tok action.Token, t outbox.Tracked) actionView {
 		v.Button = "Release: deliver this request"
 	case tok.Action == action.Release:
 		v.Done = "It has been released already, or was never held."
-	case lead.Rank(target) > lead.Rank(t.State):
+	case lead.CanMove(t.State, target):
 		v.Button = action.Labels[tok.Action]
 	case target == t.State:
 		v.Done = "Done: this step is recorded. The email's other buttons take the lead further."

@@ -3,6 +3,7 @@ package intake
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"strings"
 	"testing"
@@ -10,7 +11,6 @@ import (
 
 	"github.com/consultahq/consulta/intake/action"
 	"github.com/consultahq/consulta/intake/lead"
-	"github.com/consultahq/consulta/intake/outbox"
 	"github.com/consultahq/consulta/internal/hours"
 )
 
@@ -45,7 +45,7 @@ func clockFixture(t *testing.T) (*fixture, action.Signer, string) {
 	return f, action.Signer{Secret: f.cfg.Secret, Now: f.clock.now}, got.ID
 }
 
-func (f *fixture) lead(t *testing.T, id string) outbox.Tracked {
+func (f *fixture) lead(t *testing.T, id string) lead.Tracked {
 	t.Helper()
 	l, err := f.store.Lead(context.Background(), id)
 	if err != nil {
@@ -119,8 +119,8 @@ func TestActionPostActsOnce(t *testing.T) {
 		}
 	}
 	l := f.lead(t, id)
-	if l.State != lead.Claimed || l.ClaimedBy != coordinator || !l.ClaimedAt.Equal(claimedAt) || !l.NextStepAt.IsZero() {
-		t.Errorf("after claims: state %s by %s at %s, next step %s", l.State, l.ClaimedBy, l.ClaimedAt, l.NextStepAt)
+	if l.State != lead.Claimed || l.ClaimedBy != coordinator || !l.ClaimedAt.Equal(claimedAt) || len(l.Steps) != 0 {
+		t.Errorf("after claims: state %s by %s at %s, steps %v", l.State, l.ClaimedBy, l.ClaimedAt, l.Steps)
 	}
 	page := body(f.do(http.MethodGet, action.Path+s.Sign(id, action.Claim, manager)))
 	if !strings.Contains(page, "Claimed") || !strings.Contains(page, coordinator) || !strings.Contains(page, "Mon 2 Mar, 10:25") ||
@@ -138,8 +138,9 @@ func TestActionPostActsOnce(t *testing.T) {
 		t.Fatalf("POST contacted: %d", r.StatusCode)
 	}
 	l = f.lead(t, id)
-	if want := time.Date(2026, 3, 5, 10, 26, 0, 0, time.UTC); l.State != lead.Contacted || l.ContactedBy != manager || !l.NextStepAt.Equal(want) {
-		t.Errorf("contacted: %s by %s, follow-up at %s; want %s", l.State, l.ContactedBy, l.NextStepAt, want)
+	if want := []lead.Step{{Kind: lead.FollowUp, At: time.Date(2026, 3, 5, 10, 26, 0, 0, time.UTC)}}; l.State != lead.Contacted ||
+		l.ContactedBy != manager || fmt.Sprint(l.Steps) != fmt.Sprint(want) {
+		t.Errorf("contacted: %s by %s, steps %v; want the follow-up %v", l.State, l.ContactedBy, l.Steps, want)
 	}
 }
 

@@ -69,7 +69,7 @@ func (s *server) handleConsultation() http.Handler {
 				"Your request could not be taken just now. Please try again, or call us.")
 			return
 		}
-		id, dup, err := s.store.Enqueue(r.Context(), l, sub.IdempotencyKey, stored(msgs))
+		id, dup, err := s.store.Enqueue(r.Context(), lead.Start(l), sub.IdempotencyKey, stored(msgs))
 		if confirm && (err != nil || dup) { // no confirmation was stored for this request
 			s.confirm.release(sub.FormToken, l.Email)
 		}
@@ -127,7 +127,7 @@ func (s *server) lead(sub submission, now time.Time) lead.Lead {
 		ID:               id,
 		Ref:              lead.Ref(lead.RefPrefix(s.cfg.Practice.Name), id, now, s.cfg.Practice.TimeZone),
 		Received:         now,
-		Due:              s.cfg.Clock.Due(now),
+		Due:              s.policy().Due(now),
 		FirstName:        sub.FirstName,
 		LastName:         sub.LastName,
 		Email:            sub.Email,

@@ -20,11 +20,11 @@ type fullStore struct {
 	full atomic.Bool
 }
 
-func (s *fullStore) Enqueue(ctx context.Context, l lead.Lead, key string, msgs []outbox.Message) (string, bool, error) {
+func (s *fullStore) Enqueue(ctx context.Context, t lead.Tracked, key string, msgs []outbox.Message) (string, bool, error) {
 	if s.full.Load() {
-		return "", false, errors.New("enqueue " + l.ID + ": insert batch: database or disk is full (13)")
+		return "", false, errors.New("enqueue " + t.Lead.ID + ": insert batch: database or disk is full (13)")
 	}
-	return s.Store.Enqueue(ctx, l, key, msgs)
+	return s.Store.Enqueue(ctx, t, key, msgs)
 }
 
 // TestReadyWhileDiskFull: while leads cannot be stored, /readyz says so,

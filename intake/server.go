@@ -17,11 +17,10 @@ import (
 // Store is what the service needs of its store (an *outbox.Store): it
 // keeps each lead with its emails, and where the lead stands.
 type Store interface {
-	Enqueue(ctx context.Context, l lead.Lead, key string, msgs []outbox.Message) (id string, dup bool, err error)
+	Enqueue(ctx context.Context, t lead.Tracked, key string, msgs []outbox.Message) (id string, dup bool, err error)
 	Stats(ctx context.Context) (outbox.Stats, error)
-	Lead(ctx context.Context, id string) (outbox.Tracked, error)
-	SetState(ctx context.Context, id, state, by string, at, next time.Time) (t outbox.Tracked, changed bool, err error)
-	ReleaseLead(ctx context.Context, id, by string, at, due time.Time) (t outbox.Tracked, changed bool, err error)
+	Lead(ctx context.Context, id string) (lead.Tracked, error)
+	Update(ctx context.Context, id string, decide outbox.Decide) (t lead.Tracked, changed bool, err error)
 	Overdue(ctx context.Context, now time.Time) (int, error)
 }
 

@@ -11,6 +11,7 @@ import (
 
 	"github.com/consultahq/consulta/generator/content"
 	"github.com/consultahq/consulta/intake"
+	"github.com/consultahq/consulta/intake/lead"
 	"github.com/consultahq/consulta/intake/outbox"
 )
 
@@ -106,7 +107,10 @@ func releaseSpam(ctx context.Context, store *outbox.Store, site, id string) erro
 		clock = cfg.Clock()
 	}
 	now := time.Now()
-	_, changed, err := store.ReleaseLead(ctx, id, "consulta intake spam release", now, clock.Due(now))
+	_, changed, err := store.Update(ctx, id, func(t lead.Tracked) (lead.Change, []outbox.Message, bool, error) {
+		c, ok := lead.Release(t, "consulta intake spam release", now, lead.Policy{Clock: clock})
+		return c, nil, ok, nil
+	})
 	if err != nil {
 		return err
 	}

@@ -32,7 +32,7 @@ func TestIntakeSpamCommands(t *testing.T) {
 		Procedure: "rhinoplasty", Spam: true, Signals: []string{"honeypot"}}
 	msg := outbox.Message{ID: l.ID + ".coordinator", MessageID: "<x@y>", From: "a@b.example", To: []string{"c@b.example"},
 		Raw: []byte("Subject: x\r\n\r\nx\r\n"), Kind: mail.Coordinator}
-	if _, _, err := store.Enqueue(context.Background(), l, "", []outbox.Message{msg}); err != nil {
+	if _, _, err := store.Enqueue(context.Background(), lead.Start(l), "", []outbox.Message{msg}); err != nil {
 		t.Fatal(err)
 	}
 	store.Close()

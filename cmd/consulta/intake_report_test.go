@@ -29,11 +29,14 @@ func TestIntakeReportCommand(t *testing.T) {
 		if id == "ld_OLD" {
 			l.Received = received.Add(-40 * 24 * time.Hour)
 		}
-		if _, _, err := store.Enqueue(ctx, l, "", nil); err != nil {
+		if _, _, err := store.Enqueue(ctx, lead.Start(l), "", nil); err != nil {
 			t.Fatal(err)
 		}
 	}
-	if _, _, err := store.SetState(ctx, "ld_R1", lead.Claimed, "ann@x.example", received.Add(30*time.Minute), time.Time{}); err != nil {
+	if _, _, err := store.Update(ctx, "ld_R1", func(t lead.Tracked) (lead.Change, []outbox.Message, bool, error) {
+		c, ok, err := lead.Act(t, lead.Claimed, "ann@x.example", received.Add(30*time.Minute), lead.Policy{})
+		return c, nil, ok, err
+	}); err != nil {
 		t.Fatal(err)
 	}
 	store.Close()

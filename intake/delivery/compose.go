@@ -18,7 +18,7 @@ import (
 type Composer struct {
 	// Leads reads the lead a message is about (an *outbox.Store).
 	Leads interface {
-		Lead(ctx context.Context, id string) (outbox.Tracked, error)
+		Lead(ctx context.Context, id string) (lead.Tracked, error)
 	}
 	Practice mail.Practice
 	// Links returns the buttons of an email of kind about lead leadID,

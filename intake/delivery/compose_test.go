@@ -34,7 +34,7 @@ func TestComposerComposesWhatIsStored(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, _, err := store.Enqueue(ctx, l, "", []outbox.Message{outbox.Message(planned[0]), outbox.Message(planned[1])}); err != nil {
+	if _, _, err := store.Enqueue(ctx, lead.Start(l), "", []outbox.Message{outbox.Message(planned[0]), outbox.Message(planned[1])}); err != nil {
 		t.Fatal(err)
 	}
 	d := mail.DigestData{Since: time.Now().Add(-24 * time.Hour), Until: time.Now(),

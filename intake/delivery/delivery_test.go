@@ -93,7 +93,7 @@ func (r *rig) enqueue(t *testing.T, n int) lead.Lead {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, _, err := r.store.Enqueue(context.Background(), l, l.ID, msgs); err != nil {
+	if _, _, err := r.store.Enqueue(context.Background(), lead.Start(l), l.ID, msgs); err != nil {
 		t.Fatal(err)
 	}
 	return l
@@ -108,7 +108,7 @@ func (r *rig) enqueuePlanned(t *testing.T, l lead.Lead) {
 		t.Fatal(err)
 	}
 	r.planned.Store(l.ID, l)
-	if _, _, err := r.store.Enqueue(context.Background(), l, l.ID, stored(msgs)); err != nil {
+	if _, _, err := r.store.Enqueue(context.Background(), lead.Start(l), l.ID, stored(msgs)); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -272,7 +272,7 @@ func TestStopFinishesSendInProgress(t *testing.T) {
 	}()
 	l := newLead(1)
 	msgs, _ := composed(l)
-	store.Enqueue(context.Background(), l, "", msgs)
+	store.Enqueue(context.Background(), lead.Start(l), "", msgs)
 	<-started
 	cancel()
 	<-done
@@ -296,7 +296,7 @@ func TestRestartResendsClaimed(t *testing.T) {
 	defer store.Close()
 	l := newLead(1)
 	msgs, _ := composed(l)
-	store.Enqueue(context.Background(), l, "", msgs)
+	store.Enqueue(context.Background(), lead.Start(l), "", msgs)
 	if claimed, _ := store.Claim(context.Background(), time.Now(), 10); len(claimed) != 2 {
 		t.Fatalf("claimed %d", len(claimed)) // as a worker that then crashed
 	}
@@ -383,7 +383,7 @@ func TestComposeFailureRetried(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, _, err := r.store.Enqueue(context.Background(), l, l.ID, stored(msgs)); err != nil { // not in r.planned
+	if _, _, err := r.store.Enqueue(context.Background(), lead.Start(l), l.ID, stored(msgs)); err != nil { // not in r.planned
 		t.Fatal(err)
 	}
 	eventually(t, "retries", func() bool { return r.count.retried.Load() >= 2 })

@@ -3,6 +3,7 @@ package delivery_test
 import (
 	"context"
 	"errors"
+	"github.com/consultahq/consulta/intake/lead"
 	"path/filepath"
 	"sync/atomic"
 	"testing"
@@ -49,7 +50,7 @@ func TestOutcomeIsRecordedDespiteAFullDisk(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, _, err := store.Enqueue(context.Background(), l, "", msgs[:1]); err != nil {
+	if _, _, err := store.Enqueue(context.Background(), lead.Start(l), "", msgs[:1]); err != nil {
 		t.Fatal(err)
 	}
 	tr := &counter{}

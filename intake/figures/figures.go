@@ -19,7 +19,6 @@ import (
 	"time"
 
 	"github.com/consultahq/consulta/intake/lead"
-	"github.com/consultahq/consulta/intake/outbox"
 )
 
 // Report is the figures of one period. Its JSON is what `consulta intake
@@ -67,7 +66,7 @@ type Group struct {
 
 // Compute makes the report of leads, received in [since, until), as it
 // stands at now. Times are given in loc. It reads each lead once.
-func Compute(leads []outbox.Tracked, since, until, now time.Time, loc *time.Location) Report {
+func Compute(leads []lead.Tracked, since, until, now time.Time, loc *time.Location) Report {
 	if loc == nil {
 		loc = time.UTC
 	}

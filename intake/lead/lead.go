@@ -1,8 +1,13 @@
-// Package lead defines a consultation request as the intake service keeps
-// it: validated, normalised, and ready to be stored and mailed.
+// Package lead is the intake's domain: a consultation request as the
+// service keeps it (Lead), where it stands (Status), and its lifecycle:
+// the states it moves through, which moves are allowed, and the response
+// clock's policy (the due time, the reminder and escalation, the
+// follow-up, waiting while the practice is closed), as pure functions of
+// a lead, an event and the time (lifecycle.go, clock.go).
 //
-// It is the one type that the request handlers, the outbox and the mail
-// composer share, and it imports nothing of Consulta's.
+// The domain decides; the store keeps what it decided (package outbox),
+// the composer writes its emails (package mail). It imports nothing of
+// Consulta's but the practice's hours (internal/hours).
 package lead
 
 import (
@@ -52,39 +57,6 @@ type OptIn struct {
 	At      time.Time `json:"at"`
 	Page    string    `json:"page"`
 	Wording string    `json:"wording"` // the wording version shown
-}
-
-// The states of a lead. A lead moves New → Claimed → Contacted → Booked or
-// Closed, and to Spam or NotALead by hand; a lead held as suspected spam
-// starts in Spam. A state only ever moves forward: Booked, Closed, Spam
-// and NotALead are final.
-const (
-	New       = "new"        // received, nobody has taken it yet
-	Claimed   = "claimed"    // a coordinator is handling it
-	Contacted = "contacted"  // the patient has been answered
-	Booked    = "booked"     // a consultation is booked
-	Closed    = "closed"     // answered, and no consultation came of it
-	Spam      = "spam"       // not a patient: held, or marked by hand
-	NotALead  = "not_a_lead" // a real message, but not a consultation request
-)
-
-// States lists every state, in the order a lead moves through them.
-var States = []string{New, Claimed, Contacted, Booked, Closed, Spam, NotALead}
-
-// Rank orders states: a lead may move only to a state of higher rank. It
-// is -1 for a string that is no state.
-func Rank(state string) int {
-	switch state {
-	case New:
-		return 0
-	case Claimed:
-		return 1
-	case Contacted:
-		return 2
-	case Booked, Closed, Spam, NotALead:
-		return 3
-	}
-	return -1
 }
 
 // Attribution is where the patient's visit came from, as the site's script

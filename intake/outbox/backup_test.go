@@ -2,6 +2,7 @@ package outbox_test
 
 import (
 	"context"
+	"github.com/consultahq/consulta/intake/lead"
 	"os"
 	"path/filepath"
 	"testing"
@@ -33,7 +34,7 @@ func TestBackup(t *testing.T) {
 		t.Errorf("copy holds %+v, want 2 pending, 2 held", got)
 	}
 	l, msgs := newLead("ld_again", false)
-	if id, dup, err := c.Enqueue(ctx, l, "k1", msgs); err != nil || !dup || id != "ld_1" {
+	if id, dup, err := c.Enqueue(ctx, lead.Start(l), "k1", msgs); err != nil || !dup || id != "ld_1" {
 		t.Errorf("copy forgot key k1: %q, %v, %v", id, dup, err)
 	}
 	if err := s.Backup(ctx, out); err == nil {

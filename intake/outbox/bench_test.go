@@ -3,6 +3,7 @@ package outbox_test
 import (
 	"context"
 	"fmt"
+	"github.com/consultahq/consulta/intake/lead"
 	"slices"
 	"strings"
 	"sync"
@@ -45,7 +46,7 @@ func benchmarkEnqueue(b *testing.B, open opener, parallelism int) {
 				msgs[i].Raw = body
 			}
 			t := time.Now()
-			if _, _, err := s.Enqueue(context.Background(), l, id, msgs); err != nil {
+			if _, _, err := s.Enqueue(context.Background(), lead.Start(l), id, msgs); err != nil {
 				b.Error(err)
 				return
 			}

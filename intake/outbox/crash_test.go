@@ -5,6 +5,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"github.com/consultahq/consulta/intake/lead"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -124,7 +125,7 @@ func crashChild(path, url string) error {
 			for i := 0; time.Now().Before(deadline); i++ {
 				id := fmt.Sprintf("ld_%d_%d", g, i)
 				l, msgs := newLead(id, false)
-				if _, _, err := s.Enqueue(context.Background(), l, id, msgs); err != nil {
+				if _, _, err := s.Enqueue(context.Background(), lead.Start(l), id, msgs); err != nil {
 					errc <- err
 					return
 				}

@@ -11,17 +11,18 @@ import (
 	"github.com/consultahq/consulta/intake/lead"
 )
 
-// Enqueue stores l and its messages in one transaction and returns after
-// the commit. A key already stored returns the first lead's id with dup
-// set, and stores nothing. The messages of a lead marked as spam are held,
-// not sent. An empty key disables the duplicate check.
-func (s *Store) Enqueue(ctx context.Context, l lead.Lead, key string, msgs []Message) (id string, dup bool, err error) {
-	return s.group.enqueue(ctx, l, key, msgs)
+// Enqueue stores lead t as it starts its lifecycle (lead.Start), with its
+// steps and its messages, in one transaction, and returns after the
+// commit. A key already stored returns the first lead's id with dup set,
+// and stores nothing. The messages of a lead marked as spam are held, not
+// sent. An empty key disables the duplicate check.
+func (s *Store) Enqueue(ctx context.Context, t lead.Tracked, key string, msgs []Message) (id string, dup bool, err error) {
+	return s.group.enqueue(ctx, t, key, msgs)
 }
 
 // insertBatch writes batch in one transaction, for the group's writer: the
-// leads in one INSERT, the messages of the leads it stored in another, and
-// the announcement that they are due. A key stored before, or by another
+// leads in one INSERT, the steps and the messages of the leads it stored
+// in one each, and the announcement that they are due. A key stored before, or by another
 // instance at the same moment, makes its lead a duplicate of that one: the
 // INSERT skips it (on PostgreSQL, after waiting for the other
 // transaction), and the lead stored under the key is read back.
@@ -47,7 +48,7 @@ func (s *Store) insertBatch(ctx context.Context, batch []*enqueueReq) ([]enqueue
 	now := ms(s.opt.now())
 	stored := make(map[string]bool, len(batch)) // ids of the leads this batch stored
 	byKey := map[string]string{}                // key → the lead stored under it before
-	err := s.update(ctx, "insert batch", func(tx *sql.Tx) error {
+	err := s.tx(ctx, "insert batch", func(tx *sql.Tx) error {
 		rows, err := tx.QueryContext(ctx, `INSERT INTO leads (`+leadCols+`) VALUES `+
 			values(len(leads)/leadColCount, leadColCount)+` ON CONFLICT (idem_key) DO NOTHING RETURNING id`, leads...)
 		if err != nil {
@@ -65,28 +66,37 @@ func (s *Store) insertBatch(ctx context.Context, batch []*enqueueReq) ([]enqueue
 		if err := rows.Err(); err != nil {
 			return err
 		}
-		var keys []any
+		var keys, steps []any
 		var msgs []msgRow
 		deliverable := false
 		for i, r := range batch {
+			l := r.lead.Lead
 			switch {
 			case firstOf[i] >= 0:
-			case !stored[r.lead.ID]:
+			case !stored[l.ID]:
 				keys = append(keys, r.key)
 			default:
 				state := Pending
-				if r.lead.Spam {
+				if l.Spam {
 					state = Held
 				} else if len(r.msgs) > 0 {
 					deliverable = true
 				}
 				for _, m := range r.msgs {
-					msgs = append(msgs, msgRow{lead: r.lead.ID, m: m, state: state})
+					msgs = append(msgs, msgRow{lead: l.ID, m: m, state: state})
+				}
+				for _, st := range r.lead.Steps {
+					steps = append(steps, l.ID, st.Kind, ms(st.At))
 				}
 			}
 		}
 		if err := readKeys(ctx, tx, keys, byKey); err != nil {
 			return err
+		}
+		if len(steps) > 0 {
+			if _, err := tx.ExecContext(ctx, `INSERT INTO steps (lead_id, kind, due_at) VALUES `+values(len(steps)/3, 3), steps...); err != nil {
+				return fmt.Errorf("insert steps: %w", err)
+			}
 		}
 		if _, err := insertMessages(ctx, tx, msgs, now); err != nil {
 			return err
@@ -101,15 +111,15 @@ func (s *Store) insertBatch(ctx context.Context, batch []*enqueueReq) ([]enqueue
 	}
 	res := make([]enqueueRes, len(batch))
 	for i, r := range batch {
-		switch {
+		switch id := r.lead.Lead.ID; {
 		case firstOf[i] >= 0:
 			res[i] = enqueueRes{id: res[firstOf[i]].id, dup: true}
-		case stored[r.lead.ID]:
-			res[i] = enqueueRes{id: r.lead.ID}
+		case stored[id]:
+			res[i] = enqueueRes{id: id}
 		case byKey[r.key] != "":
 			res[i] = enqueueRes{id: byKey[r.key], dup: true}
 		default:
-			return nil, fmt.Errorf("lead %s: neither stored nor a duplicate", r.lead.ID)
+			return nil, fmt.Errorf("lead %s: neither stored nor a duplicate", id)
 		}
 	}
 	return res, nil
@@ -118,14 +128,13 @@ func (s *Store) insertBatch(ctx context.Context, batch []*enqueueReq) ([]enqueue
 // leadCols are the columns of a new lead, as leadRow gives them.
 const (
 	leadCols = `id, idem_key, received, spam, signals, procedure, email_domain, data,
-		ref, source, state, state_at, due, next_step_at`
-	leadColCount = 14
+		ref, source, state, state_at, due`
+	leadColCount = 13
 )
 
-// leadRow returns the values of leadCols for r's lead: new and due at its
-// due time, or held as spam, with no step until it is released.
+// leadRow returns the values of leadCols for r's lead.
 func leadRow(r *enqueueReq) ([]any, error) {
-	l := r.lead
+	t, l := r.lead, r.lead.Lead
 	data, err := json.Marshal(l)
 	if err != nil {
 		return nil, fmt.Errorf("lead %s: encode: %w", l.ID, err)
@@ -134,12 +143,8 @@ func leadRow(r *enqueueReq) ([]any, error) {
 	if r.key != "" {
 		key = r.key
 	}
-	st, next := lead.New, nullMS(l.Due)
-	if l.Spam {
-		st, next = lead.Spam, nil
-	}
 	return []any{l.ID, key, ms(l.Received), l.Spam, strings.Join(l.Signals, ","), l.Procedure,
-		emailDomain(l.Email), string(data), l.Ref, sourceOf(l), st, ms(l.Received), nullMS(l.Due), next}, nil
+		emailDomain(l.Email), string(data), l.Ref, t.Source, t.State, ms(t.StateAt), nullMS(l.Due)}, nil
 }
 
 // readKeys adds to byKey the lead stored under each of keys.
@@ -246,13 +251,4 @@ func emailDomain(addr string) string {
 		return strings.ToLower(addr[i+1:])
 	}
 	return ""
-}
-
-// sourceOf is where a lead came from, for counts by source: the campaign
-// or referrer the site's script recorded, else the patient's own answer.
-func sourceOf(l lead.Lead) string {
-	if l.Attribution == nil && l.Source != "" {
-		return l.Source
-	}
-	return l.Attribution.Source()
 }

@@ -44,8 +44,9 @@ var sqlite = flavour{
 	upgrades: map[int]string{
 		1: sqliteUpgrade2,
 		2: upgradeData,
+		3: upgradeSteps + "\n" + sqliteUpgradeKinds,
 	},
-	version:     3,
+	version:     4,
 	readVersion: `PRAGMA user_version`,
 	setVersion:  `PRAGMA user_version = %d`,
 	checkpoint:  `PRAGMA wal_checkpoint(TRUNCATE)`,
@@ -55,8 +56,8 @@ var sqlite = flavour{
 var postgres = flavour{
 	name:         "PostgreSQL",
 	types:        schemaTypes{Int: "bigint", Int32: "integer", Blob: "bytea", Bool: "boolean", False: "false", Serial: "bigserial PRIMARY KEY"},
-	upgrades:     map[int]string{1: upgradeData},
-	version:      2,
+	upgrades:     map[int]string{1: upgradeData, 2: upgradeSteps + "\n" + postgresUpgradeKinds},
+	version:      3,
 	lockSchema:   `SELECT pg_advisory_xact_lock(hashtext('consulta outbox schema'))`,
 	versionTable: `CREATE TABLE IF NOT EXISTS consulta_schema (version integer NOT NULL)`,
 	readVersion:  `SELECT coalesce(max(version), 0) FROM consulta_schema`,

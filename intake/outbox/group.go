@@ -24,7 +24,7 @@ type group struct {
 
 // enqueueReq is one Enqueue call waiting for the writer.
 type enqueueReq struct {
-	lead  lead.Lead
+	lead  lead.Tracked
 	key   string
 	msgs  []Message
 	reply chan enqueueRes // buffered: the writer never blocks on a caller that gave up
@@ -56,8 +56,8 @@ func (g *group) stop() {
 	<-g.done
 }
 
-func (g *group) enqueue(ctx context.Context, l lead.Lead, key string, msgs []Message) (id string, dup bool, err error) {
-	if l.ID == "" {
+func (g *group) enqueue(ctx context.Context, l lead.Tracked, key string, msgs []Message) (id string, dup bool, err error) {
+	if l.Lead.ID == "" {
 		return "", false, errors.New("enqueue: lead has no id")
 	}
 	r := &enqueueReq{lead: l, key: key, msgs: msgs, reply: make(chan enqueueRes, 1)}
@@ -66,13 +66,13 @@ func (g *group) enqueue(ctx context.Context, l lead.Lead, key string, msgs []Mes
 	case <-g.done:
 		return "", false, ErrClosed
 	case <-ctx.Done():
-		return "", false, fmt.Errorf("enqueue %s: %w", l.ID, ctx.Err())
+		return "", false, fmt.Errorf("enqueue %s: %w", l.Lead.ID, ctx.Err())
 	}
 	select {
 	case res := <-r.reply:
 		return res.id, res.dup, res.err
 	case <-ctx.Done(): // the lead may still commit; the caller has not promised anything
-		return "", false, fmt.Errorf("enqueue %s: %w", l.ID, ctx.Err())
+		return "", false, fmt.Errorf("enqueue %s: %w", l.Lead.ID, ctx.Err())
 	}
 }
 
@@ -125,8 +125,8 @@ func (g *group) commit(batch []*enqueueReq) {
 	wake := false
 	for i, r := range batch {
 		if err != nil {
-			res[i] = enqueueRes{err: fmt.Errorf("enqueue %s: %w", r.lead.ID, err)}
-		} else if !res[i].dup && !r.lead.Spam && len(r.msgs) > 0 {
+			res[i] = enqueueRes{err: fmt.Errorf("enqueue %s: %w", r.lead.Lead.ID, err)}
+		} else if !res[i].dup && !r.lead.Lead.Spam && len(r.msgs) > 0 {
 			wake = true
 		}
 		r.reply <- res[i]

@@ -11,74 +11,78 @@ import (
 	"github.com/consultahq/consulta/intake/lead"
 )
 
-// Tracked is a lead with where it stands.
-type Tracked struct {
-	// Lead is the stored lead (List fills only a few fields); its
-	// personal fields are empty once purged.
-	Lead   lead.Lead
-	Source string // where it came from, for counts by source
-
-	State   string    // lead.New, lead.Claimed, …
-	StateAt time.Time // when the state was set
-	StateBy string    // who set it: an address; "" for the service
-
-	ActedAt     time.Time // the first change of state by hand; zero if none
-	ClaimedAt   time.Time // zero until claimed (or moved past claimed)
-	ClaimedBy   string
-	ContactedAt time.Time
-	ContactedBy string
-
-	Step       string    // the clock's last step: "", "reminder", "escalation", "follow_up"
-	NextStepAt time.Time // zero when the clock has nothing more to do
-}
+// The lead lifecycle the store keeps beside its outbox: each lead's state
+// and who set it, its due time, the clock's steps to come (a row of steps
+// each), and its history (lead_events). The domain (package lead) decides
+// every change; Update writes what it decided, with its emails and its
+// history, in one transaction, so that a restart neither loses nor repeats
+// a step.
 
 // trackedCols are the columns scanTracked reads, after the lead's data.
 const trackedCols = `id, ref, received, due, procedure, spam, source, state, state_at, state_by,
-	acted_at, claimed_at, claimed_by, contacted_at, contacted_by, step, next_step_at`
+	acted_at, claimed_at, claimed_by, contacted_at, contacted_by, step`
 
 type scanner interface{ Scan(...any) error }
 
 // scanTracked reads trackedCols into t.
-func scanTracked(row scanner, t *Tracked, extra ...any) error {
+func scanTracked(row scanner, t *lead.Tracked, extra ...any) error {
 	var received int64
-	var due, stateAt, acted, claimed, contacted, next sql.NullInt64
+	var due, stateAt, acted, claimed, contacted sql.NullInt64
 	dest := append(extra, &t.Lead.ID, &t.Lead.Ref, &received, &due, &t.Lead.Procedure, &t.Lead.Spam,
 		&t.Source, &t.State, &stateAt, &t.StateBy, &acted, &claimed, &t.ClaimedBy,
-		&contacted, &t.ContactedBy, &t.Step, &next)
+		&contacted, &t.ContactedBy, &t.Step)
 	if err := row.Scan(dest...); err != nil {
 		return err
 	}
 	t.Lead.Received = time.UnixMilli(received).UTC()
 	t.Lead.Due = fromMS(due)
 	t.StateAt, t.ActedAt, t.ClaimedAt = fromMS(stateAt), fromMS(acted), fromMS(claimed)
-	t.ContactedAt, t.NextStepAt = fromMS(contacted), fromMS(next)
+	t.ContactedAt = fromMS(contacted)
 	return nil
 }
 
-// queryRower is what *sql.DB and *sql.Tx share to read one row.
-type queryRower interface {
+// querier is what *sql.DB and *sql.Tx share to read.
+type querier interface {
 	QueryRowContext(context.Context, string, ...any) *sql.Row
+	QueryContext(context.Context, string, ...any) (*sql.Rows, error)
 }
 
-// readLead reads lead id with its stored data through q, with the
-// flavour's row lock (lock) when a write will follow.
-func readLead(ctx context.Context, q queryRower, id, lock string) (Tracked, error) {
-	var t Tracked
+// readLead reads lead id with its stored data and its steps through q,
+// with the flavour's row lock (lock) when a write will follow.
+func readLead(ctx context.Context, q querier, id, lock string) (lead.Tracked, error) {
+	var t lead.Tracked
 	var data string
 	err := scanTracked(q.QueryRowContext(ctx, `SELECT data, `+trackedCols+` FROM leads WHERE id = $1`+lock, id), &t, &data)
 	if errors.Is(err, sql.ErrNoRows) {
-		return Tracked{}, ErrNotFound
+		return lead.Tracked{}, ErrNotFound
 	}
 	if err != nil {
-		return Tracked{}, err
+		return lead.Tracked{}, err
 	}
-	return t, decodeStored(&t, data)
+	if err := decodeStored(&t, data); err != nil {
+		return lead.Tracked{}, err
+	}
+	rows, err := q.QueryContext(ctx, `SELECT kind, due_at FROM steps WHERE lead_id = $1 ORDER BY due_at, kind`, id)
+	if err != nil {
+		return lead.Tracked{}, fmt.Errorf("steps: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var s lead.Step
+		var at int64
+		if err := rows.Scan(&s.Kind, &at); err != nil {
+			return lead.Tracked{}, fmt.Errorf("steps: %w", err)
+		}
+		s.At = time.UnixMilli(at).UTC()
+		t.Steps = append(t.Steps, s)
+	}
+	return t, rows.Err()
 }
 
 // decodeStored fills t.Lead from its stored JSON, keeping the columns
 // where they differ from it (a released lead is no longer spam; a due time
 // reset). A purged lead has no JSON left.
-func decodeStored(t *Tracked, data string) error {
+func decodeStored(t *lead.Tracked, data string) error {
 	if data == "" {
 		return nil
 	}
@@ -90,8 +94,8 @@ func decodeStored(t *Tracked, data string) error {
 	return nil
 }
 
-// Lead returns lead id as it stands.
-func (s *Store) Lead(ctx context.Context, id string) (Tracked, error) {
+// Lead returns lead id as it stands; ErrNotFound when there is none.
+func (s *Store) Lead(ctx context.Context, id string) (lead.Tracked, error) {
 	t, err := readLead(ctx, s.r, id, "")
 	if err != nil && !errors.Is(err, ErrNotFound) {
 		err = fmt.Errorf("read lead %s: %w", id, err)
@@ -99,106 +103,106 @@ func (s *Store) Lead(ctx context.Context, id string) (Tracked, error) {
 	return t, err
 }
 
-// SetState moves lead id to state, set by by at at, and schedules the
-// clock's next step at next (none when zero). A state moves only forward
-// (lead.Rank): otherwise nothing changes, and changed is false. It returns
-// the lead as it stands after.
-func (s *Store) SetState(ctx context.Context, id, state, by string, at, next time.Time) (Tracked, bool, error) {
-	if lead.Rank(state) < 1 {
-		return Tracked{}, false, fmt.Errorf("set state of %s: %q is not a state a lead can be moved to", id, state)
-	}
-	var t Tracked
-	changed := false
-	err := s.update(ctx, "set state of "+id, func(tx *sql.Tx) error {
+// Decide is a decision of the lifecycle (package lead) about lead t as it
+// stands in the store's transaction: the change, and the emails it sends
+// as the outbox keeps them; ok is false when nothing changes.
+type Decide func(t lead.Tracked) (c lead.Change, msgs []Message, ok bool, err error)
+
+// Update reads lead id, asks decide what changes, and writes what it
+// decided in one transaction: the lead as it stands after, its steps to
+// come, its emails (pending, and its held ones due when it is released),
+// and its history. Where instances share the database, the lead's row is
+// locked from the read to the commit, so that two changes of one lead take
+// turns and the second is decided on the first's result. It returns the
+// lead as it stands after, and whether anything changed; ErrNotFound when
+// there is no lead id.
+func (s *Store) Update(ctx context.Context, id string, decide Decide) (lead.Tracked, bool, error) {
+	var after lead.Tracked
+	changed, wake := false, false
+	err := s.tx(ctx, "update lead "+id, func(tx *sql.Tx) error {
 		cur, err := readLead(ctx, tx, id, s.f.forUpdate)
 		if err != nil {
 			return err
 		}
-		t = cur
-		if lead.Rank(state) <= lead.Rank(cur.State) {
-			return nil
-		}
-		now := ms(at)
-		if _, err := tx.ExecContext(ctx, `UPDATE leads SET state = $1, state_at = $2, state_by = $3,
-			acted_at = coalesce(acted_at, $2),
-			claimed_at = CASE WHEN claimed_at IS NULL AND $4 THEN $2 ELSE claimed_at END,
-			claimed_by = CASE WHEN claimed_at IS NULL AND $4 THEN $3 ELSE claimed_by END,
-			contacted_at = CASE WHEN $5 THEN $2 ELSE contacted_at END,
-			contacted_by = CASE WHEN $5 THEN $3 ELSE contacted_by END,
-			next_step_at = $6
-			WHERE id = $7`,
-			state, now, by, claims(state), state == lead.Contacted, nullMS(next), id); err != nil {
+		after = cur
+		c, msgs, ok, err := decide(cur)
+		if err != nil || !ok {
 			return err
 		}
-		if err := addEvent(ctx, tx, id, now, "state", state, by); err != nil {
+		if err := s.write(ctx, tx, c, msgs); err != nil {
 			return err
 		}
-		changed = true
-		t, err = readLead(ctx, tx, id, "")
-		return err
+		after, changed = c.After, true
+		if wake = len(msgs) > 0 || c.Release; wake {
+			return s.announce(ctx, tx)
+		}
+		return nil
 	})
-	return t, changed, err
+	if wake && err == nil {
+		s.signal()
+	}
+	return after, changed, err
 }
 
-// claims reports whether moving to state means someone took the lead on:
-// every forward state but spam and not-a-lead.
-func claims(state string) bool {
-	return state == lead.Claimed || state == lead.Contacted || state == lead.Booked || state == lead.Closed
-}
-
-// addEvent keeps a change of lead id in its history.
-func addEvent(ctx context.Context, tx *sql.Tx, id string, at int64, kind, state, actor string) error {
-	_, err := tx.ExecContext(ctx, `INSERT INTO lead_events (lead_id, at, kind, state, actor)
-		VALUES ($1, $2, $3, $4, $5)`, id, at, kind, state, actor)
+// write keeps change c of a lead, and its emails msgs, in tx.
+func (s *Store) write(ctx context.Context, tx *sql.Tx, c lead.Change, msgs []Message) error {
+	t := c.After
+	id := t.Lead.ID
+	data, err := json.Marshal(t.Lead)
+	if err != nil {
+		return fmt.Errorf("encode: %w", err)
+	}
+	if _, err := tx.ExecContext(ctx, `UPDATE leads SET spam = $1, due = $2,
+		data = CASE WHEN data = '' THEN '' ELSE $3 END,
+		state = $4, state_at = $5, state_by = $6, acted_at = $7, claimed_at = $8, claimed_by = $9,
+		contacted_at = $10, contacted_by = $11, step = $12
+		WHERE id = $13`,
+		t.Lead.Spam, nullMS(t.Lead.Due), string(data), t.State, nullMS(t.StateAt), t.StateBy, nullMS(t.ActedAt),
+		nullMS(t.ClaimedAt), t.ClaimedBy, nullMS(t.ContactedAt), t.ContactedBy, t.Step, id); err != nil {
+		return err
+	}
+	if _, err := tx.ExecContext(ctx, `DELETE FROM steps WHERE lead_id = $1`, id); err != nil {
+		return err
+	}
+	if err := insertSteps(ctx, tx, id, t.Steps); err != nil {
+		return err
+	}
+	at := ms(c.Event.At)
+	if c.Event.Kind == "" {
+		at = ms(s.opt.now())
+	}
+	rows := make([]msgRow, len(msgs))
+	for i, m := range msgs {
+		rows[i] = msgRow{lead: id, m: m, state: Pending}
+	}
+	if _, err := insertMessages(ctx, tx, rows, at); err != nil {
+		return err
+	}
+	if c.Release {
+		if _, err := tx.ExecContext(ctx, `UPDATE messages SET state = 'pending', next_attempt_at = $1, updated_at = $1
+			WHERE lead_id = $2 AND state = 'held'`, at, id); err != nil {
+			return err
+		}
+	}
+	if c.Event.Kind == "" {
+		return nil
+	}
+	_, err = tx.ExecContext(ctx, `INSERT INTO lead_events (lead_id, at, kind, state, actor)
+		VALUES ($1, $2, $3, $4, $5)`, id, at, c.Event.Kind, c.Event.State, c.Event.By)
 	return err
 }
 
-// ReleaseLead delivers lead id, held as suspected spam: its held messages
-// become due, and it is a new lead due at due. changed is false when it
-// was not held.
-func (s *Store) ReleaseLead(ctx context.Context, id, by string, at, due time.Time) (Tracked, bool, error) {
-	var t Tracked
-	changed := false
-	err := s.update(ctx, "release "+id, func(tx *sql.Tx) error {
-		cur, err := readLead(ctx, tx, id, s.f.forUpdate)
-		if err != nil {
-			return err
-		}
-		t = cur
-		if !cur.Lead.Spam || cur.State != lead.Spam {
-			return nil
-		}
-		l := cur.Lead
-		l.Spam = false
-		data, err := json.Marshal(l) // kept only where the lead's data is
-		if err != nil {
-			return fmt.Errorf("encode: %w", err)
-		}
-		now := ms(at)
-		if _, err := tx.ExecContext(ctx, `UPDATE leads SET spam = $1,
-			data = CASE WHEN data = '' THEN '' ELSE $2 END,
-			state = 'new', state_at = $3, state_by = $4, due = $5, next_step_at = $5
-			WHERE id = $6`, false, string(data), now, by, ms(due), id); err != nil {
-			return err
-		}
-		if _, err := tx.ExecContext(ctx, `UPDATE messages SET state = 'pending', next_attempt_at = $1, updated_at = $1
-			WHERE lead_id = $2 AND state = 'held'`, now, id); err != nil {
-			return err
-		}
-		if err := addEvent(ctx, tx, id, now, "released", lead.New, by); err != nil {
-			return err
-		}
-		if err := s.announce(ctx, tx); err != nil {
-			return err
-		}
-		changed = true
-		t, err = readLead(ctx, tx, id, "")
-		return err
-	})
-	if changed {
-		s.signal()
+// insertSteps schedules steps of lead id.
+func insertSteps(ctx context.Context, tx *sql.Tx, id string, steps []lead.Step) error {
+	if len(steps) == 0 {
+		return nil
 	}
-	return t, changed, err
+	args := make([]any, 0, 3*len(steps))
+	for _, st := range steps {
+		args = append(args, id, st.Kind, ms(st.At))
+	}
+	_, err := tx.ExecContext(ctx, `INSERT INTO steps (lead_id, kind, due_at) VALUES `+values(len(steps), 3), args...)
+	return err
 }
 
 // List returns the leads received in [from, to), oldest first, without
@@ -206,7 +210,7 @@ func (s *Store) ReleaseLead(ctx context.Context, id, by string, at, due time.Tim
 // Received, Due and Procedure of the lead, and Source, State, ActedAt,
 // ClaimedAt and ClaimedBy. It reads only the columns a report needs, and
 // sizes its answer first: it must read 100,000 leads well within a second.
-func (s *Store) List(ctx context.Context, from, to time.Time) ([]Tracked, error) {
+func (s *Store) List(ctx context.Context, from, to time.Time) ([]lead.Tracked, error) {
 	var n int
 	if err := s.r.QueryRowContext(ctx, `SELECT count(*) FROM leads WHERE received >= $1 AND received < $2`,
 		ms(from), ms(to)).Scan(&n); err != nil {
@@ -214,14 +218,14 @@ func (s *Store) List(ctx context.Context, from, to time.Time) ([]Tracked, error)
 	}
 	rows, err := s.r.QueryContext(ctx, `SELECT id, ref, received, due, procedure, source, state,
 		acted_at, claimed_at, claimed_by FROM leads
-		WHERE received >= $1 AND received < $2 ORDER BY received`, ms(from), ms(to))
+		WHERE received >= $1 AND received < $2 ORDER BY received, id`, ms(from), ms(to))
 	if err != nil {
 		return nil, fmt.Errorf("list leads: %w", err)
 	}
 	defer rows.Close()
-	out := make([]Tracked, 0, n)
+	out := make([]lead.Tracked, 0, n)
 	for rows.Next() {
-		out = append(out, Tracked{})
+		out = append(out, lead.Tracked{})
 		t := &out[len(out)-1]
 		var received int64
 		var due, acted, claimed sql.NullInt64

@@ -4,11 +4,13 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"fmt"
 	"testing"
 	"time"
 
 	"github.com/consultahq/consulta/intake/lead"
 	"github.com/consultahq/consulta/intake/outbox"
+	"github.com/consultahq/consulta/internal/hours"
 )
 
 // tracked opens a store and enqueues lead id, due an hour after t0.
@@ -18,11 +20,45 @@ func tracked(t *testing.T, open opener, now *time.Time, ids ...string) (store, *
 	for _, id := range ids {
 		l, msgs := newLead(id, false)
 		l.Ref, l.Due = "HAS-1127-"+id, t0.Add(time.Hour)
-		if _, _, err := s.Enqueue(context.Background(), l, "", msgs); err != nil {
+		if _, _, err := s.Enqueue(context.Background(), lead.Start(l), "", msgs); err != nil {
 			t.Fatal(err)
 		}
 	}
 	return s, db
+}
+
+// policy is a practice always open, that promises a reply within two
+// hours and escalates to its manager an hour after the reminder.
+var policy = lead.Policy{Clock: hours.Clock{EscalateTo: []string{"manager@example.com"}},
+	Coordinator: func(string) string { return "coordinator@example.com" }}
+
+// setState moves lead id to state, set by by at at, as the lifecycle
+// decides it (lead.Act).
+func setState(s store, id, state, by string, at time.Time) (lead.Tracked, bool, error) {
+	return s.Update(context.Background(), id, func(t lead.Tracked) (lead.Change, []outbox.Message, bool, error) {
+		c, ok, err := lead.Act(t, state, by, at, policy)
+		return c, nil, ok, err
+	})
+}
+
+// tick takes lead id's step due at at, as the response clock does
+// (lead.Tick), with its emails planned.
+func tick(s store, id string, at time.Time) (bool, error) {
+	_, ok, err := s.Update(context.Background(), id, func(t lead.Tracked) (lead.Change, []outbox.Message, bool, error) {
+		c, ok := lead.Tick(t, at, policy)
+		var msgs []outbox.Message
+		for _, send := range c.Sends {
+			msgs = append(msgs, outbox.Message{ID: send.ID, MessageID: "<" + send.ID + "@example.com>", Kind: send.Kind,
+				From: "desk@example.com", To: []string{send.To}})
+		}
+		return c, msgs, ok, nil
+	})
+	return ok, err
+}
+
+// followUp is the only step of a lead marked contacted at at.
+func followUp(at time.Time) []lead.Step {
+	return []lead.Step{{Kind: lead.FollowUp, At: at.Add(72 * time.Hour)}} // three working days, always open
 }
 
 func TestSetState(t *testing.T) { eachStore(t, testSetState) }
@@ -32,7 +68,8 @@ func testSetState(t *testing.T, open opener) {
 	now := t0
 	s, db := tracked(t, open, &now, "ld_a")
 	got, err := s.Lead(ctx, "ld_a")
-	if err != nil || got.State != lead.New || !got.Lead.Due.Equal(t0.Add(time.Hour)) || !got.NextStepAt.Equal(got.Lead.Due) ||
+	if err != nil || got.State != lead.New || !got.Lead.Due.Equal(t0.Add(time.Hour)) ||
+		fmt.Sprint(got.Steps) != fmt.Sprint([]lead.Step{{Kind: lead.Reminder, At: got.Lead.Due}}) ||
 		got.Lead.Ref != "HAS-1127-ld_a" || got.Lead.FirstName != "Anna" {
 		t.Fatalf("new lead = %+v, %v", got, err)
 	}
@@ -51,22 +88,18 @@ func testSetState(t *testing.T, open opener) {
 	}
 	for i, st := range steps {
 		at := t0.Add(time.Duration(i+1) * time.Minute)
-		next := time.Time{}
-		if st.state == lead.Contacted {
-			next = at.Add(72 * time.Hour)
-		}
-		got, changed, err := s.SetState(ctx, "ld_a", st.state, st.by, at, next)
+		got, changed, err := setState(s, "ld_a", st.state, st.by, at)
 		if err != nil || changed != st.changed || got.State != st.want || got.StateBy != st.stateBy {
-			t.Fatalf("step %d: SetState(%s by %s) = %s by %s, changed %v, %v; want %s by %s, changed %v",
+			t.Fatalf("step %d: setState(%s by %s) = %s by %s, changed %v, %v; want %s by %s, changed %v",
 				i, st.state, st.by, got.State, got.StateBy, changed, err, st.want, st.stateBy, st.changed)
 		}
-		if st.state == lead.Contacted && !got.NextStepAt.Equal(next) {
-			t.Errorf("contacted: next step %s, want the follow-up at %s", got.NextStepAt, next)
+		if stored, _ := s.Lead(ctx, "ld_a"); st.state == lead.Contacted && fmt.Sprint(stored.Steps) != fmt.Sprint(followUp(at)) {
+			t.Errorf("contacted: steps %v, want the follow-up %v", stored.Steps, followUp(at))
 		}
 	}
 	got, _ = s.Lead(ctx, "ld_a")
 	if got.ClaimedBy != "ann@example.org" || !got.ClaimedAt.Equal(t0.Add(time.Minute)) || got.ContactedBy != "bob@example.org" ||
-		!got.ActedAt.Equal(t0.Add(time.Minute)) || !got.NextStepAt.IsZero() {
+		!got.ActedAt.Equal(t0.Add(time.Minute)) || len(got.Steps) != 0 || got.Lead.FirstName != "Anna" {
 		t.Errorf("after booking: %+v", got)
 	}
 	var events int
@@ -74,17 +107,12 @@ func testSetState(t *testing.T, open opener) {
 	if events != 3 {
 		t.Errorf("%d state changes kept, want 3", events)
 	}
-	if _, _, err := s.SetState(ctx, "ld_a", lead.New, "x@example.org", t0, time.Time{}); err == nil {
-		t.Error("SetState(new): no error")
+	if _, _, err := setState(s, "ld_a", lead.New, "x@example.org", t0); err == nil {
+		t.Error("setState(new): no error")
 	}
-	if _, _, err := s.SetState(ctx, "ld_none", lead.Claimed, "x@example.org", t0, time.Time{}); !errors.Is(err, outbox.ErrNotFound) {
-		t.Errorf("SetState of no lead: %v, want ErrNotFound", err)
+	if _, _, err := setState(s, "ld_none", lead.Claimed, "x@example.org", t0); !errors.Is(err, outbox.ErrNotFound) {
+		t.Errorf("setState of no lead: %v, want ErrNotFound", err)
 	}
-}
-
-func reminder(id string) []outbox.Message {
-	return []outbox.Message{{ID: id + ".reminder", MessageID: "<" + id + ".reminder@example.com>", Kind: "reminder",
-		From: "desk@example.com", To: []string{"coordinator@example.com"}, Raw: []byte("Subject: reminder\r\n\r\n")}}
 }
 
 func TestRecordStepOnce(t *testing.T) { eachStore(t, testRecordStepOnce) }
@@ -104,20 +132,20 @@ func testRecordStepOnce(t *testing.T, open opener) {
 		t.Fatalf("at due: %+v, %v", due, err)
 	}
 	at := t0.Add(time.Hour)
-	if ok, err := s.RecordStep(ctx, due[0], "reminder", reminder("ld_a"), at, at.Add(time.Hour)); !ok || err != nil {
-		t.Fatalf("RecordStep = %v, %v", ok, err)
+	if ok, err := tick(s, due[0].Lead.ID, at); !ok || err != nil {
+		t.Fatalf("tick = %v, %v", ok, err)
 	}
 	// The same step again (a second worker, or a run that read before
 	// the first committed) does nothing.
-	if ok, err := s.RecordStep(ctx, due[0], "reminder", reminder("ld_a"), at, at.Add(time.Hour)); ok || err != nil {
-		t.Errorf("RecordStep again = %v, %v; want false", ok, err)
+	if ok, err := tick(s, due[0].Lead.ID, at); ok || err != nil {
+		t.Errorf("tick again = %v, %v; want false", ok, err)
 	}
 	// A colleague claims ld_b after the clock read it: its step is not taken.
-	if _, _, err := s.SetState(ctx, "ld_b", lead.Claimed, "ann@example.org", at, time.Time{}); err != nil {
+	if _, _, err := setState(s, "ld_b", lead.Claimed, "ann@example.org", at); err != nil {
 		t.Fatal(err)
 	}
-	if ok, err := s.RecordStep(ctx, due[1], "reminder", reminder("ld_b"), at, at.Add(time.Hour)); ok || err != nil {
-		t.Errorf("RecordStep of a claimed lead = %v, %v; want false", ok, err)
+	if ok, err := tick(s, due[1].Lead.ID, at); ok || err != nil {
+		t.Errorf("tick of a claimed lead = %v, %v; want false", ok, err)
 	}
 	var n int
 	db.QueryRow(`SELECT count(*) FROM messages WHERE kind = 'reminder'`).Scan(&n)
@@ -125,8 +153,13 @@ func testRecordStepOnce(t *testing.T, open opener) {
 		t.Errorf("%d reminders queued, want 1", n)
 	}
 	got, _ := s.Lead(ctx, "ld_a")
-	if got.Step != "reminder" || !got.NextStepAt.Equal(at.Add(time.Hour)) {
-		t.Errorf("after the reminder: step %q next %s", got.Step, got.NextStepAt)
+	if want := []lead.Step{{Kind: lead.Escalation, At: at.Add(time.Hour)}}; got.Step != "reminder" || fmt.Sprint(got.Steps) != fmt.Sprint(want) {
+		t.Errorf("after the reminder: step %q, steps %v; want the escalation %v", got.Step, got.Steps, want)
+	}
+	var events int
+	db.QueryRow(`SELECT count(*) FROM lead_events WHERE lead_id = 'ld_a' AND kind = 'reminder'`).Scan(&events)
+	if events != 1 {
+		t.Errorf("%d reminders in the history, want 1", events)
 	}
 	if n, err := s.Overdue(ctx, at.Add(time.Minute)); err != nil || n != 1 {
 		t.Errorf("Overdue = %d, %v; want 1 (ld_b is claimed)", n, err)
@@ -145,24 +178,35 @@ func testReleaseLead(t *testing.T, open opener) {
 	s, _ := open(t, &now)
 	l, msgs := newLead("ld_spam", true)
 	l.Due = t0.Add(time.Hour)
-	if _, _, err := s.Enqueue(ctx, l, "", msgs); err != nil {
+	if _, _, err := s.Enqueue(ctx, lead.Start(l), "", msgs); err != nil {
 		t.Fatal(err)
 	}
 	got, _ := s.Lead(ctx, "ld_spam")
-	if got.State != lead.Spam || !got.NextStepAt.IsZero() {
-		t.Fatalf("held lead: state %s, next step %s", got.State, got.NextStepAt)
+	if got.State != lead.Spam || len(got.Steps) != 0 {
+		t.Fatalf("held lead: state %s, steps %v", got.State, got.Steps)
 	}
-	due := t0.Add(5 * time.Hour)
-	got, changed, err := s.ReleaseLead(ctx, "ld_spam", "manager@example.org", t0.Add(3*time.Hour), due)
+	due := t0.Add(5 * time.Hour) // two hours after the release
+	got, changed, err := release(s, "ld_spam", "manager@example.org", t0.Add(3*time.Hour))
 	if err != nil || !changed || got.State != lead.New || got.Lead.Spam || !got.Lead.Due.Equal(due) || got.StateBy != "manager@example.org" {
-		t.Fatalf("ReleaseLead = %+v, %v, %v", got, changed, err)
+		t.Fatalf("release = %+v, %v, %v", got, changed, err)
 	}
-	if _, changed, err := s.ReleaseLead(ctx, "ld_spam", "other@example.org", t0.Add(4*time.Hour), due); changed || err != nil {
-		t.Errorf("second ReleaseLead: changed %v, %v", changed, err)
+	if stored, _ := s.Lead(ctx, "ld_spam"); fmt.Sprint(stored.Steps) != fmt.Sprint([]lead.Step{{Kind: lead.Reminder, At: due}}) || stored.Lead.Spam {
+		t.Errorf("released lead as stored: %+v", stored)
+	}
+	if _, changed, err := release(s, "ld_spam", "other@example.org", t0.Add(4*time.Hour)); changed || err != nil {
+		t.Errorf("second release: changed %v, %v", changed, err)
 	}
 	if st := stats(t, s); st.Pending != 2 || st.Held != 0 {
 		t.Errorf("after release: %+v", st)
 	}
+}
+
+// release delivers lead id, held as spam, as by asked at at (lead.Release).
+func release(s store, id, by string, at time.Time) (lead.Tracked, bool, error) {
+	return s.Update(context.Background(), id, func(t lead.Tracked) (lead.Change, []outbox.Message, bool, error) {
+		c, ok := lead.Release(t, by, at, policy)
+		return c, nil, ok, nil
+	})
 }
 
 func TestQueueDigestOnce(t *testing.T) { eachStore(t, testQueueDigestOnce) }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"github.com/consultahq/consulta/intake/lead"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -59,7 +60,7 @@ func TestMigrateFromRelease1(t *testing.T) {
 		t.Errorf("Spam = %+v, %v", spam, err)
 	}
 	l, m := newLead("ld_new", false)
-	if id, dup, err := s.Enqueue(ctx, l, "key-sent", m); err != nil || !dup || id != "ld_sent" {
+	if id, dup, err := s.Enqueue(ctx, lead.Start(l), "key-sent", m); err != nil || !dup || id != "ld_sent" {
 		t.Errorf("Enqueue with release 1's key = %q, %v, %v; want ld_sent, dup", id, dup, err)
 	}
 }
@@ -168,7 +169,7 @@ func TestMigratePostgres(t *testing.T) {
 		t.Errorf("DueSteps = %+v, %v; want the new lead's and the reminded lead's", due, err)
 	}
 	l, m := newLead("ld_again", false)
-	if id, dup, err := s.Enqueue(ctx, l, "key-reminded", m); err != nil || !dup || id != "ld_reminded" {
+	if id, dup, err := s.Enqueue(ctx, lead.Start(l), "key-reminded", m); err != nil || !dup || id != "ld_reminded" {
 		t.Errorf("Enqueue with the old key = %q, %v, %v; want ld_reminded, dup", id, dup, err)
 	}
 }

@@ -154,8 +154,8 @@ func fromMS(v sql.NullInt64) time.Time {
 	return time.UnixMilli(v.Int64).UTC()
 }
 
-// update runs fn in one write transaction.
-func (s *Store) update(ctx context.Context, what string, fn func(*sql.Tx) error) error {
+// tx runs fn in one write transaction.
+func (s *Store) tx(ctx context.Context, what string, fn func(*sql.Tx) error) error {
 	tx, err := s.w.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("%s: begin: %w", what, err)

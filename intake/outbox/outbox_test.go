@@ -34,7 +34,7 @@ func newLead(id string, spam bool) (lead.Lead, []outbox.Message) {
 func enqueue(t testing.TB, s *outbox.Store, id, key string, spam bool) {
 	t.Helper()
 	l, msgs := newLead(id, spam)
-	if _, _, err := s.Enqueue(context.Background(), l, key, msgs); err != nil {
+	if _, _, err := s.Enqueue(context.Background(), lead.Start(l), key, msgs); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -159,7 +159,7 @@ func testEnqueueIdempotent(t *testing.T, open opener) {
 	s, _ := open(t, &now)
 	enqueue(t, s, "ld_first", "key-1", false)
 	l, msgs := newLead("ld_second", false)
-	id, dup, err := s.Enqueue(ctx, l, "key-1", msgs)
+	id, dup, err := s.Enqueue(ctx, lead.Start(l), "key-1", msgs)
 	if err != nil || !dup || id != "ld_first" {
 		t.Errorf("Enqueue again = %q, %v, %v; want ld_first, dup", id, dup, err)
 	}
@@ -172,7 +172,7 @@ func testEnqueueIdempotent(t *testing.T, open opener) {
 		wg.Go(func() {
 			l, msgs := newLead(fmt.Sprintf("ld_c%d", i), false)
 			var err error
-			ids[i], dups[i], err = s.Enqueue(ctx, l, "key-2", msgs)
+			ids[i], dups[i], err = s.Enqueue(ctx, lead.Start(l), "key-2", msgs)
 			if err != nil {
 				t.Error(err)
 			}
@@ -219,13 +219,13 @@ func testSpamHeldAndReleased(t *testing.T, open opener) {
 	if fmt.Sprint(spam[0]) != fmt.Sprint(want) {
 		t.Errorf("Spam[0] = %+v, want %+v", spam[0], want)
 	}
-	if _, changed, err := s.ReleaseLead(ctx, "ld_spam", "cli", now, now.Add(time.Hour)); err != nil || !changed {
+	if _, changed, err := release(s, "ld_spam", "cli", now); err != nil || !changed {
 		t.Fatalf("release: changed %v, %v", changed, err)
 	}
-	if _, changed, err := s.ReleaseLead(ctx, "ld_spam", "cli", now, now.Add(time.Hour)); err != nil || changed {
+	if _, changed, err := release(s, "ld_spam", "cli", now); err != nil || changed {
 		t.Errorf("second release: changed %v, %v; want nothing changed", changed, err)
 	}
-	if _, _, err := s.ReleaseLead(ctx, "ld_nope", "cli", now, now.Add(time.Hour)); !errors.Is(err, outbox.ErrNotFound) {
+	if _, _, err := release(s, "ld_nope", "cli", now); !errors.Is(err, outbox.ErrNotFound) {
 		t.Errorf("release of an unknown lead: %v, want ErrNotFound", err)
 	}
 	if due, _ := s.Claim(ctx, now, 10); len(due) != 2 || due[0].LeadID != "ld_spam" {
@@ -291,7 +291,7 @@ func testPurgeDelivered(t *testing.T, open opener) {
 	}
 	// The idempotency key outlives the purge.
 	l, m := newLead("ld_again", false)
-	if id, dup, _ := s.Enqueue(ctx, l, "k1", m); !dup || id != "ld_sent" {
+	if id, dup, _ := s.Enqueue(ctx, lead.Start(l), "k1", m); !dup || id != "ld_sent" {
 		t.Errorf("Enqueue after purge = %q, %v; want ld_sent, dup", id, dup)
 	}
 }
@@ -302,7 +302,7 @@ func TestReopenKeepsSchema(t *testing.T) {
 	s, path := open(t, &now)
 	enqueue(t, s, "ld_1", "k", false)
 	s.Close()
-	if _, _, err := s.Enqueue(ctx, lead.Lead{ID: "x"}, "", nil); !errors.Is(err, outbox.ErrClosed) {
+	if _, _, err := s.Enqueue(ctx, lead.Start(lead.Lead{ID: "x"}), "", nil); !errors.Is(err, outbox.ErrClosed) {
 		t.Errorf("Enqueue after Close: %v, want ErrClosed", err)
 	}
 	s2, err := outbox.Open(ctx, path)
@@ -318,8 +318,8 @@ func TestReopenKeepsSchema(t *testing.T) {
 	db := rawDB(t, path)
 	db.QueryRow(`PRAGMA user_version`).Scan(&version)
 	db.QueryRow(`PRAGMA journal_mode`).Scan(&journal)
-	if version != 3 || journal != "wal" {
-		t.Errorf("user_version %d, journal_mode %q; want 3, wal", version, journal)
+	if version != 4 || journal != "wal" {
+		t.Errorf("user_version %d, journal_mode %q; want 4, wal", version, journal)
 	}
 	// A file from a newer program is left alone.
 	s2.Close()

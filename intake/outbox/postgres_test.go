@@ -3,6 +3,7 @@ package outbox_test
 import (
 	"context"
 	"fmt"
+	"github.com/consultahq/consulta/intake/lead"
 	"sync"
 	"testing"
 	"time"
@@ -40,7 +41,7 @@ func TestPostgresClaimOnce(t *testing.T) {
 	for i := range leads {
 		wg.Go(func() {
 			l, msgs := newLead(fmt.Sprintf("ld_%03d", i), false)
-			if _, _, err := []*outbox.Store{a, b}[i%2].Enqueue(ctx, l, "", msgs); err != nil {
+			if _, _, err := []*outbox.Store{a, b}[i%2].Enqueue(ctx, lead.Start(l), "", msgs); err != nil {
 				t.Error(err)
 			}
 		})
@@ -90,7 +91,7 @@ func TestPostgresKeyAcrossInstances(t *testing.T) {
 		wg.Go(func() {
 			l, msgs := newLead(fmt.Sprintf("ld_%d", i), false)
 			var err error
-			if ids[i], dups[i], err = []*outbox.Store{a, b}[i%2].Enqueue(ctx, l, "one-key", msgs); err != nil {
+			if ids[i], dups[i], err = []*outbox.Store{a, b}[i%2].Enqueue(ctx, lead.Start(l), "one-key", msgs); err != nil {
 				t.Error(err)
 			}
 		})
@@ -152,8 +153,8 @@ func TestPostgresSchema(t *testing.T) {
 	}
 	defer conn.Close(ctx)
 	var version int
-	if err := conn.QueryRow(ctx, `SELECT version FROM consulta_schema`).Scan(&version); err != nil || version != 2 {
-		t.Errorf("schema version %d, %v; want 2", version, err)
+	if err := conn.QueryRow(ctx, `SELECT version FROM consulta_schema`).Scan(&version); err != nil || version != 3 {
+		t.Errorf("schema version %d, %v; want 3", version, err)
 	}
 	if _, err := conn.Exec(ctx, `UPDATE consulta_schema SET version = 99`); err != nil {
 		t.Fatal(err)
@@ -178,7 +179,7 @@ func TestPostgresRefusedLead(t *testing.T) {
 			if i == 7 {
 				l.Procedure = "rhino\x00plasty"
 			}
-			_, _, errs[i] = a.Enqueue(ctx, l, "", msgs)
+			_, _, errs[i] = a.Enqueue(ctx, lead.Start(l), "", msgs)
 		})
 	}
 	wg.Wait()

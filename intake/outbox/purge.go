@@ -65,15 +65,17 @@ func purgeOnce(ctx context.Context, s *Store, log *slog.Logger, r Retention,
 // deletes is overwritten in the database's files (see wipe).
 func (s *Store) PurgeSpam(ctx context.Context, before time.Time) (int, error) {
 	var n int64
-	err := s.update(ctx, "purge spam", func(tx *sql.Tx) error {
+	err := s.tx(ctx, "purge spam", func(tx *sql.Tx) error {
 		if _, err := tx.ExecContext(ctx, `DELETE FROM messages WHERE state = 'held' AND lead_id IN
 			(SELECT id FROM leads WHERE spam = $1 AND received < $2)`, true, ms(before)); err != nil {
 			return err
 		}
-		if _, err := tx.ExecContext(ctx, `DELETE FROM lead_events WHERE lead_id IN
-			(SELECT id FROM leads WHERE spam = $1 AND received < $2
-			AND NOT EXISTS (SELECT 1 FROM messages m WHERE m.lead_id = leads.id))`, true, ms(before)); err != nil {
-			return err
+		for _, table := range []string{"lead_events", "steps"} {
+			if _, err := tx.ExecContext(ctx, `DELETE FROM `+table+` WHERE lead_id IN
+				(SELECT id FROM leads WHERE spam = $1 AND received < $2
+				AND NOT EXISTS (SELECT 1 FROM messages m WHERE m.lead_id = leads.id))`, true, ms(before)); err != nil {
+				return err
+			}
 		}
 		r, err := tx.ExecContext(ctx, `DELETE FROM leads WHERE spam = $1 AND received < $2
 			AND NOT EXISTS (SELECT 1 FROM messages m WHERE m.lead_id = leads.id)`, true, ms(before))
@@ -94,15 +96,15 @@ func (s *Store) PurgeSpam(ctx context.Context, before time.Time) (int, error) {
 // the others (a confirmation refused for good must not keep a lead's
 // health data forever): the lead's JSON and email domain and its sent
 // messages' bytes and recipients are blanked, its messages never sent are
-// deleted, and its clock stops. The rows stay, so that the idempotency key
+// deleted, and its clock's steps are dropped. The rows stay, so that the idempotency key
 // and the delivery history remain. A lead with a message being sent waits
 // for the next purge. It returns how many leads it purged; what it removes
 // is overwritten in the database's files (see wipe).
 func (s *Store) PurgeDelivered(ctx context.Context, before time.Time) (int, error) {
 	now := ms(s.opt.now())
 	var n int64
-	err := s.update(ctx, "purge delivered", func(tx *sql.Tx) error {
-		r, err := tx.ExecContext(ctx, `UPDATE leads SET data = '', email_domain = '', purged_at = $1, next_step_at = NULL
+	err := s.tx(ctx, "purge delivered", func(tx *sql.Tx) error {
+		r, err := tx.ExecContext(ctx, `UPDATE leads SET data = '', email_domain = '', purged_at = $1
 			WHERE purged_at IS NULL AND spam = $2 AND received < $3
 			AND EXISTS (SELECT 1 FROM messages m WHERE m.lead_id = leads.id AND m.kind = 'coordinator' AND m.state = 'sent')
 			AND NOT EXISTS (SELECT 1 FROM messages m WHERE m.lead_id = leads.id
@@ -116,6 +118,10 @@ func (s *Store) PurgeDelivered(ctx context.Context, before time.Time) (int, erro
 		}
 		if _, err := tx.ExecContext(ctx, `DELETE FROM messages
 			WHERE lead_id IN (SELECT id FROM leads WHERE purged_at = $1) AND state <> 'sent'`, now); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `DELETE FROM steps
+			WHERE lead_id IN (SELECT id FROM leads WHERE purged_at = $1)`, now); err != nil {
 			return err
 		}
 		_, err = tx.ExecContext(ctx, `UPDATE messages SET raw = $1, env_to = '', updated_at = $2

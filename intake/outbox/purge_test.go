@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"github.com/consultahq/consulta/intake/lead"
 	"os"
 	"strings"
 	"testing"
@@ -43,7 +44,7 @@ func TestPurgeLeavesNoTrace(t *testing.T) {
 			msgs[i].To = []string{secret + "@mail.example"}
 			msgs[i].Raw = []byte("Subject: x\r\n\r\n" + strings.Repeat(secret+" wrote a long message. ", 200))
 		}
-		if _, _, err := s.Enqueue(ctx, l, "", msgs); err != nil {
+		if _, _, err := s.Enqueue(ctx, lead.Start(l), "", msgs); err != nil {
 			t.Fatal(err)
 		}
 	}

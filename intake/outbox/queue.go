@@ -15,7 +15,7 @@ import (
 // not waited for.
 func (s *Store) Claim(ctx context.Context, now time.Time, n int) ([]Msg, error) {
 	var out []Msg
-	err := s.update(ctx, "claim", func(tx *sql.Tx) error {
+	err := s.tx(ctx, "claim", func(tx *sql.Tx) error {
 		rows, err := tx.QueryContext(ctx, `UPDATE messages
 			SET state = 'sending', next_attempt_at = $1, updated_at = $2
 			WHERE id IN (SELECT id FROM messages
@@ -84,7 +84,7 @@ func (s *Store) Requeue(ctx context.Context) (int, error) {
 // requeue makes every message in state pending and due now.
 func (s *Store) requeue(ctx context.Context, what, state string) (int, error) {
 	var n int64
-	err := s.update(ctx, what, func(tx *sql.Tx) error {
+	err := s.tx(ctx, what, func(tx *sql.Tx) error {
 		r, err := tx.ExecContext(ctx, `UPDATE messages
 			SET state = 'pending', next_attempt_at = $1, updated_at = $1 WHERE state = $2`, ms(s.opt.now()), state)
 		if err != nil {
@@ -115,7 +115,7 @@ func (s *Store) NextDue(ctx context.Context) (time.Time, bool, error) {
 
 // setState runs one UPDATE that must touch exactly one message.
 func (s *Store) setState(ctx context.Context, what, query string, args ...any) error {
-	return s.update(ctx, what, func(tx *sql.Tx) error {
+	return s.tx(ctx, what, func(tx *sql.Tx) error {
 		return one(tx.ExecContext(ctx, query, args...))
 	})
 }

@@ -49,13 +49,18 @@ const baseline = `CREATE TABLE leads (
 	claimed_by   TEXT NOT NULL DEFAULT '',
 	contacted_at {{.Int}},
 	contacted_by TEXT NOT NULL DEFAULT '',
-	step         TEXT NOT NULL DEFAULT '',              -- the clock's last step
-	next_step_at {{.Int}}                               -- when the clock acts next; NULL when it has nothing to do
+	step         TEXT NOT NULL DEFAULT ''               -- the clock's last step taken
 ){{.Strict}};
 CREATE INDEX leads_spam_received ON leads(spam, received);
-CREATE INDEX leads_next_step ON leads(next_step_at);
 CREATE INDEX leads_state_due ON leads(state, due);
-CREATE INDEX leads_received ON leads(received);
+CREATE INDEX leads_received ON leads(received, id);
+CREATE TABLE steps (
+	lead_id TEXT NOT NULL REFERENCES leads(id),
+	kind    TEXT NOT NULL,                              -- reminder, escalation, follow_up, …
+	due_at  {{.Int}} NOT NULL,
+	PRIMARY KEY (lead_id, kind)
+){{.Strict}};
+CREATE INDEX steps_due ON steps(due_at);
 CREATE TABLE lead_events (
 	id      {{.Serial}},
 	lead_id TEXT NOT NULL REFERENCES leads(id),
@@ -68,7 +73,7 @@ CREATE INDEX lead_events_lead ON lead_events(lead_id, at);
 CREATE TABLE messages (
 	id              TEXT PRIMARY KEY,
 	lead_id         TEXT REFERENCES leads(id),          -- NULL for a digest
-	kind            TEXT NOT NULL CHECK (kind IN ('coordinator', 'patient', 'reminder', 'escalation', 'follow_up', 'digest')),
+	kind            TEXT NOT NULL,                      -- coordinator, patient, reminder, …: a new kind needs no new schema
 	env_from        TEXT NOT NULL,
 	env_to          TEXT NOT NULL,                      -- newline-separated
 	raw             {{.Blob}} NOT NULL,                 -- RFC 5322 bytes; empty when composed at delivery, and once purged
@@ -85,14 +90,11 @@ CREATE TABLE messages (
 CREATE INDEX messages_due ON messages(state, next_attempt_at);
 CREATE INDEX messages_lead ON messages(lead_id);`
 
-// baselineTemplate is baseline, parsed once.
-var baselineTemplate = template.Must(template.New("baseline").Parse(baseline))
-
-// schemaOf returns baseline in the column types t.
-func schemaOf(t schemaTypes) string {
+// inTypes returns the schema step sql in the column types t.
+func inTypes(sql string, t schemaTypes) string {
 	var b strings.Builder
-	if err := baselineTemplate.Execute(&b, t); err != nil {
-		panic(err) // the template and its data are both constants
+	if err := template.Must(template.New("").Parse(sql)).Execute(&b, t); err != nil {
+		panic(err) // the steps and their data are all constants
 	}
 	return b.String()
 }
@@ -154,6 +156,56 @@ const sqliteUpgrade2 = `ALTER TABLE leads ADD COLUMN ref TEXT NOT NULL DEFAULT '
 // flavours take it as it is.
 const upgradeData = `ALTER TABLE messages ADD COLUMN data TEXT NOT NULL DEFAULT '';`
 
+// upgradeSteps keeps the clock's steps to come in a table of their own, a
+// row a step, so that a new kind of step is a new row rather than a new
+// column: each lead's next step becomes a row of the kind it waited for.
+// It also orders the leads of a period by receipt and then id, for the
+// report. Both flavours take it as it is.
+const upgradeSteps = `CREATE TABLE steps (
+	lead_id TEXT NOT NULL REFERENCES leads(id),
+	kind    TEXT NOT NULL,
+	due_at  {{.Int}} NOT NULL,
+	PRIMARY KEY (lead_id, kind)
+){{.Strict}};
+CREATE INDEX steps_due ON steps(due_at);
+INSERT INTO steps (lead_id, kind, due_at)
+	SELECT id, CASE WHEN state = 'new' AND step = '' THEN 'reminder'
+		WHEN state = 'new' THEN 'escalation' ELSE 'follow_up' END, next_step_at
+	FROM leads WHERE next_step_at IS NOT NULL
+	AND (state = 'new' AND step IN ('', 'reminder') OR state = 'contacted' AND step <> 'follow_up');
+DROP INDEX leads_next_step;
+ALTER TABLE leads DROP COLUMN next_step_at;
+DROP INDEX leads_received;
+CREATE INDEX leads_received ON leads(received, id);`
+
+// sqliteUpgradeKinds lets a SQLite file keep a message of any kind: SQLite
+// drops a CHECK only by building the table again.
+const sqliteUpgradeKinds = `CREATE TABLE messages_v4 (
+	id              TEXT PRIMARY KEY,
+	lead_id         TEXT REFERENCES leads(id),
+	kind            TEXT NOT NULL,
+	env_from        TEXT NOT NULL,
+	env_to          TEXT NOT NULL,
+	raw             BLOB NOT NULL,
+	message_id      TEXT NOT NULL,
+	state           TEXT NOT NULL CHECK (state IN ('pending', 'sending', 'sent', 'dead', 'held')),
+	attempts        INTEGER NOT NULL DEFAULT 0,
+	next_attempt_at INTEGER NOT NULL,
+	last_error      TEXT NOT NULL DEFAULT '',
+	created_at      INTEGER NOT NULL,
+	updated_at      INTEGER NOT NULL,
+	sent_at         INTEGER,
+	data            TEXT NOT NULL DEFAULT ''
+) STRICT;
+INSERT INTO messages_v4 SELECT * FROM messages;
+DROP TABLE messages;
+ALTER TABLE messages_v4 RENAME TO messages;
+CREATE INDEX messages_due ON messages(state, next_attempt_at);
+CREATE INDEX messages_lead ON messages(lead_id);`
+
+// postgresUpgradeKinds lets PostgreSQL keep a message of any kind.
+const postgresUpgradeKinds = `ALTER TABLE messages DROP CONSTRAINT messages_kind_check;`
+
 // migrate brings the database's schema to the flavour's version, in one
 // transaction: a new database gets baseline, an older one its upgrades.
 func (s *Store) migrate(ctx context.Context) error {
@@ -179,12 +231,12 @@ func (s *Store) migrate(ctx context.Context) error {
 	case version > f.version:
 		return fmt.Errorf("database schema version %d is newer than this program's %d", version, f.version)
 	case version == 0:
-		if _, err := tx.ExecContext(ctx, schemaOf(f.types)); err != nil {
+		if _, err := tx.ExecContext(ctx, inTypes(baseline, f.types)); err != nil {
 			return fmt.Errorf("create the schema: %w", err)
 		}
 	default:
 		for v := version; v < f.version; v++ {
-			if _, err := tx.ExecContext(ctx, f.upgrades[v]); err != nil {
+			if _, err := tx.ExecContext(ctx, inTypes(f.upgrades[v], f.types)); err != nil {
 				return fmt.Errorf("step %d: %w", v+1, err)
 			}
 		}

@@ -140,6 +140,6 @@ func counts(groups []figures.Group) []mail.Count {
 }
 
 // ref is the lead's short reference, or its id for leads kept before it.
-func ref(t outbox.Tracked) string {
+func ref(t lead.Tracked) string {
 	return cmp.Or(t.Lead.Ref, t.Lead.ID)
 }

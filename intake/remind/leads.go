@@ -1,9 +1,10 @@
 package remind
 
 import (
-	"cmp"
-	"strconv"
+	"fmt"
+	"time"
 
+	"github.com/consultahq/consulta/intake/lead"
 	"github.com/consultahq/consulta/intake/mail"
 	"github.com/consultahq/consulta/intake/outbox"
 )
@@ -19,32 +20,29 @@ func planned(cfg Config, kind, id, to string) (outbox.Message, error) {
 	return outbox.Message(m), err
 }
 
-// reminder is the email to the lead's coordinator when it is still
-// unclaimed at its due time.
-func reminder(cfg Config, t outbox.Tracked) ([]outbox.Message, error) {
-	m, err := planned(cfg, mail.Reminder, t.Lead.ID+"."+mail.Reminder, cfg.Practice.To(t.Lead.Category))
-	return []outbox.Message{m}, err
+// policy is the lifecycle's policy of the practice: its clock, and its
+// coordinators.
+func policy(cfg Config) lead.Policy {
+	return lead.Policy{Clock: cfg.Clock, Coordinator: cfg.Practice.To}
 }
 
-// escalation is the email to each address of the escalation list when a
-// lead is still unclaimed after its reminder: one each, since each
-// recipient's action links are their own.
-func escalation(cfg Config, t outbox.Tracked) ([]outbox.Message, error) {
-	var out []outbox.Message
-	for i, to := range cfg.Clock.EscalateTo {
-		m, err := planned(cfg, mail.Escalation, t.Lead.ID+"."+mail.Escalation+"."+strconv.Itoa(i), to)
-		if err != nil {
-			return nil, err
+// take decides, as the store reads lead t in its transaction, what the
+// clock does at now: its due step (lead.Tick), and its emails, planned.
+func take(cfg Config, now time.Time) outbox.Decide {
+	p := policy(cfg)
+	return func(t lead.Tracked) (lead.Change, []outbox.Message, bool, error) {
+		c, ok := lead.Tick(t, now, p)
+		if !ok {
+			return c, nil, false, nil
 		}
-		out = append(out, m)
+		msgs := make([]outbox.Message, len(c.Sends))
+		for i, s := range c.Sends {
+			m, err := planned(cfg, s.Kind, s.ID, s.To)
+			if err != nil {
+				return c, nil, false, fmt.Errorf("%s of %s: %w", s.Kind, t.Lead.ID, err)
+			}
+			msgs[i] = m
+		}
+		return c, msgs, true, nil
 	}
-	return out, nil
-}
-
-// followUp is the email to whoever marked a lead contacted, when it is
-// neither booked nor closed after the follow-up days.
-func followUp(cfg Config, t outbox.Tracked) ([]outbox.Message, error) {
-	to := cmp.Or(t.ContactedBy, cfg.Practice.To(t.Lead.Category))
-	m, err := planned(cfg, mail.FollowUp, t.Lead.ID+"."+mail.FollowUp, to)
-	return []outbox.Message{m}, err
 }

@@ -3,9 +3,10 @@
 // escalation to the practice's escalation list; a follow-up to whoever
 // marked a lead contacted when it is neither booked nor closed after the
 // practice's follow-up days; and the daily digest. All of them wait while
-// the practice is closed, and all go through the outbox: each step and its
-// emails are stored in one transaction, so a restart neither loses nor
-// repeats one.
+// the practice is closed. The lifecycle (package lead) decides each step
+// (lead.Tick) as the store reads the lead in its transaction, and the
+// store keeps the step, its emails (planned, composed when they are sent)
+// and its history together, so a restart neither loses nor repeats one.
 //
 // Tick does the work due at a given time, and is what the tests drive
 // with their own clock; Run calls it as time passes.
@@ -13,7 +14,7 @@ package remind
 
 import (
 	"context"
-	"fmt"
+	"errors"
 	"log/slog"
 	"time"
 
@@ -25,12 +26,12 @@ import (
 
 // Store is what the clock needs of the outbox (an *outbox.Store).
 type Store interface {
-	DueSteps(ctx context.Context, now time.Time, n int) ([]outbox.Tracked, error)
+	DueSteps(ctx context.Context, now time.Time, n int) ([]lead.Tracked, error)
 	NextStep(ctx context.Context) (time.Time, bool, error)
-	RecordStep(ctx context.Context, t outbox.Tracked, step string, msgs []outbox.Message, at, next time.Time) (bool, error)
+	Update(ctx context.Context, id string, decide outbox.Decide) (lead.Tracked, bool, error)
 	QueueDigest(ctx context.Context, msgs []outbox.Message, data []byte, at time.Time) (bool, error)
 	LastDigest(ctx context.Context) (time.Time, bool, error)
-	List(ctx context.Context, from, to time.Time) ([]outbox.Tracked, error)
+	List(ctx context.Context, from, to time.Time) ([]lead.Tracked, error)
 	Spam(ctx context.Context) ([]outbox.SpamLead, error)
 }
 
@@ -99,7 +100,8 @@ func Tick(ctx context.Context, store Store, cfg Config, now time.Time) (time.Tim
 			return time.Time{}, err
 		}
 		for _, t := range due {
-			if err := step(ctx, store, cfg, t, now); err != nil {
+			_, _, err := store.Update(ctx, t.Lead.ID, take(cfg, now))
+			if err != nil && !errors.Is(err, outbox.ErrNotFound) { // not a lead purged since it was read
 				return time.Time{}, err
 			}
 		}
@@ -123,47 +125,4 @@ func Tick(ctx context.Context, store Store, cfg Config, now time.Time) (time.Tim
 		return time.Time{}, nil
 	}
 	return next, nil
-}
-
-// step takes lead t's due step at now.
-func step(ctx context.Context, store Store, cfg Config, t outbox.Tracked, now time.Time) error {
-	clk := cfg.Clock
-	if !clk.Open(now) { // every step waits while the practice is closed
-		_, err := store.RecordStep(ctx, t, t.Step, nil, now, clk.NextOpen(now))
-		return err
-	}
-	var kind string
-	var msgs []outbox.Message
-	var next time.Time
-	var err error
-	switch {
-	case t.State == lead.New && t.Step == "":
-		kind = mail.Reminder
-		msgs, err = reminder(cfg, t)
-		if len(clk.EscalateTo) > 0 {
-			next = later(clk.Escalation(t.Lead.Due), now)
-		}
-	case t.State == lead.New && t.Step == mail.Reminder && len(clk.EscalateTo) > 0:
-		kind = mail.Escalation
-		msgs, err = escalation(cfg, t)
-	case t.State == lead.Contacted && t.Step != mail.FollowUp:
-		kind = mail.FollowUp
-		msgs, err = followUp(cfg, t)
-	default: // nothing left to do for this lead
-		_, err := store.RecordStep(ctx, t, t.Step, nil, now, time.Time{})
-		return err
-	}
-	if err != nil {
-		return fmt.Errorf("%s of %s: %w", kind, t.Lead.ID, err)
-	}
-	_, err = store.RecordStep(ctx, t, kind, msgs, now, next)
-	return err
-}
-
-// later returns t, or a minute after now if t is not after now.
-func later(t, now time.Time) time.Time {
-	if t.After(now) {
-		return t
-	}
-	return now.Add(time.Minute)
 }

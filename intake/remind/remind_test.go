@@ -138,7 +138,7 @@ func (r *rig) receive(id, procedure, source string, when time.Time, spam bool) l
 	for _, m := range msgs {
 		stored = append(stored, outbox.Message(m))
 	}
-	if _, _, err := r.store.Enqueue(context.Background(), l, "", stored); err != nil {
+	if _, _, err := r.store.Enqueue(context.Background(), lead.Start(l), "", stored); err != nil {
 		r.t.Fatal(err)
 	}
 	return l
@@ -214,11 +214,11 @@ func (r *rig) mailTo(prefix string) []mailpit.Message {
 func (r *rig) setState(id, state, by string, when time.Time) {
 	r.t.Helper()
 	r.now = when
-	var next time.Time
-	if state == lead.Contacted {
-		next = r.cfg.Clock.FollowUp(when)
-	}
-	if _, _, err := r.store.SetState(context.Background(), id, state, by, when, next); err != nil {
+	p := lead.Policy{Clock: r.cfg.Clock, Coordinator: r.cfg.Practice.To}
+	if _, _, err := r.store.Update(context.Background(), id, func(t lead.Tracked) (lead.Change, []outbox.Message, bool, error) {
+		c, ok, err := lead.Act(t, state, by, when, p)
+		return c, nil, ok, err
+	}); err != nil {
 		r.t.Fatal(err)
 	}
 }

@@ -10,7 +10,6 @@ import (
 	"time"
 
 	"github.com/consultahq/consulta/intake/lead"
-	"github.com/consultahq/consulta/intake/outbox"
 )
 
 // t0 is 09:00 on Monday 30 November 2026, in Dublin as in UTC.
@@ -22,16 +21,16 @@ func at(h, m int) time.Time {
 
 // handSet is a set of leads whose figures are computed by hand in the
 // tests, at 15:00.
-func handSet() []outbox.Tracked {
-	mk := func(id, state string, received, due time.Time, claimedAt time.Time, by, procedure, source string) outbox.Tracked {
-		t := outbox.Tracked{Lead: lead.Lead{ID: id, Ref: "HAS-1130-" + id, Received: received, Due: due, Procedure: procedure},
-			State: state, ClaimedAt: claimedAt, ClaimedBy: by, ActedAt: claimedAt, Source: source}
+func handSet() []lead.Tracked {
+	mk := func(id, state string, received, due time.Time, claimedAt time.Time, by, procedure, source string) lead.Tracked {
+		t := lead.Tracked{Lead: lead.Lead{ID: id, Ref: "HAS-1130-" + id, Received: received, Due: due, Procedure: procedure},
+			Status: lead.Status{State: state, ClaimedAt: claimedAt, ClaimedBy: by, ActedAt: claimedAt}, Source: source}
 		return t
 	}
 	var none time.Time
 	f := mk("F", lead.NotALead, at(9, 15), at(11, 15), none, "", "not-sure", "direct")
 	f.ActedAt = at(9, 20)
-	return []outbox.Tracked{
+	return []lead.Tracked{
 		mk("A", lead.Claimed, at(9, 0), at(11, 0), at(9, 30), "ann@example.org", "rhinoplasty", "google"), // 30m, within
 		f, // not a lead: no promise
 		mk("B", lead.Contacted, at(10, 0), at(12, 0), at(13, 0), "bob@example.org", "rhinoplasty", "direct"), // 3h, late

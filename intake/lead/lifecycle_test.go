@@ -1,0 +1,237 @@
+package lead
+
+import (
+	"fmt"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/consultahq/consulta/internal/hours"
+)
+
+// dublin is the practice's time zone; without it, at panics.
+var dublin, _ = time.LoadLocation("Europe/Dublin")
+
+// at is a time in Dublin in late 2026 (Dublin keeps UTC in winter).
+func at(month time.Month, day, h, m int) time.Time { return time.Date(2026, month, day, h, m, 0, 0, dublin) }
+
+// policy is a practice open Monday to Friday, 09:00 to 18:00 in Dublin,
+// that promises a reply within two open hours, escalates to two people
+// and follows up after three working days.
+func policy(t testing.TB) Policy {
+	t.Helper()
+	w, _, err := hours.ParseWeek(map[string]string{"mon-fri": "09:00-18:00"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return Policy{
+		Clock: hours.Clock{Schedule: hours.Schedule{Location: dublin, Week: w}, RespondWithin: 2 * time.Hour,
+			EscalateTo: []string{"manager@harbour.example", "owner@harbour.example"}, FollowUpAfter: 3},
+		Coordinator: func(category string) string { return category + "@harbour.example" },
+	}
+}
+
+// received is a lead received on Monday 30 November at 10:00, due at noon.
+func received(p Policy) Tracked {
+	l := Lead{ID: "ld_1", Received: at(11, 30, 10, 0), Category: "face", FirstName: "Niamh"}
+	l.Due = p.Due(l.Received)
+	return Start(l)
+}
+
+// forward is the rule Act must keep, written out: a lead moves by hand
+// only forward, New → Claimed → Contacted → the final states.
+var forward = map[string]int{New: 0, Claimed: 1, Contacted: 2, Booked: 3, Closed: 3, Spam: 3, NotALead: 3}
+
+// TestActEveryTransition moves a lead from every state to every state.
+func TestActEveryTransition(t *testing.T) {
+	p := policy(t)
+	now := at(11, 30, 10, 30)
+	for _, from := range States {
+		for _, to := range append(States, "booked ", "") {
+			t.Run(from+"→"+to, func(t *testing.T) {
+				before := received(p)
+				before.State = from
+				if from == Contacted {
+					before.ContactedAt, before.ContactedBy = at(11, 30, 10, 10), "bob@harbour.example"
+				}
+				if from != New {
+					before.ClaimedAt, before.ClaimedBy, before.ActedAt = at(11, 30, 10, 5), "ann@harbour.example", at(11, 30, 10, 5)
+				}
+				c, ok, err := Act(before, to, "cat@harbour.example", now, p)
+				rank, known := forward[to]
+				switch {
+				case !known || to == New:
+					if err == nil || ok {
+						t.Fatalf("Act to %q: %v, %v; want an error", to, ok, err)
+					}
+					return
+				case err != nil:
+					t.Fatal(err)
+				case ok != (rank > forward[from]):
+					t.Fatalf("Act = %v, want %v", ok, rank > forward[from])
+				case !ok:
+					return
+				}
+				a := c.After
+				if a.State != to || a.StateBy != "cat@harbour.example" || !a.StateAt.Equal(now) || c.Release ||
+					c.Event != (Event{Kind: "state", State: to, By: "cat@harbour.example", At: now}) {
+					t.Errorf("after: %+v, event %+v", a.Status, c.Event)
+				}
+				if wantActed := before.ActedAt; wantActed.IsZero() && !a.ActedAt.Equal(now) || !wantActed.IsZero() && !a.ActedAt.Equal(wantActed) {
+					t.Errorf("acted at %s", a.ActedAt)
+				}
+				claimedNow := from == New && to != Spam && to != NotALead
+				if claimedNow != (a.ClaimedBy == "cat@harbour.example") || claimedNow != a.ClaimedAt.Equal(now) {
+					t.Errorf("claimed by %q at %s; claimed now: %v", a.ClaimedBy, a.ClaimedAt, claimedNow)
+				}
+				if (to == Contacted) != (a.ContactedBy == "cat@harbour.example") {
+					t.Errorf("contacted by %q", a.ContactedBy)
+				}
+				want := []Step(nil)
+				if to == Contacted {
+					want = []Step{{Kind: FollowUp, At: at(12, 3, 10, 30)}} // three working days later
+				}
+				if fmt.Sprint(a.Steps) != fmt.Sprint(want) {
+					t.Errorf("steps %v, want %v", a.Steps, want)
+				}
+			})
+		}
+	}
+}
+
+// TestReleaseEveryState releases a lead from every state: only one held
+// as suspected spam is released, due by the clock from the release.
+func TestReleaseEveryState(t *testing.T) {
+	p := policy(t)
+	now := at(11, 30, 17, 0) // due two open hours later: 10:00 on Tuesday
+	for _, from := range States {
+		for _, held := range []bool{true, false} {
+			t.Run(fmt.Sprintf("%s held=%v", from, held), func(t *testing.T) {
+				before := received(p)
+				before.State, before.Lead.Spam, before.Steps = from, held, nil
+				c, ok := Release(before, "manager@harbour.example", now, p)
+				if want := from == Spam && held; ok != want {
+					t.Fatalf("Release = %v, want %v", ok, want)
+				}
+				if !ok {
+					return
+				}
+				due := at(12, 1, 10, 0)
+				if a := c.After; a.State != New || a.Lead.Spam || !a.Lead.Due.Equal(due) || a.StateBy != "manager@harbour.example" ||
+					!c.Release || fmt.Sprint(a.Steps) != fmt.Sprint([]Step{{Reminder, due}}) ||
+					c.Event != (Event{Kind: "released", State: New, By: "manager@harbour.example", At: now}) {
+					t.Errorf("released: %+v %+v, event %+v", a.Lead, a.Status, c.Event)
+				}
+			})
+		}
+	}
+}
+
+// TestStart: a lead starts new with its reminder at its due time, or held
+// with nothing scheduled.
+func TestStart(t *testing.T) {
+	p := policy(t)
+	l := received(p)
+	if l.State != New || fmt.Sprint(l.Steps) != fmt.Sprint([]Step{{Reminder, at(11, 30, 12, 0)}}) || l.Source != "direct" {
+		t.Errorf("new lead: %+v", l.Status)
+	}
+	l.Lead.Spam = true
+	if held := Start(l.Lead); held.State != Spam || len(held.Steps) != 0 {
+		t.Errorf("held lead: %+v", held.Status)
+	}
+	l.Lead.Spam, l.Lead.Due, l.Lead.Source = false, time.Time{}, "Instagram"
+	if old := Start(l.Lead); old.State != New || len(old.Steps) != 0 || old.Source != "Instagram" {
+		t.Errorf("a lead without a due time: %+v, source %q", old.Status, old.Source)
+	}
+}
+
+// TestTick takes each kind of step, in each state, open and closed.
+func TestTick(t *testing.T) {
+	p := policy(t)
+	noEscalation := p
+	noEscalation.Clock.EscalateTo = nil
+	contacted := func(by string) func(*Tracked) {
+		return func(l *Tracked) {
+			l.State, l.ContactedAt, l.ContactedBy = Contacted, at(11, 30, 10, 20), by
+			l.Steps = []Step{{FollowUp, at(12, 3, 10, 20)}}
+		}
+	}
+	reminded := func(l *Tracked) { l.Step, l.Steps = Reminder, []Step{{Escalation, at(11, 30, 13, 0)}} }
+	tests := []struct {
+		name  string
+		p     Policy
+		edit  func(*Tracked)
+		now   time.Time
+		taken bool
+		sends []Send
+		step  string // the last step after
+		steps []Step
+	}{
+		{"not yet due", p, nil, at(11, 30, 11, 59), false, nil, "", []Step{{Reminder, at(11, 30, 12, 0)}}},
+		{"reminder, then the escalation", p, nil, at(11, 30, 12, 0), true,
+			[]Send{{Reminder, "ld_1.reminder", "face@harbour.example"}}, Reminder, []Step{{Escalation, at(11, 30, 13, 0)}}},
+		{"reminder taken late: the escalation a minute on", p, nil, at(11, 30, 15, 0), true,
+			[]Send{{Reminder, "ld_1.reminder", "face@harbour.example"}}, Reminder, []Step{{Escalation, at(11, 30, 15, 1)}}},
+		{"reminder, nobody to escalate to", noEscalation, nil, at(11, 30, 12, 0), true,
+			[]Send{{Reminder, "ld_1.reminder", "face@harbour.example"}}, Reminder, nil},
+		{"reminder while closed waits for the opening", p, nil, at(11, 30, 19, 0), true, nil, "", []Step{{Reminder, at(12, 1, 9, 0)}}},
+		{"reminder of a claimed lead is dropped", p, func(l *Tracked) { l.State = Claimed }, at(11, 30, 12, 0), true, nil, "", nil},
+		{"escalation, one each", p, reminded, at(11, 30, 13, 0), true, []Send{
+			{Escalation, "ld_1.escalation.0", "manager@harbour.example"}, {Escalation, "ld_1.escalation.1", "owner@harbour.example"}},
+			Escalation, nil},
+		{"escalation, nobody to escalate to any more", noEscalation, reminded, at(11, 30, 13, 0), true, nil, Reminder, nil},
+		{"follow-up, to whoever marked it contacted", p, contacted("bob@harbour.example"), at(12, 3, 10, 20), true,
+			[]Send{{FollowUp, "ld_1.follow_up", "bob@harbour.example"}}, FollowUp, nil},
+		{"follow-up, else to the coordinator", p, contacted(""), at(12, 3, 10, 20), true,
+			[]Send{{FollowUp, "ld_1.follow_up", "face@harbour.example"}}, FollowUp, nil},
+		{"follow-up of a booked lead is dropped", p, func(l *Tracked) { contacted("b@x.example")(l); l.State = Booked },
+			at(12, 3, 10, 20), true, nil, "", nil},
+		{"the earliest of two steps", p, func(l *Tracked) { l.Steps = append(l.Steps, Step{"call_back", at(12, 7, 9, 0)}) },
+			at(11, 30, 12, 0), true, []Send{{Reminder, "ld_1.reminder", "face@harbour.example"}}, Reminder,
+			[]Step{{Escalation, at(11, 30, 13, 0)}, {"call_back", at(12, 7, 9, 0)}}},
+		{"a kind of step this program does not know is dropped", p, func(l *Tracked) { l.Steps = []Step{{"postcard", at(11, 30, 11, 0)}} },
+			at(11, 30, 12, 0), true, nil, "", nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			l := received(tt.p)
+			if tt.edit != nil {
+				tt.edit(&l)
+			}
+			before := l.State
+			c, ok := Tick(l, tt.now, tt.p)
+			if ok != tt.taken {
+				t.Fatalf("Tick = %v, want %v", ok, tt.taken)
+			}
+			if !ok {
+				return
+			}
+			if fmt.Sprint(c.Sends) != fmt.Sprint(tt.sends) || c.After.Step != tt.step || fmt.Sprint(c.After.Steps) != fmt.Sprint(tt.steps) ||
+				c.After.State != before || c.Release {
+				t.Errorf("Tick: sends %v, step %q, steps %v, state %s\nwant sends %v, step %q, steps %v", c.Sends, c.After.Step,
+					c.After.Steps, c.After.State, tt.sends, tt.step, tt.steps)
+			}
+			if wantEvent := len(tt.sends) > 0; wantEvent != (c.Event.Kind != "") || wantEvent && c.Event != (Event{Kind: tt.step, At: tt.now}) {
+				t.Errorf("event %+v", c.Event)
+			}
+		})
+	}
+}
+
+// TestMoves: the table of moves is the forward order, and the final
+// states are final.
+func TestMoves(t *testing.T) {
+	for _, from := range States {
+		for _, to := range States {
+			if got, want := CanMove(from, to), forward[to] > forward[from]; got != want {
+				t.Errorf("CanMove(%s, %s) = %v, want %v", from, to, got, want)
+			}
+		}
+		if got, want := Final(from), forward[from] == 3; got != want {
+			t.Errorf("Final(%s) = %v, want %v", from, got, want)
+		}
+	}
+	if !slices.Equal(States, []string{New, Claimed, Contacted, Booked, Closed, Spam, NotALead}) {
+		t.Errorf("States = %v", States)
+	}
+}
