@@ -82,6 +82,13 @@ func TestStaffMistakes(t *testing.T) {
 			want: []string{rhinoplasty + `:5: summary: the text in quotes holds a " of its own, so YAML cannot tell where it ends — write \" for each " inside: summary: "Surgery to \"reshape\" the nose, for appearance or breathing."`},
 		},
 		{
+			name: "a quoted text not closed",
+			make: func(t *testing.T, site fstest.MapFS) {
+				edit(t, site, rhinoplasty, "summary: Surgery to reshape the nose, for appearance or breathing.", `summary: "Surgery to reshape the nose`)
+			},
+			want: []string{rhinoplasty + `:5: summary: the text in quotes is not closed on this line — add the closing " at its end: summary: "Surgery to reshape the nose"`},
+		},
+		{
 			name: "an apostrophe inside a text in single quotes",
 			make: func(t *testing.T, site fstest.MapFS) {
 				edit(t, site, rhinoplasty, "recovery: 1-2 weeks", "recovery: 'one to two weeks, it's said'")

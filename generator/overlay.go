@@ -5,6 +5,7 @@ import (
 	"html/template"
 	"net/http"
 	"strconv"
+	"strings"
 
 	"github.com/consultahq/consulta/generator/livereload"
 	"github.com/consultahq/consulta/generator/problem"
@@ -77,14 +78,14 @@ a { color: var(--accent, #6e4a32); }
 
 // listedProblem is a problem as the page lists it: where, then what.
 type listedProblem struct {
-	Where string // "content/procedures/rhinoplasty.md, line 7"
-	What  string // "fees.from: \"about 6000\" is not a number — write 6000"
+	Where template.HTML // "content/<wbr>procedures/<wbr>rhinoplasty.md, line 7": a phone breaks the path at its slashes
+	What  string        // "fees.from: \"about 6000\" is not a number — write 6000"
 }
 
 func listed(p problem.Problem) listedProblem {
-	where := p.File
+	where := template.HTML(strings.ReplaceAll(template.HTMLEscapeString(p.File), "/", "/<wbr>"))
 	if p.Line > 0 {
-		where += ", line " + strconv.Itoa(p.Line)
+		where += template.HTML(", line " + strconv.Itoa(p.Line))
 	}
 	what := p.Message
 	if p.Field != "" {

@@ -30,15 +30,15 @@ func TestProblemsPage(t *testing.T) {
 		"1 warning names something else to fix",
 		`<h2 id="errors">2 errors</h2>`,
 		`<h2 id="warnings">1 warning</h2>`,
-		`<span class="where">content/b.md, line 7</span> the second surgeon: not a clinician</li>`,
-		`<span class="where">content/site.yaml</span> missing</li>`,
+		`<span class="where">content/<wbr>b.md, line 7</span> the second surgeon: not a clinician</li>`,
+		`<span class="where">content/<wbr>site.yaml</span> missing</li>`,
 	} {
 		if !strings.Contains(body, want) {
 			t.Errorf("the page lacks %q:\n%s", want, body)
 		}
 	}
-	order := regexp.MustCompile(`content/[a-z.]+(?:, line \d+)?</span>`).FindAllString(body, -1)
-	if strings.Join(order, " ") != "content/b.md, line 7</span> content/site.yaml</span> content/a.md, line 3</span>" {
+	order := regexp.MustCompile(`content/<wbr>[a-z.]+(?:, line \d+)?</span>`).FindAllString(body, -1)
+	if strings.Join(order, " ") != "content/<wbr>b.md, line 7</span> content/<wbr>site.yaml</span> content/<wbr>a.md, line 3</span>" {
 		t.Errorf("listed in the order %v, want the errors first", order)
 	}
 	if strings.Contains(body, "<code>") {

@@ -255,7 +255,7 @@ func TestServe(t *testing.T) {
 	}
 	edit("from: 9000", "from: about 9000")
 	code, body := get("/procedures/facelift/")
-	if code != 500 || !strings.Contains(body, `<span class="where">content/procedures/facelift.md, line 6</span> fees.from: &#34;about 9000&#34; is not a number — write 9000`) {
+	if code != 500 || !strings.Contains(body, `<span class="where">content/<wbr>procedures/<wbr>facelift.md, line 6</span> fees.from: &#34;about 9000&#34; is not a number — write 9000`) {
 		t.Errorf("a bad edit is not shown in the browser: %d\n%s", code, body)
 	}
 	if !strings.Contains(errOut.String(), `content/procedures/facelift.md:6: fees.from: "about 9000" is not a number — write 9000`) {
@@ -272,7 +272,7 @@ func TestServe(t *testing.T) {
 		t.Errorf("a page while the site has a warning: %d\n%s", code, body)
 	}
 	code, body = get(generator.ProblemsPath)
-	if code != 200 || !strings.Contains(body, "1 warning: the site builds") || !strings.Contains(body, `<span class="label">Warning</span> <span class="where">content/procedures/facelift.md, line 17</span> &#34;risk-free&#34; trivialises a medical procedure`) {
+	if code != 200 || !strings.Contains(body, "1 warning: the site builds") || !strings.Contains(body, `<span class="label">Warning</span> <span class="where">content/<wbr>procedures/<wbr>facelift.md, line 17</span> &#34;risk-free&#34; trivialises a medical procedure`) {
 		t.Errorf("the list of warnings: %d\n%s", code, body)
 	}
 	cancel()

@@ -119,7 +119,9 @@ func lintLine(lines []string, i int, l string) (yamlError, bool) {
 func quoteMistake(n int, lead, key, value string, q byte) (yamlError, bool) {
 	end := closingQuote(value, q)
 	if end < 0 {
-		return yamlError{}, false // a text quoted over several lines, or not closed: yaml's message says
+		// YAML reads on to the next lines for the closing mark, and stops
+		// lines below: the text was most likely not closed here.
+		return yamlError{line: n, field: key, msg: fmt.Sprintf("the text in quotes is not closed on this line — add the closing %c at its end: %s: %s%c", q, strings.TrimSpace(lead), value, q)}, true
 	}
 	after := strings.TrimSpace(value[end+1:])
 	if after == "" || after[0] == '#' {
