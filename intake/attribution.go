@@ -1,7 +1,6 @@
 package intake
 
 import (
-	"net/url"
 	"strings"
 	"unicode/utf8"
 
@@ -22,13 +21,13 @@ const (
 // within bounds, or nil when nothing is known. Invisible characters
 // (form.Invisible) are taken out first: the patient cannot see or fix
 // these values, so they are never a reason to refuse the lead.
-func attribution(s submission) *lead.Attribution {
+func attribution(s submission, own func(host string) bool) *lead.Attribution {
 	for _, f := range s.visit() {
 		*f.value = form.StripInvisible(*f.value)
 	}
 	a := lead.Attribution{
-		Landing:     landingPath(s.LandingPage),
-		Referrer:    referrerURL(s.Referrer),
+		Landing:     landingPath(s.LandingPage, own),
+		Referrer:    referrerHost(s.Referrer),
 		UTMSource:   campaignValue(s.UTMSource),
 		UTMMedium:   campaignValue(s.UTMMedium),
 		UTMCampaign: campaignValue(s.UTMCampaign),
@@ -45,28 +44,23 @@ func attribution(s submission) *lead.Attribution {
 	return &a
 }
 
-// landingPath returns s if it is a site path (with its query) within
-// bounds, else "". An absolute URL is cut to its path and query.
-func landingPath(s string) string {
-	if len(s) > maxAttributionURL || !validPage(s) {
+// landingPath returns s as a path of the practice's own site, with its
+// query (form.SitePath), within bounds; else "".
+func landingPath(s string, own func(host string) bool) string {
+	if len(s) > maxAttributionURL {
 		return ""
 	}
-	if strings.HasPrefix(s, "/") {
-		return s
-	}
-	u, _ := url.Parse(s) // validPage parsed it
-	return u.RequestURI()
+	p, _ := form.SitePath(s, own)
+	return p
 }
 
-// referrerURL returns s if it is an absolute http(s) URL within bounds,
-// without its fragment, else "".
-func referrerURL(s string) string {
-	if len(s) > maxAttributionURL || strings.HasPrefix(s, "/") || !validPage(s) {
+// referrerHost returns the host of s, an absolute http(s) URL within
+// bounds (form.Host), else "": the referrer is kept as its host alone.
+func referrerHost(s string) string {
+	if len(s) > maxAttributionURL {
 		return ""
 	}
-	u, _ := url.Parse(s)
-	u.Fragment, u.User = "", nil
-	return u.String()
+	return form.Host(s)
 }
 
 // campaignValue returns s if it is one line of at most

@@ -138,8 +138,8 @@ func (s *server) lead(sub submission, now time.Time) lead.Lead {
 		Message:          sub.Message,
 		Source:           sub.Source,
 		Language:         sub.Language,
-		Page:             sub.Page,
 	}
+	l.Page, _ = form.SitePath(sub.Page, s.check.own) // check took it
 	if p, ok := s.procedures[l.Procedure]; ok {
 		l.ProcedureTitle, l.Category = p.Title, p.Category
 	} else {
@@ -152,10 +152,10 @@ func (s *server) lead(sub submission, now time.Time) lead.Lead {
 		l.Language = s.cfg.Language
 	}
 	if sub.SMSOptIn {
-		l.SMSOptIn = &lead.OptIn{At: now, Page: sub.Page, Wording: cmp.Or(sub.WordingVersion, s.cfg.WordingVersion)}
+		l.SMSOptIn = &lead.OptIn{At: now, Page: l.Page, Wording: cmp.Or(sub.WordingVersion, s.cfg.WordingVersion)}
 	}
-	l.Privacy = &lead.OptIn{At: now, Page: sub.Page, Wording: cmp.Or(sub.WordingVersion, s.cfg.WordingVersion)}
-	l.Attribution = attribution(sub)
+	l.Privacy = &lead.OptIn{At: now, Page: l.Page, Wording: cmp.Or(sub.WordingVersion, s.cfg.WordingVersion)}
+	l.Attribution = attribution(sub, s.check.own)
 	l.Signals = s.tokens.signals(sub, now)
 	l.Spam = slices.ContainsFunc(l.Signals, holds)
 	return l

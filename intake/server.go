@@ -84,7 +84,7 @@ func newServer(logger *slog.Logger, cfg Config, store Store, metrics *Metrics) *
 	}
 	s.actions = action.Signer{Secret: secret, Base: cfg.PublicURL, TTL: cfg.ActionTTL, Now: cfg.Now}
 	metrics.registerClock(store, cfg.Now)
-	s.check = newChecker(s.procedures, cfg.Region)
+	s.check = newChecker(s.procedures, cfg.Region, siteHosts(cfg))
 	s.form = newFormRenderer(cfg)
 
 	r := mux.NewRouter().SkipClean(true) // nothing redirects: see routes.go

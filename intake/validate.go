@@ -19,13 +19,14 @@ import (
 type checker struct {
 	v      *validator.Validate
 	region string
+	own    func(host string) bool // whether a host (lower case) is the practice's site
 }
 
-// newChecker returns a checker that knows the site's procedures and the
-// default region for phone numbers. It checks each field of the form by
+// newChecker returns a checker that knows the site's procedures, the
+// default region for phone numbers and the site's own hosts (own). It checks each field of the form by
 // its declaration (form.Field.Validation), and the rules named there that
 // are the intake's own are registered here.
-func newChecker(procedures map[string]Procedure, region string) *checker {
+func newChecker(procedures map[string]Procedure, region string, own func(host string) bool) *checker {
 	v := validator.New(validator.WithRequiredStructEnabled())
 	v.RegisterTagNameFunc(func(f reflect.StructField) string {
 		name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
@@ -74,8 +75,10 @@ func newChecker(procedures map[string]Procedure, region string) *checker {
 		_, ok := procedures[slug]
 		return ok || slug == form.NotSure
 	}))
+	// page is a page of the practice's own site (form.SitePath).
 	must(v.RegisterValidation("page", func(fl validator.FieldLevel) bool {
-		return validPage(fl.Field().String())
+		_, ok := form.SitePath(fl.Field().String(), own)
+		return ok
 	}))
 	must(v.RegisterValidation("token", func(fl validator.FieldLevel) bool {
 		return !strings.ContainsFunc(fl.Field().String(), func(r rune) bool { return r <= ' ' || r > '~' })
@@ -87,7 +90,7 @@ func newChecker(procedures map[string]Procedure, region string) *checker {
 		}
 	}, submission{})
 
-	return &checker{v: v, region: region}
+	return &checker{v: v, region: region, own: own}
 }
 
 // formRules returns the validation of each field of the form, by the
@@ -167,19 +170,16 @@ func normalPhone(s, region string) (string, bool) {
 	return phonenumbers.Format(n, phonenumbers.E164), true
 }
 
-// validPage reports whether s is a site path or an http(s) URL.
-func validPage(s string) bool {
-	if strings.ContainsFunc(s, unicode.IsControl) {
-		return false
+// siteHosts returns whether a host is one of the practice's own: that of
+// its site, of the service's public address, or of an allowed origin.
+func siteHosts(cfg Config) func(host string) bool {
+	hosts := map[string]bool{}
+	for _, u := range append([]string{cfg.Practice.SiteURL, cfg.PublicURL}, cfg.AllowedOrigins...) {
+		if p, err := url.Parse(u); err == nil && p.Hostname() != "" {
+			hosts[strings.ToLower(p.Hostname())] = true
+		}
 	}
-	u, err := url.Parse(s)
-	if err != nil {
-		return false
-	}
-	if u.Scheme == "" {
-		return strings.HasPrefix(s, "/") && !strings.HasPrefix(s, "//")
-	}
-	return (u.Scheme == "http" || u.Scheme == "https") && u.Host != ""
+	return func(host string) bool { return hosts[host] }
 }
 
 // must panics on an error that only a programming mistake can cause.

@@ -38,7 +38,7 @@ type Lead struct {
 	Message          string `json:"message"`
 	Source           string `json:"source"`   // how they heard of the practice
 	Language         string `json:"language"` // BCP 47
-	Page             string `json:"page"`     // the page the form was on
+	Page             string `json:"page"`     // the page of the site the form was on, as a path: "/consultation/"
 
 	Privacy  *OptIn `json:"privacy_consent,omitempty"` // the privacy consent the form requires; nil for leads kept before it was recorded
 	SMSOptIn *OptIn `json:"sms_opt_in,omitempty"`      // nil unless the patient ticked the box
@@ -55,7 +55,7 @@ const NotSure = "not-sure"
 // OptIn records a consent given on the form.
 type OptIn struct {
 	At      time.Time `json:"at"`
-	Page    string    `json:"page"`
+	Page    string    `json:"page"`    // the page of the site it was given on, as a path
 	Wording string    `json:"wording"` // the wording version shown
 }
 
@@ -65,7 +65,7 @@ type OptIn struct {
 // optional and bounded by the intake service.
 type Attribution struct {
 	Landing     string `json:"landing,omitempty"`  // path and query of the first page of the visit
-	Referrer    string `json:"referrer,omitempty"` // the page that linked to it, as the browser gave it
+	Referrer    string `json:"referrer,omitempty"` // the host of the page that linked to it, e.g. "www.google.com"
 	UTMSource   string `json:"utm_source,omitempty"`
 	UTMMedium   string `json:"utm_medium,omitempty"`
 	UTMCampaign string `json:"utm_campaign,omitempty"`
@@ -93,9 +93,11 @@ func (a *Attribution) Source() string {
 	case a.MSCLKID != "":
 		return "microsoft-ads"
 	case a.Referrer != "":
+		host := a.Referrer // kept as a host; an address in leads kept before
 		if u, err := url.Parse(a.Referrer); err == nil && u.Hostname() != "" {
-			return strings.TrimPrefix(u.Hostname(), "www.")
+			host = u.Hostname()
 		}
+		return strings.TrimPrefix(host, "www.")
 	}
 	return "direct"
 }

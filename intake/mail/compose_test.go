@@ -434,9 +434,45 @@ func TestComposeEscapesRows(t *testing.T) {
 			t.Errorf("the coordinator's email holds %q unescaped", bad)
 		}
 	}
-	for _, want := range []string{"&lt;b onclick=&#34;x()&#34;&gt;mornings&lt;/b&gt;", "&lt;img src=x onerror=alert(1)&gt;", "javascript:alert(1)</td>"} {
+	for _, want := range []string{"&lt;b onclick=&#34;x()&#34;&gt;mornings&lt;/b&gt;", "&lt;img src=x onerror=alert(1)&gt;", "another site</td>"} {
 		if !bytes.Contains(html, []byte(want)) {
 			t.Errorf("the coordinator's email does not show %q", want)
 		}
+	}
+}
+
+// TestOriginLinksOnlyTheSite: the coordinator's email links a page only
+// when it is a path on the practice's own site, and shows the referrer as
+// its host, in plain text. A lead kept before the service refused other
+// sites' pages is shown the same way.
+func TestOriginLinksOnlyTheSite(t *testing.T) {
+	l := anna()
+	l.Page = "https://evil.example/login"
+	l.Privacy = &lead.OptIn{At: received, Page: "https://evil.example/consent"}
+	l.Attribution = &lead.Attribution{
+		Landing:  "https://evil.example/landing",
+		Referrer: "https://user:pass@evil.example/phish?x=1",
+	}
+	msgs, err := compose(l, practice())
+	if err != nil {
+		t.Fatal(err)
+	}
+	text, html := bodies(t, msgs[0].Raw)
+	for _, body := range [][]byte{text, html} {
+		if bytes.Contains(body, []byte("https://evil.example")) || bytes.Contains(body, []byte("user:pass")) {
+			t.Errorf("the coordinator's email names another site's address:\n%s", body)
+		}
+	}
+	if !bytes.Contains(text, []byte("Referrer:            evil.example\r\n")) {
+		t.Errorf("the referrer is not shown as its host:\n%s", text)
+	}
+	l.Page, l.Attribution = "/procedures/rhinoplasty/", &lead.Attribution{Referrer: "www.google.com"}
+	msgs, err = compose(l, practice())
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, html = bodies(t, msgs[0].Raw)
+	if !bytes.Contains(html, []byte(`href="https://harley.example/procedures/rhinoplasty/"`)) || bytes.Contains(html, []byte(`href="https://www.google.com`)) {
+		t.Errorf("want the site's page linked and the referrer not:\n%s", html)
 	}
 }

@@ -4,6 +4,8 @@ import (
 	"cmp"
 	"fmt"
 	htmltemplate "html/template"
+	"net/netip"
+	"net/url"
 	"regexp"
 	"strings"
 	"time"
@@ -143,10 +145,10 @@ func newView(letter Letter, p Practice) view {
 	}
 	v.Privacy = "Agreed, when sending the form"
 	if c := l.Privacy; c != nil {
-		v.Privacy = consentLine(c, loc)
+		v.Privacy = consentLine(c, loc, p.SiteURL)
 	}
 	if c := l.SMSOptIn; c != nil {
-		v.OptIn = consentLine(c, loc)
+		v.OptIn = consentLine(c, loc, p.SiteURL)
 	}
 	if l.Phone == "" {
 		v.Phone = "Not given"
@@ -200,12 +202,12 @@ func (c Colours) WithDefaults() Colours {
 	return c
 }
 
-// consentLine records a consent: when in practice time, on which page,
-// with which wording.
-func consentLine(c *lead.OptIn, loc *time.Location) string {
+// consentLine records a consent: when in practice time, on which page of
+// the site, with which wording.
+func consentLine(c *lead.OptIn, loc *time.Location, site string) string {
 	s := "Agreed on " + c.At.In(loc).Format(staffDate)
 	if c.Page != "" {
-		s += " at " + c.Page
+		s += " at " + shownPage(c.Page, site)
 	}
 	if c.Wording != "" {
 		s += " (wording " + c.Wording + ")"
@@ -239,41 +241,84 @@ func languageName(tag string) string {
 	return tag
 }
 
-// origin lists where the lead came from, in plain words.
+// origin lists where the lead came from, in plain words. Only a page of
+// the practice's own site is a link; the referrer is its host, in plain
+// text.
 func origin(l lead.Lead, site string) []Row {
 	var rows []Row
-	add := func(label, value string, link bool) {
-		if value == "" {
+	add := func(label, value string, url any) {
+		if value != "" {
+			rows = append(rows, Row{Label: label, Value: value, Column: column(label), URL: url})
+		}
+	}
+	page := func(label, value string, query bool) {
+		path, ok := form.SitePath(value, sameHost(site))
+		if !ok {
+			add(label, shownPage(value, site), nil)
 			return
 		}
-		r := Row{Label: label, Value: value, Column: column(label)}
-		if link {
-			switch {
-			case strings.HasPrefix(value, "https://") || strings.HasPrefix(value, "http://"):
-				r.URL = value
-			case strings.HasPrefix(value, "/") && site != "":
-				r.URL = site + value
-			}
+		if !query {
+			path, _, _ = strings.Cut(path, "?")
 		}
-		rows = append(rows, r)
+		var url any
+		if site != "" {
+			url = site + path
+		}
+		add(label, path, url)
 	}
 	if a := l.Attribution; a != nil {
 		// The landing page without its query: the campaign parameters
 		// follow, and a click must not count as a visit from the campaign.
-		landing, _, _ := strings.Cut(a.Landing, "?")
-		add("Landing page", landing, true)
-		add("Referrer", a.Referrer, true)
-		add("Campaign source", a.UTMSource, false)
-		add("Campaign medium", a.UTMMedium, false)
-		add("Campaign", a.UTMCampaign, false)
-		add("Campaign term", a.UTMTerm, false)
-		add("Campaign content", a.UTMContent, false)
-		add("Campaign ID", a.UTMID, false)
-		add("Google Ads click", a.GCLID, false)
-		add("Meta ads click", a.FBCLID, false)
-		add("Microsoft Ads click", a.MSCLKID, false)
+		page("Landing page", a.Landing, false)
+		add("Referrer", referrerHost(a.Referrer), nil)
+		add("Campaign source", a.UTMSource, nil)
+		add("Campaign medium", a.UTMMedium, nil)
+		add("Campaign", a.UTMCampaign, nil)
+		add("Campaign term", a.UTMTerm, nil)
+		add("Campaign content", a.UTMContent, nil)
+		add("Campaign ID", a.UTMID, nil)
+		add("Google Ads click", a.GCLID, nil)
+		add("Meta ads click", a.FBCLID, nil)
+		add("Microsoft Ads click", a.MSCLKID, nil)
 	}
-	add(form.Must("page").Staff, l.Page, true)
-	add(form.Must("source").Staff, l.Source, false)
+	page(form.Must("page").Staff, l.Page, true)
+	add(form.Must("source").Staff, l.Source, nil)
 	return rows
+}
+
+// shownPage is how an email names a page a lead was sent from: its path
+// on the practice's site (form.SitePath), else, for a lead kept before the
+// service refused other sites' pages, the host alone ("a page on
+// evil.example"), never an address a mail client would make a link of.
+func shownPage(page, site string) string {
+	if path, ok := form.SitePath(page, sameHost(site)); ok {
+		return path
+	}
+	if h := form.Host(page); h != "" {
+		return "a page on " + h
+	}
+	return "another site"
+}
+
+// referrerHost is the referrer as the emails show it: a host, kept as
+// such, or the host of an address kept before the service kept hosts
+// alone.
+func referrerHost(ref string) string {
+	if h := form.Host(ref); h != "" {
+		return h
+	}
+	if _, err := netip.ParseAddr(ref); err == nil || form.DomainName(ref) {
+		return strings.ToLower(ref)
+	}
+	return ""
+}
+
+// sameHost reports whether a host (lower case) is that of the site's
+// address.
+func sameHost(site string) func(host string) bool {
+	h := ""
+	if u, err := url.Parse(site); err == nil {
+		h = strings.ToLower(u.Hostname())
+	}
+	return func(host string) bool { return h != "" && host == h }
 }
