@@ -4,11 +4,11 @@ package report
 
 import (
 	"bufio"
-	"encoding/csv"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
+	"strings"
 	"text/tabwriter"
 	"time"
 
@@ -50,16 +50,48 @@ func WriteJSON(w io.Writer, r figures.Report) error {
 	return bw.Flush()
 }
 
-// WriteCSV writes one row per lead, with a header row.
+// WriteCSV writes one row per lead, with a header row. Every cell is
+// text to a spreadsheet (see csvCell).
 func WriteCSV(w io.Writer, r figures.Report) error {
-	cw := csv.NewWriter(w)
-	cw.Write([]string{"ref", "id", "state", "received", "due", "claimed_at", "claimed_by", "procedure", "source"})
+	bw := bufio.NewWriter(w)
+	writeCSVRow(bw, "ref", "id", "state", "received", "due", "claimed_at", "claimed_by", "procedure", "source")
 	for _, l := range r.Leads {
-		cw.Write([]string{l.Ref, l.ID, l.State, l.Received.Format(time.RFC3339), timeText(l.Due, time.RFC3339),
-			timeText(l.ClaimedAt, time.RFC3339), l.ClaimedBy, l.Procedure, l.Source})
+		writeCSVRow(bw, l.Ref, l.ID, l.State, l.Received.Format(time.RFC3339), timeText(l.Due, time.RFC3339),
+			timeText(l.ClaimedAt, time.RFC3339), l.ClaimedBy, l.Procedure, l.Source)
 	}
-	cw.Flush()
-	return cw.Error()
+	return bw.Flush()
+}
+
+// writeCSVRow writes one row of cells (csvCell), ended by a line feed.
+func writeCSVRow(w *bufio.Writer, cells ...string) {
+	for i, c := range cells {
+		if i > 0 {
+			w.WriteByte(',')
+		}
+		w.WriteString(csvCell(c))
+	}
+	w.WriteByte('\n')
+}
+
+// formulaStarts are what a cell may begin with for a spreadsheet to read
+// it as a formula, or to skip to one: OWASP's =, +, -, @, tab and carriage
+// return, the line feed and NUL besides, and the full-width forms that
+// some spreadsheets read as the others.
+var formulaStarts = []string{"=", "+", "-", "@", "\t", "\r", "\n", "\x00", "＝", "＋", "－", "＠"}
+
+// csvCell returns v as a CSV cell that every spreadsheet reads as text,
+// as OWASP recommends: an apostrophe before a value that begins with one
+// of formulaStarts, and always in double quotes, with the quotes inside
+// doubled (RFC 4180), so that no separator or quote in v can begin a
+// cell of its own.
+func csvCell(v string) string {
+	for _, s := range formulaStarts {
+		if strings.HasPrefix(v, s) {
+			v = "'" + v
+			break
+		}
+	}
+	return `"` + strings.ReplaceAll(v, `"`, `""`) + `"`
 }
 
 // WriteText writes r for people: the summary, the groups, then the leads.

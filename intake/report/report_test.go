@@ -139,8 +139,8 @@ func TestText(t *testing.T) {
 		t.Fatal(err)
 	}
 	lines := strings.Split(strings.TrimSpace(csv.String()), "\n")
-	if len(lines) != 8 || lines[0] != "ref,id,state,received,due,claimed_at,claimed_by,procedure,source" ||
-		lines[1] != "HAS-1130-A,A,claimed,2026-11-30T09:00:00Z,2026-11-30T11:00:00Z,2026-11-30T09:30:00Z,ann@example.org,rhinoplasty,google" {
+	if len(lines) != 8 || lines[0] != `"ref","id","state","received","due","claimed_at","claimed_by","procedure","source"` ||
+		lines[1] != `"HAS-1130-A","A","claimed","2026-11-30T09:00:00Z","2026-11-30T11:00:00Z","2026-11-30T09:30:00Z","ann@example.org","rhinoplasty","google"` {
 		t.Errorf("CSV:\n%s", csv.String())
 	}
 }
