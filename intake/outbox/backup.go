@@ -7,13 +7,16 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+
+	"github.com/consultahq/consulta/internal/newfile"
 )
 
 // Backup writes a consistent copy of the store to the file out while the
 // service goes on taking leads and sending mail: SQLite's VACUUM INTO reads
 // one snapshot, and in WAL mode it blocks no writer. The copy is written
-// beside out, synced, and renamed into place, so out is either whole or
-// absent. It holds personal data: it is created readable by its owner only.
+// beside out, synced, and put in place with newfile.Place, so out is
+// either whole or absent, and a file that appears at out meanwhile is
+// never replaced. It holds personal data: it is created readable by its owner only.
 // Backup refuses an out that exists, and a PostgreSQL store, which its
 // own tools back up.
 func (s *Store) Backup(ctx context.Context, out string) error {
@@ -32,7 +35,7 @@ func (s *Store) Backup(ctx context.Context, out string) error {
 	}
 	tmp := f.Name()
 	f.Close()
-	defer os.Remove(tmp)                             // after the rename, a no-op
+	defer os.Remove(tmp)                             // once placed, a no-op
 	db, err := openSQLite(s.path, s.opt.busy, false) // a reader, but query_only refuses VACUUM
 	if err != nil {
 		return fmt.Errorf("backup: %w", err)
@@ -45,16 +48,17 @@ func (s *Store) Backup(ctx context.Context, out string) error {
 	if err := syncFile(tmp); err != nil {
 		return fmt.Errorf("backup: %w", err)
 	}
-	if err := os.Rename(tmp, out); err != nil {
-		return fmt.Errorf("backup: %w", err)
-	}
-	if err := syncFile(dir); err != nil {
+	// A file may have appeared at out since the check: it is kept, and the
+	// copy refused.
+	if err := newfile.Place(tmp, out); errors.Is(err, fs.ErrExist) {
+		return fmt.Errorf("backup: %s appeared during the copy; name a new file", out)
+	} else if err != nil {
 		return fmt.Errorf("backup: %w", err)
 	}
 	return nil
 }
 
-// syncFile flushes a file or a folder to disk.
+// syncFile flushes a file to disk.
 func syncFile(path string) error {
 	f, err := os.Open(path)
 	if err != nil {
