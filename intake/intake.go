@@ -126,6 +126,11 @@ type Config struct {
 	// DataDir/form-secret when nil, making and keeping one on first use;
 	// NewServer makes a random one, so tokens do not outlive the process.
 	Secret []byte
+	// PreviousSecret is the key signed with before a rotation
+	// (CONSULTA_FORM_SECRET_PREVIOUS): the action links, form tokens and
+	// thank-you pages it signed are still accepted, while everything new is
+	// signed with Secret. Nil accepts Secret alone.
+	PreviousSecret []byte
 	// MinFill is the least time between opening the form and sending it
 	// that a person needs; default 3s. Faster is suspected spam.
 	MinFill time.Duration

@@ -69,7 +69,7 @@ func newServer(logger *slog.Logger, cfg Config, store Store, metrics *Metrics) *
 		cfg:        cfg,
 		store:      store,
 		metrics:    metrics,
-		tokens:     tokens{secret: secret, minFill: cfg.MinFill, maxAge: cfg.MaxTokenAge},
+		tokens:     tokens{secret: secret, previous: cfg.PreviousSecret, minFill: cfg.MinFill, maxAge: cfg.MaxTokenAge},
 		limit:      newLimiter(cfg.RateLimit, cfg.RateBurst, cfg.TrustedProxyHeader, cfg.TrustedProxies),
 		tokenLimit: newLimiter(cfg.RateLimit, cfg.RateBurst, cfg.TrustedProxyHeader, cfg.TrustedProxies),
 		confirm:    newConfirmations(logger, cfg.ConfirmationsPerHour, cfg.MaxTokenAge),
@@ -82,7 +82,7 @@ func newServer(logger *slog.Logger, cfg Config, store Store, metrics *Metrics) *
 	for _, o := range cfg.AllowedOrigins {
 		s.origins[o] = true
 	}
-	s.actions = action.Signer{Secret: secret, Base: cfg.PublicURL, TTL: cfg.ActionTTL, Now: cfg.Now}
+	s.actions = action.Signer{Secret: secret, Previous: cfg.PreviousSecret, Base: cfg.PublicURL, TTL: cfg.ActionTTL, Now: cfg.Now}
 	metrics.registerClock(store, cfg.Now)
 	s.check = newChecker(s.procedures, cfg.Region, siteHosts(cfg))
 	s.form = newFormRenderer(cfg)

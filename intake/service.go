@@ -2,6 +2,7 @@ package intake
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -45,6 +46,9 @@ func Open(ctx context.Context, logger *slog.Logger, cfg Config) (*Service, error
 	secret, err := formSecret(cfg.Secret, cfg.DataDir)
 	if err != nil {
 		return nil, err
+	}
+	if n := len(cfg.PreviousSecret); n > 0 && n < minSecret {
+		return nil, errors.New("the previous form secret (CONSULTA_FORM_SECRET_PREVIOUS) is too short to be a key: it has at least 32 characters")
 	}
 	cfg.Secret = secret
 	transport, where, err := transportOf(cfg)

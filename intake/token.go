@@ -25,9 +25,10 @@ const tokenVersion = "v2"
 
 // tokens issues and judges form tokens.
 type tokens struct {
-	secret  []byte
-	minFill time.Duration
-	maxAge  time.Duration
+	secret   []byte
+	previous []byte // a key signed with before a rotation, or nil: what it signed is still good
+	minFill  time.Duration
+	maxAge   time.Duration
 }
 
 // issue returns a token issued at now.
@@ -39,17 +40,22 @@ func (t tokens) issue(now time.Time) string {
 	return payload + "." + t.mac(payload)
 }
 
-func (t tokens) mac(payload string) string {
-	m := hmac.New(sha256.New, t.secret)
+// mac returns the MAC of payload under the service's secret.
+func (t tokens) mac(payload string) string { return macWith(t.secret, payload) }
+
+func macWith(key []byte, payload string) string {
+	m := hmac.New(sha256.New, key)
 	m.Write([]byte(payload))
 	return base64.RawURLEncoding.EncodeToString(m.Sum(nil)[:18])
 }
 
-// signed reports whether sum is the MAC of payload, comparing in constant
-// time: a comparison that stops at the first wrong byte would tell a
-// forger, by its time, how much of a guess is right.
+// signed reports whether sum is the MAC of payload under the secret, or
+// under the previous one during a rotation, comparing in constant time: a
+// comparison that stops at the first wrong byte would tell a forger, by
+// its time, how much of a guess is right.
 func (t tokens) signed(payload, sum string) bool {
-	return hmac.Equal([]byte(sum), []byte(t.mac(payload)))
+	return hmac.Equal([]byte(sum), []byte(t.mac(payload))) ||
+		len(t.previous) > 0 && hmac.Equal([]byte(sum), []byte(macWith(t.previous, payload)))
 }
 
 // judge returns the spam signal a token gives at now, or "" for a token

@@ -35,6 +35,9 @@ Environment:
 	                      and the emails' action links;
 	                      unset, one is made and kept in DATA/form-secret
 	                      (several instances: set the same one on each)
+	CONSULTA_FORM_SECRET_PREVIOUS
+	                      the key used before a rotation: what it signed
+	                      (action links, for 30 days) is still accepted
 	CONSULTA_DATABASE_URL the PostgreSQL database that keeps the leads,
 	                      e.g. postgres://consulta:pass@db.internal/consulta;
 	                      unset: the SQLite file DATA/outbox.db

@@ -25,7 +25,8 @@ import (
 // service with openIntake.
 
 // envIntakeConfig is the intake configuration that the environment sets:
-// the mail server, the From address, the EHLO name and the form secret.
+// the mail server, the From address, the EHLO name and the form secret,
+// with the previous one during a rotation.
 func envIntakeConfig(e env) intake.Config {
 	var cfg intake.Config
 	cfg.SMTPURL = e.getenv("CONSULTA_SMTP_URL")
@@ -34,6 +35,9 @@ func envIntakeConfig(e env) intake.Config {
 	cfg.Practice.From = e.getenv("CONSULTA_FROM")
 	if s := e.getenv("CONSULTA_FORM_SECRET"); s != "" {
 		cfg.Secret = []byte(s)
+	}
+	if s := e.getenv("CONSULTA_FORM_SECRET_PREVIOUS"); s != "" {
+		cfg.PreviousSecret = []byte(s)
 	}
 	return cfg
 }

@@ -95,10 +95,13 @@ type Token struct {
 
 // Signer makes and checks action links.
 type Signer struct {
-	Secret []byte           // the service's secret; at least 32 bytes
-	Base   string           // the service's public address, e.g. "https://www.example.org", without the path
-	TTL    time.Duration    // how long a link stays good; default DefaultTTL
-	Now    func() time.Time // default time.Now
+	Secret []byte // the service's secret; at least 32 bytes
+	// Previous is the secret signed with before a rotation, or nil: the
+	// links it signed still verify; new ones are signed with Secret.
+	Previous []byte
+	Base     string           // the service's public address, e.g. "https://www.example.org", without the path
+	TTL      time.Duration    // how long a link stays good; default DefaultTTL
+	Now      func() time.Time // default time.Now
 }
 
 func (s Signer) now() time.Time {
@@ -126,8 +129,10 @@ func (s Signer) Sign(leadID, act, recipient string) string {
 	return payload + "." + s.mac(payload)
 }
 
-func (s Signer) mac(payload string) string {
-	m := hmac.New(sha256.New, s.Secret)
+func (s Signer) mac(payload string) string { return macWith(s.Secret, payload) }
+
+func macWith(key []byte, payload string) string {
+	m := hmac.New(sha256.New, key)
 	m.Write([]byte("consulta action\n")) // never the MAC of a form token
 	m.Write([]byte(payload))
 	return base64.RawURLEncoding.EncodeToString(m.Sum(nil)[:20])
@@ -169,7 +174,7 @@ func (s Signer) For(kind, leadID, recipient string) []Link {
 }
 
 // Verify checks token and returns what it says: ErrForged when it was not
-// signed with the secret, was altered, or names no action; ErrExpired when
+// signed with the secret (or the previous one), was altered, or names no action; ErrExpired when
 // its time has passed.
 func (s Signer) Verify(token string) (Token, error) {
 	i := strings.LastIndexByte(token, '.')
@@ -177,7 +182,8 @@ func (s Signer) Verify(token string) (Token, error) {
 		return Token{}, ErrForged
 	}
 	payload, sum := token[:i], token[i+1:]
-	if !hmac.Equal([]byte(sum), []byte(s.mac(payload))) {
+	if !hmac.Equal([]byte(sum), []byte(s.mac(payload))) &&
+		(len(s.Previous) == 0 || !hmac.Equal([]byte(sum), []byte(macWith(s.Previous, payload)))) {
 		return Token{}, ErrForged
 	}
 	parts := strings.Split(payload, ".")

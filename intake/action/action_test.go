@@ -54,3 +54,23 @@ func encode(s string) string {
 }
 
 func signRaw(s Signer, payload string) string { return payload + "." + s.mac(payload) }
+
+// TestVerifyPrevious: during a rotation, a link signed with the previous
+// secret verifies, new links are signed with the new one, and a link
+// signed with any other secret is still forged.
+func TestVerifyPrevious(t *testing.T) {
+	now := time.Date(2026, 11, 29, 10, 0, 0, 0, time.UTC)
+	clock := func() time.Time { return now }
+	old := Signer{Secret: []byte(strings.Repeat("o", 32)), Now: clock}
+	rotated := Signer{Secret: []byte(strings.Repeat("n", 32)), Previous: old.Secret, Now: clock}
+	if got, err := rotated.Verify(old.Sign("ld_1", Booked, "ann@example.org")); err != nil || got.Action != Booked {
+		t.Errorf("a link signed before the rotation: %+v, %v", got, err)
+	}
+	if tok := rotated.Sign("ld_1", Booked, "ann@example.org"); tok == old.Sign("ld_1", Booked, "ann@example.org") {
+		t.Error("a new link is signed with the previous secret")
+	}
+	other := Signer{Secret: []byte(strings.Repeat("x", 32)), Now: clock}
+	if _, err := rotated.Verify(other.Sign("ld_1", Booked, "ann@example.org")); !errors.Is(err, ErrForged) {
+		t.Errorf("a link of another secret: %v, want ErrForged", err)
+	}
+}
