@@ -309,9 +309,6 @@ func TestOperations(t *testing.T) {
 	}{
 		{"/healthz", `"status":"ok"`},
 		{"/readyz", `"pending":1`},
-		{"/metrics", `consulta_intake_requests_total{outcome="accepted"} 1`},
-		{"/metrics", `consulta_outbox_pending 1`},
-		{"/metrics", `consulta_intake_leads_total 1`},
 	}
 	for _, tt := range tests {
 		w := f.get(tt.path)
@@ -321,6 +318,17 @@ func TestOperations(t *testing.T) {
 		if w.Header().Get("X-Content-Type-Options") != "nosniff" {
 			t.Errorf("GET %s: no security headers", tt.path)
 		}
+	}
+	for _, want := range []string{`consulta_intake_requests_total{outcome="accepted"} 1`, `consulta_outbox_pending 1`,
+		`consulta_intake_leads_total 1`} {
+		if m := f.metrics(); !strings.Contains(m, want) {
+			t.Errorf("the metrics lack %s:\n%.2000s", want, m)
+		}
+	}
+	// The metrics name the practice's performance: never on the public
+	// address, only on the metrics address (consulta intake --metrics-addr).
+	if w := f.get("/metrics"); w.Code != http.StatusNotFound {
+		t.Errorf("GET /metrics on the public address: %d, want 404", w.Code)
 	}
 	f.store.Close()
 	if w := f.get("/readyz"); w.Code != http.StatusServiceUnavailable {

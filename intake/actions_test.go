@@ -127,7 +127,7 @@ func TestActionPostActsOnce(t *testing.T) {
 		strings.Contains(page, "<form") {
 		t.Errorf("the colleague's page does not say who claimed it when:\n%s", page)
 	}
-	metrics := f.get("/metrics").Body.String()
+	metrics := f.metrics()
 	for _, want := range []string{"consulta_lead_time_to_claim_seconds_count 1", "consulta_lead_time_to_claim_seconds_sum 1500", "consulta_leads_overdue 0"} {
 		if !strings.Contains(metrics, want) {
 			t.Errorf("/metrics has no %q", want)

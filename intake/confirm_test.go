@@ -86,7 +86,7 @@ func TestConfirmationIsNoRelay(t *testing.T) {
 		t.Errorf("the first address a day later: %d emails, want 2", n)
 	}
 
-	metrics := f.get("/metrics").Body.String()
+	metrics := f.metrics()
 	for _, want := range []string{
 		`consulta_intake_confirmations_total 4`,
 		`consulta_intake_confirmations_skipped_total{reason="cap"} 1`,

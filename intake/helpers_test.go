@@ -145,6 +145,13 @@ func (f *fixture) post(contentType, body, ip string, header ...string) *httptest
 	return w
 }
 
+// metrics returns what the service's metrics address serves.
+func (f *fixture) metrics() string {
+	w := httptest.NewRecorder()
+	f.h.(*server).metrics.Handler().ServeHTTP(w, httptest.NewRequest(http.MethodGet, "/metrics", nil))
+	return w.Body.String()
+}
+
 func (f *fixture) get(path string) *httptest.ResponseRecorder {
 	w := httptest.NewRecorder()
 	f.h.ServeHTTP(w, httptest.NewRequest(http.MethodGet, path, nil))

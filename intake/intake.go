@@ -12,7 +12,9 @@
 //	POST /v1/actions/{token}      the button: claim, contacted, booked, not a lead, release
 //	GET  /healthz                 alive
 //	GET  /readyz                  the store is reachable; age of the oldest undelivered email
-//	GET  /metrics                 Prometheus metrics
+//
+// Prometheus metrics are served at GET /metrics on an address of their
+// own (Service.Metrics), never on the public one.
 //
 // A request is sent as application/x-www-form-urlencoded (the plain HTML
 // form) or application/json, with these fields: first_name, last_name,

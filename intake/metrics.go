@@ -2,14 +2,17 @@ package intake
 
 import (
 	"context"
+	"net/http"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
 )
 
 // Metrics are the service's Prometheus metrics, in a registry of their own
-// served at GET /metrics. The request handlers count requests, leads and
+// served at GET /metrics by Handler, on an address apart from the public
+// one. The request handlers count requests, leads and
 // spam; the delivery worker reports through Delivered, Retried and Dead.
 type Metrics struct {
 	Registry *prometheus.Registry
@@ -150,4 +153,13 @@ func (c *queueCollector) Collect(ch chan<- prometheus.Metric) {
 	ch <- prometheus.MustNewConstMetric(c.dead, prometheus.GaugeValue, float64(st.Dead))
 	ch <- prometheus.MustNewConstMetric(c.held, prometheus.GaugeValue, float64(st.Held))
 	ch <- prometheus.MustNewConstMetric(c.oldest, prometheus.GaugeValue, st.OldestUndelivered.Seconds())
+}
+
+// Handler serves the metrics at GET /metrics, and answers 404 to anything
+// else: the handler of the metrics address (consulta intake
+// --metrics-addr), which only the practice's monitoring should reach.
+func (m *Metrics) Handler() http.Handler {
+	mux := http.NewServeMux()
+	mux.Handle("GET /metrics", promhttp.HandlerFor(m.Registry, promhttp.HandlerOpts{}))
+	return mux
 }

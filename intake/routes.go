@@ -6,7 +6,6 @@ import (
 	"github.com/consultahq/consulta/intake/action"
 	"github.com/consultahq/consulta/internal/form"
 	"github.com/gorilla/mux"
-	"github.com/prometheus/client_golang/prometheus/promhttp"
 )
 
 // route is one entry of the API: its path, methods and handler.
@@ -18,7 +17,8 @@ type route struct {
 
 // routes is the whole API surface of the service, and the only list of it:
 // the router, the request log and a mounted service (Service.Mount) all
-// read it. Paths are matched exactly: nothing redirects, so a POST never
+// read it. /metrics is not among them: it names the practice's
+// performance, and is served on an address of its own (Metrics.Handler). Paths are matched exactly: nothing redirects, so a POST never
 // turns into a GET, and "//v1/consultations" is answered 404.
 func (s *server) routes() []route {
 	return []route{
@@ -28,7 +28,6 @@ func (s *server) routes() []route {
 		{action.Path + "{token}", []string{http.MethodGet, http.MethodPost}, s.handleAction()},
 		{"/healthz", []string{http.MethodGet, http.MethodHead}, handleHealthz()},
 		{"/readyz", []string{http.MethodGet, http.MethodHead}, s.handleReadyz()},
-		{"/metrics", []string{http.MethodGet}, promhttp.HandlerFor(s.metrics.Registry, promhttp.HandlerOpts{})},
 	}
 }
 

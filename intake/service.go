@@ -140,6 +140,10 @@ func transportOf(cfg Config) (mail.Transport, string, error) {
 // other path answered 404.
 func (s *Service) Handler() http.Handler { return s.srv }
 
+// Metrics returns the handler of the service's metrics (Metrics.Handler),
+// for an address apart from the public one.
+func (s *Service) Metrics() http.Handler { return s.srv.metrics.Handler() }
+
 // Mount returns a handler that serves the service's routes and hands every
 // other request to next: the one handler of an address shared with a site.
 func (s *Service) Mount(next http.Handler) http.Handler { return s.srv.mount(next) }

@@ -2,9 +2,11 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"net"
+	"net/http"
 	"path/filepath"
 	"time"
 
@@ -59,7 +61,8 @@ Other commands:
 
 Endpoints: POST /v1/consultations, GET /v1/consultations/token,
 GET and POST /v1/actions/{token} (the emails' action links), GET /healthz,
-GET /readyz, GET /metrics (Prometheus).`
+GET /readyz. Prometheus metrics (GET /metrics) only on --metrics-addr,
+which is off unless set: they name the practice's performance.`
 
 // runIntake runs `consulta intake` and its subcommands.
 func runIntake(ctx context.Context, e env, args []string) error {
@@ -81,6 +84,7 @@ func runIntake(ctx context.Context, e env, args []string) error {
 	site := fs.String("s", ".", "the site `folder` (holding content/site.yaml)")
 	data := fs.String("data", "", "the `folder` of the SQLite file and the local mail folder (default SITE_DIR/.data)")
 	addr := fs.String("addr", "127.0.0.1:8081", "the `address` to listen on")
+	metricsAddr := fs.String("metrics-addr", "", "the `address` on which to serve GET /metrics (Prometheus), apart from the public one, e.g. 127.0.0.1:9464; unset, no metrics are served")
 	cfg := envIntakeConfig(e)
 	def := cfg.WithDefaults() // the flags show intake.Config's defaults
 	cfg.MinFill, cfg.RateLimit, cfg.RateBurst, cfg.MaxBody = def.MinFill, def.RateLimit, def.RateBurst, def.MaxBody
@@ -121,6 +125,15 @@ func runIntake(ctx context.Context, e env, args []string) error {
 	if err != nil {
 		return err
 	}
+	if *metricsAddr != "" {
+		mln, err := net.Listen("tcp", *metricsAddr)
+		if err != nil {
+			svc.Close()
+			return fmt.Errorf("--metrics-addr: listen: %w", err)
+		}
+		defer serveMetrics(logger, mln, svc.Metrics())()
+		fmt.Fprintf(e.stdout, "metrics on http://%s/metrics\n", mln.Addr())
+	}
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
 		svc.Close()
@@ -128,6 +141,18 @@ func runIntake(ctx context.Context, e env, args []string) error {
 	}
 	fmt.Fprintf(e.stdout, "intake service on http://%s\n", ln.Addr())
 	return serveService(ctx, logger, ln, svc.Handler(), svc)
+}
+
+// serveMetrics serves h, the service's metrics, on ln until the function
+// it returns is called.
+func serveMetrics(logger *slog.Logger, ln net.Listener, h http.Handler) (stop func()) {
+	srv := newHTTPServer(h)
+	go func() {
+		if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			logger.Error("serve metrics", "err", err)
+		}
+	}()
+	return func() { srv.Close() }
 }
 
 // checkFlags refuses the values that would stop the service from working:

@@ -60,7 +60,7 @@ func TestIntakeSpamCommands(t *testing.T) {
 
 func TestIntakeHelpDocumentsEverySetting(t *testing.T) {
 	out, _ := intakeCmd(t, "--help")
-	for _, want := range []string{"CONSULTA_SMTP_URL", "CONSULTA_FROM", "CONSULTA_HELO", "CONSULTA_FORM_SECRET",
+	for _, want := range []string{"CONSULTA_SMTP_URL", "CONSULTA_FROM", "CONSULTA_HELO", "CONSULTA_FORM_SECRET", "CONSULTA_FORM_SECRET_PREVIOUS", "-metrics-addr",
 		"-addr", "-data", "-min-fill", "-trusted-proxy-header", "-trusted-proxies", "-confirmations-per-hour", "-allowed-origin", "-retention", "-spam-retention", "insecure=1",
 		"intake requeue", "intake spam", "release ID"} {
 		if !strings.Contains(out, want) {

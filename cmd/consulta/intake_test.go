@@ -44,9 +44,10 @@ func TestMain(m *testing.M) {
 
 // intakeProc is a running `consulta intake` in a process of its own.
 type intakeProc struct {
-	cmd  *exec.Cmd
-	url  string
-	logs *bytes.Buffer
+	cmd     *exec.Cmd
+	url     string
+	metrics string // the metrics address, with --metrics-addr
+	logs    *bytes.Buffer
 }
 
 // startIntake runs `consulta intake args…` as a child process and waits
@@ -70,6 +71,9 @@ func startIntake(t *testing.T, env []string, args ...string) *intakeProc {
 	})
 	lines := bufio.NewScanner(stdout)
 	for lines.Scan() {
+		if addr, ok := strings.CutPrefix(lines.Text(), "metrics on "); ok {
+			p.metrics = strings.TrimSuffix(addr, "/metrics")
+		}
 		if addr, ok := strings.CutPrefix(lines.Text(), "intake service on "); ok {
 			p.url = addr
 			break
