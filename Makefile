@@ -7,7 +7,7 @@ SITE     ?= .
 ADDR     ?= 127.0.0.1:1313
 
 # Pinned tools: Mailpit is the real SMTP server the tests send to;
-# Chromium (Debian's package) is the real browser; axe-core comes from
+# Chromium (Debian's package) is the real browser; axe-core and html-validate come from
 # package-lock.json. Debian's packages besides: postgresql (the outbox's
 # second store, started by the tests), systemd (systemd-analyze checks
 # deploy/consulta-intake.service) and caddy (runs deploy/Caddyfile).
@@ -69,7 +69,7 @@ lint:
 	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
 	$(GO) vet ./...
 
-## tools: install Mailpit, Chromium, axe-core, PostgreSQL, systemd-analyze and Caddy when missing
+## tools: install Mailpit, Chromium, axe-core and html-validate, PostgreSQL, systemd-analyze and Caddy when missing
 tools: $(MAILPIT) chromium debian-tools node_modules/.package-lock.json
 
 $(MAILPIT):

@@ -22,6 +22,7 @@ func TestSite(t *testing.T) {
 	t.Cleanup(func() { r.print(t) })
 
 	t.Run("page kinds", func(t *testing.T) { testPageKinds(t, b, base, &r) })
+	t.Run("invalid field's border", func(t *testing.T) { testInvalidBorder(t, b, base) })
 	for _, j := range []journey{
 		{js: true, procedure: "rhinoplasty", title: "Rhinoplasty", email: "ada.js@example.org"},
 		{js: false, procedure: "breast-lift", title: "Breast lift", email: "ada.nojs@example.org"},

@@ -13,13 +13,14 @@ import (
 	"unicode/utf8"
 
 	"github.com/yuin/goldmark/ast"
+	east "github.com/yuin/goldmark/extension/ast"
 	"github.com/yuin/goldmark/parser"
 	"github.com/yuin/goldmark/text"
 	_ "golang.org/x/image/webp" // and of WebP images
 )
 
 // transformer collects links, images and heading IDs, and sets the
-// attributes of links and images.
+// attributes of links, images and table header cells.
 type transformer struct{}
 
 func (transformer) Transform(doc *ast.Document, _ text.Reader, pc parser.Context) {
@@ -54,6 +55,12 @@ func (transformer) Transform(doc *ast.Document, _ text.Reader, pc parser.Context
 				if !bytes.HasPrefix(seg.Value(st.src.Body), []byte("<!--")) {
 					st.omitted(seg.Start)
 				}
+			}
+		case *east.TableCell:
+			// A header cell says what it heads (WCAG H63): a Markdown
+			// table's header row heads its columns.
+			if n.Parent() != nil && n.Parent().Kind() == east.KindTableHeader {
+				n.SetAttributeString("scope", []byte("col"))
 			}
 		case *ast.AutoLink:
 			if n.AutoLinkType == ast.AutoLinkURL {

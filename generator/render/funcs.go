@@ -26,12 +26,24 @@ func (t *Theme) funcs() template.FuncMap {
 		"initials": initials,
 		"urls":     func(us ...string) []string { return us },
 		"sitewide": t.sitewide,
+		"nobreak":  NoBreak,
 	}
 }
 
 // FormatFees formats a fee range for patients, as [content.Fees.String]
 // does: "€3,500 – €6,000", "from €500", "" when no fee is set.
 func FormatFees(f content.Fees) string { return f.String() }
+
+// noBreak writes escaped text's spaces as no-break spaces and its
+// hyphens as no-break hyphens.
+var noBreak = strings.NewReplacer(" ", "&nbsp;", "-", "&#8209;")
+
+// NoBreak keeps a short text, such as a phone number or "Call +353 1 555
+// 0142", on one line: it is escaped, and its spaces become no-break
+// spaces and its hyphens no-break hyphens.
+func NoBreak(s string) template.HTML {
+	return template.HTML(noBreak.Replace(template.HTMLEscapeString(s)))
+}
 
 // upperFirst capitalises the first letter: "surgeon" → "Surgeon".
 func upperFirst(s string) string {

@@ -47,7 +47,7 @@ func Robots(w io.Writer, s *content.Site) error {
 	return nil
 }
 
-var aliasPage = template.Must(template.New("alias").Parse(`<!doctype html>
+var aliasPage = template.Must(template.New("alias").Parse(`<!DOCTYPE html>
 <html lang="{{.Lang}}">
 <head>
 <meta charset="utf-8">

@@ -6,6 +6,7 @@ import (
 	"path"
 	"slices"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/consultahq/consulta/generator/content"
 )
@@ -81,14 +82,7 @@ func (t *Theme) view(s *content.Site, p *content.Page, o Options) *View {
 	if p.Kind == content.KindHome {
 		v.OGType = "website"
 	}
-	switch {
-	case p.Kind == content.KindHome && cfg.Town != "" && !strings.Contains(p.Title, cfg.Town):
-		v.Title = p.Title + ", " + cfg.Town
-	case p.Kind == content.KindProcedure && cfg.Town != "":
-		v.Title = p.Title + " in " + cfg.Town + " — " + cfg.Name
-	case p.Title != cfg.Name:
-		v.Title = p.Title + " — " + cfg.Name
-	}
+	v.Title = pageTitle(p, cfg)
 	if v.Description == "" && p.Procedure != nil {
 		v.Description = p.Procedure.Summary
 	}
@@ -115,6 +109,32 @@ func (t *Theme) view(s *content.Site, p *content.Page, o Options) *View {
 	v.Nav = nav(s, p)
 	v.JSONLD = jsonLD(v)
 	return v
+}
+
+// MaxTitle is the longest <title>, in characters, that search results
+// show whole.
+const MaxTitle = 70
+
+// pageTitle is the page's <title>: its title with the town where a
+// patient searches by it (at home, on a procedure page) and the
+// practice's name, leaving out first the name, then the town, where the
+// whole would be longer than MaxTitle.
+func pageTitle(p *content.Page, cfg *content.Config) string {
+	var candidates []string
+	switch {
+	case p.Kind == content.KindHome && cfg.Town != "" && !strings.Contains(p.Title, cfg.Town):
+		candidates = []string{p.Title + ", " + cfg.Town}
+	case p.Kind == content.KindProcedure && cfg.Town != "":
+		candidates = []string{p.Title + " in " + cfg.Town + " — " + cfg.Name, p.Title + " in " + cfg.Town}
+	case p.Title != cfg.Name:
+		candidates = []string{p.Title + " — " + cfg.Name}
+	}
+	for _, c := range candidates {
+		if utf8.RuneCountInString(c) <= MaxTitle {
+			return c
+		}
+	}
+	return p.Title
 }
 
 // bookURL is where a page's "Book" links go: straight to the form, with
