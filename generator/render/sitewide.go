@@ -10,11 +10,35 @@ import (
 )
 
 // sitewideCache holds the parts of pages that depend on the site alone,
-// rendered once for the last site asked for.
+// made once for the last site asked for.
 type sitewideCache struct {
 	mu   sync.Mutex
 	site *content.Site
 	html map[string]template.HTML // by template name
+	vals siteValues
+}
+
+// siteValues are the fields of a View that depend on the site alone.
+type siteValues struct {
+	tel     template.URL // reading the phone number takes longer than rendering much of a page
+	palette template.CSS
+}
+
+// forSite empties the cache for the site s, unless it holds s already.
+// It is called with mu held.
+func (c *sitewideCache) forSite(s *content.Site) {
+	if c.site != s {
+		c.site, c.html = s, map[string]template.HTML{}
+		c.vals = siteValues{tel: telURL(s.Config.PhoneE164()), palette: paletteCSS(s.Config.Palette)}
+	}
+}
+
+// values returns the fields of a View that depend on the site alone.
+func (c *sitewideCache) values(s *content.Site) siteValues {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.forSite(s)
+	return c.vals
 }
 
 // sitewide renders the named template once for the site and gives every
@@ -26,9 +50,7 @@ type sitewideCache struct {
 func (t *Theme) sitewide(name string, v *View) (template.HTML, error) {
 	c := &t.once
 	c.mu.Lock()
-	if c.site != v.Site {
-		c.site, c.html = v.Site, map[string]template.HTML{}
-	}
+	c.forSite(v.Site)
 	html, ok := c.html[name]
 	c.mu.Unlock()
 	if ok {

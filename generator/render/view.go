@@ -61,6 +61,7 @@ type Group struct {
 
 func (t *Theme) view(s *content.Site, p *content.Page, o Options) *View {
 	cfg := &s.Config
+	site := t.once.values(s)
 	v := &View{
 		Site:        s,
 		Page:        p,
@@ -69,8 +70,8 @@ func (t *Theme) view(s *content.Site, p *content.Page, o Options) *View {
 		Description: p.Description,
 		OGType:      "article",
 		BookURL:     bookURL(s, p),
-		Tel:         telURL(cfg.PhoneE164()),
-		Palette:     paletteCSS(cfg.Palette),
+		Tel:         site.tel,
+		Palette:     site.palette,
 		Overlay:     o.Overlay,
 		rendered:    o.Rendered,
 	}
