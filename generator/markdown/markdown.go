@@ -17,11 +17,13 @@
 package markdown
 
 import (
+	"bufio"
 	"bytes"
 	"fmt"
 	gohtml "html"
 	"io/fs"
 	"strings"
+	"sync"
 
 	"github.com/yuin/goldmark"
 	"github.com/yuin/goldmark/ast"
@@ -99,7 +101,7 @@ type Link struct {
 
 // Result is a rendered page body.
 type Result struct {
-	HTML  []byte
+	HTML  string
 	Text  string   // the plain text, words separated by single spaces: RenderInline only
 	Links []Link   // every link and image, in order
 	IDs   []string // the heading IDs, for checking #fragment links
@@ -111,12 +113,11 @@ type Result struct {
 // Render converts src.Body to HTML.
 func (r *Renderer) Render(src Source) (Result, error) {
 	doc, st := r.parse(src)
-	var buf bytes.Buffer
-	buf.Grow(len(src.Body) * 3 / 2)
-	if err := r.md.Renderer().Render(&buf, src.Body, doc); err != nil {
-		return Result{}, fmt.Errorf("render markdown: %w", err)
+	html, err := render(r.md.Renderer(), src.Body, doc)
+	if err != nil {
+		return Result{}, err
 	}
-	return Result{HTML: buf.Bytes(), Links: st.links, IDs: st.ids, RawHTML: st.rawHTML}, nil
+	return Result{HTML: html, Links: st.links, IDs: st.ids, RawHTML: st.rawHTML}, nil
 }
 
 // RenderInline converts a short text, such as a FAQ answer, like Render,
@@ -126,14 +127,38 @@ func (r *Renderer) Render(src Source) (Result, error) {
 // much faster.
 func (r *Renderer) RenderInline(src Source) (Result, error) {
 	if plain(src.Body) {
-		return Result{HTML: []byte(gohtml.EscapeString(string(src.Body))), Text: strings.Join(strings.Fields(string(src.Body)), " ")}, nil
+		return Result{HTML: gohtml.EscapeString(string(src.Body)), Text: strings.Join(strings.Fields(string(src.Body)), " ")}, nil
 	}
 	doc, st := r.parse(src)
-	var buf bytes.Buffer
-	if err := r.inline.Render(&buf, src.Body, doc); err != nil {
-		return Result{}, fmt.Errorf("render markdown: %w", err)
+	html, err := render(r.inline, src.Body, doc)
+	if err != nil {
+		return Result{}, err
 	}
-	return Result{HTML: bytes.TrimSpace(buf.Bytes()), Text: plainText(doc, src.Body), Links: st.links, IDs: st.ids, RawHTML: st.rawHTML}, nil
+	return Result{HTML: strings.TrimSpace(html), Text: plainText(doc, src.Body), Links: st.links, IDs: st.ids, RawHTML: st.rawHTML}, nil
+}
+
+// writers are the buffered writers goldmark's renderers write through,
+// each into its buffer: goldmark makes a 4 kB one for each call otherwise.
+var writers = sync.Pool{New: func() any {
+	var w writer
+	w.Writer = bufio.NewWriter(&w.buf)
+	return &w
+}}
+
+type writer struct {
+	*bufio.Writer
+	buf bytes.Buffer
+}
+
+// render renders doc with rr and returns the HTML.
+func render(rr renderer.Renderer, source []byte, doc ast.Node) (string, error) {
+	w := writers.Get().(*writer)
+	defer writers.Put(w)
+	w.buf.Reset()
+	if err := rr.Render(w, source, doc); err != nil {
+		return "", fmt.Errorf("render markdown: %w", err)
+	}
+	return w.buf.String(), nil
 }
 
 // parse parses src, collecting its links, heading IDs and raw HTML.

@@ -41,7 +41,7 @@ func TestGolden(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				golden.Check(t, goldenFile, res.HTML, *update)
+				golden.Check(t, goldenFile, []byte(res.HTML), *update)
 			})
 		}
 	}
