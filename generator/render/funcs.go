@@ -27,6 +27,7 @@ func (t *Theme) funcs() template.FuncMap {
 		"urls":     func(us ...string) []string { return us },
 		"sitewide": t.sitewide,
 		"nobreak":  NoBreak,
+		"cached":   t.cached,
 	}
 }
 

@@ -16,6 +16,11 @@
 // Config.Form.ThankYou "thank-you". A block left empty never replaces a
 // partial's definition, whatever the order the files are parsed in.
 //
+// A part of pages that reads the site alone, such as the footer, is
+// rendered once a site with {{sitewide "footer" .}}; one that reads one
+// page's front matter alone, such as a procedure's card in every list of
+// procedures, once a site and page with {{cached "procedure-card" .}}.
+//
 // The built-in theme is [themes.FS]'s default/. A site's own themes/<name>/
 // overrides any file of it, file by file. Templates are executed with a
 // [View], a typed struct, so that a misspelt field fails when the theme is

@@ -229,3 +229,22 @@ func TestTitlesAndFAQ(t *testing.T) {
 		t.Error("home page title lacks the town")
 	}
 }
+
+// TestCachedCards: a procedure's card is rendered once for a site, for
+// every list that shows it, and again for another site.
+func TestCachedCards(t *testing.T) {
+	th, s := builtin(t), sampleSite()
+	other := s.ByURL["/procedures/other/"]
+	if html := renderPage(t, th, s, s.ByURL["/procedures/sample/"], Options{}); !strings.Contains(html, ">Other procedure</a>") {
+		t.Fatal("the procedure page lacks its related procedure's card")
+	}
+	other.Title = "Renamed procedure" // not an edit a site makes: its front matter was read once
+	if html := renderPage(t, th, s, s.ByURL["/procedures/"], Options{}); !strings.Contains(html, ">Other procedure</a>") {
+		t.Error("the list rendered the card again for the same site")
+	}
+	next := sampleSite()
+	next.ByURL["/procedures/other/"].Title = "Renamed procedure"
+	if html := renderPage(t, th, next, next.ByURL["/procedures/"], Options{}); !strings.Contains(html, ">Renamed procedure</a>") {
+		t.Error("another site's list shows the first site's card")
+	}
+}

@@ -12,10 +12,17 @@ import (
 // sitewideCache holds the parts of pages that depend on the site alone,
 // made once for the last site asked for.
 type sitewideCache struct {
-	mu   sync.Mutex
-	site *content.Site
-	html map[string]template.HTML // by template name
-	vals siteValues
+	mu    sync.Mutex
+	site  *content.Site
+	html  map[string]template.HTML // by template name
+	vals  siteValues
+	parts map[part]template.HTML
+}
+
+// part is a template executed with data, for Theme.cached.
+type part struct {
+	name string
+	data any
 }
 
 // siteValues are the fields of a View that depend on the site alone.
@@ -28,7 +35,7 @@ type siteValues struct {
 // It is called with mu held.
 func (c *sitewideCache) forSite(s *content.Site) {
 	if c.site != s {
-		c.site, c.html = s, map[string]template.HTML{}
+		c.site, c.html, c.parts = s, map[string]template.HTML{}, map[part]template.HTML{}
 		c.vals = siteValues{tel: telURL(s.Config.PhoneE164()), palette: paletteCSS(s.Config.Palette)}
 	}
 }
@@ -64,6 +71,38 @@ func (t *Theme) sitewide(name string, v *View) (template.HTML, error) {
 	c.mu.Lock()
 	if c.site == v.Site {
 		c.html[name] = html
+	}
+	c.mu.Unlock()
+	return html, nil
+}
+
+// cached renders the named template with data once for the site and
+// gives every page after the same HTML: for a part of pages that depends
+// on data alone, such as a procedure's card, which every list of
+// procedures shows again. A theme asks for it with
+// {{cached "procedure-card" .}} where it would write
+// {{template "procedure-card" .}}. data must be comparable (a page, or a
+// struct of values such as a MemberCard), and the template must read
+// nothing else; of a page, only its front matter, which an edit of its
+// body leaves as it was. The cache is emptied when a page of another site
+// is rendered.
+func (t *Theme) cached(name string, data any) (template.HTML, error) {
+	key := part{name, data}
+	c := &t.once
+	c.mu.Lock()
+	html, ok := c.parts[key]
+	c.mu.Unlock()
+	if ok {
+		return html, nil
+	}
+	var buf bytes.Buffer
+	if err := t.layouts["page"].ExecuteTemplate(&buf, name, data); err != nil {
+		return "", fmt.Errorf("cached %q: %w", name, err)
+	}
+	html = template.HTML(buf.String())
+	c.mu.Lock()
+	if c.parts != nil {
+		c.parts[key] = html
 	}
 	c.mu.Unlock()
 	return html, nil
