@@ -1,14 +1,20 @@
 package generator
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"fmt"
 	"log/slog"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
+	"strings"
 	"testing"
+	"time"
 )
 
 // corpus returns the folder of a gencorpus site with n procedures, made
@@ -142,4 +148,87 @@ func BenchmarkLiveTitleEdit10k(b *testing.B) {
 	b.ReportMetric(float64(b.Elapsed().Milliseconds())/float64(b.N), "ms/edit")
 	b.ReportMetric(float64(pages), "pages/edit")
 	b.ReportMetric(float64(stale), "stale-pages/edit")
+}
+
+// BenchmarkLiveSaveToReload10k times what an editor waits for under
+// consulta serve on the 10,000-procedure corpus: from the write of a
+// procedure's file to the reload event on the live-reload stream, which
+// comes once the edited page is rendered. It reports the median of b.N
+// saves (run it with -benchtime 7x), for an edit of the body and for an
+// edit of the title, which changes the lists that show the page.
+func BenchmarkLiveSaveToReload10k(b *testing.B) {
+	src := corpus(b, 10000, 0)
+	site := b.TempDir()
+	if err := os.CopyFS(site, os.DirFS(src)); err != nil {
+		b.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	live := NewLive(Config{Site: os.DirFS(site), CacheDir: b.TempDir()})
+	defer live.Close()
+	if up, err := live.Build(ctx); err != nil || !up.OK() {
+		b.Fatalf("Build: %v %v", err, up.Problems)
+	}
+	failed := make(chan error, 1)
+	if _, err := live.Watch(ctx, site, func(up Update, err error) {
+		if err != nil || !up.OK() {
+			select {
+			case failed <- fmt.Errorf("rebuild: %v %v", err, up.Problems):
+			default:
+			}
+		}
+	}); err != nil {
+		b.Fatal(err)
+	}
+	srv := httptest.NewServer(live)
+	defer srv.Close()
+	resp, err := http.Get(srv.URL + ReloadPath)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer resp.Body.Close()
+	events := make(chan time.Time, 16)
+	go func() {
+		sc := bufio.NewScanner(resp.Body)
+		for sc.Scan() {
+			if strings.HasPrefix(sc.Text(), "data:") {
+				events <- time.Now()
+			}
+		}
+	}()
+	file := filepath.Join(site, "content", "procedures", "rhinoplasty.md")
+	orig, err := os.ReadFile(file)
+	if err != nil {
+		b.Fatal(err)
+	}
+	for _, edit := range []struct {
+		name string
+		text func(i int) []byte
+	}{
+		{"body", func(i int) []byte { return fmt.Appendf(slices.Clip(orig), "\nEdited paragraph %d.\n", i) }},
+		{"title", func(i int) []byte {
+			return bytes.Replace(orig, []byte(`title: "Rhinoplasty"`), fmt.Appendf(nil, `title: "Rhinoplasty %d"`, i), 1)
+		}},
+	} {
+		b.Run(edit.name, func(b *testing.B) {
+			var waits []time.Duration
+			for i := 0; b.Loop(); i++ {
+				time.Sleep(200 * time.Millisecond) // the last save's work is done
+				start := time.Now()
+				if err := os.WriteFile(file, edit.text(i), 0o644); err != nil {
+					b.Fatal(err)
+				}
+				select {
+				case at := <-events:
+					waits = append(waits, at.Sub(start))
+				case err := <-failed:
+					b.Fatal(err)
+				case <-time.After(10 * time.Second):
+					b.Fatal("no reload event within 10 s of the save")
+				}
+			}
+			slices.Sort(waits)
+			b.ReportMetric(float64(waits[len(waits)/2].Microseconds())/1000, "ms-median/save")
+		})
+	}
 }
