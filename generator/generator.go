@@ -198,10 +198,11 @@ type run struct {
 	pages      []*content.Page  // the pages of this run: every published page and review, or those the edit changed
 	loaded     *problem.List    // what the loader found
 	gallery    problem.List     // cases whose URL a generated page takes
-	stale      []*content.Page  // pages the edit affects that render when next asked for (Live)
-	generated  []*content.Page  // the pages no file holds that render rendered: gallery lists, consultation pages
+	later      map[string]lazy  // files the edit affects that render when they are next asked for (Live)
+	generated  []*content.Page  // the pages no file holds: gallery lists, consultation pages
 
-	files, bytes atomic.Int64 // written
+	all          *problem.List // every problem, once collected
+	files, bytes atomic.Int64  // written
 	aliases      int
 }
 
@@ -220,6 +221,9 @@ func (r *run) through(ctx context.Context, last string) error {
 			}
 		}
 		t0 := time.Now()
+		if !s.clean {
+			r.all = nil // the stage may find problems; the stages after check find none
+		}
 		if err := s.run(r, ctx); err != nil {
 			return err
 		}
@@ -232,8 +236,11 @@ func (r *run) through(ctx context.Context, last string) error {
 }
 
 // problems returns every current problem: the loader's, the settings',
-// and those of every page's record.
+// and those of every page's record. It collects them once a stage.
 func (r *run) problems() *problem.List {
+	if r.all != nil {
+		return r.all
+	}
 	all := &problem.List{}
 	all.Merge(r.loaded)
 	all.Merge(&r.settings)
@@ -241,6 +248,7 @@ func (r *run) problems() *problem.List {
 	for _, b := range r.built {
 		all.Merge(&b.probs)
 	}
+	r.all = all
 	return all
 }
 

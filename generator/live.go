@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"html/template"
+	"maps"
 	"net/http"
 	"path"
 	"slices"
@@ -13,7 +14,6 @@ import (
 	"sync"
 	"time"
 
-	"github.com/consultahq/consulta/generator/content"
 	"github.com/consultahq/consulta/generator/livereload"
 	"github.com/consultahq/consulta/generator/problem"
 )
@@ -42,10 +42,10 @@ type Live struct {
 	mu      sync.RWMutex
 	b       *builder // of the last good build, nil before
 	out     *memOutput
-	files   map[string]*content.Page // every page file by its name, to render again; nil for 404.html
-	stale   map[string]*content.Page // files to render again before they are served
-	probs   []problem.Problem        // every current problem
-	pending []string                 // changes not rendered yet, because of errors; "*" for all
+	files   map[string]lazy   // every file the theme renders, by name: to render again when the overlay changes
+	stale   map[string]lazy   // files to render again before they are served
+	probs   []problem.Problem // every current problem
+	pending []string          // changes not rendered yet, because of errors; "*" for all
 }
 
 // Update describes one rebuild.
@@ -154,10 +154,10 @@ func (l *Live) full(ctx context.Context) (Update, error) {
 		return Update{}, err
 	}
 	// Until now stale pages render with the last good build.
-	l.b, l.out, l.probs, l.pending, l.stale = b, b.out.(*memOutput), r.problems().Sorted(), nil, map[string]*content.Page{}
-	l.files = map[string]*content.Page{"404.html": nil}
+	l.b, l.out, l.probs, l.pending, l.stale = b, b.out.(*memOutput), r.problems().Sorted(), nil, map[string]lazy{}
+	l.files = map[string]lazy{"404.html": renderNotFound}
 	for _, p := range slices.Concat(r.site.Pages, r.generated) {
-		l.files[pageFile(p.URL)] = p
+		l.files[pageFile(p.URL)] = renderPage(p)
 	}
 	return Update{Pages: len(r.site.Pages), Full: true, Duration: time.Since(start), Problems: l.probs}, nil
 }
@@ -198,20 +198,19 @@ func (l *Live) change(ctx context.Context, paths []string) (Update, error) {
 		return Update{}, err
 	}
 	if l.b.overlay != overlay { // the count of warnings changed
-		for name, p := range l.files {
-			l.stale[name] = p
-		}
+		maps.Copy(l.stale, l.files)
 	}
-	for _, p := range slices.Concat(r.pages, r.generated) {
-		l.files[pageFile(p.URL)] = p
+	maps.Copy(l.stale, r.later)
+	for _, p := range r.generated {
+		l.files[pageFile(p.URL)] = renderPage(p)
+	}
+	for _, p := range r.pages {
+		l.files[pageFile(p.URL)] = renderPage(p)
 		delete(l.stale, pageFile(p.URL))
 	}
-	for _, p := range r.stale {
-		l.stale[pageFile(p.URL)] = p
-	}
-	l.b.cfg.Logger.Debug("rendered", "pages", len(r.pages), "stale", len(r.stale), "took", time.Since(start))
+	l.b.cfg.Logger.Debug("rendered", "pages", len(r.pages), "stale", len(r.later), "took", time.Since(start))
 	l.probs, l.pending = r.problems().Sorted(), nil
-	return Update{Pages: len(r.pages), Stale: len(r.stale), Duration: time.Since(start), Problems: l.probs}, nil
+	return Update{Pages: len(r.pages), Stale: len(r.later), Duration: time.Since(start), Problems: l.probs}, nil
 }
 
 // onlyContent reports whether paths are content pages only: the theme,
@@ -314,19 +313,13 @@ func (l *Live) File(ctx context.Context, name string) ([]byte, bool, error) {
 func (l *Live) renderStale(name string) error {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	p, ok := l.stale[name]
+	render, ok := l.stale[name]
 	if !ok {
 		return nil // rendered meanwhile
 	}
 	var buf bytes.Buffer
-	var err error
-	if p == nil {
-		err = l.b.theme.NotFound(&buf, l.b.site, l.b.options())
-	} else {
-		err = l.b.theme.Page(&buf, l.b.site, p, l.b.options())
-	}
-	if err != nil {
-		return err
+	if err := render(l.b, &buf); err != nil {
+		return fmt.Errorf("render %s: %w", name, err)
 	}
 	delete(l.stale, name)
 	return l.out.WriteFile(name, buf.Bytes())
@@ -344,7 +337,7 @@ func (l *Live) Problems() []problem.Problem {
 func (l *Live) themeType() template.HTML {
 	l.mu.RLock()
 	defer l.mu.RUnlock()
-	if l.b.theme == nil {
+	if l.b == nil || l.b.theme == nil { // no build has succeeded yet
 		return ""
 	}
 	return l.b.theme.Type()

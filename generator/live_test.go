@@ -48,6 +48,10 @@ func TestLive(t *testing.T) {
 		!strings.Contains(page("procedures/index.html"), "Deep-plane facelift") {
 		t.Errorf("after a title edit, %d pages rendered: %+v", up.Pages, up)
 	}
+	// The sitemap and 404.html, rendered again when asked for.
+	if !strings.Contains(page("sitemap.xml"), "/procedures/facelift/") || !strings.Contains(page("404.html"), "Page not found") {
+		t.Errorf("after a title edit, the sitemap or 404.html is wrong")
+	}
 
 	// A mistake is reported and the last good pages stay.
 	up = change("content/procedures/facelift.md", "from: 9000", "from: nine thousand")

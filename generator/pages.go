@@ -5,7 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"maps"
+	"io"
 	"slices"
 	"sync"
 
@@ -17,30 +17,43 @@ import (
 // theme into the output. For the whole site that is every page, the
 // generated pages of the gallery and the consultation form, 404.html,
 // sitemap.xml, robots.txt and the alias redirects. After an edit it is
-// the changed pages; the pages that show them are rendered when they are
-// next asked for (Live), and the generated pages and the sitemap again
-// when front matter changed.
+// the changed pages alone: when front matter changed, the files that show
+// them (lists, pages that link them, the generated pages, 404.html and the
+// sitemap) are left to render when they are next asked for (Live).
 func (r *run) render(ctx context.Context) error {
 	if r.live {
 		r.overlay = overlay(r.problems().Len()) // only warnings: render runs while no problem is an error
 	}
-	pages := r.pages
 	if r.edit != nil {
-		r.stale = affected(r.site, r.changes, r.meta)
-	} else {
-		pages = r.site.Pages
+		if r.meta {
+			r.later = affected(r.site, r.changes)
+			r.generated = append(render.GalleryPages(r.site), render.ConsultationPages(r.site)...)
+			for _, p := range r.generated {
+				r.later[pageFile(p.URL)] = renderPage(p)
+			}
+			r.later["404.html"], r.later["sitemap.xml"] = renderNotFound, renderSitemap
+		}
+		return r.renderPages(ctx, r.pages)
 	}
-	if err := r.renderPages(ctx, pages); err != nil {
+	if err := r.renderPages(ctx, r.site.Pages); err != nil {
 		return err
-	}
-	if r.edit != nil && !r.meta {
-		return nil
 	}
 	if err := r.generatedPages(ctx); err != nil {
 		return err
 	}
-	return r.extras(r.edit == nil)
+	return r.extras()
 }
+
+// A lazy renders a file of the output with a builder's current site,
+// for Live to render when the file is next asked for.
+type lazy func(b *builder, w io.Writer) error
+
+func renderPage(p *content.Page) lazy {
+	return func(b *builder, w io.Writer) error { return b.theme.Page(w, b.site, p, b.options()) }
+}
+
+func renderNotFound(b *builder, w io.Writer) error { return b.theme.NotFound(w, b.site, b.options()) }
+func renderSitemap(b *builder, w io.Writer) error  { return render.Sitemap(w, b.site) }
 
 // renderPages renders pages on every worker and writes them from one
 // goroutine. Pages that list many others (home, sections, team members)
@@ -118,9 +131,9 @@ func (r *run) generatedPages(ctx context.Context) error {
 	})
 }
 
-// extras renders 404.html and sitemap.xml, and with all robots.txt and
-// the alias redirects.
-func (r *run) extras(all bool) error {
+// extras renders 404.html, sitemap.xml, robots.txt and the alias
+// redirects.
+func (r *run) extras() error {
 	var buf bytes.Buffer
 	gen := func(name string, f func() error) error {
 		buf.Reset()
@@ -130,13 +143,11 @@ func (r *run) extras(all bool) error {
 		return r.writeFile(name, buf.Bytes())
 	}
 	err := errors.Join(
-		gen("404.html", func() error { return r.theme.NotFound(&buf, r.site, r.options()) }),
-		gen("sitemap.xml", func() error { return render.Sitemap(&buf, r.site) }),
+		gen("404.html", func() error { return renderNotFound(r.builder, &buf) }),
+		gen("sitemap.xml", func() error { return renderSitemap(r.builder, &buf) }),
+		gen("robots.txt", func() error { return render.Robots(&buf, r.site) }),
 	)
-	if err != nil || !all {
-		return err
-	}
-	if err := gen("robots.txt", func() error { return render.Robots(&buf, r.site) }); err != nil {
+	if err != nil {
 		return err
 	}
 	for _, p := range r.site.Pages {
@@ -150,28 +161,23 @@ func (r *run) extras(all bool) error {
 	return nil
 }
 
-// affected returns the pages other than the changed ones that show what
-// changes changed: when front matter changed (meta), the list pages and
-// every page that shows a changed one.
-func affected(site *content.Site, changes []content.Change, meta bool) []*content.Page {
-	if !meta {
-		return nil
-	}
+// affected returns the files of the pages other than the changed ones
+// that show what changes changed: the list pages and every page that
+// shows a changed one.
+func affected(site *content.Site, changes []content.Change) map[string]lazy {
 	changed := map[*content.Page]bool{}
 	for _, c := range changes {
 		if c.New != nil && site.ByURL[c.New.URL] == c.New {
 			changed[c.New] = true
 		}
 	}
-	set := maps.Clone(changed)
-	var pages []*content.Page
+	files := map[string]lazy{}
 	for _, p := range site.Pages {
-		if !set[p] && (p.Kind == content.KindHome || p.Kind == content.KindSection || showsAny(p, changed)) {
-			set[p] = true
-			pages = append(pages, p)
+		if !changed[p] && (p.Kind == content.KindHome || p.Kind == content.KindSection || showsAny(p, changed)) {
+			files[pageFile(p.URL)] = renderPage(p)
 		}
 	}
-	return pages
+	return files
 }
 
 // showsAny reports whether p links to or lists any of pages.
