@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"slices"
 	"sync"
 
 	"github.com/consultahq/consulta/generator/content"
@@ -182,14 +181,23 @@ func affected(site *content.Site, changes []content.Change) map[string]lazy {
 
 // showsAny reports whether p links to or lists any of pages.
 func showsAny(p *content.Page, pages map[*content.Page]bool) bool {
-	var refs []*content.Page
+	listed := func(refs ...[]*content.Page) bool {
+		for _, rs := range refs {
+			for _, r := range rs {
+				if pages[r] {
+					return true
+				}
+			}
+		}
+		return false
+	}
 	switch {
 	case p.Procedure != nil:
-		refs = slices.Concat(p.Procedure.Surgeons, p.Procedure.Related, p.Procedure.Cases)
+		return listed(p.Procedure.Surgeons, p.Procedure.Related, p.Procedure.Cases)
 	case p.Member != nil:
-		refs = p.Member.Procedures
+		return listed(p.Member.Procedures)
 	case p.Case != nil:
-		refs = []*content.Page{p.Case.Procedure, p.Case.Surgeon}
+		return pages[p.Case.Procedure] || pages[p.Case.Surgeon]
 	}
-	return slices.ContainsFunc(refs, func(r *content.Page) bool { return pages[r] })
+	return false
 }

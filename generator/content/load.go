@@ -40,7 +40,9 @@ type Loader struct {
 	paths  []string         // keys of files, sorted
 	site   *Site            // the last resolve's site and problems
 	probs  *problem.List
-	fields fieldIndex
+
+	procedures, members map[string]*file // the last resolve's, by slug
+	fields              fieldIndex
 }
 
 // metaSeed seeds the hash of front matter; a Loader compares hashes made by
@@ -148,12 +150,14 @@ func (l *Loader) Reload(ctx context.Context, paths []string) (*Site, *problem.Li
 		return site, probs, []Change{{File: configPath, Meta: true}}
 	}
 	var changes []Change
+	olds := map[string]*file{} // what the changed files were, for patch
 	for _, p := range paths {
 		switch {
 		case p == configPath:
 			l.config = l.loadConfig()
 			changes = append(changes, Change{File: p, Meta: true})
 		case strings.HasSuffix(p, ".md"):
+			olds[p] = l.files[p]
 			changes = append(changes, l.reloadFile(p, true))
 		default:
 			for _, md := range []string{path.Join(path.Dir(p), "index.md"), path.Join(path.Dir(p), "_index.md")} {
@@ -167,6 +171,11 @@ func (l *Loader) Reload(ctx context.Context, paths []string) (*Site, *problem.Li
 		probs := &problem.List{}
 		probs.Merge(l.probs)
 		return l.site, probs, changes // only bodies changed: the site is as it was
+	}
+	if site, kept, ok := l.patch(changes, olds); ok {
+		probs := &problem.List{}
+		probs.Merge(kept)
+		return site, probs, changes
 	}
 	site, probs := l.resolve()
 	return site, probs, changes

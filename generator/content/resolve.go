@@ -30,7 +30,8 @@ func (l *Loader) resolve() (*Site, *problem.List) {
 			members[f.slug] = f
 		}
 	}
-	r := resolver{probs: probs, procedures: procedures, members: members, cfg: &site.Config, cfgRead: l.config.read}
+	l.procedures, l.members = procedures, members
+	r := l.resolver(site, probs)
 
 	published := make([]*file, 0, len(l.paths))
 	for _, p := range l.paths {
@@ -145,6 +146,11 @@ func byWeight(a, b *Page) int {
 
 func newestConsent(a, b *Page) int {
 	return cmp.Or(b.Case.Consent.Compare(a.Case.Consent), strings.Compare(a.URL, b.URL))
+}
+
+// resolver returns the resolver of site's links, reporting in probs.
+func (l *Loader) resolver(site *Site, probs *problem.List) *resolver {
+	return &resolver{probs: probs, procedures: l.procedures, members: l.members, cfg: &site.Config, cfgRead: l.config.read}
 }
 
 type resolver struct {
