@@ -2,6 +2,7 @@ package generator
 
 import (
 	"context"
+	"net/http/httptest"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -74,5 +75,23 @@ func TestLive(t *testing.T) {
 	up, err = live.Change(ctx, []string{"content/privacy.md"})
 	if err != nil || !up.OK() || !up.Full || !strings.Contains(page("privacy/index.html"), "We keep your data safe.") {
 		t.Errorf("after adding a page: %+v, %v", up, err)
+	}
+}
+
+// TestLiveServesProblemsBeforeAnyBuild: a site with an error from the
+// start is served as its list of problems, which reloads itself.
+func TestLiveServesProblemsBeforeAnyBuild(t *testing.T) {
+	site := testdataSite(t)
+	edit(t, site, "content/procedures/facelift.md", "from: 9000", "from: nine thousand")
+	live := NewLive(config(t, site))
+	if up, err := live.Build(context.Background()); err != nil || up.OK() {
+		t.Fatalf("Build = %+v, %v; want a problem", up, err)
+	}
+	for _, path := range []string{"/", ProblemsPath} {
+		rec := httptest.NewRecorder()
+		live.ServeHTTP(rec, httptest.NewRequest("GET", path, nil))
+		if body := rec.Body.String(); rec.Code != 500 || !strings.Contains(body, "fees.from") || !strings.Contains(body, ReloadPath) {
+			t.Errorf("GET %s: %d\n%s", path, rec.Code, body)
+		}
 	}
 }
