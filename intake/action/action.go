@@ -1,6 +1,7 @@
 // Package action signs and checks the one-click action links of the
 // intake's emails: "I'm handling it", "Contacted", "Consultation booked",
-// "Not a lead", and the digest's "Release".
+// "Not a lead", and the digest's "Release". Buttons says which each kind
+// of email offers; the composer receives them signed, as data.
 //
 // A link is /v1/actions/<token>. The token names one lead, one action and
 // one recipient, and when it expires, and is signed with an HMAC-SHA256

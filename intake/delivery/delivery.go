@@ -1,6 +1,7 @@
 // Package delivery sends the outbox's messages: it claims what is due,
-// sends it, and records the outcome, retrying temporary failures with
-// capped exponential backoff for as long as it takes and dead-lettering
+// composes each from what the store then holds (Composer), sends it, and
+// records the outcome, retrying temporary failures with capped
+// exponential backoff for as long as it takes and dead-lettering
 // permanent ones.
 //
 // Logs name messages by id only: never an address, a name or the text.

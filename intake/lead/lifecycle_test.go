@@ -13,7 +13,9 @@ import (
 var dublin, _ = time.LoadLocation("Europe/Dublin")
 
 // at is a time in Dublin in late 2026 (Dublin keeps UTC in winter).
-func at(month time.Month, day, h, m int) time.Time { return time.Date(2026, month, day, h, m, 0, 0, dublin) }
+func at(month time.Month, day, h, m int) time.Time {
+	return time.Date(2026, month, day, h, m, 0, 0, dublin)
+}
 
 // policy is a practice open Monday to Friday, 09:00 to 18:00 in Dublin,
 // that promises a reply within two open hours, escalates to two people

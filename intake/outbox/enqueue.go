@@ -50,7 +50,7 @@ func (s *Store) insertBatch(ctx context.Context, batch []*enqueueReq) ([]enqueue
 	byKey := map[string]string{}                // key → the lead stored under it before
 	err := s.tx(ctx, "insert batch", func(tx *sql.Tx) error {
 		rows, err := tx.QueryContext(ctx, `INSERT INTO leads (`+leadCols+`) VALUES `+
-			values(len(leads)/leadColCount, leadColCount)+` ON CONFLICT (idem_key) DO NOTHING RETURNING id`, leads...)
+			s.f.values(len(leads)/leadColCount, leadColCount)+` ON CONFLICT (idem_key) DO NOTHING RETURNING id`, leads...)
 		if err != nil {
 			return err
 		}
@@ -90,15 +90,15 @@ func (s *Store) insertBatch(ctx context.Context, batch []*enqueueReq) ([]enqueue
 				}
 			}
 		}
-		if err := readKeys(ctx, tx, keys, byKey); err != nil {
+		if err := s.readKeys(ctx, tx, keys, byKey); err != nil {
 			return err
 		}
 		if len(steps) > 0 {
-			if _, err := tx.ExecContext(ctx, `INSERT INTO steps (lead_id, kind, due_at) VALUES `+values(len(steps)/3, 3), steps...); err != nil {
+			if _, err := tx.ExecContext(ctx, `INSERT INTO steps (lead_id, kind, due_at) VALUES `+s.f.values(len(steps)/3, 3), steps...); err != nil {
 				return fmt.Errorf("insert steps: %w", err)
 			}
 		}
-		if _, err := insertMessages(ctx, tx, msgs, now); err != nil {
+		if _, err := s.insertMessages(ctx, tx, msgs, now); err != nil {
 			return err
 		}
 		if deliverable {
@@ -148,11 +148,11 @@ func leadRow(r *enqueueReq) ([]any, error) {
 }
 
 // readKeys adds to byKey the lead stored under each of keys.
-func readKeys(ctx context.Context, tx *sql.Tx, keys []any, byKey map[string]string) error {
+func (s *Store) readKeys(ctx context.Context, tx *sql.Tx, keys []any, byKey map[string]string) error {
 	if len(keys) == 0 {
 		return nil
 	}
-	rows, err := tx.QueryContext(ctx, `SELECT idem_key, id FROM leads WHERE idem_key IN `+values(1, len(keys)), keys...)
+	rows, err := tx.QueryContext(ctx, `SELECT idem_key, id FROM leads WHERE idem_key IN `+s.f.values(1, len(keys)), keys...)
 	if err != nil {
 		return fmt.Errorf("find keys: %w", err)
 	}
@@ -188,7 +188,7 @@ const (
 // insertMessages inserts rows, due at now, and returns how many it
 // inserted: a message whose id is stored already is skipped, so that a
 // step or a digest is never queued twice.
-func insertMessages(ctx context.Context, tx *sql.Tx, rows []msgRow, now int64) (int64, error) {
+func (s *Store) insertMessages(ctx context.Context, tx *sql.Tx, rows []msgRow, now int64) (int64, error) {
 	var n int64
 	for len(rows) > 0 {
 		part := rows[:min(len(rows), maxRows)]
@@ -207,7 +207,7 @@ func insertMessages(ctx context.Context, tx *sql.Tx, rows []msgRow, now int64) (
 				r.m.MessageID, r.state, now, now, now, string(r.data))
 		}
 		res, err := tx.ExecContext(ctx, `INSERT INTO messages (`+msgInsertCols+`) VALUES `+
-			values(len(part), msgColCount)+` ON CONFLICT (id) DO NOTHING`, args...)
+			s.f.values(len(part), msgColCount)+` ON CONFLICT (id) DO NOTHING`, args...)
 		if err != nil {
 			return n, fmt.Errorf("insert messages: %w", err)
 		}
@@ -220,9 +220,11 @@ func insertMessages(ctx context.Context, tx *sql.Tx, rows []msgRow, now int64) (
 	return n, nil
 }
 
-// values returns rows groups of cols placeholders, numbered from $1 on:
-// values(2, 2) is "($1, $2), ($3, $4)". Both flavours read $n.
-func values(rows, cols int) string {
+// values returns rows groups of cols placeholders, numbered from 1, for
+// a statement that has no other: values(2, 2) is "($1, $2), ($3, $4)",
+// or "(?, ?), (?, ?)" in a flavour that reads ? faster (SQLite looks each
+// $n up by name, which a batch of leads makes slow).
+func (f flavour) values(rows, cols int) string {
 	var b strings.Builder
 	b.Grow(rows * cols * 6)
 	n := 1
@@ -235,8 +237,12 @@ func values(rows, cols int) string {
 			if j > 0 {
 				b.WriteString(", ")
 			}
-			b.WriteByte('$')
-			b.WriteString(strconv.Itoa(n))
+			if f.anonymous {
+				b.WriteByte('?')
+			} else {
+				b.WriteByte('$')
+				b.WriteString(strconv.Itoa(n))
+			}
 			n++
 		}
 		b.WriteByte(')')

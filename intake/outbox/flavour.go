@@ -35,6 +35,9 @@ type flavour struct {
 	shared bool
 	// checkpoint, when set, makes a purge final on disk (see wipe).
 	checkpoint string
+	// anonymous says the bulk statements' values are better written ?
+	// than $n (see values).
+	anonymous bool
 }
 
 // sqlite is the flavour of a SQLite file, for one instance.
@@ -50,6 +53,7 @@ var sqlite = flavour{
 	readVersion: `PRAGMA user_version`,
 	setVersion:  `PRAGMA user_version = %d`,
 	checkpoint:  `PRAGMA wal_checkpoint(TRUNCATE)`,
+	anonymous:   true,
 }
 
 // postgres is the flavour of PostgreSQL, shared by several instances.

@@ -164,7 +164,7 @@ func (s *Store) write(ctx context.Context, tx *sql.Tx, c lead.Change, msgs []Mes
 	if _, err := tx.ExecContext(ctx, `DELETE FROM steps WHERE lead_id = $1`, id); err != nil {
 		return err
 	}
-	if err := insertSteps(ctx, tx, id, t.Steps); err != nil {
+	if err := s.insertSteps(ctx, tx, id, t.Steps); err != nil {
 		return err
 	}
 	at := ms(c.Event.At)
@@ -175,7 +175,7 @@ func (s *Store) write(ctx context.Context, tx *sql.Tx, c lead.Change, msgs []Mes
 	for i, m := range msgs {
 		rows[i] = msgRow{lead: id, m: m, state: Pending}
 	}
-	if _, err := insertMessages(ctx, tx, rows, at); err != nil {
+	if _, err := s.insertMessages(ctx, tx, rows, at); err != nil {
 		return err
 	}
 	if c.Release {
@@ -193,7 +193,7 @@ func (s *Store) write(ctx context.Context, tx *sql.Tx, c lead.Change, msgs []Mes
 }
 
 // insertSteps schedules steps of lead id.
-func insertSteps(ctx context.Context, tx *sql.Tx, id string, steps []lead.Step) error {
+func (s *Store) insertSteps(ctx context.Context, tx *sql.Tx, id string, steps []lead.Step) error {
 	if len(steps) == 0 {
 		return nil
 	}
@@ -201,7 +201,7 @@ func insertSteps(ctx context.Context, tx *sql.Tx, id string, steps []lead.Step) 
 	for _, st := range steps {
 		args = append(args, id, st.Kind, ms(st.At))
 	}
-	_, err := tx.ExecContext(ctx, `INSERT INTO steps (lead_id, kind, due_at) VALUES `+values(len(steps), 3), args...)
+	_, err := tx.ExecContext(ctx, `INSERT INTO steps (lead_id, kind, due_at) VALUES `+s.f.values(len(steps), 3), args...)
 	return err
 }
 

@@ -65,7 +65,7 @@ func (s *Store) QueueDigest(ctx context.Context, msgs []Message, data []byte, at
 			rows[i] = msgRow{m: m, state: Pending, data: data}
 		}
 		var err error
-		if n, err = insertMessages(ctx, tx, rows, ms(at)); err != nil || n == 0 {
+		if n, err = s.insertMessages(ctx, tx, rows, ms(at)); err != nil || n == 0 {
 			return err
 		}
 		return s.announce(ctx, tx)
