@@ -5,8 +5,6 @@ import (
 	"errors"
 	"html/template"
 	"net/http"
-	"slices"
-	"strings"
 	"time"
 
 	"github.com/consultahq/consulta/intake/action"
@@ -55,7 +53,7 @@ func (s *server) handleAction() http.Handler {
 			httpError(w, http.StatusServiceUnavailable, "The service cannot read this lead just now. Please try again in a minute.")
 			return
 		}
-		if !s.staffFor(t, tok.Recipient) {
+		if !s.policy().Staff(t, tok.Recipient) { // today's settings alone
 			s.actionRefused(w, "This link was not sent to you", "It belongs to an address that no longer receives this practice's leads. "+
 				"Nothing was changed.")
 			return
@@ -71,17 +69,6 @@ func (s *server) handleAction() http.Handler {
 		}
 		s.actionPage(w, http.StatusOK, s.actionView(tok, t))
 	})
-}
-
-// staffFor reports whether addr is one of the staff that lead t's emails
-// go to: its coordinator, the default coordinator, the escalation and
-// digest lists, or whoever marked it contacted.
-func (s *server) staffFor(t lead.Tracked, addr string) bool {
-	p := s.cfg.Practice
-	staff := []string{p.To(t.Lead.Category), p.Coordinator, t.ContactedBy}
-	staff = append(staff, s.cfg.Clock.EscalateTo...)
-	staff = append(staff, s.cfg.Clock.DigestTo...)
-	return addr != "" && slices.ContainsFunc(staff, func(a string) bool { return strings.EqualFold(a, addr) })
 }
 
 // act applies tok's action to its lead, as the lifecycle decides it

@@ -204,3 +204,33 @@ func TestActionRelease(t *testing.T) {
 		t.Errorf("GET release again:\n%s", page)
 	}
 }
+
+// TestFormerStaffLoseAccess: once an address no longer receives the
+// practice's leads, its links are refused, even on a lead it marked
+// contacted itself, and show nothing of the patient.
+func TestFormerStaffLoseAccess(t *testing.T) {
+	f, s, id := clockFixture(t)
+	f.clock.advance(10 * time.Minute)
+	for _, act := range []string{action.Claim, action.Contacted} {
+		if r := f.do(http.MethodPost, action.Path+s.Sign(id, act, manager)); r.StatusCode != http.StatusSeeOther {
+			t.Fatalf("%s by the manager: %d", act, r.StatusCode)
+		}
+	}
+	// The manager leaves: the settings no longer name them.
+	cfg := f.cfg
+	cfg.Clock.EscalateTo, cfg.Clock.DigestTo = nil, nil
+	after := NewServer(f.logger(), cfg, f.store, nil)
+	for _, method := range []string{http.MethodGet, http.MethodPost} {
+		w := record(after, newRequest(method, action.Path+s.Sign(id, action.Booked, manager), ""))
+		if w.Code != http.StatusForbidden || !strings.Contains(w.Body.String(), "This link was not sent to you") ||
+			strings.Contains(w.Body.String(), "Aoife") {
+			t.Errorf("%s booked by the former manager: %d\n%s", method, w.Code, w.Body)
+		}
+	}
+	if l := f.lead(t, id); l.State != lead.Contacted {
+		t.Errorf("the lead is %s, want still contacted", l.State)
+	}
+	if w := record(after, newRequest(http.MethodPost, action.Path+s.Sign(id, action.Booked, coordinator), "")); w.Code != http.StatusSeeOther {
+		t.Errorf("booked by the coordinator: %d, want 303", w.Code)
+	}
+}

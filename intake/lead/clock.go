@@ -1,9 +1,9 @@
 package lead
 
 import (
-	"cmp"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/consultahq/consulta/internal/hours"
@@ -38,6 +38,20 @@ type Policy struct {
 
 // Due returns when a lead received (or released) at t must be answered.
 func (p Policy) Due(t time.Time) time.Time { return p.Clock.Due(t) }
+
+// Staff reports whether addr may act on lead t (its action links, its
+// emails), by today's settings alone: the coordinator of its category,
+// the practice's coordinator, and the escalation and digest lists.
+// Whoever claimed it, marked it contacted or set its state before counts
+// for nothing: staff who leave lose access at once.
+func (p Policy) Staff(t Tracked, addr string) bool {
+	if addr == "" {
+		return false
+	}
+	staff := append([]string{p.coordinator(t.Lead.Category), p.coordinator("")}, p.Clock.EscalateTo...)
+	staff = append(staff, p.Clock.DigestTo...)
+	return slices.ContainsFunc(staff, func(a string) bool { return a != "" && strings.EqualFold(a, addr) })
+}
 
 func (p Policy) coordinator(category string) string {
 	if p.Coordinator == nil {
@@ -109,9 +123,13 @@ func escalate(t Tracked, _ time.Time, p Policy) ([]Send, []Step) {
 	return sends, nil
 }
 
-// followUp sends whoever marked the lead contacted a follow-up.
+// followUp sends whoever marked the lead contacted a follow-up, while
+// they are still staff (Staff); else its coordinator.
 func followUp(t Tracked, _ time.Time, p Policy) ([]Send, []Step) {
-	to := cmp.Or(t.ContactedBy, p.coordinator(t.Lead.Category))
+	to := p.coordinator(t.Lead.Category)
+	if p.Staff(t, t.ContactedBy) {
+		to = t.ContactedBy
+	}
 	return []Send{{Kind: FollowUp, ID: t.Lead.ID + "." + FollowUp, To: to}}, nil
 }
 

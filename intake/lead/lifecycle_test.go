@@ -182,8 +182,10 @@ func TestTick(t *testing.T) {
 			{Escalation, "ld_1.escalation.0", "manager@harbour.example"}, {Escalation, "ld_1.escalation.1", "owner@harbour.example"}},
 			Escalation, nil},
 		{"escalation, nobody to escalate to any more", noEscalation, reminded, at(11, 30, 13, 0), true, nil, Reminder, nil},
-		{"follow-up, to whoever marked it contacted", p, contacted("bob@harbour.example"), at(12, 3, 10, 20), true,
-			[]Send{{FollowUp, "ld_1.follow_up", "bob@harbour.example"}}, FollowUp, nil},
+		{"follow-up, to whoever marked it contacted", p, contacted("manager@harbour.example"), at(12, 3, 10, 20), true,
+			[]Send{{FollowUp, "ld_1.follow_up", "manager@harbour.example"}}, FollowUp, nil},
+		{"follow-up, to the coordinator when whoever marked it no longer gets leads", p, contacted("bob@harbour.example"),
+			at(12, 3, 10, 20), true, []Send{{FollowUp, "ld_1.follow_up", "face@harbour.example"}}, FollowUp, nil},
 		{"follow-up, else to the coordinator", p, contacted(""), at(12, 3, 10, 20), true,
 			[]Send{{FollowUp, "ld_1.follow_up", "face@harbour.example"}}, FollowUp, nil},
 		{"follow-up of a booked lead is dropped", p, func(l *Tracked) { contacted("b@x.example")(l); l.State = Booked },
@@ -235,5 +237,29 @@ func TestMoves(t *testing.T) {
 	}
 	if !slices.Equal(States, []string{New, Claimed, Contacted, Booked, Closed, Spam, NotALead}) {
 		t.Errorf("States = %v", States)
+	}
+}
+
+// TestStaff: who may act on a lead is decided by today's settings alone:
+// whoever marked it contacted, claimed it or set its state before counts
+// for nothing once the settings no longer name them.
+func TestStaff(t *testing.T) {
+	p := policy(t)
+	p.Clock.DigestTo = []string{"digest@harbour.example"}
+	l := received(p)
+	l.State, l.ClaimedBy, l.ContactedBy, l.StateBy = Contacted, "left@harbour.example", "left@harbour.example", "left@harbour.example"
+	for addr, want := range map[string]bool{
+		"face@harbour.example":    true, // the coordinator of its category
+		"FACE@harbour.example":    true,
+		"@harbour.example":        true, // the practice's coordinator (the policy's for no category)
+		"manager@harbour.example": true, // escalations
+		"digest@harbour.example":  true, // the digest
+		"left@harbour.example":    false,
+		"skin@harbour.example":    false, // another category's coordinator
+		"":                        false,
+	} {
+		if got := p.Staff(l, addr); got != want {
+			t.Errorf("Staff(%q) = %v, want %v", addr, got, want)
+		}
 	}
 }
