@@ -38,6 +38,15 @@ type flavour struct {
 	// anonymous says the bulk statements' values are better written ?
 	// than $n (see values).
 	anonymous bool
+	// vacuum, when set, are run after a purge, outside any transaction,
+	// to make it final in the tables' and indexes' files; flushLog then
+	// ends the write-ahead log's segment and checkpoints, so that the
+	// segments holding the purged rows as they were inserted are let go
+	// (see wipe).
+	vacuum, flushLog []string
+	// logRecycled, when set, reads whether the database keeps its old log
+	// segments for reuse, bytes and all: "on" or "off".
+	logRecycled string
 }
 
 // sqlite is the flavour of a SQLite file, for one instance.
@@ -70,4 +79,7 @@ var postgres = flavour{
 	forUpdate:    ` FOR UPDATE`,
 	notify:       `SELECT pg_notify('` + notifyChannel + `', '')`,
 	shared:       true,
+	vacuum:       []string{`VACUUM (FULL) leads, messages`},
+	flushLog:     []string{`SELECT pg_switch_wal()`, `CHECKPOINT`},
+	logRecycled:  `SHOW wal_recycle`,
 }

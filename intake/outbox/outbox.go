@@ -62,9 +62,10 @@ type Store struct {
 	*group
 	waker
 
-	path    string      // SQLite: the database file, for Backup
-	unwiped atomic.Bool // SQLite: a purge's wipe failed; the next purge wipes again
-	stop    func()      // ends what the flavour started besides the databases (PostgreSQL's listener)
+	path        string      // SQLite: the database file, for Backup
+	unwiped     atomic.Bool // a purge's wipe failed; the next purge wipes again
+	logKeptSaid atomic.Bool // ErrLogKept was logged
+	stop        func()      // ends what the flavour started besides the databases (PostgreSQL's listener)
 }
 
 type options struct {

@@ -2,10 +2,12 @@ package outbox
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/stdlib"
 )
 
@@ -78,4 +80,11 @@ func (s *Store) listen(ctx context.Context, cfg *pgx.ConnConfig, done chan<- str
 			wait = min(2*wait, 10*time.Second)
 		}
 	}
+}
+
+// insufficientPrivilege reports whether PostgreSQL refused err's statement
+// to the database user (SQLSTATE 42501).
+func insufficientPrivilege(err error) bool {
+	var pg *pgconn.PgError
+	return errors.As(err, &pg) && pg.Code == "42501"
 }
