@@ -69,7 +69,7 @@ func (s *server) handleConsultation() http.Handler {
 				"Your request could not be taken just now. Please try again, or call us.")
 			return
 		}
-		id, dup, err := s.store.Enqueue(r.Context(), lead.Start(l), sub.IdempotencyKey, stored(msgs))
+		id, dup, err := s.store.Enqueue(r.Context(), lead.Start(l, s.heard...), sub.IdempotencyKey, stored(msgs))
 		if confirm && (err != nil || dup) { // no confirmation was stored for this request
 			s.confirm.release(sub.FormToken, l.Email)
 		}

@@ -18,21 +18,22 @@ import (
 	"github.com/consultahq/consulta/internal/pgtest"
 )
 
-// markedLeads returns a request, and a spam request caught by the
-// honeypot, each with a marker of its own in every field a patient (or a
+// markedLeads returns a request, a spam request caught by the honeypot,
+// and a request that says where it came from only in the patient's own
+// words, each with a marker of its own in every field a patient (or a
 // client of the API) can fill, and the markers to look for once they are
 // purged: each as sent, and the phone numbers as the service keeps them
 // (E.164) and as the emails show them. The campaign's utm_source is the
 // one value a purged lead keeps, as its source category: it is a plain
 // "newsletter".
 func markedLeads(store string) (leads []map[string]any, markers []string) {
-	for i, kind := range []string{"lead", "spam"} {
+	for i, kind := range []string{"lead", "spam", "words"} {
 		mark := func(field string) string {
 			m := "qzm" + store + kind + field
 			markers = append(markers, m)
 			return m
 		}
-		digits := map[string]string{"sqlite": "37", "postgres": "73"}[store] + []string{"1", "2"}[i]
+		digits := map[string]string{"sqlite": "37", "postgres": "73"}[store] + []string{"1", "2", "3"}[i]
 		l := map[string]any{
 			"first_name": mark("first"), "last_name": mark("last"), "email": mark("mail") + "@" + mark("dom") + ".example",
 			"phone": "087 555 0" + digits, "procedure": "rhinoplasty", "preferred_contact": "phone",
@@ -44,8 +45,14 @@ func markedLeads(store string) (leads []map[string]any, markers []string) {
 			"utm_source": "newsletter", "utm_medium": mark("utmm"), "utm_campaign": mark("utmc"), "utm_term": mark("utmt"),
 			"utm_content": mark("utmx"), "utm_id": mark("utmi"), "gclid": mark("gclid"), "fbclid": mark("fbclid"), "msclkid": mark("msclk"),
 		}
-		if kind == "spam" {
+		switch kind {
+		case "spam":
 			l["website"] = mark("honeypot")
+		case "words": // nothing says where the visit came from but the patient's own words
+			for _, k := range []string{"landing_page", "referrer", "utm_source", "utm_medium", "utm_campaign", "utm_term",
+				"utm_content", "utm_id", "gclid", "fbclid", "msclkid"} {
+				delete(l, k)
+			}
 		}
 		markers = append(markers, "+35387555"+"0"+digits, "087 555 0"+digits, "5550"+digits)
 		leads = append(leads, l)
@@ -138,8 +145,8 @@ func TestPurgeLeavesNothing(t *testing.T) {
 				*c = svc.cfg
 			})
 			list, err := svc2.store.List(context.Background(), time.Now().Add(-time.Hour), time.Now().Add(time.Hour))
-			if err != nil || len(list) != 1 {
-				t.Fatalf("the report's leads: %d, %v; want the purged lead", len(list), err)
+			if err != nil || len(list) != 2 {
+				t.Fatalf("the report's leads: %d, %v; want the two purged leads", len(list), err)
 			}
 			r := figures.Compute(list, time.Now().Add(-time.Hour), time.Now().Add(time.Hour), time.Now(), time.UTC)
 			var out bytes.Buffer
@@ -157,8 +164,15 @@ func TestPurgeLeavesNothing(t *testing.T) {
 					t.Errorf("the report shows %q:\n%s", m, out.String())
 				}
 			}
-			if l := r.Leads[0]; l.Ref == "" || l.Procedure != "rhinoplasty" || l.Source != "newsletter" {
-				t.Errorf("the purged lead in the report: %+v; want its reference, procedure and source category", l)
+			sources := map[string]bool{}
+			for _, l := range r.Leads {
+				if l.Ref == "" || l.Procedure != "rhinoplasty" {
+					t.Errorf("a purged lead in the report: %+v; want its reference and procedure", l)
+				}
+				sources[l.Source] = true
+			}
+			if !sources["newsletter"] || !sources["other"] {
+				t.Errorf("the purged leads' sources: %v; want the campaign's, and other for the patient's own words", sources)
 			}
 		})
 	}

@@ -11,6 +11,7 @@ import (
 	"github.com/consultahq/consulta/intake/action"
 	"github.com/consultahq/consulta/intake/lead"
 	"github.com/consultahq/consulta/intake/outbox"
+	"github.com/consultahq/consulta/internal/form"
 	"github.com/gorilla/mux"
 )
 
@@ -39,6 +40,7 @@ type server struct {
 	confirm    *confirmations
 	writes     writeHealth // for /readyz: whether leads can be stored
 	procedures map[string]Procedure
+	heard      []string // the form's fixed answers to "How did you hear of us?": source categories (lead.SourceOf)
 	origins    map[string]bool
 	form       formRenderer
 
@@ -78,6 +80,9 @@ func newServer(logger *slog.Logger, cfg Config, store Store, metrics *Metrics) *
 	}
 	for _, p := range cfg.Procedures {
 		s.procedures[p.Slug] = p
+	}
+	for _, c := range form.Must("source").Choices {
+		s.heard = append(s.heard, c.Value)
 	}
 	for _, o := range cfg.AllowedOrigins {
 		s.origins[o] = true

@@ -10,11 +10,7 @@
 // Consulta's but the practice's hours (internal/hours).
 package lead
 
-import (
-	"net/url"
-	"strings"
-	"time"
-)
+import "time"
 
 // Lead is a validated consultation request.
 //
@@ -75,29 +71,4 @@ type Attribution struct {
 	GCLID       string `json:"gclid,omitempty"`   // Google Ads click
 	FBCLID      string `json:"fbclid,omitempty"`  // Meta (Facebook, Instagram) click
 	MSCLKID     string `json:"msclkid,omitempty"` // Microsoft Advertising click
-}
-
-// Source names where a lead came from in one short word, for counts by
-// source: the utm_source, else the ad network of a click id, else the
-// referrer's host, else "direct".
-func (a *Attribution) Source() string {
-	switch {
-	case a == nil:
-		return "direct"
-	case a.UTMSource != "":
-		return a.UTMSource
-	case a.GCLID != "":
-		return "google-ads"
-	case a.FBCLID != "":
-		return "meta-ads"
-	case a.MSCLKID != "":
-		return "microsoft-ads"
-	case a.Referrer != "":
-		host := a.Referrer // kept as a host; an address in leads kept before
-		if u, err := url.Parse(a.Referrer); err == nil && u.Hostname() != "" {
-			host = u.Hostname()
-		}
-		return strings.TrimPrefix(host, "www.")
-	}
-	return "direct"
 }

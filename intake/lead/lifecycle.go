@@ -66,7 +66,7 @@ type Tracked struct {
 	// Lead is the stored lead (a list of leads fills only a few fields);
 	// its personal fields are empty once purged.
 	Lead   Lead
-	Source string // where it came from, for counts by source
+	Source string // where it came from, as a category (SourceOf), for counts by source
 	Status
 }
 
@@ -100,12 +100,11 @@ type Send struct {
 // Start returns l as it starts its lifecycle, received and due at l.Due
 // (by the practice's clock, Policy.Due): new, with its reminder
 // scheduled at its due time; or, held as suspected spam, in Spam with
-// nothing scheduled until someone releases it.
-func Start(l Lead) Tracked {
-	t := Tracked{Lead: l, Source: l.Attribution.Source(), Status: Status{State: New, StateAt: l.Received}}
-	if l.Attribution == nil && l.Source != "" {
-		t.Source = l.Source
-	}
+// nothing scheduled until someone releases it. Its source is a category
+// (SourceOf), answers being the form's fixed answers to "How did you hear
+// of us?".
+func Start(l Lead, answers ...string) Tracked {
+	t := Tracked{Lead: l, Source: SourceOf(l, answers...), Status: Status{State: New, StateAt: l.Received}}
 	switch {
 	case l.Spam:
 		t.State = Spam

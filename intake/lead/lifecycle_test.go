@@ -141,8 +141,8 @@ func TestStart(t *testing.T) {
 	if held := Start(l.Lead); held.State != Spam || len(held.Steps) != 0 {
 		t.Errorf("held lead: %+v", held.Status)
 	}
-	l.Lead.Spam, l.Lead.Due, l.Lead.Source = false, time.Time{}, "Instagram"
-	if old := Start(l.Lead); old.State != New || len(old.Steps) != 0 || old.Source != "Instagram" {
+	l.Lead.Spam, l.Lead.Due, l.Lead.Source = false, time.Time{}, "social media"
+	if old := Start(l.Lead, "Social media"); old.State != New || len(old.Steps) != 0 || old.Source != "Social media" {
 		t.Errorf("a lead without a due time: %+v, source %q", old.Status, old.Source)
 	}
 }

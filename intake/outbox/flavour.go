@@ -51,14 +51,17 @@ type flavour struct {
 
 // sqlite is the flavour of a SQLite file, for one instance.
 var sqlite = flavour{
-	name:  "SQLite",
-	types: schemaTypes{Int: "INTEGER", Int32: "INTEGER", Blob: "BLOB", Bool: "INTEGER", False: "0", Serial: "INTEGER PRIMARY KEY", Strict: " STRICT"},
+	name: "SQLite",
+	types: schemaTypes{Int: "INTEGER", Int32: "INTEGER", Blob: "BLOB", Bool: "INTEGER", False: "0", Serial: "INTEGER PRIMARY KEY", Strict: " STRICT",
+		NoAttribution: `json_extract(data, '$.attribution') IS NULL`,
+		Token:         `length(source) <= 32 AND lower(source) NOT GLOB '*[^a-z0-9._-]*'`},
 	upgrades: map[int]string{
 		1: sqliteUpgrade2,
 		2: upgradeData,
 		3: upgradeSteps + "\n" + sqliteUpgradeKinds,
+		4: upgradeSources,
 	},
-	version:     4,
+	version:     5,
 	readVersion: `PRAGMA user_version`,
 	setVersion:  `PRAGMA user_version = %d`,
 	checkpoint:  `PRAGMA wal_checkpoint(TRUNCATE)`,
@@ -67,10 +70,12 @@ var sqlite = flavour{
 
 // postgres is the flavour of PostgreSQL, shared by several instances.
 var postgres = flavour{
-	name:         "PostgreSQL",
-	types:        schemaTypes{Int: "bigint", Int32: "integer", Blob: "bytea", Bool: "boolean", False: "false", Serial: "bigserial PRIMARY KEY"},
-	upgrades:     map[int]string{1: upgradeData, 2: upgradeSteps + "\n" + postgresUpgradeKinds},
-	version:      3,
+	name: "PostgreSQL",
+	types: schemaTypes{Int: "bigint", Int32: "integer", Blob: "bytea", Bool: "boolean", False: "false", Serial: "bigserial PRIMARY KEY",
+		NoAttribution: `(data::jsonb -> 'attribution') IS NULL`,
+		Token:         `source ~ '^[A-Za-z0-9._-]{1,32}$'`},
+	upgrades:     map[int]string{1: upgradeData, 2: upgradeSteps + "\n" + postgresUpgradeKinds, 3: upgradeSources},
+	version:      4,
 	lockSchema:   `SELECT pg_advisory_xact_lock(hashtext('consulta outbox schema'))`,
 	versionTable: `CREATE TABLE IF NOT EXISTS consulta_schema (version integer NOT NULL)`,
 	readVersion:  `SELECT coalesce(max(version), 0) FROM consulta_schema`,

@@ -203,3 +203,80 @@ func pgSchema(t *testing.T, db *sql.DB) string {
 	}
 	return b.String()
 }
+
+// TestMigrateSources: the leads a release before kept with what the
+// patient typed as their source keep only a category once migrated, on
+// both stores.
+func TestMigrateSources(t *testing.T) {
+	cases := []struct{ source, data, want string }{
+		{"my friend Siobhan, who had her breasts done with you", `{"source":"my friend Siobhan, who had her breasts done with you"}`, "other"},
+		{"siobhan", `{"source":"siobhan"}`, "other"}, // the patient's own word, not a campaign's
+		{"search engine", `{"source":"search engine"}`, "Search engine"},
+		{"Newsletter", `{"source":"","attribution":{"utm_source":"Newsletter"}}`, "newsletter"},
+		{"google.com", `{"source":"x","attribution":{"referrer":"https://www.google.com/"}}`, "google.com"},
+		{"=HYPERLINK(\"x\")", `{"source":"","attribution":{"utm_source":"=HYPERLINK(\"x\")"}}`, "other"},
+		{"meta-ads", `{"attribution":{"fbclid":"x"}}`, "meta-ads"},
+		{"direct", `{"source":""}`, "direct"},
+		{"my friend Siobhan", ``, "other"}, // purged
+		{"instagram", ``, "instagram"},     // purged, a token: kept
+		{"", `{}`, ""},
+	}
+	check := func(t *testing.T, db *sql.DB) {
+		for i, c := range cases {
+			var got string
+			if err := db.QueryRow(`SELECT source FROM leads WHERE id = $1`, fmt.Sprintf("ld_%d", i)).Scan(&got); err != nil {
+				t.Fatal(err)
+			}
+			if got != c.want {
+				t.Errorf("%q: source %q after migrating, want %q", c.source, got, c.want)
+			}
+		}
+	}
+	insert := func(t *testing.T, db *sql.DB) {
+		for i, c := range cases {
+			if _, err := db.Exec(`INSERT INTO leads (id, received, data, source) VALUES ($1, 0, $2, $3)`,
+				fmt.Sprintf("ld_%d", i), c.data, c.source); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	t.Run("sqlite", func(t *testing.T) {
+		now := t0
+		s, path := open(t, &now)
+		s.Close()
+		db := rawDB(t, path)
+		insert(t, db)
+		if _, err := db.Exec(`PRAGMA user_version = 4`); err != nil {
+			t.Fatal(err)
+		}
+		again, err := outbox.Open(context.Background(), path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		again.Close()
+		check(t, db)
+	})
+	t.Run("postgres", func(t *testing.T) {
+		url := pgtest.Start(t).Database(t)
+		s, err := outbox.OpenPostgres(context.Background(), url)
+		if err != nil {
+			t.Fatal(err)
+		}
+		s.Close()
+		db, err := sql.Open("pgx", url)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer db.Close()
+		insert(t, db)
+		if _, err := db.Exec(`UPDATE consulta_schema SET version = 3`); err != nil {
+			t.Fatal(err)
+		}
+		again, err := outbox.OpenPostgres(context.Background(), url)
+		if err != nil {
+			t.Fatal(err)
+		}
+		again.Close()
+		check(t, db)
+	})
+}

@@ -25,6 +25,11 @@ type schemaTypes struct {
 	False  string // Bool's false, as a default
 	Serial string // an integer primary key that numbers itself
 	Strict string // what ends a CREATE TABLE: SQLite's " STRICT"
+
+	// NoAttribution is true of a lead whose JSON (data) says nothing of
+	// where the visit came from; Token of a source that is a short token
+	// (upgradeSources).
+	NoAttribution, Token string
 }
 
 // baseline is the schema at the flavours' current versions.
@@ -205,6 +210,29 @@ CREATE INDEX messages_lead ON messages(lead_id);`
 
 // postgresUpgradeKinds lets PostgreSQL keep a message of any kind.
 const postgresUpgradeKinds = `ALTER TABLE messages DROP CONSTRAINT messages_kind_check;`
+
+// upgradeSources keeps of each lead's source only a category, as
+// lead.SourceOf now writes it, never what the patient typed: the form's
+// fixed answers to "How did you hear of us?" as the form writes them;
+// "direct" and the ad networks' words as they are; the patient's own
+// words (a lead not purged, whose source came from its answer, since it
+// says nothing else of where it came from) as "other"; a short token
+// (a campaign's utm_source, a referrer's host) in lower case; anything
+// else as "other". No column changes. Each flavour fills in its own test
+// of a lead's JSON without an attribution ({{.NoAttribution}}) and of a
+// short token ({{.Token}}).
+const upgradeSources = `UPDATE leads SET source = CASE
+	WHEN source = '' THEN ''
+	WHEN lower(source) = 'search engine' THEN 'Search engine'
+	WHEN lower(source) = 'social media' THEN 'Social media'
+	WHEN lower(source) = 'a friend or family member' THEN 'A friend or family member'
+	WHEN lower(source) = 'my doctor' THEN 'My doctor'
+	WHEN lower(source) = 'press or magazine' THEN 'Press or magazine'
+	WHEN lower(source) = 'other' THEN 'Other'
+	WHEN source IN ('direct', 'google-ads', 'meta-ads', 'microsoft-ads') THEN source
+	WHEN CASE WHEN data = '' THEN false ELSE {{.NoAttribution}} END THEN 'other'
+	WHEN {{.Token}} THEN lower(source)
+	ELSE 'other' END;`
 
 // migrate brings the database's schema to the flavour's version, in one
 // transaction: a new database gets baseline, an older one its upgrades.

@@ -336,14 +336,16 @@ func testDigest(t *testing.T, newRig func(*testing.T) *rig) {
 	r := newRig(t)
 	ctx := context.Background()
 	// Monday 30 November, by hand:
-	//   A 09:00 rhinoplasty, google, claimed 09:20 (20m, due 11:00: within)
+	//   A 09:00 rhinoplasty, own words, claimed 09:20 (20m, due 11:00: within)
 	//   B 10:00 facelift,    direct, claimed 13:00 (3h, due 12:00: late)
 	//   C 11:00 rhinoplasty, direct, never claimed (due 13:00: overdue)
 	//   D 12:00 facelift,    direct, held as spam
 	//   E 14:00 not-sure,    direct, not a lead at 14:05
 	// Median time to claim (20m, 3h) is 1h 40m, the 90th percentile 3h;
 	// within the promise: A of A, B and C, 33.3%.
-	r.receive("ld_A", "rhinoplasty", "google", at(11, 30, 9, 0), false)
+	// A's answer to "How did you hear of us?" is the patient's own words:
+	// the digest counts it as "other", and never shows them.
+	r.receive("ld_A", "rhinoplasty", "my friend Siobhan, who had her nose done with you", at(11, 30, 9, 0), false)
 	r.receive("ld_B", "facelift", "", at(11, 30, 10, 0), false)
 	c := r.receive("ld_C", "rhinoplasty", "", at(11, 30, 11, 0), false)
 	d := r.receive("ld_D", "facelift", "", at(11, 30, 12, 0), true)
@@ -380,7 +382,7 @@ func testDigest(t *testing.T, newRig func(*testing.T) *rig) {
 		"  " + c.Ref + " · rhinoplasty · was due Mon 30 Nov, 13:00\n    I'm handling it: https://www.harbour.example/v1/actions/",
 		"  " + d.Ref + " · facelift · received Mon 30 Nov, 12:00 · why: honeypot · from @patient.example\n    Release: https://www.harbour.example/v1/actions/",
 		"By procedure\n  facelift · 2\n  rhinoplasty · 2\n  not sure · 1\n",
-		"By source\n  direct · 4\n  google · 1\n",
+		"By source\n  direct · 4\n  other · 1\n",
 		"not a lead · first action after 5m",
 	} {
 		if !strings.Contains(dg.Subject+"\n"+text, want) {
@@ -390,7 +392,7 @@ func testDigest(t *testing.T, newRig func(*testing.T) *rig) {
 	if dg.To[0].Address != manager {
 		t.Errorf("digest to %v", dg.To)
 	}
-	for _, secret := range []string{"Secretld_", "niamh@", "871234567"} {
+	for _, secret := range []string{"Secretld_", "niamh@", "871234567", "Siobhan"} {
 		if strings.Contains(text, secret) || strings.Contains(dg.HTML, secret) {
 			t.Errorf("the digest shows %q", secret)
 		}
