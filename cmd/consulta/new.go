@@ -20,13 +20,16 @@ import (
 var slugRE = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
 
 func runNew(ctx context.Context, e env, args []string) error {
-	fs := newFlagSet(e, "new", "new [-s SITE_DIR] procedure|page|member|review SLUG | case PROCEDURE",
+	fs := newFlagSet(e, "new", "new [-s SITE_DIR] procedure|page|member|review SLUG | case PROCEDURE | care PROCEDURE SLUG",
 		`New writes a starter file, with comments on every field: a procedure
 (content/procedures/SLUG.md), a page (content/SLUG.md), a team member
 (content/team/SLUG.md), a patient's review (content/reviews/SLUG.md) or
 a before/after case of PROCEDURE (content/gallery/PROCEDURE-ID/index.md,
 its photos go beside it), where ID is a short code made up for the case:
-its address says nothing of the patient.
+its address says nothing of the patient. A care step of PROCEDURE
+(content/care/PROCEDURE/SLUG.md; _default for every procedure's) is one
+step of a patient's journey around their surgery: never published, sent
+by the intake service at its offset from the surgery.
 
 Every starter is a draft (draft: true), so nothing of it is published
 until you set draft: false. Text for you to replace starts with TODO:;
@@ -38,15 +41,15 @@ existing file is never overwritten.`)
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
-	if fs.NArg() != 2 {
+	if fs.NArg() != 2 && (fs.Arg(0) != "care" || fs.NArg() != 3) {
 		fs.Usage()
 		return errUsage
 	}
-	kind, slug := fs.Arg(0), fs.Arg(1)
+	kind, slug := fs.Arg(0), fs.Arg(fs.NArg()-1)
 	if !slugRE.MatchString(slug) {
 		return fmt.Errorf("new: %q is not a slug — use lower-case letters, digits and dashes, e.g. breast-lift", slug)
 	}
-	if !slices.Contains([]string{"procedure", "page", "member", "case", "review"}, kind) {
+	if !slices.Contains([]string{"procedure", "page", "member", "case", "review", "care"}, kind) {
 		fs.Usage()
 		return errUsage
 	}
@@ -54,7 +57,12 @@ existing file is never overwritten.`)
 	if err != nil {
 		return err
 	}
-	rel, text, err := st.starter(kind, slug)
+	var rel, text string
+	if kind == "care" {
+		rel, text, err = st.careStarter(fs.Arg(1), slug)
+	} else {
+		rel, text, err = st.starter(kind, slug)
+	}
 	if err != nil {
 		return err
 	}
@@ -90,6 +98,7 @@ type starters struct {
 	categories []content.Category
 	procedures map[string]*content.Page // by slug, drafts too
 	clinicians []string                 // slugs of team members with a clinical role
+	surgeons   []string                 // slugs of team members who are surgeons
 }
 
 func newStarters(ctx context.Context, site string) (*starters, error) {
@@ -110,6 +119,9 @@ func newStarters(ctx context.Context, site string) (*starters, error) {
 	for _, name := range pageSlugs(site, "team") {
 		if p := l.Page("content/team/" + name + ".md"); p != nil && p.Member != nil && p.Member.Clinical() {
 			st.clinicians = append(st.clinicians, name)
+			if p.Member.Surgeon() {
+				st.surgeons = append(st.surgeons, name)
+			}
 		}
 	}
 	return st, nil
@@ -155,6 +167,23 @@ func (st *starters) caseStarter(slug string) (rel, text string, err error) {
 		sensitive = "# The photos are shown only when the visitor chooses to: " + slug + "'s\n# photos are sensitive (sensitive_photos in its file)."
 	}
 	return filepath.Join(dir, "index.md"), fmt.Sprintf(caseStarter, filepath.ToSlash(dir), pr.Title, id, slug, example(st.clinicians), list(st.clinicians), sensitive, strings.ToLower(pr.Title)), nil
+}
+
+// careStarter writes a care step of the procedure proc names, or of
+// every procedure (content.DefaultCare).
+func (st *starters) careStarter(proc, slug string) (rel, text string, err error) {
+	title := "TODO: e.g. " + titleCase(slug)
+	whose := "every procedure's journey"
+	if proc != content.DefaultCare {
+		pr := st.procedures[proc]
+		if pr == nil {
+			procs := slices.Sorted(maps.Keys(st.procedures))
+			return "", "", fmt.Errorf("new: no procedure %q (no file content/procedures/%s.md)%s — name the step's procedure, or %s for every procedure's: consulta new care PROCEDURE SLUG", proc, proc, problem.Hint(proc, problem.Names(procs)), content.DefaultCare)
+		}
+		whose = pr.Title + "'s journey"
+	}
+	file := filepath.Join("content", "care", proc, slug+".md")
+	return file, fmt.Sprintf(careStarter, whose, title, example(st.surgeons), list(st.surgeons), slug), nil
 }
 
 // newCaseID returns a random short id for a case: four letters and
@@ -388,4 +417,41 @@ consent:
 ---
 
 TODO: the patient's own words, exactly as they wrote them.
+`
+
+const careStarter = `---
+` + draftNote + `#
+# A step of %[1]s, written for the patient. It is never
+# published on the site: the intake service emails it to each patient at its time,
+# with a link to a printable page of it. A file of the same name in a
+# procedure's folder replaces the one in _default for that procedure.
+#
+# The email's subject and the page's heading.
+title: "%[2]s"
+# When it is sent, from the surgery: a sign, a number and a unit (m
+# minutes, h hours, d days, w weeks). -14d is 14 days before, +1d the day
+# after. Days and weeks are sent at care.send_at in site.yaml (09:00 by
+# default); hours and minutes at that time from the surgery.
+send: -7d
+# true asks the patient to press "I have read this". One not pressed in
+# time (by the end of the second day before the surgery, or within 24
+# hours for a step after it) becomes a task for the coordinator. A step
+# before the surgery that is acknowledged is sent at -2d or earlier.
+acknowledge: false
+# true asks "How are you feeling today?" after the surgery: Doing well,
+# I have a question, I'm worried. A worry reaches the coordinator and
+# care.urgent_to at once, at any hour.
+check_in: false
+# What the patient brings on the day, shown in the email; one a line.
+# what_to_bring:
+#   - Photo ID
+# The surgeon who checked this is medically right, and when: a file name
+# in content/team/ without .md, and a date such as 2026-03-31. A review
+# older than care.review_every (12 months) is flagged by consulta check.
+# The surgeons: %[4]s.
+reviewed_by: %[3]s
+reviewed_on: "TODO: the date of the review, e.g. 2026-03-31"
+---
+
+TODO: write what the patient should do, in short paragraphs and lists, as you would say it to them. Say whom to call with a question; never whether a symptom is normal.
 `

@@ -202,3 +202,58 @@ content/opening-hours.md:16: starter text left in: "TODO: write the page in Mark
 		t.Errorf("the page is not published: %v", err)
 	}
 }
+
+// A care step's starter is a draft of the procedure's folder; once it is
+// not, check names each starter text left in, and a step written in full
+// passes.
+func TestNewCare(t *testing.T) {
+	site := testSite(t)
+	if _, _, err := runCmd(t, "new", "-s", site, "care", "rhinoplsty", "cold-sores"); err == nil || !strings.Contains(err.Error(), "did you mean rhinoplasty?") {
+		t.Errorf("new care of an unknown procedure: %v", err)
+	}
+	out, errOut, err := runCmd(t, "new", "-s", site, "care", "rhinoplasty", "cold-sores")
+	file := filepath.Join(site, "content", "care", "rhinoplasty", "cold-sores.md")
+	if err != nil || !strings.HasPrefix(out, "wrote "+file+", a draft") {
+		t.Fatalf("new care: %v\n%s%s", err, out, errOut)
+	}
+	if _, _, err := runCmd(t, "new", "-s", site, "care", "_default", "cold-sores"); err != nil {
+		t.Errorf("new care _default: %v", err)
+	}
+	if _, errOut, err := runCmd(t, "check", "-s", site); err != nil {
+		t.Fatalf("a care starter stops check: %v\n%s", err, errOut)
+	}
+	src, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := strings.Replace(string(src), "\ndraft: true\n", "\ndraft: false\n", 1)
+	if err := os.WriteFile(file, []byte(text), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	_, errOut, err = runCmd(t, "check", "-s", site)
+	for _, want := range []string{
+		"content/care/rhinoplasty/cold-sores.md:14: title: starter text left in",
+		"content/care/rhinoplasty/cold-sores.md:40: starter text left in",
+	} {
+		if err == nil || !strings.Contains(errOut, want) {
+			t.Errorf("check of the starter, no longer a draft, does not say %q:\n%s", want, errOut)
+		}
+	}
+	for _, r := range [][2]string{
+		{`title: "TODO: e.g. Cold Sores"`, `title: "Cold sores"`},
+		{`reviewed_by: "TODO: e.g. dr-amelia-hart"`, `reviewed_by: dr-amelia-hart`},
+		{`reviewed_on: "TODO: the date of the review, e.g. 2026-03-31"`, `reviewed_on: 2026-11-30`},
+		{"TODO: write what the patient should do", "If you get cold sores, tell us a week before."},
+	} {
+		if !strings.Contains(text, r[0]) {
+			t.Fatalf("the starter has no %q", r[0])
+		}
+		text = strings.Replace(text, r[0], r[1], 1)
+	}
+	if err := os.WriteFile(file, []byte(text), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if out, errOut, err := runCmd(t, "check", "-s", site); err != nil {
+		t.Errorf("check of the step written in full: %v\n%s%s", err, out, errOut)
+	}
+}

@@ -173,6 +173,7 @@ func (c *configFile) check() {
 	}
 	c.checkPalette()
 	c.checkClock()
+	c.checkCare()
 	c.checkAddresses()
 	c.checkPhone()
 }

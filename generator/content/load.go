@@ -64,7 +64,7 @@ type file struct {
 // NewLoader returns a Loader for the site in fsys.
 func NewLoader(fsys fs.FS) *Loader {
 	return &Loader{fsys: fsys, now: time.Now, files: map[string]*file{}, fields: newFieldIndex(
-		reflect.TypeFor[Config](), reflect.TypeFor[Meta](), reflect.TypeFor[Procedure](), reflect.TypeFor[Member](), reflect.TypeFor[Case](), reflect.TypeFor[PatientReview]())}
+		reflect.TypeFor[Config](), reflect.TypeFor[Meta](), reflect.TypeFor[Procedure](), reflect.TypeFor[Member](), reflect.TypeFor[Case](), reflect.TypeFor[PatientReview](), reflect.TypeFor[CareStep]())}
 }
 
 // WithNow makes the loader judge dates (consent, its expiry, the age of
@@ -90,7 +90,9 @@ func (l *Loader) Load(ctx context.Context) (*Site, *problem.List) {
 			return err
 		}
 		name := d.Name()
-		if p != "content" && (strings.HasPrefix(name, ".") || d.IsDir() && strings.HasPrefix(name, "_")) {
+		// Folders starting with _ are skipped, but the care steps of
+		// every procedure, content/care/_default/.
+		if p != "content" && (strings.HasPrefix(name, ".") || d.IsDir() && strings.HasPrefix(name, "_") && p != "content/care/"+DefaultCare) {
 			if d.IsDir() {
 				return fs.SkipDir
 			}
@@ -261,6 +263,9 @@ func (l *Loader) parse(p string) *file {
 	case KindReview:
 		pg.PatientReview = &PatientReview{}
 		targets = append(targets, pg.PatientReview)
+	case KindCare: // a care file has keys of its own, and none of a page's
+		pg.Care = &CareStep{}
+		targets = []any{pg.Care}
 	}
 	doc, yerr := parseYAML(fm, 1)
 	if yerr != nil {
@@ -270,6 +275,9 @@ func (l *Loader) parse(p string) *file {
 	}
 	d := decoder{file: p, offset: 1, probs: &f.probs, lines: f.lines, bad: f.bad, fields: l.fields}
 	d.document(doc, targets...)
+	if c := pg.Care; c != nil {
+		pg.Title, pg.Draft = c.Title, c.Draft
+	}
 	if pg.Lastmod.IsZero() {
 		pg.Lastmod = modified
 	}
@@ -312,6 +320,10 @@ func classify(pg *Page, f *file) {
 	rel := strings.TrimPrefix(pg.File, "content/")
 	dir, base := path.Split(rel)
 	dir = strings.TrimSuffix(dir, "/")
+	if strings.HasPrefix(rel, "care/") { // never published: no URL
+		pg.Kind, pg.Section, f.slug = KindCare, "care", strings.TrimSuffix(base, ".md")
+		return
+	}
 	switch {
 	case rel == "_index.md":
 		pg.Kind, pg.URL = KindHome, "/"
@@ -373,6 +385,8 @@ func (l *Loader) check(f *file) {
 		checkCase(l.fsys, f, l.now())
 	case KindReview:
 		checkReview(f, l.now())
+	case KindCare:
+		checkCareStep(f, l.now())
 	}
 }
 

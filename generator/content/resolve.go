@@ -19,6 +19,7 @@ func (l *Loader) resolve() (*Site, *problem.List) {
 
 	procedures := map[string]*file{}
 	members := map[string]*file{}
+	var care []*file
 	for _, p := range l.paths {
 		f := l.files[p]
 		probs.Merge(&f.probs)
@@ -28,6 +29,8 @@ func (l *Loader) resolve() (*Site, *problem.List) {
 			procedures[f.slug] = f
 		case KindMember:
 			members[f.slug] = f
+		case KindCare:
+			care = append(care, f)
 		}
 	}
 	l.procedures, l.members = procedures, members
@@ -44,6 +47,9 @@ func (l *Loader) resolve() (*Site, *problem.List) {
 				site.Failed = map[string]*Page{}
 			}
 			site.Failed[f.page.URL] = f.page
+		}
+		if f.page.Kind == KindCare {
+			continue // never published: linked by careLinks
 		}
 		if f.publish && (f.page.Kind != KindCase || r.caseLinks(f)) {
 			published = append(published, f)
@@ -99,6 +105,7 @@ func (l *Loader) resolve() (*Site, *problem.List) {
 		pr.Cases = append(pr.Cases, c)
 	}
 	linkReviews(site)
+	site.Care = r.careLinks(care, l.now())
 	l.site, l.probs = site, probs
 	return site, probs
 }
@@ -150,7 +157,7 @@ func newestConsent(a, b *Page) int {
 
 // resolver returns the resolver of site's links, reporting in probs.
 func (l *Loader) resolver(site *Site, probs *problem.List) *resolver {
-	return &resolver{probs: probs, procedures: l.procedures, members: l.members, cfg: &site.Config, cfgRead: l.config.read}
+	return &resolver{probs: probs, procedures: l.procedures, members: l.members, cfg: &site.Config, cfgLines: l.config.lines, cfgRead: l.config.read}
 }
 
 type resolver struct {
@@ -158,7 +165,8 @@ type resolver struct {
 	procedures map[string]*file // every procedure read, drafts included, by slug
 	members    map[string]*file
 	cfg        *Config
-	cfgRead    bool // content/site.yaml was read: its categories can be checked
+	cfgLines   map[string]int // site.yaml's field paths → file line
+	cfgRead    bool           // content/site.yaml was read: its categories can be checked
 }
 
 // procedureLinks resolves a procedure's category, surgeons and related

@@ -4,6 +4,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/consultahq/consulta/internal/care"
 	"github.com/consultahq/consulta/internal/hours"
 )
 
@@ -19,6 +20,7 @@ const (
 	KindCase      Kind = "case"      // content/gallery/<case>/index.md
 	KindReview    Kind = "review"    // content/reviews/<slug>.md: shown on other pages, never a page itself
 	KindPage      Kind = "page"      // any other page, e.g. content/financing.md
+	KindCare      Kind = "care"      // content/care/<procedure or _default>/<slug>.md: a step of a patient's journey, never published
 )
 
 // Site is a loaded site: its settings from content/site.yaml and every page
@@ -36,6 +38,7 @@ type Site struct {
 	ByURL      map[string]*Page // every published page by URL
 	Failed     map[string]*Page // pages left out because their own file has an error, by URL: links to them are not reported again
 	Drafts     []string         // files of the pages left out as drafts, e.g. "content/procedures/thread-lift.md"
+	Care       *Care            // the steps of patients' journeys, content/care/: never published
 
 	ConfigLines map[string]int // site.yaml's field paths → file line, e.g. "gallery.disclaimer" → 88
 }
@@ -59,6 +62,7 @@ type Config struct {
 	Markdown         Markdown          `yaml:"markdown"`
 	Form             Form              `yaml:"form"`
 	Intake           Intake            `yaml:"intake"`
+	Care             CareConfig        `yaml:"care"`
 	Photos           Photos            `yaml:"photos"`
 	Gallery          Gallery           `yaml:"gallery"`
 
@@ -73,7 +77,8 @@ type Config struct {
 	ShareImage  string       `yaml:"share_image"` // the default Open Graph image
 	Memberships []Membership `yaml:"memberships"` // professional bodies and accreditations
 
-	clock hours.Clock // time_zone and the clock's keys under intake, as checkClock read them
+	clock hours.Clock   // time_zone and the clock's keys under intake, as checkClock read them
+	care  care.Settings // the care keys, as checkCare read them
 }
 
 // Membership is a professional body or accreditation the practice belongs to.
@@ -184,6 +189,7 @@ type Page struct {
 	Member        *Member
 	Case          *Case
 	PatientReview *PatientReview
+	Care          *CareStep
 
 	lines map[string]int // front matter field path → file line
 }
