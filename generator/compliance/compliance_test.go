@@ -472,3 +472,17 @@ func TestParseRuleSet(t *testing.T) {
 		}
 	}
 }
+
+// TestCoolingOff: the UK and Irish rule sets ask two weeks between the
+// first consultation and surgery; California's none.
+func TestCoolingOff(t *testing.T) {
+	for _, tc := range []struct {
+		names []string
+		days  int
+	}{{[]string{"uk"}, 14}, {[]string{"ie"}, 14}, {[]string{"us-ca", "ie"}, 14}, {[]string{"us-ca"}, 0}, {nil, 0}} {
+		days, source := CoolingOff(tc.names)
+		if days != tc.days || (days > 0) != (source != "") {
+			t.Errorf("CoolingOff(%v) = %d, %q; want %d days", tc.names, days, source, tc.days)
+		}
+	}
+}

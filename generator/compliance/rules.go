@@ -22,8 +22,30 @@ var rulesFS embed.FS
 
 // ruleSet is one file of rules.
 type ruleSet struct {
-	Name  string `yaml:"name"` // the jurisdiction, e.g. "United Kingdom"
-	Rules []spec `yaml:"rules"`
+	Name       string     `yaml:"name"` // the jurisdiction, e.g. "United Kingdom"
+	CoolingOff coolingOff `yaml:"cooling_off"`
+	Rules      []spec     `yaml:"rules"`
+}
+
+// coolingOff is the least time a rule set's guidance asks between a
+// patient's first consultation and their surgery.
+type coolingOff struct {
+	Days   int    `yaml:"days"`   // calendar days; 0 sets none
+	Source string `yaml:"source"` // the guidance, as staff read it after the refusal
+}
+
+// CoolingOff returns the longest cooling-off period, in days, of the rule
+// sets names names, and the guidance that sets it; 0 and "" when none
+// sets one. A surgery date sooner after the first consultation is refused
+// unless the surgeon's agreement is recorded with a reason.
+func CoolingOff(names []string) (days int, source string) {
+	sets, _ := loadRuleSets()
+	for _, n := range names {
+		if c := sets[n].CoolingOff; c.Days > days {
+			days, source = c.Days, c.Source
+		}
+	}
+	return days, source
 }
 
 // spec is one rule as a rule set writes it; see rules/uk.yaml.
