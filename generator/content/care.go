@@ -248,20 +248,8 @@ func (r *resolver) careLinks(files []*file, now time.Time) *Care {
 // one who is not a surgeon: only a surgeon reviews what patients are told
 // to do before and after surgery.
 func (r *resolver) surgeon(f *file, slug string) *Page {
-	m := r.lookup(f, fixedField("reviewed_by"), slug, r.members, "team member", "content/team/")
-	if m == nil || m.Member.Surgeon() {
-		return m
-	}
-	var names []string
-	for s, mf := range r.members {
-		if mf.page.Member.Surgeon() {
-			names = append(names, s)
-		}
-	}
-	slices.Sort(names)
-	r.probs.Errorf(f.page.File, f.line("reviewed_by"), "reviewed_by", "%s (role: %s) is not a surgeon: a surgeon reviews what patients are told before and after surgery — write one of %s",
-		slug, cmp.Or(m.Member.Role, "not given"), cmp.Or(strings.Join(names, ", "), "none yet: give a team member the role surgeon"))
-	return nil
+	return r.memberWith(f, fixedField("reviewed_by"), slug, (*Member).Surgeon,
+		"is not a surgeon: a surgeon reviews what patients are told before and after surgery", "give a team member the role surgeon")
 }
 
 // Surgeon reports whether a team member's role makes them a surgeon:

@@ -223,17 +223,21 @@ func TestMistakes(t *testing.T) {
 	}
 	_ = case1
 	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			fsys := validSite()
-			src := string(fsys[tt.file].Data)
-			if !strings.Contains(src, tt.old) {
-				t.Fatalf("%s has no %q", tt.file, tt.old)
-			}
-			fsys[tt.file] = &fstest.MapFile{Data: []byte(strings.Replace(src, tt.old, tt.new, 1))}
-			_, got := load(t, fsys)
-			if strings.Join(got, "\n") != strings.Join(tt.want, "\n") {
-				t.Errorf("got:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(tt.want, "\n"))
-			}
-		})
+		t.Run(tt.name, func(t *testing.T) { oneMistake(t, validSite(), tt.file, tt.old, tt.new, tt.want) })
+	}
+}
+
+// oneMistake replaces old with new in file of fsys, loads it, and checks
+// the problems reported are exactly want.
+func oneMistake(t *testing.T, fsys fstest.MapFS, file, old, new string, want []string) {
+	t.Helper()
+	src := string(fsys[file].Data)
+	if !strings.Contains(src, old) {
+		t.Fatalf("%s has no %q", file, old)
+	}
+	fsys[file] = &fstest.MapFile{Data: []byte(strings.Replace(src, old, new, 1))}
+	_, got := load(t, fsys)
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("got:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
 }

@@ -228,20 +228,27 @@ func (r *resolver) caseLinks(f *file) bool {
 // one whose role is not a clinical one: only clinicians may be named as a
 // surgeon or as a page's medical reviewer.
 func (r *resolver) clinician(f *file, fieldName func() string, slug string) *Page {
+	return r.memberWith(f, fieldName, slug, (*Member).Clinical,
+		"is not a clinician: only team members with a clinical role (surgeon, doctor, nurse, …) may be named here", "give a team member a clinical role")
+}
+
+// memberWith finds the team member slug names, as lookup does, and
+// reports one whose role ok refuses, saying why and naming the members
+// it accepts, or how to have one.
+func (r *resolver) memberWith(f *file, fieldName func() string, slug string, ok func(*Member) bool, why, none string) *Page {
 	m := r.lookup(f, fieldName, slug, r.members, "team member", "content/team/")
-	if m == nil || m.Member.Clinical() {
+	if m == nil || ok(m.Member) {
 		return m
 	}
 	var names []string
 	for s, mf := range r.members {
-		if mf.page.Member.Clinical() {
+		if ok(mf.page.Member) {
 			names = append(names, s)
 		}
 	}
 	slices.Sort(names)
 	field := fieldName()
-	role := cmp.Or(m.Member.Role, "not given")
-	r.probs.Errorf(f.page.File, f.line(field), field, "%s (%s) is not a clinician: only team members with a clinical role (surgeon, doctor, nurse, …) may be named here — write one of %s", slug, "role: "+role, cmp.Or(strings.Join(names, ", "), "none yet: give a team member a clinical role"))
+	r.probs.Errorf(f.page.File, f.line(field), field, "%s (role: %s) %s — write one of %s", slug, cmp.Or(m.Member.Role, "not given"), why, cmp.Or(strings.Join(names, ", "), "none yet: "+none))
 	return nil
 }
 
