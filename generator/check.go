@@ -24,7 +24,6 @@ import (
 type built struct {
 	render.Body
 	links   []markdown.Link // the body's and the FAQ answers'
-	ids     []string        // the heading IDs, for #fragment links to the page
 	rawHTML []int           // lines of raw HTML left out
 	files   []bundleFile    // files the page links to, published beside it
 	images  []imageUse      // the JPEG, PNG and SVG images it shows
@@ -137,7 +136,7 @@ func (r *run) renderMarkdown(p *content.Page, rec *built) error {
 	if err != nil {
 		return fmt.Errorf("%s: %w", p.File, err)
 	}
-	rec.HTML, rec.links, rec.ids, rec.rawHTML = template.HTML(res.HTML), res.Links, res.IDs, res.RawHTML
+	rec.HTML, rec.links, rec.IDs, rec.rawHTML = template.HTML(res.HTML), res.Links, res.IDs, res.RawHTML
 	if p.Procedure == nil {
 		return nil
 	}

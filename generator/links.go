@@ -133,7 +133,7 @@ func (c *linkChecker) fragment(p, target *content.Page, frag string, l markdown.
 		return
 	}
 	bd := c.r.built[target]
-	if bd == nil || slices.Contains(bd.ids, frag) {
+	if bd == nil || slices.Contains(bd.IDs, frag) {
 		return // the theme's own anchors on pages not rendered here are not known
 	}
 	probs.Errorf(p.File, l.Line, "", "link %q: %s has no heading with the id %q — check the heading, or give it one with {#%s}", l.Dest, target.URL, frag, frag)

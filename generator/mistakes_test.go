@@ -390,6 +390,27 @@ func TestStaffMistakes(t *testing.T) {
 			},
 			want: []string{rhinoplasty + ":3: warning: description: says €6,500, but the fees are €6,000 – €9,000 — change the price here to match fees, or leave it out and let the fees show it"},
 		},
+		{
+			name: "a surgeon's registration without the register's page",
+			make: func(t *testing.T, site fstest.MapFS) {
+				edit(t, site, "content/team/dr-amelia-hart.md", "weight: 1\n", "registration:\n  body: General Medical Council\n  number: \"1234567\"\nweight: 1\n")
+			},
+			want: []string{"content/team/dr-amelia-hart.md:6: warning: registration.url: missing — add the public register's page for Dr Amelia Hart (url: https://…), so that patients can check the registration themselves"},
+		},
+		{
+			name: "a hospital's address without https://",
+			make: func(t *testing.T, site fstest.MapFS) {
+				edit(t, site, "content/team/dr-amelia-hart.md", "weight: 1\n", "affiliations:\n  - name: St Linden's Hospital\n    url: www.st-lindens.example\nweight: 1\n")
+			},
+			want: []string{`content/team/dr-amelia-hart.md:8: the first hospital's url: "www.st-lindens.example" is not a web address — write the hospital's site in full, starting with https://`},
+		},
+		{
+			name: "a consultation format the pages cannot say",
+			make: func(t *testing.T, site fstest.MapFS) {
+				edit(t, site, "content/site.yaml", "coordinator_email:", "consultation: {fee: 150, minutes: 45, formats: [in person, zoom]}\ncoordinator_email:")
+			},
+			want: []string{`content/site.yaml:6: the second format in consultation.formats: "zoom" is not a format — write in person, video or phone, e.g. formats: [in person, video]`},
+		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

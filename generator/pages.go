@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"sync"
 
 	"github.com/consultahq/consulta/generator/content"
@@ -26,7 +27,7 @@ func (r *run) render(ctx context.Context) error {
 	if r.edit != nil {
 		if r.meta {
 			r.later = affected(r.site, r.changes)
-			r.generated = append(render.GalleryPages(r.site), render.ConsultationPages(r.site)...)
+			r.generated = generated(r.site)
 			for _, p := range r.generated {
 				r.later[pageFile(p.URL)] = renderPage(p)
 			}
@@ -113,12 +114,18 @@ func lists(p *content.Page) bool {
 	return p.Kind == content.KindHome || p.Kind == content.KindSection || p.Kind == content.KindMember
 }
 
-// generatedPages renders the pages no file holds: the gallery's listing
-// pages by page number, procedure, category and surgeon, the photos page
-// of every sensitive case, and the consultation page of every procedure
-// (/consultation/<procedure>/).
+// generated returns the pages no file holds: the gallery's listing pages
+// by page number, procedure, category and surgeon, the photos page of
+// every sensitive case, the consultation page of every procedure and
+// surgeon (/consultation/<slug>/), and the reviews pages (/reviews/, by
+// procedure and by surgeon).
+func generated(s *content.Site) []*content.Page {
+	return slices.Concat(render.GalleryPages(s), render.ConsultationPages(s), render.ReviewPages(s))
+}
+
+// generatedPages renders the generated pages.
 func (r *run) generatedPages(ctx context.Context) error {
-	pages := append(render.GalleryPages(r.site), render.ConsultationPages(r.site)...)
+	pages := generated(r.site)
 	r.generated = pages
 	o := r.options()
 	return each(ctx, r.cfg.Workers, len(pages), func(i int) error {

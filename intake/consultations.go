@@ -135,6 +135,7 @@ func (s *server) lead(sub submission, now time.Time) lead.Lead {
 		Procedure:        procedureSlug(sub.Procedure),
 		PreferredContact: sub.PreferredContact,
 		PreferredTime:    sub.PreferredTime,
+		PreferredDays:    sub.PreferredDays,
 		Message:          sub.Message,
 		Source:           sub.Source,
 		Language:         sub.Language,
@@ -144,6 +145,9 @@ func (s *server) lead(sub submission, now time.Time) lead.Lead {
 		l.ProcedureTitle, l.Category = p.Title, p.Category
 	} else {
 		l.Procedure, l.ProcedureTitle = lead.NotSure, form.Must("procedure").StaffChoice(form.NotSure)
+	}
+	if sg, ok := s.surgeons[sub.Surgeon]; ok {
+		l.Surgeon, l.SurgeonName = sg.Slug, sg.Name
 	}
 	if l.PreferredContact == "" {
 		l.PreferredContact = "email"

@@ -55,7 +55,7 @@ func FuzzDecode(f *testing.F) {
 	for _, p := range testProcedures {
 		s.procedures[p.Slug] = p
 	}
-	s.check = newChecker(s.procedures, "IE", siteHosts(Config{AllowedOrigins: []string{"https://www.harbour.example"}}))
+	s.check = newChecker(s.procedures, nil, "IE", siteHosts(Config{AllowedOrigins: []string{"https://www.harbour.example"}}))
 	s.tokens = tokens{secret: []byte("secret"), minFill: 3 * time.Second, maxAge: 24 * time.Hour}
 	f.Fuzz(func(t *testing.T, kind, body string) {
 		sub, err := decode(kind, []byte(body))

@@ -55,6 +55,9 @@ func (s *server) showForm(w http.ResponseWriter, r *http.Request, sub submission
 		SMSWording:     s.cfg.SMSWording,
 		WordingVersion: s.cfg.WordingVersion,
 		CountryCode:    form.CountryCode(s.cfg.Practice.Phone, s.cfg.Region),
+		Surgeons:       surgeonChoices(s.cfg.Surgeons),
+		Times:          form.Choices(s.cfg.BestTimes...),
+		Consultation:   s.cfg.Consultation,
 	}
 	page.Values.Procedure, page.Values.IdempotencyKey = procedureSlug(sub.Procedure), key
 	for _, f := range form.Fields() {
@@ -102,6 +105,15 @@ func groups(procs []Procedure) []form.Group {
 			out = append(out, form.Group{Title: title})
 		}
 		out[i].Procedures = append(out[i].Procedures, form.Procedure{Slug: p.Slug, Title: p.Title})
+	}
+	return out
+}
+
+// surgeonChoices returns the surgeons as the form's choices.
+func surgeonChoices(surgeons []Surgeon) []form.Choice {
+	out := make([]form.Choice, len(surgeons))
+	for i, sg := range surgeons {
+		out[i] = form.Choice{Value: sg.Slug, Label: sg.Name}
 	}
 	return out
 }

@@ -18,8 +18,9 @@
 //
 // A request is sent as application/x-www-form-urlencoded (the plain HTML
 // form) or application/json, with these fields: first_name, last_name,
-// email, phone, procedure (a procedure slug or "not-sure"),
-// preferred_contact (phone, email or text), preferred_time, message,
+// email, phone, procedure (a procedure slug or "not-sure"), surgeon (a
+// surgeon's slug, optional), preferred_contact (phone, email or text),
+// preferred_time, preferred_days, message,
 // source, language, page, consent_privacy (required), sms_opt_in,
 // wording_version, and the anti-spam fields website (a honeypot, left
 // empty), form_token and idempotency_key (or the Idempotency-Key header).
@@ -69,6 +70,17 @@ type Config struct {
 
 	// Procedures are the site's procedures a patient may choose.
 	Procedures []Procedure
+	// Surgeons are the site's surgeons a patient may ask to see; none
+	// leaves the form's surgeon field out of the form shown again.
+	Surgeons []Surgeon
+	// BestTimes are the form's choices of a best time to call, from the
+	// practice's opening hours; none is the form's own.
+	BestTimes []string
+	// Consultation is the practice's first consultation in words, said
+	// beside the Send button of the form shown again: "€150, deducted
+	// from your surgery · 45 minutes with a consultant · in person or by
+	// video"; "" says nothing.
+	Consultation string
 	// Region is the default region of phone numbers written without a
 	// country code, as ISO 3166 (e.g. "GB"); "" requires a country code.
 	Region string
@@ -192,6 +204,12 @@ type Procedure struct {
 	Title         string // e.g. "Rhinoplasty"
 	Category      string // category slug, e.g. "face"; routes the lead
 	CategoryTitle string // e.g. "Face"
+}
+
+// Surgeon is a surgeon a patient may ask to see.
+type Surgeon struct {
+	Slug string // e.g. "dr-amelia-hart"
+	Name string // e.g. "Dr Amelia Hart"
 }
 
 // WithDefaults returns c with every unset optional field set to its

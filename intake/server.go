@@ -41,6 +41,7 @@ type server struct {
 	writes     writeHealth // for /readyz: whether leads can be stored
 	procedures map[string]Procedure
 	heard      []string // the form's fixed answers to "How did you hear of us?": source categories (lead.SourceOf)
+	surgeons   map[string]Surgeon
 	origins    map[string]bool
 	form       formRenderer
 
@@ -76,6 +77,7 @@ func newServer(logger *slog.Logger, cfg Config, store Store, metrics *Metrics) *
 		tokenLimit: newLimiter(cfg.RateLimit, cfg.RateBurst, cfg.TrustedProxyHeader, cfg.TrustedProxies),
 		confirm:    newConfirmations(logger, cfg.ConfirmationsPerHour, cfg.MaxTokenAge),
 		procedures: make(map[string]Procedure, len(cfg.Procedures)),
+		surgeons:   make(map[string]Surgeon, len(cfg.Surgeons)),
 		origins:    make(map[string]bool, len(cfg.AllowedOrigins)),
 	}
 	for _, p := range cfg.Procedures {
@@ -84,12 +86,15 @@ func newServer(logger *slog.Logger, cfg Config, store Store, metrics *Metrics) *
 	for _, c := range form.Must("source").Choices {
 		s.heard = append(s.heard, c.Value)
 	}
+	for _, sg := range cfg.Surgeons {
+		s.surgeons[sg.Slug] = sg
+	}
 	for _, o := range cfg.AllowedOrigins {
 		s.origins[o] = true
 	}
 	s.actions = action.Signer{Secret: secret, Previous: cfg.PreviousSecret, Base: cfg.PublicURL, TTL: cfg.ActionTTL, Now: cfg.Now}
 	metrics.registerClock(store, cfg.Now)
-	s.check = newChecker(s.procedures, cfg.Region, siteHosts(cfg))
+	s.check = newChecker(s.procedures, s.surgeons, cfg.Region, siteHosts(cfg))
 	s.form = newFormRenderer(cfg)
 
 	r := mux.NewRouter().SkipClean(true) // nothing redirects: see routes.go

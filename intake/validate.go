@@ -26,7 +26,7 @@ type checker struct {
 // default region for phone numbers and the site's own hosts (own). It checks each field of the form by
 // its declaration (form.Field.Validation), and the rules named there that
 // are the intake's own are registered here.
-func newChecker(procedures map[string]Procedure, region string, own func(host string) bool) *checker {
+func newChecker(procedures map[string]Procedure, surgeons map[string]Surgeon, region string, own func(host string) bool) *checker {
 	v := validator.New(validator.WithRequiredStructEnabled())
 	v.RegisterTagNameFunc(func(f reflect.StructField) string {
 		name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
@@ -76,6 +76,10 @@ func newChecker(procedures map[string]Procedure, region string, own func(host st
 		return ok || slug == form.NotSure
 	}))
 	// page is a page of the practice's own site (form.SitePath).
+	must(v.RegisterValidation("surgeon", func(fl validator.FieldLevel) bool {
+		_, ok := surgeons[fl.Field().String()]
+		return ok
+	}))
 	must(v.RegisterValidation("page", func(fl validator.FieldLevel) bool {
 		_, ok := form.SitePath(fl.Field().String(), own)
 		return ok

@@ -100,6 +100,14 @@ func intakeConfig(site *content.Site, made generator.Handoff, cfg intake.Config,
 		cfg.Procedures = append(cfg.Procedures, proc)
 		p.Procedures[proc.Slug] = page
 	}
+	cfg.Surgeons = nil
+	for _, m := range site.Members {
+		if m.Member != nil && strings.EqualFold(m.Member.Role, "surgeon") {
+			cfg.Surgeons = append(cfg.Surgeons, intake.Surgeon{Slug: path.Base(strings.TrimSuffix(m.URL, "/")), Name: m.Title})
+		}
+	}
+	cfg.BestTimes = c.BestTimes()
+	cfg.Consultation = site.Consultation()
 	cfg.Practice = p
 	cfg.Clock = c.Clock() // its Location, time_zone, is the emails' too
 	cfg.Form = made.Form

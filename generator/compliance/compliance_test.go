@@ -264,7 +264,7 @@ func TestRulesDoNotApply(t *testing.T) {
 		{"no time pressure rule in us-ca", "compliance: [us-ca]", map[string]string{"content/about.md": "---\ntitle: About\n---\nHurry!\n"}},
 		{"retouched: false attests", "compliance: [us-ca]", nil},
 		{"unretouched photos are a us-ca rule", "compliance: [uk, ie]", map[string]string{"content/gallery/nose-1/index.md": caseFile("")}},
-		{"a registered surgeon may say qualified", "compliance: [uk, ie]", map[string]string{"content/team/dr-b.md": "---\ntitle: Dr B\nrole: surgeon\ncredentials: \"Highly experienced surgeon\"\nregistration: {body: Irish Medical Council, number: \"123456\"}\n---\nDr B.\n"}},
+		{"a registered surgeon may say qualified", "compliance: [uk, ie]", map[string]string{"content/team/dr-b.md": "---\ntitle: Dr B\nrole: surgeon\ncredentials: \"Highly experienced surgeon\"\nregistration: {body: Irish Medical Council, number: \"123456\", url: \"https://register.example/123456\"}\n---\nDr B.\n"}},
 		{"testimonial rules are for reviews", "compliance: [uk, ie, us-ca]", map[string]string{"content/about.md": "---\ntitle: About\n---\nNo miracles here.\n"}},
 		{"qualified is a team rule", "compliance: [uk]", map[string]string{"content/about.md": "---\ntitle: About\n---\nOur nurses are qualified.\n"}},
 		{"parts of words", "compliance: [uk, ie, us-ca]", map[string]string{"content/about.md": "---\ntitle: About\n---\nOur offer ended; a discounter's wink; hurrying; botoxed.\n"}},

@@ -89,7 +89,16 @@ func checkMember(fsys fs.FS, f *file) {
 		if f.missing("registration.number", r.Number) {
 			f.probs.Errorf(p, f.line("registration"), "registration.number", "missing — write the registration number, e.g. \"number: 123456\"")
 		}
+		switch {
+		case r.URL != "" && !webAddress(r.URL):
+			f.probs.Errorf(p, f.line("registration.url"), "registration.url", "%q is not a web address — write the public register's page for %s in full, starting with https://", r.URL, f.page.Title)
+		case r.URL == "" && strings.EqualFold(m.Role, "surgeon"):
+			f.probs.Warnf(p, f.line("registration"), "registration.url", "missing — add the public register's page for %s (url: https://…), so that patients can check the registration themselves", f.page.Title)
+		}
 	}
+	errf := func(field, format string, args ...any) { f.probs.Errorf(p, f.line(field), field, format, args...) }
+	checkLinks(errf, "affiliations", m.Affiliations, "hospital")
+	checkLinks(errf, "memberships", m.Memberships, "body")
 }
 
 // checkReview checks a patient's review. A review without consent, or
@@ -106,6 +115,9 @@ func checkReview(f *file, now time.Time) {
 	}
 	if f.missing("source", r.Source) {
 		f.probs.Errorf(p, f.line("source"), "source", "missing — say where the review was written, e.g. \"source: Google\", \"source: RealSelf\" or \"source: Patient survey\"")
+	}
+	if r.URL != "" && !webAddress(r.URL) {
+		f.probs.Errorf(p, f.line("url"), "url", "%q is not a web address — write the review's page where it was written, in full, starting with https://", r.URL)
 	}
 	if f.page.Date.IsZero() && !f.bad["date"] {
 		f.probs.Errorf(p, f.line("date"), "date", "missing — write the date the review was written, e.g. \"date: 2025-06-30\"")

@@ -172,6 +172,7 @@ func (c *configFile) check() {
 		}
 	}
 	c.checkPalette()
+	c.checkConsultation()
 	c.checkClock()
 	c.checkCare()
 	c.checkAddresses()
@@ -205,6 +206,9 @@ func (c *configFile) checkBrand(fsys fs.FS) {
 			c.probs.Errorf(configPath, c.line(field), field+".name", "missing — name the body, e.g. \"name: British Association of Aesthetic Plastic Surgeons\"")
 		}
 		file(field+".logo", m.Logo, ".svg", ".png")
+		if m.URL != "" && !webAddress(m.URL) {
+			c.probs.Errorf(configPath, c.line(field+".url"), field+".url", "%q is not a web address — write the body's site in full, starting with https://", m.URL)
+		}
 	}
 }
 

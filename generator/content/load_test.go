@@ -45,7 +45,7 @@ Body.
 Swelling.
 `),
 		"content/procedures/facelift.md": file("---\ntitle: Facelift\ncategory: face\nsurgeons: [dr-hart]\nrisks: [Bruising.]\nreviewed_by: dr-hart\nreviewed_on: 2025-11-20\n---\n"),
-		"content/team/dr-hart.md":        file("---\ntitle: Dr Amelia Hart\nrole: surgeon\nregistration:\n  body: Irish Medical Council\n  number: 123456\n---\n"),
+		"content/team/dr-hart.md":        file("---\ntitle: Dr Amelia Hart\nrole: surgeon\nregistration:\n  body: Irish Medical Council\n  number: 123456\n  url: https://register.example/123456\n---\n"),
 		"content/reviews/sarah.md": file(`---
 author: Sarah, 42
 procedure: rhinoplasty

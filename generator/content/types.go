@@ -77,6 +77,8 @@ type Config struct {
 	ShareImage  string       `yaml:"share_image"` // the default Open Graph image
 	Memberships []Membership `yaml:"memberships"` // professional bodies and accreditations
 
+	Consultation Consultation `yaml:"consultation"` // what a first consultation costs and is
+
 	clock hours.Clock   // time_zone and the clock's keys under intake, as checkClock read them
 	care  care.Settings // the care keys, as checkCare read them
 }
@@ -87,6 +89,23 @@ type Membership struct {
 	Logo string `yaml:"logo"` // SVG or PNG under content/, optional
 	URL  string `yaml:"url"`  // the body's site, optional
 }
+
+// Consultation is a first consultation as patients weigh it before they
+// ask for one: the pages say it beside their first Book button and the
+// form beside its Send button, e.g. "€150, deducted from your surgery ·
+// 45 minutes with a consultant · in person or by video". Each part is
+// said only when set.
+type Consultation struct {
+	Fee                 int      `yaml:"fee"`                   // in whole units of Currency, e.g. 150; 0 says nothing of a fee
+	Currency            string   `yaml:"currency"`              // ISO 4217; default the currency of the procedures' fees
+	DeductedFromSurgery bool     `yaml:"deducted_from_surgery"` // the fee comes off the surgery's if the patient goes ahead
+	Minutes             int      `yaml:"minutes"`               // how long it lasts, e.g. 45
+	Formats             []string `yaml:"formats"`               // how it can be held: "in person", "video", "phone"
+}
+
+// ConsultationFormats are the formats a consultation may have, and how
+// the pages say each.
+var ConsultationFormats = map[string]string{"in person": "in person", "video": "by video", "phone": "by phone"}
 
 // OpeningLine is one line of opening hours as patients read them, e.g.
 // {Days: "Monday – Thursday", Times: "08:30–18:30"}; Times is "" on days
@@ -99,7 +118,7 @@ type OpeningLine struct {
 // Link is a named external link.
 type Link struct {
 	Name string `yaml:"name"`
-	URL  string `yaml:"url"`
+	URL  string `yaml:"url"` // an http(s) address
 }
 
 // Category groups procedures. Slugs are what procedures name in `category`.
@@ -283,6 +302,8 @@ type Member struct {
 	Languages    []string      `yaml:"languages"`
 	Email        string        `yaml:"email"`
 	Registration *Registration `yaml:"registration"` // a surgeon's professional registration
+	Affiliations []Link        `yaml:"affiliations"` // hospitals the member works at, each with its site
+	Memberships  []Link        `yaml:"memberships"`  // professional bodies the member belongs to, each with its site
 
 	// Resolved by the loader.
 	PhotoFile  FileRef `yaml:"-"` // Photo's file, when Photo is set
@@ -291,10 +312,11 @@ type Member struct {
 }
 
 // Registration is a clinician's entry in a professional register, e.g.
-// {Body: "Irish Medical Council", Number: "123456"}.
+// {Body: "Irish Medical Council", Number: "123456", URL: "https://…"}.
 type Registration struct {
 	Body   string `yaml:"body"`   // the register, e.g. "Irish Medical Council" or "GMC"
 	Number string `yaml:"number"` // the registration number
+	URL    string `yaml:"url"`    // the public register's page for this clinician, where a patient can check it
 }
 
 // String is the registration as patients read it: "Irish Medical Council 123456".
@@ -312,6 +334,7 @@ type PatientReview struct {
 	SurgeonSlug    string     `yaml:"surgeon"`   // the surgeon reviewed, a team/ slug; optional
 	Rating         int        `yaml:"rating"`    // 1 to 5; required
 	Source         string     `yaml:"source"`    // where it was written, e.g. "Google", "RealSelf", "Patient survey"; required
+	URL            string     `yaml:"url"`       // the review where it was written, when it is public there; optional
 	Consent        time.Time  `yaml:"consent"`   // date the patient's consent to publish was recorded; required
 	ConsentExpires *time.Time `yaml:"consent_expires"`
 

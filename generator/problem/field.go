@@ -56,6 +56,8 @@ var items = map[string]string{
 	"aliases":         "alias",
 	"categories":      "category",
 	"memberships":     "membership",
+	"affiliations":    "hospital",
+	"formats":         "format in formats",
 	"social":          "social link",
 	"hours":           "line of hours",
 	"widths":          "width",

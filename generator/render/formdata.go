@@ -9,14 +9,18 @@ import (
 	"github.com/consultahq/consulta/internal/form"
 )
 
-// Form returns the consultation form's data for the page: empty values,
-// the procedures of the site by category, the wording of content/site.yaml.
+// Form returns the consultation form's data for the page: empty values
+// but the procedure or surgeon the page chooses, the procedures of the
+// site by category, its surgeons, the best times to call from its hours,
+// the first consultation in words and the wording of content/site.yaml.
 func (v *View) Form() form.Page {
 	f := form.Page{
 		Practice:       v.Config.Name,
 		Lang:           v.Config.Language,
 		Action:         v.Config.Form.Endpoint,
-		Values:         form.Values{Language: v.Config.Language, Page: v.Page.URL, Procedure: v.Preselect},
+		Values:         form.Values{Language: v.Config.Language, Page: v.Page.URL, Procedure: v.Preselect, Surgeon: v.Surgeon},
+		Times:          v.bestTimes,
+		Consultation:   v.consultation,
 		PrivacyWording: v.Config.Form.PrivacyWording,
 		SMSWording:     v.Config.Form.SMSWording,
 		WordingVersion: v.Config.Form.WordingVersion,
@@ -28,6 +32,9 @@ func (v *View) Form() form.Page {
 			fg.Procedures = append(fg.Procedures, form.Procedure{Slug: slugOf(p), Title: p.Title})
 		}
 		f.Groups = append(f.Groups, fg)
+	}
+	for _, m := range v.Surgeons() {
+		f.Surgeons = append(f.Surgeons, form.Choice{Value: slugOf(m), Label: m.Title})
 	}
 	return f
 }

@@ -26,7 +26,7 @@ func TestFormTemplate(t *testing.T) {
 		Practice: "Sample <Practice>", Lang: "en", Action: "/v1/consultations",
 		Values: form.Values{
 			FirstName: `Ada "Countess"`, Email: "ada@", Procedure: "rhinoplasty", PreferredContact: "text",
-			Message: "</textarea><script>alert(1)</script>", PreferredTime: "Morning (9:00–12:00)", IdempotencyKey: "k1",
+			Message: "</textarea><script>alert(1)</script>", PreferredTime: "Morning (09:00–12:00)", IdempotencyKey: "k1",
 		},
 		Errors:  map[string]string{"email": "Please enter an email address like name@example.com.", "consent_privacy": "Please tick the box."},
 		Summary: []form.FieldError{{Field: "email", Message: "Please enter an email address like name@example.com."}, {Field: "consent_privacy", Message: "Please tick the box."}},
@@ -50,7 +50,7 @@ func TestFormTemplate(t *testing.T) {
 		`<option value="rhinoplasty" selected>Rhinoplasty</option>`,
 		`<option value="facelift">Facelift</option>`,
 		`value="text" checked`,
-		`<option selected>Morning (9:00–12:00)</option>`,
+		`<option selected>Morning (09:00–12:00)</option>`,
 		`&lt;/textarea&gt;&lt;script&gt;alert(1)&lt;/script&gt;</textarea>`,
 		`<input type="hidden" name="idempotency_key" value="k1">`,
 		`<p class="field-error" id="first_name-error" hidden></p>`,

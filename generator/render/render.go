@@ -69,6 +69,7 @@ type Body struct {
 	HTML        template.HTML   // the page's body
 	Answers     []template.HTML // a procedure's FAQ answers, indexed like Procedure.FAQ, without a paragraph around one line
 	AnswerTexts []string        // the same answers as plain text, for places that take no HTML
+	IDs         []string        // the body's heading IDs: #fragment links to the page, and its contents
 }
 
 // Image is a published photo in several widths.

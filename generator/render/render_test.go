@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"html/template"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -31,12 +32,15 @@ func renderPage(t *testing.T, th *Theme, s *content.Site, p *content.Page, o Opt
 	return buf.String()
 }
 
-// TestProcedurePage checks what a patient must find on every procedure page.
+// TestProcedurePage checks what a patient must find on every procedure
+// page: the medical review under the title, a short contents list in the
+// page's order, and the results before the questions.
 func TestProcedurePage(t *testing.T) {
 	s := sampleSite()
 	p := s.ByURL["/procedures/sample/"]
 	r := sampleRendered(s)
-	r.bodies[p] = Body{HTML: "<p>What it is.</p>", Answers: []template.HTML{"Very <em>little</em>."}, AnswerTexts: []string{"Very little."}}
+	r.bodies[p] = Body{HTML: `<p>What it is.</p><h2 id="recovery">Recovery</h2>`, IDs: []string{"recovery"},
+		Answers: []template.HTML{"Very <em>little</em>."}, AnswerTexts: []string{"Very little."}}
 	o := Options{Rendered: r}
 	html := renderPage(t, builtin(t), s, p, o)
 	for _, want := range []string{
@@ -51,7 +55,9 @@ func TestProcedurePage(t *testing.T) {
 		"Very <em>little</em>.",
 		`href="/consultation/sample/#request"`,
 		`href="/procedures/other/"`,
-		`Medically reviewed by <a href="/team/dr-sample/">Dr Sample</a> on <time datetime="2026-01-02">2 January 2026</time>.`,
+		"<h1>Sample procedure</h1>\n" + `<p class="reviewed">Medically reviewed by <a href="/team/dr-sample/">Dr Sample</a> on <time datetime="2026-01-02">2 January 2026</time></p>`,
+		`<li><a href="#fees">Fees</a></li>` + "\n" + `<li><a href="#recovery">Recovery</a></li>` + "\n" + `<li><a href="#risks">Risks</a></li>` + "\n" +
+			`<li><a href="#latest-results">Results</a></li>` + "\n" + `<li><a href="#faq">Questions</a></li>`,
 		`<link rel="canonical" href="https://www.example.org/procedures/sample/">`,
 		`<meta property="og:title" content="Sample procedure">`,
 		`<style>:root{--ink:#111111;--paper:#ffffff;--accent:#333333;--muted:#444444;}</style>`,
@@ -59,6 +65,9 @@ func TestProcedurePage(t *testing.T) {
 		if !strings.Contains(html, want) {
 			t.Errorf("procedure page lacks %q", want)
 		}
+	}
+	if results, faq := strings.Index(html, `id="latest-results"`), strings.Index(html, `id="faq"`); results < 0 || faq < results {
+		t.Errorf("the results (at %d) do not come before the questions (at %d)", results, faq)
 	}
 }
 
@@ -134,14 +143,36 @@ func TestOverlay(t *testing.T) {
 }
 
 // TestReviews checks that a patient's review shows on its procedure's
-// page, its surgeon's page and the home page, that the surgeon's
-// registration shows on their page and in their JSON-LD, and that no page
-// describes reviews of the practice in JSON-LD.
+// page, its surgeon's page, the home page and the reviews pages, with
+// its source linked to the review and a link to the reviews page; that
+// the surgeon's registration shows on their page as a link to the
+// register, and in their JSON-LD; and that no page describes reviews of
+// the practice in JSON-LD.
 func TestReviews(t *testing.T) {
 	th, s := builtin(t), sampleSite()
-	for _, url := range []string{"/", "/procedures/sample/", "/team/dr-sample/"} {
-		html := renderPage(t, th, s, s.ByURL[url], Options{})
-		for _, want := range []string{`<blockquote><p>Kind.</p><p>Clear.</p></blockquote>`, `Rated 5 out of 5`, `Sam, 40`, `Google, <time datetime="2026-01-02">January 2026</time>`} {
+	pages := map[string]*content.Page{}
+	for _, p := range ReviewPages(s) {
+		pages[p.URL] = p
+	}
+	if len(pages) != 3 || pages["/reviews/"] == nil || pages["/reviews/procedure/sample/"] == nil || pages["/reviews/surgeon/dr-sample/"] == nil {
+		t.Fatalf("reviews pages: %v, want /reviews/, /reviews/procedure/sample/ and /reviews/surgeon/dr-sample/", pages)
+	}
+	all := map[string]string{
+		"/":                           `<a href="/reviews/">All patients’ reviews (1)</a>`,
+		"/procedures/sample/":         `<a href="/reviews/procedure/sample/">All reviews of Sample procedure (1)</a>`,
+		"/team/dr-sample/":            `<a href="/reviews/surgeon/dr-sample/">All reviews of Dr Sample (1)</a>`,
+		"/reviews/":                   `<a href="/reviews/surgeon/dr-sample/">Dr Sample <span class="muted">(1)</span></a>`,
+		"/reviews/procedure/sample/":  `<a href="/reviews/procedure/sample/" aria-current="page">Sample procedure <span class="muted">(1)</span></a>`,
+		"/reviews/surgeon/dr-sample/": `<h2 id="reviews-title">Reviews of Dr Sample’s care</h2>`,
+	}
+	for url, link := range all {
+		p := s.ByURL[url]
+		if p == nil {
+			p = pages[url]
+		}
+		html := renderPage(t, th, s, p, Options{})
+		for _, want := range []string{`<blockquote><p>Kind.</p><p>Clear.</p></blockquote>`, `Rated 5 out of 5`, `Sam, 40`, link,
+			`<a href="https://reviews.example/sam" rel="noopener">Google<span class="visually-hidden"> (the review where it was written)</span></a>, <time datetime="2026-01-02">January 2026</time>`} {
 			if !strings.Contains(html, want) {
 				t.Errorf("%s lacks %q", url, want)
 			}
@@ -153,7 +184,9 @@ func TestReviews(t *testing.T) {
 		}
 	}
 	member := renderPage(t, th, s, s.ByURL["/team/dr-sample/"], Options{})
-	for _, want := range []string{`Registered with the General Medical Council, no. 1234567`,
+	for _, want := range []string{`<a href="https://register.example/1234567" rel="noopener">Registered with the General Medical Council, no.&nbsp;1234567</a>`,
+		`<h2 id="affiliations" class="h3">Hospitals</h2>`, `<a href="https://hospital.example/" rel="noopener">Sample Hospital</a>`,
+		`<a href="https://society.example/" rel="noopener">Sample Society</a>`, `<span>Sample College</span>`,
 		`"identifier":{"@type":"PropertyValue","propertyID":"General Medical Council","value":"1234567"}`} {
 		if !strings.Contains(member, want) {
 			t.Errorf("member page lacks %q", want)
@@ -177,13 +210,45 @@ func TestBookingPath(t *testing.T) {
 			t.Errorf("home page lacks %q", want)
 		}
 	}
+	// The first Book button of a page says what a consultation is; the
+	// others do not repeat it.
+	const note = `€150, deducted from your surgery · 45 minutes with a consultant · in person or by video`
+	if n := strings.Count(home, note); n != 1 {
+		t.Errorf("the home page says what a consultation is %d times, want once, beside its first Book button", n)
+	}
+	if b, n := strings.Index(home, `Book a consultation</a>`), strings.Index(home, note); n < b || b < 0 {
+		t.Errorf("the consultation's facts (at %d) are not beside the first Book button (at %d)", n, b)
+	}
+	// A case's and a surgeon's Book buttons choose its procedure, and the surgeon.
+	for url, want := range map[string]string{
+		"/gallery/sample-case/": `<a class="button" href="/consultation/sample/#request">Book a consultation</a>`,
+		"/team/dr-sample/":      `<a class="button" href="/consultation/dr-sample/#request">Book with Dr Sample</a>`,
+		"/team/coordinator/":    `<a class="button" href="/consultation/#request">Book a consultation</a>`,
+	} {
+		if html := renderPage(t, th, s, s.ByURL[url], Options{}); !strings.Contains(html, want) {
+			t.Errorf("%s lacks %s", url, want)
+		}
+	}
 	pages := ConsultationPages(s)
-	if len(pages) != len(s.Procedures) || pages[0].URL != "/consultation/sample/" {
-		t.Fatalf("consultation pages: %v", pages)
+	var urls []string
+	for _, p := range pages {
+		urls = append(urls, p.URL)
+	}
+	if want := []string{"/consultation/sample/", "/consultation/other/", "/consultation/dr-sample/"}; !slices.Equal(urls, want) {
+		t.Fatalf("consultation pages: %v, want %v", urls, want)
+	}
+	withSurgeon := renderPage(t, th, s, pages[2], Options{})
+	for _, want := range []string{`<option value="dr-sample" selected>Dr Sample</option>`, `<title>Book a consultation with Dr Sample — Sample Practice</title>`} {
+		if !strings.Contains(withSurgeon, want) {
+			t.Errorf("/consultation/dr-sample/ lacks %q", want)
+		}
 	}
 	html := renderPage(t, th, s, pages[0], Options{})
 	for _, want := range []string{
 		`<option value="sample" selected>Sample procedure</option>`,
+		`<option value="dr-sample">Dr Sample</option>`,
+		`<option>Morning (09:00–12:00)</option>`, `<option>Afternoon (12:00–17:00)</option>`, // the sample's hours: 09:00–18:00
+		`<p class="form-consultation" id="form-consultation">Your consultation: ` + note + `</p>`,
 		`<meta name="robots" content="noindex">`,
 		`<link rel="canonical" href="https://www.example.org/consultation/">`,
 		`e.g. &#43;44.`, // the practice's country, from its phone

@@ -24,6 +24,8 @@ func sampleSite() *content.Site {
 			Form:       content.Form{Endpoint: "/v1/consultations", Page: "/consultation/", ThankYou: "/consultation/thank-you/"},
 			Intake:     content.Intake{RespondWithin: "8h"},
 			Gallery:    content.Gallery{PerPage: 12, Disclaimer: "Individual results vary."},
+			Consultation: content.Consultation{Fee: 150, Currency: "EUR", DeductedFromSurgery: true, Minutes: 45,
+				Formats: []string{"in person", "video"}},
 		},
 		Sections: map[string]*content.Page{},
 		ByURL:    map[string]*content.Page{},
@@ -45,7 +47,9 @@ func sampleSite() *content.Site {
 	page(content.KindPage, "consultation", "/consultation/thank-you/", "Thank you")
 	surgeon := page(content.KindMember, "team", "/team/dr-sample/", "Dr Sample")
 	surgeon.Member = &content.Member{Role: "surgeon", Credentials: "FRCS", Languages: []string{"English"}, Email: "dr@example.org",
-		Registration: &content.Registration{Body: "General Medical Council", Number: "1234567"}}
+		Registration: &content.Registration{Body: "General Medical Council", Number: "1234567", URL: "https://register.example/1234567"},
+		Affiliations: []content.Link{{Name: "Sample Hospital", URL: "https://hospital.example/"}},
+		Memberships:  []content.Link{{Name: "Sample Society", URL: "https://society.example/"}, {Name: "Sample College"}}}
 	coord := page(content.KindMember, "team", "/team/coordinator/", "Coordinator")
 	coord.Member = &content.Member{Role: "coordinator"}
 	proc := page(content.KindProcedure, "procedures", "/procedures/sample/", "Sample procedure")
@@ -73,7 +77,7 @@ func sampleSite() *content.Site {
 	}
 	proc.Procedure.Cases = []*content.Page{cs}
 	review := &content.Page{Meta: content.Meta{Date: day}, Kind: content.KindReview, File: "content/reviews/sample.md", Body: []byte("Kind.\n\nClear."),
-		PatientReview: &content.PatientReview{Author: "Sam, 40", ProcedureSlug: "sample", SurgeonSlug: "dr-sample", Rating: 5, Source: "Google", Consent: day, Procedure: proc, Surgeon: surgeon}}
+		PatientReview: &content.PatientReview{Author: "Sam, 40", ProcedureSlug: "sample", SurgeonSlug: "dr-sample", Rating: 5, Source: "Google", URL: "https://reviews.example/sam", Consent: day, Procedure: proc, Surgeon: surgeon}}
 	s.Reviews = []*content.Page{review}
 	proc.Procedure.Reviews = s.Reviews
 	surgeon.Member.Reviews = s.Reviews
@@ -135,6 +139,8 @@ func samplePages(s *content.Site, layout string) []*content.Page {
 		return []*content.Page{{Meta: content.Meta{Title: "Page not found"}, Kind: "404", URL: "/404.html"}}
 	case "page":
 		return []*content.Page{s.ByURL["/consultation/"], s.ByURL["/consultation/thank-you/"]}
+	case "reviews":
+		return ReviewPages(s)
 	}
 	if sec := s.Sections[layout]; sec != nil {
 		return []*content.Page{sec}

@@ -7,6 +7,7 @@ import (
 	"sync"
 
 	"github.com/consultahq/consulta/generator/content"
+	"github.com/consultahq/consulta/internal/form"
 )
 
 // sitewideCache holds the parts of pages that depend on the site alone,
@@ -27,8 +28,10 @@ type part struct {
 
 // siteValues are the fields of a View that depend on the site alone.
 type siteValues struct {
-	tel     template.URL // reading the phone number takes longer than rendering much of a page
-	palette template.CSS
+	tel          template.URL // reading the phone number takes longer than rendering much of a page
+	palette      template.CSS
+	consultation string        // the first consultation in words, for BookNote and the form
+	bestTimes    []form.Choice // the form's best times to call, from the practice's hours
 }
 
 // forSite empties the cache for the site s, unless it holds s already.
@@ -36,7 +39,8 @@ type siteValues struct {
 func (c *sitewideCache) forSite(s *content.Site) {
 	if c.site != s {
 		c.site, c.html, c.parts = s, map[string]template.HTML{}, map[part]template.HTML{}
-		c.vals = siteValues{tel: telURL(s.Config.PhoneE164()), palette: paletteCSS(s.Config.Palette)}
+		c.vals = siteValues{tel: telURL(s.Config.PhoneE164()), palette: paletteCSS(s.Config.Palette),
+			consultation: s.Consultation(), bestTimes: form.Choices(s.Config.BestTimes()...)}
 	}
 }
 

@@ -9,6 +9,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/consultahq/consulta/generator/content"
+	"github.com/consultahq/consulta/internal/form"
 )
 
 // View is the data every layout and partial is executed with.
@@ -25,17 +26,22 @@ type View struct {
 	Nav         []NavItem     // the main navigation
 	JSONLD      template.JS   // the page's structured data, a JSON-LD @graph
 	Palette     template.CSS  // the site's palette as CSS custom properties; "" when site.yaml sets none
-	BookURL     string        // the consultation form: <form page>#request, or <form page><slug>/#request on a procedure page
+	BookURL     string        // the consultation form, with the page's procedure or surgeon chosen: see bookingFor
+	BookLabel   string        // what the page's Book buttons say: "Book a consultation", "Book with Dr Hart"
 	Tel         template.URL  // the practice's phone as a tel: URL; "" when site.yaml has no phone
 	HTML        template.HTML // the page's Markdown body
 	Overlay     template.HTML // what consulta serve adds to the page (Options.Overlay); "" in a build
 	NoIndex     bool          // keep the page out of search engines: the 404, thank-you and generated consultation pages
 	OGImage     string        // absolute URL of the Open Graph image; "" when the site has none
-	Preselect   string        // the procedure the consultation form starts with, on /consultation/<slug>/
+	Preselect   string        // the procedure the consultation form starts with, on /consultation/<procedure>/
+	Surgeon     string        // the surgeon the consultation form starts with, on /consultation/<surgeon>/
 	BookingBar  bool          // show the slim Call/Book bar at phone widths: not on the pages with the form
 
-	rendered Rendered
-	body     Body // the page's own
+	rendered     Rendered
+	body         Body          // the page's own
+	consultation string        // the site's first consultation in words, for BookNote
+	bestTimes    []form.Choice // the form's best times to call
+	noted        bool          // BookNote has given it
 }
 
 // Crumb is one step of a breadcrumb trail.
@@ -69,12 +75,13 @@ func (t *Theme) view(s *content.Site, p *content.Page, o Options) *View {
 		Title:       p.Title,
 		Description: p.Description,
 		OGType:      "article",
-		BookURL:     bookURL(s, p),
 		Tel:         site.tel,
 		Palette:     site.palette,
 		Overlay:     o.Overlay,
 		rendered:    o.Rendered,
 	}
+	book := bookingFor(s, p)
+	v.BookURL, v.BookLabel, v.consultation, v.bestTimes = book.url, book.label, site.consultation, site.bestTimes
 	if v.rendered == nil {
 		v.rendered = unrendered{}
 	}
@@ -95,7 +102,8 @@ func (t *Theme) view(s *content.Site, p *content.Page, o Options) *View {
 	}
 	formPage := cfg.Form.Page
 	if p.Kind == KindConsultation {
-		v.Preselect = slugOf(p)
+		c := consultationChoice(s, p)
+		v.Preselect, v.Surgeon = c.procedure, c.surgeon
 		v.Canonical = absURL(cfg.BaseURL, formPage)
 		if form := s.ByURL[formPage]; form != nil {
 			v.HTML = v.rendered.Body(form).HTML // the page is a copy of the form page
@@ -136,16 +144,6 @@ func pageTitle(p *content.Page, cfg *content.Config) string {
 		}
 	}
 	return p.Title
-}
-
-// bookURL is where a page's "Book" links go: straight to the form, with
-// the page's procedure chosen on a procedure page.
-func bookURL(s *content.Site, p *content.Page) string {
-	page := s.Config.Form.Page
-	if p.Kind == content.KindProcedure && s.ByURL[page] != nil {
-		return page + slugOf(p) + "/#request"
-	}
-	return page + "#request"
 }
 
 // ThemeColour is the colour browsers may tint their bar with: the site's paper.
@@ -305,6 +303,9 @@ func (v *View) members(surgeons bool) []*content.Page {
 	}
 	return ms
 }
+
+// IsSurgeon reports whether p is a team member whose role is surgeon.
+func (v *View) IsSurgeon(p *content.Page) bool { return isSurgeon(p) }
 
 func isSurgeon(p *content.Page) bool {
 	return p.Member != nil && strings.EqualFold(p.Member.Role, "surgeon")

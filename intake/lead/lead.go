@@ -28,9 +28,12 @@ type Lead struct {
 	Phone            string `json:"phone"`     // E.164, e.g. "+442079460123"
 	Procedure        string `json:"procedure"` // a procedure slug, or NotSure
 	ProcedureTitle   string `json:"procedure_title"`
-	Category         string `json:"category"`          // the procedure's category slug; "" for NotSure
-	PreferredContact string `json:"preferred_contact"` // "phone", "email" or "text"
+	Category         string `json:"category"`               // the procedure's category slug; "" for NotSure
+	Surgeon          string `json:"surgeon,omitempty"`      // the slug of the surgeon the patient asked to see; "" for no preference
+	SurgeonName      string `json:"surgeon_name,omitempty"` // e.g. "Dr Amelia Hart"
+	PreferredContact string `json:"preferred_contact"`      // "phone", "email" or "text"
 	PreferredTime    string `json:"preferred_time"`
+	PreferredDays    string `json:"preferred_days,omitempty"` // the days that suit the patient, in their words
 	Message          string `json:"message"`
 	Source           string `json:"source"`   // how they heard of the practice
 	Language         string `json:"language"` // BCP 47

@@ -110,6 +110,15 @@ func spammy() lead.Lead {
 	return l
 }
 
+// withSurgeon is a lead of a patient who asked to see a surgeon and named
+// the days that suit her: each a row of its own in the coordinator's email.
+func withSurgeon() lead.Lead {
+	l := anna()
+	l.ID, l.Ref, l.Attribution = "ld_01JSURGEON", "HAR-1127-0044", nil
+	l.Surgeon, l.SurgeonName, l.PreferredDays = "dr-amelia-hart", "Dr Amelia Hart", "Tuesdays or Thursdays"
+	return l
+}
+
 func zoe() lead.Lead {
 	return lead.Lead{
 		ID: "ld_01JUNICODE", Received: received,
@@ -131,6 +140,7 @@ func TestComposeGolden(t *testing.T) {
 		"unicode": {zoe(), practice(), buttons},
 		"minimal": {noPhone(), minimal, noButtons}, // no coordinator name, phone, reply time, site, actions or colours; a patient without a phone
 		"spammy":  {spammy(), practice(), buttons},
+		"surgeon": {withSurgeon(), practice(), buttons},
 	}
 	for name, tt := range tests {
 		t.Run(name, func(t *testing.T) {

@@ -7,6 +7,7 @@ import (
 	"net/netip"
 	"net/url"
 	"regexp"
+	"slices"
 	"strings"
 	"time"
 
@@ -175,6 +176,14 @@ func newView(letter Letter, p Practice) view {
 		detail("language", v.Language, nil),
 		detail("consent_privacy", v.Privacy, nil),
 		detail("sms_opt_in", cmp.Or(v.OptIn, "Not agreed"), nil),
+	}
+	// Asked for on the form, but not by every patient: a row only when asked.
+	if l.SurgeonName != "" {
+		v.Details = slices.Insert(v.Details, 3, detail("surgeon", l.SurgeonName, nil))
+	}
+	if l.PreferredDays != "" {
+		at := slices.IndexFunc(v.Details, func(r Row) bool { return r.Label == form.Must("preferred_time").Staff })
+		v.Details = slices.Insert(v.Details, at+1, detail("preferred_days", l.PreferredDays, nil))
 	}
 	if v.Tel != "" {
 		v.Details[0].Plain = v.Phone + " (" + l.Phone + ")"

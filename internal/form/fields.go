@@ -97,6 +97,11 @@ var fields = []Field{
 			"required":  `Please choose a procedure, or "Not sure yet".`,
 			"procedure": `Please choose a procedure from the list, or "Not sure yet".`,
 		}},
+	// The surgeon's choices are the site's surgeons (Page.Surgeons); the
+	// intake's "surgeon" rule takes only theirs.
+	{Name: "surgeon", Kind: Select, Label: "Surgeon you would like to see", Noun: "surgeon", Staff: "Preferred surgeon", Max: 100,
+		Rules: "surgeon", Empty: "No preference",
+		Messages: map[string]string{"surgeon": `Please choose a surgeon from the list, or "No preference".`}},
 	{Name: "preferred_contact", Kind: Radio, Label: "How would you like us to contact you?", Noun: "way to contact you", Staff: "Prefers",
 		Choices: []Choice{
 			{Value: "phone", Label: "By phone", Staff: "Phone call"},
@@ -104,9 +109,13 @@ var fields = []Field{
 			{Value: "text", Label: "By text message", Staff: "Text message"},
 		},
 		Messages: map[string]string{"": "Please choose phone, email or text."}},
+	// The best times are the practice's (Page.Times, from its opening
+	// hours); these are a practice's that answers at any time.
 	{Name: "preferred_time", Kind: Select, Label: "Best time to reach you", Noun: "preferred time", Staff: "Best time", Max: 100,
 		Rules: "singleline", Empty: "Any time",
-		Choices: choices("Morning (9:00–12:00)", "Afternoon (12:00–17:00)", "Early evening (17:00–19:00)")},
+		Choices: choices("Morning (09:00–12:00)", "Afternoon (12:00–17:00)", "Early evening (17:00–19:00)")},
+	{Name: "preferred_days", Kind: Text, Label: "Days that suit you", Noun: "choice of days", Staff: "Best days", Max: 100,
+		Hint: "Optional. For example: Tuesdays, or any day but Monday.", Rules: "singleline", Autocomplete: "off"},
 	{Name: "message", Kind: TextArea, Label: "Anything you would like to ask or tell us", Noun: "message", Max: 2000,
 		Hint:  "For example, when you would like to have treatment. No medical details, please. At most 2,000 characters.",
 		Rules: "text"},

@@ -36,6 +36,9 @@ type Page struct {
 	Errors         map[string]string // by field name (e.g. "email"); empty when there are none
 	Summary        []FieldError      // the same errors in the order of the form
 	Groups         []Group           // the procedures by category, in the site's order
+	Surgeons       []Choice          // the surgeons a patient may ask for: Value their slug, Label their name; none hides the field
+	Times          []Choice          // the best times to call, from the practice's hours; none is the field's own Choices
+	Consultation   string            // the first consultation in words, said beside the Send button: "€150, deducted from your surgery · …"; "" for nothing
 	PrivacyWording string            // label of the privacy consent box; "" is the field's own Label
 	SMSWording     string            // label of the SMS opt-in box; "" is the field's own Label
 	WordingVersion string            // sent back as wording_version
@@ -54,8 +57,9 @@ type Input struct {
 // Field returns the field called name with its value and error, for the
 // template: {{with .Field "email"}}…{{.Label}}…{{.Value}}…{{end}}. The
 // tick boxes' labels are the site's wording (PrivacyWording, SMSWording)
-// when it has its own, and the phone's hint ends with the practice's
-// CountryCode as an example. A name the form does not have is a template
+// when it has its own, the phone's hint ends with the practice's
+// CountryCode as an example, and the surgeon's and the best time's
+// choices are the site's (Surgeons, Times). A name the form does not have is a template
 // error.
 func (p Page) Field(name string) (Input, error) {
 	f, ok := Lookup(name)
@@ -69,6 +73,10 @@ func (p Page) Field(name string) (Input, error) {
 		f.Label = p.SMSWording
 	case name == "phone" && p.CountryCode != "":
 		f.Hint = strings.TrimSuffix(f.Hint, ".") + ", e.g. " + p.CountryCode + "."
+	case name == "surgeon":
+		f.Choices = p.Surgeons
+	case name == "preferred_time" && len(p.Times) > 0:
+		f.Choices = p.Times
 	}
 	in := Input{Field: f, Value: p.Values.Get(name), Error: p.Errors[name]}
 	in.Checked = f.Kind == Checkbox && in.Value != ""
@@ -112,6 +120,10 @@ type Group struct {
 	Title      string
 	Procedures []Procedure
 }
+
+// Choices returns a Select's or a Radio's choices from labels, each its
+// own value: the practice's best times to call, for Page.Times.
+func Choices(labels ...string) []Choice { return choices(labels...) }
 
 // Procedure is a procedure a patient may choose.
 type Procedure struct {

@@ -15,8 +15,10 @@ type Values struct {
 	Email            string `json:"email"`
 	Phone            string `json:"phone"`
 	Procedure        string `json:"procedure"` // a slug, or NotSure
+	Surgeon          string `json:"surgeon"`   // a surgeon's slug, or "" for no preference
 	PreferredContact string `json:"preferred_contact"`
 	PreferredTime    string `json:"preferred_time"`
+	PreferredDays    string `json:"preferred_days"`
 	Message          string `json:"message"`
 	Source           string `json:"source"`
 	Language         string `json:"language"`
