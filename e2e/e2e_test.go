@@ -22,7 +22,6 @@ func TestSite(t *testing.T) {
 	t.Cleanup(func() { r.print(t) })
 
 	t.Run("page kinds", func(t *testing.T) { testPageKinds(t, b, base, &r) })
-	t.Run("invalid field's border", func(t *testing.T) { testInvalidBorder(t, b, base) })
 	for _, j := range []journey{
 		{js: true, procedure: "rhinoplasty", title: "Rhinoplasty", email: "ada.js@example.org"},
 		{js: false, procedure: "breast-lift", title: "Breast lift", email: "ada.nojs@example.org"},
@@ -35,4 +34,10 @@ func TestSite(t *testing.T) {
 	leads := startServe(t, bin, copySite(t), "CONSULTA_SMTP_URL=smtp://"+mp.SMTP+"?tls=none", "CONSULTA_FORM_SECRET="+formSecret)
 	t.Run("stale token refreshed", func(t *testing.T) { testStaleToken(t, b, leads, mp) })
 	t.Run("campaign reaches the coordinator", func(t *testing.T) { testCampaign(t, b, leads, mp) })
+
+	// The patient's path, at a phone's width, on a service of its own too.
+	patient := startServe(t, bin, copySite(t), "CONSULTA_SMTP_URL=smtp://"+mp.SMTP+"?tls=none")
+	t.Run("invalid field's border", func(t *testing.T) { testInvalidBorder(t, b, patient) })
+	t.Run("book with a surgeon", func(t *testing.T) { testBookWithSurgeon(t, b, patient) })
+	t.Run("book from a case", func(t *testing.T) { testBookFromCase(t, b, patient) })
 }
