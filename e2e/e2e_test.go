@@ -40,4 +40,6 @@ func TestSite(t *testing.T) {
 	t.Run("invalid field's border", func(t *testing.T) { testInvalidBorder(t, b, patient) })
 	t.Run("book with a surgeon", func(t *testing.T) { testBookWithSurgeon(t, b, patient) })
 	t.Run("book from a case", func(t *testing.T) { testBookFromCase(t, b, patient) })
+	t.Run("reveal a case, hide it", func(t *testing.T) { testRevealCase(t, b, patient) })
+	t.Run("targets of 44 px", func(t *testing.T) { testTargetSize(t, b, patient) })
 }

@@ -100,3 +100,110 @@ func onOff(on bool) string {
 	}
 	return "off"
 }
+
+// target is a button or a link smaller than a finger, as the browser lays it out.
+type target struct {
+	What   string  `json:"what"` // the element, e.g. `a "Privacy notice"`
+	Width  float64 `json:"width"`
+	Height float64 `json:"height"`
+}
+
+// smallTargets lists the visible buttons, and links outside running text,
+// smaller than 44×44 CSS px (WCAG 2.5.5, the enhanced target size). A
+// link is in running text when the block it is in holds words of its own
+// besides those of links and buttons: "call us on 01 555 0142" is. A link
+// stretched over its card (an ::after laid over the card) is as large as
+// the card.
+const smallTargets = `(() => {
+	const blockOf = el => {
+		let b = el.parentElement;
+		while (b && getComputedStyle(b).display.startsWith("inline")) b = b.parentElement;
+		return b;
+	};
+	const shown = el => {
+		const r = el.getBoundingClientRect(), s = getComputedStyle(el);
+		return r.width > 1 && r.height > 1 && s.visibility !== "hidden" && !el.closest("[aria-hidden=true], .hp");
+	};
+	const inText = a => {
+		const block = blockOf(a), walk = document.createTreeWalker(block, NodeFilter.SHOW_TEXT);
+		let words = "";
+		while (walk.nextNode()) {
+			const n = walk.currentNode, p = n.parentElement;
+			if (!p.closest("a, button") && shown(p)) words += n.textContent;
+		}
+		return /[\p{L}\p{N}]/u.test(words);
+	};
+	const out = [];
+	for (const el of document.querySelectorAll("a[href], button, summary")) {
+		if (!shown(el) || (el.tagName === "A" && inText(el))) continue;
+		const after = getComputedStyle(el, "::after");
+		const stretched = el.tagName === "A" && after.content !== "none" && after.position === "absolute" && el.offsetParent;
+		const r = (stretched ? el.offsetParent : el).getBoundingClientRect();
+		if (r.width < 43.5 || r.height < 43.5) {
+			out.push({what: el.tagName.toLowerCase() + " " + JSON.stringify(el.textContent.trim().replace(/\s+/g, " ").slice(0, 50)), width: Math.round(r.width * 10) / 10, height: Math.round(r.height * 10) / 10});
+		}
+	}
+	return out;
+})()`
+
+// testTargetSize: on a phone, every button, and every link outside
+// running text, of each page kind a patient goes through is at least
+// 44×44 px.
+func testTargetSize(t *testing.T, b *browser.Browser, base string) {
+	tab := b.Tab(t, phone)
+	tab.Go(t, base+"/gallery/")
+	cases := browser.Eval[[]string](t, tab, `[".ba-card:not(:has(.ba-card-veil)) h2 a", ".ba-card:has(.ba-card-veil) h2 a"].map(s => document.querySelector(s).pathname)`)
+	for _, p := range []struct{ kind, path string }{
+		{"home", "/"},
+		{"procedure", "/procedures/rhinoplasty/"},
+		{"gallery", "/gallery/"},
+		{"case", cases[0]},
+		{"sensitive case", cases[1]},
+		{"team member", "/team/dr-amelia-hart/"},
+		{"reviews", "/reviews/"},
+		{"consultation", "/consultation/"},
+	} {
+		if status := tab.Go(t, base+p.path); status != 200 {
+			t.Errorf("%s %s: status %d", p.kind, p.path, status)
+			continue
+		}
+		// Open every list of links that a tap opens, so that its links count too.
+		browser.Eval[bool](t, tab, `(document.querySelectorAll("details").forEach(d => d.open = true), true)`)
+		for _, s := range browser.Eval[[]target](t, tab, smallTargets) {
+			t.Errorf("%s %s: %s is %.1f×%.1f px, want at least 44×44", p.kind, p.path, s.What, s.Width, s.Height)
+		}
+	}
+}
+
+// testRevealCase: each sensitive case is revealed on its own, can be
+// hidden again with "Hide the photos", and the next sensitive case is
+// still behind its veil.
+func testRevealCase(t *testing.T, b *browser.Browser, base string) {
+	tab := b.Tab(t, phone)
+	tab.Go(t, base+"/gallery/")
+	gated := browser.Eval[[]string](t, tab, `[...document.querySelectorAll(".ba-card")].filter(c => c.querySelector(".ba-card-veil")).map(c => c.querySelector("h2 a").pathname)`)
+	if len(gated) < 2 {
+		t.Fatalf("the demo's gallery has %d sensitive cases, want at least 2", len(gated))
+	}
+	const photos = `document.querySelectorAll("main img").length`
+	tab.Do(t, "show the first case's photos", chromedp.Navigate(base+gated[0]), chromedp.WaitVisible(`[data-reveal]`),
+		chromedp.Click(`[data-reveal]`), chromedp.WaitVisible(`.ba-pairs img`), chromedp.WaitVisible(`[data-hide]`))
+	if n := browser.Eval[int](t, tab, photos); n < 2 {
+		t.Errorf("%s after Show the photos: %d photos, want its pair", gated[0], n)
+	}
+	tab.Screenshot(t, "case-revealed", "")
+	tab.Do(t, "the next case", chromedp.Navigate(base+gated[1]), chromedp.WaitVisible(`[data-reveal]`))
+	if n := browser.Eval[int](t, tab, photos); n != 0 {
+		t.Errorf("%s, after %s was revealed: %d photos, want none until chosen", gated[1], gated[0], n)
+	}
+	tab.Screenshot(t, "case-hidden", "")
+	tab.Do(t, "hide the first case's photos", chromedp.Navigate(base+gated[0]), chromedp.WaitVisible(`[data-hide]`),
+		chromedp.Click(`[data-hide]`), chromedp.WaitVisible(`[data-reveal]`))
+	if n := browser.Eval[int](t, tab, photos); n != 0 {
+		t.Errorf("%s after Hide the photos: %d photos, want none", gated[0], n)
+	}
+	tab.Do(t, "the next case again", chromedp.Navigate(base+gated[1]), chromedp.WaitVisible(`[data-reveal]`))
+	if n := browser.Eval[int](t, tab, photos); n != 0 {
+		t.Errorf("%s after %s was hidden: %d photos, want none", gated[1], gated[0], n)
+	}
+}

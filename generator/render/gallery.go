@@ -179,6 +179,7 @@ type GalleryList struct {
 	Prev    string        // URL of the previous page, "" on the first
 	Next    string        // URL of the next page, "" on the last
 	Filters []FilterGroup // every filter, for links
+	Gated   bool          // some of this page's cases show their photos only when the visitor chooses
 }
 
 // FilterGroup is one kind of filter: by category, procedure or surgeon.
@@ -208,6 +209,9 @@ func (v *View) Gallery() GalleryList {
 		l.Heading = f.title
 	}
 	l.Cards = v.cards(all[min((page-1)*per, len(all)):min(page*per, len(all))], 2)
+	for _, c := range l.Cards {
+		l.Gated = l.Gated || c.Page.Case.Gated
+	}
 	for i := 1; i <= pages; i++ {
 		l.Pages = append(l.Pages, Crumb{Title: strconv.Itoa(i), URL: f.pageURL(i), Current: i == page})
 	}
