@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"encoding/json"
 	"fmt"
-	"strconv"
 	"strings"
 
 	"github.com/consultahq/consulta/intake/lead"
@@ -49,8 +48,9 @@ func (s *Store) insertBatch(ctx context.Context, batch []*enqueueReq) ([]enqueue
 	stored := make(map[string]bool, len(batch)) // ids of the leads this batch stored
 	byKey := map[string]string{}                // key → the lead stored under it before
 	err := s.tx(ctx, "insert batch", func(tx *sql.Tx) error {
-		rows, err := tx.QueryContext(ctx, `INSERT INTO leads (`+leadCols+`) VALUES `+
-			s.f.values(len(leads)/leadColCount, leadColCount)+` ON CONFLICT (idem_key) DO NOTHING RETURNING id`, leads...)
+		values, args := s.f.rows(leadsTable, leads)
+		rows, err := tx.QueryContext(ctx, `INSERT INTO leads (`+leadsTable.names()+`) `+values+
+			` ON CONFLICT (idem_key) DO NOTHING RETURNING id`, args...)
 		if err != nil {
 			return err
 		}
@@ -93,10 +93,8 @@ func (s *Store) insertBatch(ctx context.Context, batch []*enqueueReq) ([]enqueue
 		if err := s.readKeys(ctx, tx, keys, byKey); err != nil {
 			return err
 		}
-		if len(steps) > 0 {
-			if _, err := tx.ExecContext(ctx, `INSERT INTO steps (lead_id, kind, due_at) VALUES `+s.f.values(len(steps)/3, 3), steps...); err != nil {
-				return fmt.Errorf("insert steps: %w", err)
-			}
+		if err := s.insertSteps(ctx, tx, steps); err != nil {
+			return err
 		}
 		if _, err := s.insertMessages(ctx, tx, msgs, now); err != nil {
 			return err
@@ -125,14 +123,7 @@ func (s *Store) insertBatch(ctx context.Context, batch []*enqueueReq) ([]enqueue
 	return res, nil
 }
 
-// leadCols are the columns of a new lead, as leadRow gives them.
-const (
-	leadCols = `id, idem_key, received, spam, signals, procedure, email_domain, data,
-		ref, source, state, state_at, due`
-	leadColCount = 13
-)
-
-// leadRow returns the values of leadCols for r's lead.
+// leadRow returns the values of leadsTable for r's lead.
 func leadRow(r *enqueueReq) ([]any, error) {
 	t, l := r.lead, r.lead.Lead
 	data, err := json.Marshal(l)
@@ -152,7 +143,8 @@ func (s *Store) readKeys(ctx context.Context, tx *sql.Tx, keys []any, byKey map[
 	if len(keys) == 0 {
 		return nil
 	}
-	rows, err := tx.QueryContext(ctx, `SELECT idem_key, id FROM leads WHERE idem_key IN `+s.f.values(1, len(keys)), keys...)
+	in, args := s.f.in(keys)
+	rows, err := tx.QueryContext(ctx, `SELECT idem_key, id FROM leads WHERE idem_key `+in, args...)
 	if err != nil {
 		return fmt.Errorf("find keys: %w", err)
 	}
@@ -176,14 +168,9 @@ type msgRow struct {
 	data  []byte
 }
 
-// msgInsertCols are the columns insertMessages writes; msgColCount counts them.
-const (
-	msgInsertCols = `id, lead_id, kind, env_from, env_to, raw, message_id, state, next_attempt_at, created_at, updated_at, data`
-	msgColCount   = 12
-	// maxRows bounds the rows of one INSERT, well within both databases'
-	// limits on the values of one statement.
-	maxRows = 500
-)
+// maxRows bounds the rows of one INSERT, well within SQLite's limit on
+// the values of one statement.
+const maxRows = 500
 
 // insertMessages inserts rows, due at now, and returns how many it
 // inserted: a message whose id is stored already is skipped, so that a
@@ -193,7 +180,7 @@ func (s *Store) insertMessages(ctx context.Context, tx *sql.Tx, rows []msgRow, n
 	for len(rows) > 0 {
 		part := rows[:min(len(rows), maxRows)]
 		rows = rows[len(part):]
-		args := make([]any, 0, len(part)*msgColCount)
+		args := make([]any, 0, len(part)*len(messagesTable))
 		for _, r := range part {
 			var lid any
 			if r.lead != "" {
@@ -206,8 +193,9 @@ func (s *Store) insertMessages(ctx context.Context, tx *sql.Tx, rows []msgRow, n
 			args = append(args, r.m.ID, lid, r.m.Kind, r.m.From, strings.Join(r.m.To, "\n"), raw,
 				r.m.MessageID, r.state, now, now, now, string(r.data))
 		}
-		res, err := tx.ExecContext(ctx, `INSERT INTO messages (`+msgInsertCols+`) VALUES `+
-			s.f.values(len(part), msgColCount)+` ON CONFLICT (id) DO NOTHING`, args...)
+		values, args := s.f.rows(messagesTable, args)
+		res, err := tx.ExecContext(ctx, `INSERT INTO messages (`+messagesTable.names()+`) `+values+
+			` ON CONFLICT (id) DO NOTHING`, args...)
 		if err != nil {
 			return n, fmt.Errorf("insert messages: %w", err)
 		}
@@ -218,36 +206,6 @@ func (s *Store) insertMessages(ctx context.Context, tx *sql.Tx, rows []msgRow, n
 		n += k
 	}
 	return n, nil
-}
-
-// values returns rows groups of cols placeholders, numbered from 1, for
-// a statement that has no other: values(2, 2) is "($1, $2), ($3, $4)",
-// or "(?, ?), (?, ?)" in a flavour that reads ? faster (SQLite looks each
-// $n up by name, which a batch of leads makes slow).
-func (f flavour) values(rows, cols int) string {
-	var b strings.Builder
-	b.Grow(rows * cols * 6)
-	n := 1
-	for i := range rows {
-		if i > 0 {
-			b.WriteString(", ")
-		}
-		b.WriteByte('(')
-		for j := range cols {
-			if j > 0 {
-				b.WriteString(", ")
-			}
-			if f.anonymous {
-				b.WriteByte('?')
-			} else {
-				b.WriteByte('$')
-				b.WriteString(strconv.Itoa(n))
-			}
-			n++
-		}
-		b.WriteByte(')')
-	}
-	return b.String()
 }
 
 // emailDomain is the part of an address after the last @, lower-cased: it

@@ -35,9 +35,6 @@ type flavour struct {
 	shared bool
 	// checkpoint, when set, makes a purge final on disk (see wipe).
 	checkpoint string
-	// anonymous says the bulk statements' values are better written ?
-	// than $n (see values).
-	anonymous bool
 	// vacuum, when set, are run after a purge, outside any transaction,
 	// to make it final in the tables' and indexes' files; flushLog then
 	// ends the write-ahead log's segment and checkpoints, so that the
@@ -47,6 +44,8 @@ type flavour struct {
 	// logRecycled, when set, reads whether the database keeps its old log
 	// segments for reuse, bytes and all: "on" or "off".
 	logRecycled string
+	// arrays says the flavour takes a batch of rows as arrays (see rows).
+	arrays bool
 }
 
 // sqlite is the flavour of a SQLite file, for one instance.
@@ -65,7 +64,6 @@ var sqlite = flavour{
 	readVersion: `PRAGMA user_version`,
 	setVersion:  `PRAGMA user_version = %d`,
 	checkpoint:  `PRAGMA wal_checkpoint(TRUNCATE)`,
-	anonymous:   true,
 }
 
 // postgres is the flavour of PostgreSQL, shared by several instances.
@@ -87,4 +85,5 @@ var postgres = flavour{
 	vacuum:       []string{`VACUUM (FULL) leads, messages`},
 	flushLog:     []string{`SELECT pg_switch_wal()`, `CHECKPOINT`},
 	logRecycled:  `SHOW wal_recycle`,
+	arrays:       true,
 }

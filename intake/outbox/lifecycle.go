@@ -164,7 +164,11 @@ func (s *Store) write(ctx context.Context, tx *sql.Tx, c lead.Change, msgs []Mes
 	if _, err := tx.ExecContext(ctx, `DELETE FROM steps WHERE lead_id = $1`, id); err != nil {
 		return err
 	}
-	if err := s.insertSteps(ctx, tx, id, t.Steps); err != nil {
+	steps := make([]any, 0, 3*len(t.Steps))
+	for _, st := range t.Steps {
+		steps = append(steps, id, st.Kind, ms(st.At))
+	}
+	if err := s.insertSteps(ctx, tx, steps); err != nil {
 		return err
 	}
 	at := ms(c.Event.At)
@@ -192,17 +196,17 @@ func (s *Store) write(ctx context.Context, tx *sql.Tx, c lead.Change, msgs []Mes
 	return err
 }
 
-// insertSteps schedules steps of lead id.
-func (s *Store) insertSteps(ctx context.Context, tx *sql.Tx, id string, steps []lead.Step) error {
+// insertSteps schedules steps, the values of stepsTable one row after
+// another.
+func (s *Store) insertSteps(ctx context.Context, tx *sql.Tx, steps []any) error {
 	if len(steps) == 0 {
 		return nil
 	}
-	args := make([]any, 0, 3*len(steps))
-	for _, st := range steps {
-		args = append(args, id, st.Kind, ms(st.At))
+	values, args := s.f.rows(stepsTable, steps)
+	if _, err := tx.ExecContext(ctx, `INSERT INTO steps (`+stepsTable.names()+`) `+values, args...); err != nil {
+		return fmt.Errorf("insert steps: %w", err)
 	}
-	_, err := tx.ExecContext(ctx, `INSERT INTO steps (lead_id, kind, due_at) VALUES `+s.f.values(len(steps), 3), args...)
-	return err
+	return nil
 }
 
 // List returns the leads received in [from, to), oldest first, without
