@@ -21,10 +21,13 @@ import (
 	"github.com/consultahq/consulta/internal/browser"
 )
 
-// TestMakeRunLoop walks the loop that `make run` offers: a lead sent on the
-// demo site, its coordinator email written as a .eml file (no SMTP server),
-// the email's "I'm handling it" link opened at phone width in Chromium, the
-// button pressed, and the lead shown as claimed. The action page passes axe.
+// TestMakeRunLoop walks the loop that `make run` offers, as a coordinator
+// does on a phone: a lead sent on the demo site, its coordinator email
+// written as a .eml file (no SMTP server), the email's "I'm handling it"
+// link opened at phone width in Chromium, and three taps on the lead's
+// page, never back to the mail: claim, a call nobody answered (the next
+// call is scheduled), a call that reached the patient. The page passes
+// axe in each state, and the report shows the lead reached, with its times.
 func TestMakeRunLoop(t *testing.T) {
 	bin := buildConsulta(t)
 	site := copySite(t)
@@ -48,34 +51,52 @@ func TestMakeRunLoop(t *testing.T) {
 	tab.Go(t, "file://"+page)
 	tab.Screenshot(t, "coordinator-email-390", "")
 
-	// The link shows the lead and a button, and changes nothing.
+	// The link opens the lead's page, and changes nothing.
 	if status := tab.Go(t, claim[1]); status != http.StatusOK {
 		t.Fatalf("the claim link answers %d", status)
 	}
-	if got := browser.Eval[string](t, tab, `document.querySelector("dl").innerText`); !strings.Contains(got, "New, not yet claimed") ||
-		!strings.Contains(got, "Aoife") || strings.Contains(got, "Byrne") {
-		t.Errorf("the action page says:\n%s", got)
+	says := func(wants ...string) {
+		t.Helper()
+		got := browser.Eval[string](t, tab, `document.querySelector("main").innerText`)
+		for _, want := range wants {
+			if !strings.Contains(got, want) {
+				t.Errorf("the lead's page has no %q:\n%s", want, got)
+			}
+		}
 	}
-	tab.CheckAxe(t, "action page "+claim[1])
-	tab.Screenshot(t, "action-claim-390", "")
-	if status := tab.Follow(t, "press I'm handling it", chromedp.Click(chromedp.CSS(`form button[type=submit]`))); status != http.StatusOK {
-		t.Fatalf("after the button: %d", status)
+	says("Aoife Byrne", "Rhinoplasty", "Reply by", "Call Aoife", "Email Aoife", "I'm handling it")
+	if tel := browser.Eval[string](t, tab, `document.querySelector("a[href^='tel:']").getAttribute("href")`); tel != "tel:+353871234567" {
+		t.Errorf("the call link is %q, want tel:+353871234567", tel)
 	}
-	if got := browser.Eval[string](t, tab, `document.querySelector("dl").innerText`); !strings.Contains(got, "Claimed") ||
-		!strings.Contains(got, "coordinator@harbour-aesthetic.example") {
-		t.Errorf("after claiming, the page says:\n%s", got)
+	tab.CheckAxe(t, "lead page, new")
+	tab.Screenshot(t, "lead-new-390", "")
+	tap := func(what, css string) {
+		t.Helper()
+		if status := tab.Follow(t, what, chromedp.Click(chromedp.CSS(css))); status != http.StatusOK {
+			t.Fatalf("after %s: %d", what, status)
+		}
 	}
-	tab.CheckAxe(t, "action page, claimed")
-	tab.Screenshot(t, "action-claimed-390", "")
+	tap("tap I'm handling it", `button[value=claim]`)
+	says("Claimed by coordinator@harbour-aesthetic.example", "Next step: record a call")
+	tab.CheckAxe(t, "lead page, claimed")
+	tab.Screenshot(t, "lead-claimed-390", "")
+	tap("tap No answer", `button[value="call:no_answer"]`)
+	says("1 call, the last: No answer", "Next call: ", "Undo: Call: No answer")
+	tab.CheckAxe(t, "lead page, a call unanswered")
+	tab.Screenshot(t, "lead-no-answer-390", "")
+	tap("tap Reached", `button[value="call:reached"]`)
+	says("Reached ", "within the promise", "2 calls, the last: Reached", "Consultation booked")
+	tab.CheckAxe(t, "lead page, reached")
+	tab.Screenshot(t, "lead-reached-390", "")
 
 	// An altered link is refused with a page of its own.
 	if status := tab.Go(t, strings.Replace(claim[1], ".claim.", ".booked.", 1)); status != http.StatusForbidden {
 		t.Errorf("an altered link answers %d, want 403", status)
 	}
-	tab.CheckAxe(t, "action page, refused")
-	tab.Screenshot(t, "action-refused-390", "")
+	tab.CheckAxe(t, "lead page, refused")
+	tab.Screenshot(t, "lead-refused-390", "")
 
-	// The report sees the claim.
+	// The report sees the lead reached, with its times.
 	out, err := runConsulta(bin, "intake", "report", "-s", site, "--format", "json")
 	if err != nil || !regexp.MustCompile(`"claimed_by": ?"coordinator@harbour-aesthetic.example"`).MatchString(out) {
 		t.Errorf("consulta intake report: %v\n%s", err, out)

@@ -23,8 +23,8 @@ func TestSite(t *testing.T) {
 
 	t.Run("page kinds", func(t *testing.T) { testPageKinds(t, b, base, &r) })
 	for _, j := range []journey{
-		{js: true, procedure: "rhinoplasty", title: "Rhinoplasty", email: "ada.js@example.org"},
-		{js: false, procedure: "breast-lift", title: "Breast lift", email: "ada.nojs@example.org"},
+		{js: true, procedure: "rhinoplasty", title: "Rhinoplasty", email: "ada.js@example.org", phone: "+44 20 7946 0123"},
+		{js: false, procedure: "breast-lift", title: "Breast lift", email: "ada.nojs@example.org", phone: "+44 20 7946 0124"},
 	} {
 		t.Run("request "+j.name(), func(t *testing.T) { j.run(t, b, base, mp, &r) })
 	}

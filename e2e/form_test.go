@@ -21,6 +21,7 @@ type journey struct {
 	procedure string // slug of the procedure page the patient starts on
 	title     string // its title, as the coordinator's email names it
 	email     string // the patient's address, unique to the journey
+	phone     string // the patient's number, unique to the journey: the same patient's would join their open lead
 }
 
 // mistakes are the fields the patient gets wrong the first time: no last
@@ -87,7 +88,7 @@ func (j journey) run(t *testing.T, b *browser.Browser, base string, mp *mailpit.
 		clear("email"),
 		chromedp.SendKeys(chromedp.ID("email"), j.email),
 		clear("phone"),
-		chromedp.SendKeys(chromedp.ID("phone"), "+44 20 7946 0123"),
+		chromedp.SendKeys(chromedp.ID("phone"), j.phone),
 		chromedp.Click(chromedp.ID("consent_privacy")),
 	)
 	if j.js {

@@ -8,6 +8,7 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
+	"hash/crc32"
 	"net/http"
 	"net/http/httptest"
 	"strconv"
@@ -37,14 +38,15 @@ func oldToken(issued time.Time) string {
 }
 
 // fillRequest fills in the consultation form as a patient would, with the
-// procedure already chosen, and ticks the privacy box.
+// procedure already chosen, and ticks the privacy box. Each address gets
+// a number of its own: the same patient's requests would join one lead.
 func fillRequest(t *testing.T, tab *browser.Tab, email string) {
 	t.Helper()
 	tab.Do(t, "fill in the form",
 		chromedp.SendKeys(chromedp.ID("first_name"), "Grace"),
 		chromedp.SendKeys(chromedp.ID("last_name"), "Hopper"),
 		chromedp.SendKeys(chromedp.ID("email"), email),
-		chromedp.SendKeys(chromedp.ID("phone"), "087 123 4567"),
+		chromedp.SendKeys(chromedp.ID("phone"), fmt.Sprintf("087 123 %04d", crc32.ChecksumIEEE([]byte(email))%10000)),
 		chromedp.Click(chromedp.ID("consent_privacy")),
 	)
 }

@@ -1,33 +1,53 @@
 package intake
 
 import (
-	"cmp"
 	"errors"
-	"html/template"
 	"net/http"
+	"slices"
+	"strconv"
+	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/consultahq/consulta/intake/action"
 	"github.com/consultahq/consulta/intake/figures"
 	"github.com/consultahq/consulta/intake/lead"
-	"github.com/consultahq/consulta/intake/mail"
 	"github.com/consultahq/consulta/intake/outbox"
 	"github.com/consultahq/consulta/intake/remind"
 	"github.com/gorilla/mux"
 )
 
-// An action link (package action) opens a small page: GET shows the lead's
-// reference, its state and who set it, and a button; only the POST from
-// that button acts. Mail scanners fetch every link of an email, so a GET
+// Every action link of every email (package action) opens the lead's
+// page: GET shows the lead, how to reach the patient, the next step and
+// the others, the call form and the history; only a POST from one of its
+// buttons acts. Mail scanners fetch every link of an email, so a GET
 // never changes anything. A POST that finds the work done already changes
-// nothing either, and both answer with the page that says who did what,
-// and when. The page shows no patient data beyond the first name and the
-// procedure.
+// nothing either. Each POST answers 303 to the page as it now stands, or
+// 422 with the page and what to correct.
+//
+// Who acts is a person: the address the link was sent to, named by the
+// staff list (intake.staff). A link sent to a mailbox that several listed
+// people share asks which of them is acting, and remembers the answer on
+// that device in a first-party cookie holding only the person's index in
+// the list (staffCookie).
 
-// actionCSP lets the page style itself and post its one form, nothing else.
+// actionCSP lets the page style itself and post its forms, nothing else.
 const actionCSP = "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
 
-// handleAction serves GET and POST /v1/actions/{token}.
+// staffCookie names the cookie that remembers who is acting on a shared
+// mailbox's links on this device: the index of a person in the staff list.
+const staffCookie = "consulta_staff"
+
+// The buttons of the lead's page, as its forms post them in "do", beside
+// the actions of package action (claim, contacted, booked, …).
+const (
+	doCall   = "call:"  // and a call's outcome: "call:no_answer"
+	doUndo   = "undo"   // take back the latest action
+	doPerson = "person" // say which of a shared mailbox's people is acting
+	doForget = "forget" // forget who is acting on this device
+)
+
+// handleAction serves GET and POST /v1/actions/{token}: the lead's page.
 func (s *server) handleAction() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Security-Policy", actionCSP)
@@ -49,41 +69,182 @@ func (s *server) handleAction() http.Handler {
 			return
 		}
 		if err != nil {
-			s.log.Error("read lead for an action", "lead", tok.Lead, "err", err)
+			s.log.Error("read lead for its page", "lead", tok.Lead, "err", err)
 			httpError(w, http.StatusServiceUnavailable, "The service cannot read this lead just now. Please try again in a minute.")
 			return
 		}
-		if !s.policy().Staff(t, tok.Recipient) { // today's settings alone
+		p := s.policy()
+		if !p.Staff(t, tok.Recipient) { // today's settings alone
 			s.actionRefused(w, "This link was not sent to you", "It belongs to an address that no longer receives this practice's leads. "+
 				"Nothing was changed.")
 			return
 		}
+		pg := page{tok: tok, lead: t}
+		pg.person, pg.known = s.actor(r, tok.Recipient)
 		if r.Method == http.MethodPost {
-			if err := s.act(r, tok); err != nil {
-				s.log.Error("act on a lead", "lead", tok.Lead, "action", tok.Action, "err", err)
-				httpError(w, http.StatusServiceUnavailable, "The change could not be saved just now. Please try again in a minute.")
+			if s.post(w, r, &pg) {
 				return
 			}
-			http.Redirect(w, r, r.URL.Path, http.StatusSeeOther) // the page, as it now stands
-			return
 		}
-		s.actionPage(w, http.StatusOK, s.actionView(tok, t))
+		s.leadPage(w, r, pg)
 	})
 }
 
-// act applies tok's action to its lead, as the lifecycle decides it
-// (lead.Act, lead.Release): nothing when it is done already.
-func (s *server) act(r *http.Request, tok action.Token) error {
+// page is one request for a lead's page: its link, the lead, who is
+// acting (known is false while a shared mailbox's person is not chosen),
+// and what went wrong with a POST, said on the page.
+type page struct {
+	tok    action.Token
+	lead   lead.Tracked
+	person lead.Person
+	known  bool
+	status int    // 200, or 422 with problem
+	fix    string // what to correct, said at the top of the page
+	note   string // the note as written, kept when the page is shown again
+}
+
+// actor returns who acts on a link sent to addr: the one person the staff
+// list gives that address; for a mailbox several people share, the one
+// this device's cookie names, or false when none is chosen; else the
+// address itself.
+func (s *server) actor(r *http.Request, addr string) (lead.Person, bool) {
+	p := s.policy()
+	sharing := p.Sharing(addr)
+	switch len(sharing) {
+	case 0:
+		return lead.Person{Email: addr}, true
+	case 1:
+		return p.People[sharing[0]], true
+	}
+	if c, err := r.Cookie(staffCookie); err == nil {
+		if i, err := strconv.Atoi(c.Value); err == nil && slices.Contains(sharing, i) {
+			return p.People[i], true
+		}
+	}
+	return lead.Person{Email: addr}, false
+}
+
+// post acts on pg's lead as its form asks, and answers 303 to the page as
+// it now stands; it returns false, with pg's problem set, when the page
+// is to be shown again with what to correct.
+func (s *server) post(w http.ResponseWriter, r *http.Request, pg *page) bool {
+	if err := r.ParseForm(); err != nil {
+		pg.status, pg.fix = http.StatusBadRequest, "The form could not be read. Please try again."
+		return false
+	}
+	do := r.PostForm.Get("do")
+	switch do {
+	case doPerson:
+		return s.choosePerson(w, r, pg)
+	case doForget:
+		http.SetCookie(w, s.cookie(r, "", -1))
+		http.Redirect(w, r, r.URL.Path, http.StatusSeeOther)
+		return true
+	}
+	if !pg.known {
+		pg.status, pg.fix = http.StatusUnprocessableEntity, "Say who you are first: this link went to a mailbox several people share."
+		return false
+	}
+	pg.note = strings.TrimSpace(r.PostForm.Get("note"))
+	if n := utf8.RuneCountInString(pg.note); n > lead.MaxNote {
+		pg.status, pg.fix = http.StatusUnprocessableEntity, "The note is "+strconv.Itoa(n)+" characters long: keep it under "+
+			strconv.Itoa(lead.MaxNote)+", and nothing was recorded."
+		return false
+	}
+	if do == "" { // a button of the earlier one-button page: the link's own action
+		do = pg.tok.Action
+	}
+	var back time.Time
+	if do == doCall+lead.CallBack {
+		var fix string
+		if back, fix = s.callBackTime(r.PostForm.Get("back")); fix != "" {
+			pg.status, pg.fix = http.StatusUnprocessableEntity, fix
+			return false
+		}
+	}
+	if err := s.act(r, pg, do, back); err != nil {
+		if errors.Is(err, errUnknownAction) {
+			pg.status, pg.fix = http.StatusBadRequest, "That button is not one of this page's. Nothing was changed."
+			return false
+		}
+		s.log.Error("act on a lead", "lead", pg.tok.Lead, "action", do, "err", err)
+		httpError(w, http.StatusServiceUnavailable, "The change could not be saved just now. Please try again in a minute.")
+		return true
+	}
+	http.Redirect(w, r, r.URL.Path, http.StatusSeeOther) // the page, as it now stands
+	return true
+}
+
+// choosePerson remembers on this device which of a shared mailbox's
+// people is acting, and answers 303 to the page.
+func (s *server) choosePerson(w http.ResponseWriter, r *http.Request, pg *page) bool {
+	i, err := strconv.Atoi(r.PostForm.Get("person"))
+	if err != nil || !slices.Contains(s.policy().Sharing(pg.tok.Recipient), i) {
+		pg.status, pg.fix = http.StatusUnprocessableEntity, "Choose your name from the list."
+		return false
+	}
+	http.SetCookie(w, s.cookie(r, strconv.Itoa(i), 365*24*60*60))
+	http.Redirect(w, r, r.URL.Path, http.StatusSeeOther)
+	return true
+}
+
+// cookie returns the staff cookie holding value, for maxAge seconds (-1
+// deletes it): first-party, for the lead pages' path only, out of reach
+// of scripts, sent on the link from an email (Lax), and only over HTTPS
+// where the service is reached by it.
+func (s *server) cookie(r *http.Request, value string, maxAge int) *http.Cookie {
+	secure := r.TLS != nil || strings.HasPrefix(s.cfg.PublicURL, "https://")
+	return &http.Cookie{Name: staffCookie, Value: value, Path: action.Path, MaxAge: maxAge, HttpOnly: true,
+		Secure: secure, SameSite: http.SameSiteLaxMode}
+}
+
+// callBackTime reads the time a patient asked to be called back at, as
+// the page's field gives it ("2026-12-07T16:00", practice time), and says
+// what to correct when it is no time to come.
+func (s *server) callBackTime(v string) (time.Time, string) {
+	if strings.TrimSpace(v) == "" {
+		return time.Time{}, "Give the time the patient asked to be called back at."
+	}
+	t, err := time.ParseInLocation("2006-01-02T15:04", strings.TrimSpace(v), s.location())
+	if err != nil {
+		return time.Time{}, "The call-back time was not understood: pick a date and a time."
+	}
+	if !t.After(s.cfg.Now()) {
+		return time.Time{}, "The call-back time has passed: give a time to come."
+	}
+	return t, ""
+}
+
+// errUnknownAction is a button that is none of the page's.
+var errUnknownAction = errors.New("no such action")
+
+// act applies the action do (an action of package action, a call's
+// outcome, or an undo) to pg's lead, by pg's person, with pg's note, as
+// the lifecycle decides it: nothing when it is done already.
+func (s *server) act(r *http.Request, pg *page, do string, back time.Time) error {
 	now := s.cfg.Now()
 	p := s.policy()
+	by := pg.person
 	var claimedBefore bool
-	after, changed, err := s.store.Update(r.Context(), tok.Lead, func(t lead.Tracked) (lead.Change, []outbox.Message, bool, error) {
+	after, changed, err := s.store.Update(r.Context(), pg.tok.Lead, func(t lead.Tracked) (lead.Change, []outbox.Message, bool, error) {
 		claimedBefore = !t.ClaimedAt.IsZero()
-		if tok.Action == action.Release {
-			c, ok := lead.Release(t, tok.Recipient, now, p)
-			return c, nil, ok, nil
+		var c lead.Change
+		var ok bool
+		var err error
+		switch state, known := action.States[do]; {
+		case do == doUndo:
+			c, ok = lead.Undo(t, by, now)
+		case strings.HasPrefix(do, doCall):
+			c, ok, err = lead.Call(t, strings.TrimPrefix(do, doCall), back, by, now, p)
+		case do == action.Release:
+			c, ok = lead.Release(t, by, now, p)
+		case do == action.Open:
+		case known:
+			c, ok, err = lead.Act(t, state, by, now, p)
+		default:
+			return c, nil, false, errUnknownAction
 		}
-		c, ok, err := lead.Act(t, action.States[tok.Action], tok.Recipient, now, p)
+		c.Event.Note = pg.note
 		return c, nil, ok, err
 	})
 	if err == nil && changed && !claimedBefore && !after.ClaimedAt.IsZero() {
@@ -92,125 +253,14 @@ func (s *server) act(r *http.Request, tok action.Token) error {
 	return err
 }
 
-// policy is the practice's response clock as the lifecycle applies it.
+// policy is the practice's response clock as the lifecycle applies it,
+// with its coordinators and its staff.
 func (s *server) policy() lead.Policy {
-	return lead.Policy{Clock: s.cfg.Clock, Coordinator: s.cfg.Practice.To}
+	return lead.Policy{Clock: s.cfg.Clock, Coordinator: s.cfg.Practice.To, People: s.cfg.Staff}
 }
 
-// actionView is the data of the action page.
-type actionView struct {
-	Practice  string
-	Colours   mail.Colours
-	Ref       string
-	FirstName string
-	Procedure string
-	State     string // in words: "Claimed"
-	StateBy   string // "" for the service
-	StateAt   string // in practice time
-	Due       string
-	Button    string // "" when there is nothing left to do
-	Done      string // why not, when there is nothing left to do
-}
-
-// stateWords are the states as the page says them.
-var stateWords = map[string]string{
-	lead.New: "New, not yet claimed", lead.Claimed: "Claimed", lead.Contacted: "Contacted",
-	lead.Booked: "Consultation booked", lead.Closed: "Closed, no booking", lead.Spam: "Held as suspected spam",
-	lead.NotALead: "Not a lead",
-}
-
-func (s *server) actionView(tok action.Token, t lead.Tracked) actionView {
-	loc := s.cfg.Clock.Location
-	if loc == nil {
-		loc = time.UTC
-	}
-	const layout = mail.StaffTime
-	c := s.cfg.Practice.Colours
-	v := actionView{
-		Practice:  s.practiceName(),
-		Colours:   c.WithDefaults(),
-		Ref:       cmp.Or(t.Lead.Ref, t.Lead.ID),
-		FirstName: t.Lead.FirstName,
-		Procedure: t.Lead.ProcedureTitle,
-		State:     stateWords[t.State],
-		StateBy:   t.StateBy,
-		StateAt:   t.StateAt.In(loc).Format(layout),
-	}
-	if !t.Lead.Due.IsZero() {
-		v.Due = t.Lead.Due.In(loc).Format(layout)
-	}
-	target := action.States[tok.Action]
-	switch {
-	case tok.Action == action.Release && t.State == lead.Spam && t.Lead.Spam:
-		v.Button = "Release: deliver this request"
-	case tok.Action == action.Release:
-		v.Done = "It has been released already, or was never held."
-	case lead.CanMove(t.State, target):
-		v.Button = action.Labels[tok.Action]
-	case target == t.State:
-		v.Done = "Done: this step is recorded. The email's other buttons take the lead further."
-	default:
-		v.Done = "The lead has already moved past this step. Nothing was changed."
-	}
-	return v
-}
-
-// actionRefused answers 403 with a page that says why, and changes nothing.
-func (s *server) actionRefused(w http.ResponseWriter, title, why string) {
-	s.actionPage(w, http.StatusForbidden, actionView{Practice: s.practiceName(), Done: why, State: title,
-		Colours: mail.Colours{}.WithDefaults()})
-}
-
-func (s *server) actionPage(w http.ResponseWriter, code int, v actionView) {
-	w.Header().Set("Content-Type", "text/html; charset=utf-8")
-	w.WriteHeader(code)
-	if err := actionTemplate.Execute(w, v); err != nil {
-		s.log.Error("render action page", "err", err)
-	}
-}
-
-var actionTemplate = template.Must(template.New("action").Parse(`<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="robots" content="noindex">
-<title>{{if .Ref}}{{.Ref}} · {{end}}{{.Practice}}</title>
-<style>
-body { margin: 0; font: 1.125rem/1.5 system-ui, sans-serif; color: {{.Colours.Ink}}; background: {{.Colours.Paper}}; }
-main { max-width: 32rem; margin: 0 auto; padding: 1.5rem 1rem; }
-h1 { font-size: 1.5rem; margin: 0 0 1rem; }
-p.practice { color: {{.Colours.Muted}}; margin: 0 0 .5rem; }
-dl { display: grid; grid-template-columns: auto 1fr; gap: .25rem 1rem; margin: 0 0 1.5rem; }
-dt { color: {{.Colours.Muted}}; }
-dd { margin: 0; }
-button { font: inherit; font-weight: 600; min-height: 48px; width: 100%; padding: .75rem 1rem; border: 0; border-radius: .5rem;
-	color: {{.Colours.Paper}}; background: {{.Colours.Accent}}; cursor: pointer; }
-button:focus-visible { outline: 3px solid {{.Colours.Ink}}; outline-offset: 3px; }
-</style>
-</head>
-<body>
-<main>
-<p class="practice">{{.Practice}}</p>
-{{if .Ref}}<h1>Lead {{.Ref}}</h1>
-<dl>
-{{if .FirstName}}<dt>Patient</dt><dd>{{.FirstName}}</dd>{{end}}
-{{if .Procedure}}<dt>Asking about</dt><dd>{{.Procedure}}</dd>{{end}}
-<dt>State</dt><dd>{{.State}}</dd>
-<dt>Set by</dt><dd>{{if .StateBy}}{{.StateBy}}{{else}}the practice's service{{end}}, {{.StateAt}}</dd>
-{{if .Due}}<dt>Reply by</dt><dd>{{.Due}}</dd>{{end}}
-</dl>
-{{if .Button}}<form method="post"><button type="submit">{{.Button}}</button></form>
-{{else}}<p>{{.Done}}</p>{{end}}
-{{else}}<h1>{{.State}}</h1>
-<p>{{.Done}}</p>{{end}}
-</main>
-</body>
-</html>
-`))
-
-// remindConfig is what the response clock needs: the same clock, practice
-// and action links as the handlers.
+// remindConfig is what the response clock needs: the same clock, practice,
+// staff and action links as the handlers.
 func (s *server) remindConfig() remind.Config {
-	return remind.Config{Clock: s.cfg.Clock, Practice: s.cfg.Practice, Logger: s.log, Now: s.cfg.Now}
+	return remind.Config{Clock: s.cfg.Clock, Practice: s.cfg.Practice, People: s.cfg.Staff, Logger: s.log, Now: s.cfg.Now}
 }

@@ -83,25 +83,36 @@ func TestLeadGetsDueAndRef(t *testing.T) {
 	}
 }
 
+// TestActionGetChangesNothing: every action link opens the lead's page,
+// with the patient's name, procedure, contact and message, and the same
+// headers as every action page; a GET changes nothing.
 func TestActionGetChangesNothing(t *testing.T) {
 	f, s, id := clockFixture(t)
 	before := f.lead(t, id)
-	for _, act := range []string{action.Claim, action.Contacted, action.Booked, action.Closed, action.NotALead, action.Spam, action.Release} {
+	for _, act := range []string{action.Claim, action.Contacted, action.Booked, action.Closed, action.NotALead, action.Spam,
+		action.Release, action.Open} {
 		r := f.do(http.MethodGet, action.Path+s.Sign(id, act, coordinator))
 		page := body(r)
-		if r.StatusCode != http.StatusOK || !strings.Contains(page, before.Lead.Ref) || !strings.Contains(page, "Aoife") ||
-			strings.Contains(page, "Byrne") || strings.Contains(page, "087") || strings.Contains(page, "aoife.byrne") {
-			t.Errorf("GET %s: %d\n%s", act, r.StatusCode, page)
+		for _, want := range []string{before.Lead.Ref, "<h1>Aoife Byrne</h1>", "Rhinoplasty", `href="tel:&#43;353871234567"`,
+			"aoife.byrne@mail.example", "I would like to know about recovery.", "Reply by Mon 2 Mar, 12:00", `<form method="post">`} {
+			if !strings.Contains(page, want) {
+				t.Errorf("GET %s: no %q", act, want)
+			}
 		}
-		if act != action.Release && !strings.Contains(page, `<form method="post">`) {
-			t.Errorf("GET %s: no button", act)
+		h := r.Header
+		if r.StatusCode != http.StatusOK || h.Get("Cache-Control") != "no-store" || h.Get("Referrer-Policy") != "no-referrer" ||
+			h.Get("X-Frame-Options") != "DENY" || !strings.Contains(h.Get("Content-Security-Policy"), "frame-ancestors 'none'") {
+			t.Errorf("GET %s: %d, headers %v", act, r.StatusCode, h)
 		}
 	}
-	if after := f.lead(t, id); after.State != before.State || !after.StateAt.Equal(before.StateAt) || !after.ActedAt.IsZero() {
+	if after := f.lead(t, id); after.State != before.State || !after.StateAt.Equal(before.StateAt) || !after.ActedAt.IsZero() ||
+		len(after.History) != 0 {
 		t.Errorf("after GETs: %+v", after)
 	}
 }
 
+// TestActionPostActsOnce: the one-button POST of an earlier page acts as
+// its link says, once; the clock keeps running after a claim.
 func TestActionPostActsOnce(t *testing.T) {
 	f, s, id := clockFixture(t)
 	f.clock.advance(25 * time.Minute)
@@ -119,13 +130,17 @@ func TestActionPostActsOnce(t *testing.T) {
 		}
 	}
 	l := f.lead(t, id)
-	if l.State != lead.Claimed || l.ClaimedBy != coordinator || !l.ClaimedAt.Equal(claimedAt) || len(l.Steps) != 0 {
+	// Claiming stops the reminders to the team, not the clock: the
+	// reminder at the due time now goes to the owner.
+	if want := []lead.Step{{Kind: lead.Reminder, At: l.Lead.Due}}; l.State != lead.Claimed || l.ClaimedBy != coordinator ||
+		!l.ClaimedAt.Equal(claimedAt) || fmt.Sprint(l.Steps) != fmt.Sprint(want) {
 		t.Errorf("after claims: state %s by %s at %s, steps %v", l.State, l.ClaimedBy, l.ClaimedAt, l.Steps)
 	}
 	page := body(f.do(http.MethodGet, action.Path+s.Sign(id, action.Claim, manager)))
-	if !strings.Contains(page, "Claimed") || !strings.Contains(page, coordinator) || !strings.Contains(page, "Mon 2 Mar, 10:25") ||
-		strings.Contains(page, "<form") {
-		t.Errorf("the colleague's page does not say who claimed it when:\n%s", page)
+	for _, want := range []string{"Claimed by " + coordinator, "Mon 2 Mar, 10:25 · " + coordinator, "Next step: record a call"} {
+		if !strings.Contains(page, want) {
+			t.Errorf("the colleague's page has no %q:\n%s", want, page)
+		}
 	}
 	metrics := f.metrics()
 	for _, want := range []string{"consulta_lead_time_to_claim_seconds_count 1", "consulta_lead_time_to_claim_seconds_sum 1500", "consulta_leads_overdue 0"} {
@@ -133,7 +148,7 @@ func TestActionPostActsOnce(t *testing.T) {
 			t.Errorf("/metrics has no %q", want)
 		}
 	}
-	// Contacted sets the follow-up: three working days later.
+	// Reached sets the follow-up: three working days later.
 	if r := f.do(http.MethodPost, action.Path+s.Sign(id, action.Contacted, manager)); r.StatusCode != http.StatusSeeOther {
 		t.Fatalf("POST contacted: %d", r.StatusCode)
 	}
@@ -200,7 +215,8 @@ func TestActionRelease(t *testing.T) {
 	if st := f.stats(t); st.Held != 0 || st.Pending != 2 {
 		t.Errorf("after release: %+v; want its email pending beside the first lead's", st)
 	}
-	if page := body(f.do(http.MethodGet, release)); !strings.Contains(page, "released already") {
+	if page := body(f.do(http.MethodGet, release)); !strings.Contains(page, "Released: delivered after it was held") ||
+		strings.Contains(page, "Release: deliver this request") || !strings.Contains(page, `value="claim"`) {
 		t.Errorf("GET release again:\n%s", page)
 	}
 }

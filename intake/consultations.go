@@ -69,7 +69,8 @@ func (s *server) handleConsultation() http.Handler {
 				"Your request could not be taken just now. Please try again, or call us.")
 			return
 		}
-		id, dup, err := s.store.Enqueue(r.Context(), lead.Start(l, s.heard...), sub.IdempotencyKey, stored(msgs))
+		t, msgs, again := s.attach(r, l, msgs)
+		id, dup, err := s.store.Enqueue(r.Context(), t, sub.IdempotencyKey, stored(msgs))
 		if confirm && (err != nil || dup) { // no confirmation was stored for this request
 			s.confirm.release(sub.FormToken, l.Email)
 		}
@@ -90,6 +91,8 @@ func (s *server) handleConsultation() http.Handler {
 		case l.Spam:
 			ri.outcome, ri.signals = outcomeSpam, l.Signals
 			s.metrics.spam.Inc()
+		case again:
+			ri.outcome = outcomeAgain
 		default:
 			ri.outcome = outcomeAccepted
 			s.metrics.leads.Inc()
@@ -108,6 +111,31 @@ func (s *server) handleConsultation() http.Handler {
 		}
 		http.Redirect(w, r, s.thanksURL(a.Ref, l.Due), http.StatusSeeOther)
 	})
+}
+
+// attach returns lead l as it starts, with its planned emails msgs: when
+// the same patient has an open lead of the last AgainWithin, l joins it
+// (lead.Attach), and the owner of that lead is told in place of a new
+// lead's email; the patient's confirmation stays as it is. A store that
+// cannot say starts a lead of its own: a lead is never lost to the check.
+func (s *server) attach(r *http.Request, l lead.Lead, msgs []mail.Message) (lead.Tracked, []mail.Message, bool) {
+	if l.Spam {
+		return lead.Start(l, s.heard...), msgs, false
+	}
+	orig, ok, err := s.store.Match(r.Context(), l, l.Received.Add(-lead.AgainWithin))
+	if err != nil {
+		s.log.Error("match a request to an open lead", "lead", l.ID, "err", err)
+	}
+	if !ok {
+		return lead.Start(l, s.heard...), msgs, false
+	}
+	t, send := lead.Attach(orig, l, s.policy(), s.heard...)
+	again, err := mail.Envelope(send.Kind, send.ID, send.To, s.cfg.Practice)
+	if err != nil {
+		s.log.Error("plan the email of a patient who wrote again", "lead", l.ID, "err", err)
+		return lead.Start(l, s.heard...), msgs, false
+	}
+	return t, append([]mail.Message{again}, msgs[1:]...), true
 }
 
 // countConfirmation counts a lead stored with a confirmation, or without

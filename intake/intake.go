@@ -52,6 +52,7 @@ import (
 	"time"
 
 	"github.com/consultahq/consulta/intake/delivery"
+	"github.com/consultahq/consulta/intake/lead"
 	"github.com/consultahq/consulta/intake/mail"
 	"github.com/consultahq/consulta/intake/outbox"
 	"github.com/consultahq/consulta/internal/form"
@@ -193,6 +194,13 @@ type Config struct {
 	// ActionTTL is how long an action link stays good; default
 	// action.DefaultTTL.
 	ActionTTL time.Duration
+
+	// Staff are the people who act on leads, by name and address
+	// (site.yaml's intake.staff): the lead's page records each action as
+	// theirs, and asks which of them is acting on a link sent to an
+	// address several of them share. Whoever is listed may act on every
+	// lead, as long as they are listed; nil lets the addresses act alone.
+	Staff []lead.Person
 
 	// Now is the clock; default time.Now.
 	Now func() time.Time

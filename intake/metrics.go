@@ -33,6 +33,7 @@ type Metrics struct {
 const (
 	outcomeAccepted    = "accepted"     // a lead stored and queued for mail
 	outcomeDuplicate   = "duplicate"    // an idempotency key seen before
+	outcomeAgain       = "again"        // stored, attached to an open lead of the same patient
 	outcomeSpam        = "spam"         // stored as suspected spam
 	outcomeInvalid     = "invalid"      // 422: fields to correct
 	outcomeBadRequest  = "bad_request"  // 400, 413, 415: unreadable

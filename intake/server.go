@@ -23,6 +23,10 @@ type Store interface {
 	Lead(ctx context.Context, id string) (lead.Tracked, error)
 	Update(ctx context.Context, id string, decide outbox.Decide) (t lead.Tracked, changed bool, err error)
 	Overdue(ctx context.Context, now time.Time) (int, error)
+	// Match finds the open lead a later request of the same patient joins.
+	Match(ctx context.Context, l lead.Lead, since time.Time) (lead.Tracked, bool, error)
+	// Attached reads the requests that joined a lead.
+	Attached(ctx context.Context, id string) ([]lead.Lead, error)
 }
 
 // server holds what the handlers share. It is built once by NewServer.

@@ -108,7 +108,7 @@ func releaseSpam(ctx context.Context, store *outbox.Store, site, id string) erro
 	}
 	now := time.Now()
 	_, changed, err := store.Update(ctx, id, func(t lead.Tracked) (lead.Change, []outbox.Message, bool, error) {
-		c, ok := lead.Release(t, "consulta intake spam release", now, lead.Policy{Clock: clock})
+		c, ok := lead.Release(t, lead.Person{Name: "consulta intake spam release"}, now, lead.Policy{Clock: clock})
 		return c, nil, ok, nil
 	})
 	if err != nil {

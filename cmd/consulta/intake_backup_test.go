@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"testing"
 	"time"
@@ -102,8 +103,12 @@ type leadStream struct {
 
 // streamLeads posts leads to url from workers goroutines until stop, or
 // until limit have been accepted.
+// streams numbers the streams of leads of a test run.
+var streams atomic.Int64
+
 func streamLeads(url string, workers, limit int) *leadStream {
 	s := &leadStream{quit: make(chan struct{}), limit: limit}
+	stream := streams.Add(1) // each request a patient of its own: the same patient's would join their open lead
 	for w := range workers {
 		s.wg.Go(func() {
 			client := &http.Client{Timeout: 5 * time.Second}
@@ -116,8 +121,8 @@ func streamLeads(url string, workers, limit int) *leadStream {
 				if len(s.accepted()) >= s.limit {
 					return
 				}
-				body := fmt.Sprintf(`{"first_name":"Stream","last_name":"Test","email":"s%d.%d@mail.example",`+
-					`"procedure":"rhinoplasty","consent_privacy":true}`, w, i)
+				body := fmt.Sprintf(`{"first_name":"Stream","last_name":"Test","email":"s%d.%d.%d@mail.example",`+
+					`"procedure":"rhinoplasty","consent_privacy":true}`, stream, w, i)
 				resp, err := client.Post(url+"/v1/consultations", "application/json", strings.NewReader(body))
 				if err != nil {
 					continue // the service is down: no promise was made

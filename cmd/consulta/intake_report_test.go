@@ -34,7 +34,7 @@ func TestIntakeReportCommand(t *testing.T) {
 		}
 	}
 	if _, _, err := store.Update(ctx, "ld_R1", func(t lead.Tracked) (lead.Change, []outbox.Message, bool, error) {
-		c, ok, err := lead.Act(t, lead.Claimed, "ann@x.example", received.Add(30*time.Minute), lead.Policy{})
+		c, ok, err := lead.Act(t, lead.Claimed, lead.Person{Email: "ann@x.example"}, received.Add(30*time.Minute), lead.Policy{})
 		return c, nil, ok, err
 	}); err != nil {
 		t.Fatal(err)

@@ -1,7 +1,10 @@
-// Package action signs and checks the one-click action links of the
-// intake's emails: "I'm handling it", "Contacted", "Consultation booked",
-// "Not a lead", and the digest's "Release". Buttons says which each kind
-// of email offers; the composer receives them signed, as data.
+// Package action signs and checks the action links of the intake's
+// emails: "I'm handling it", "Reached", "Consultation booked", "Not a
+// lead", "Open the lead", and the digest's "Release". Every link opens
+// the lead's page (package intake), signed for one lead and one member of
+// staff; its action is the page's main button while the lead can still
+// take it. Buttons says which each kind of email offers;
+// the composer receives them signed, as data.
 //
 // A link is /v1/actions/<token>. The token names one lead, one action and
 // one recipient, and when it expires, and is signed with an HMAC-SHA256
@@ -34,17 +37,19 @@ const (
 	NotALead  = "not_a_lead"
 	Spam      = "spam"
 	Release   = "release" // deliver a lead held as suspected spam
+	Open      = "open"    // open the lead's page, whose buttons then act
 )
 
 // Labels are the buttons' words, by action.
 var Labels = map[string]string{
 	Claim:     "I'm handling it",
-	Contacted: "Contacted",
+	Contacted: "Reached",
 	Booked:    "Consultation booked",
 	Closed:    "Closed, no booking",
 	NotALead:  "Not a lead",
 	Spam:      "Spam",
 	Release:   "Release",
+	Open:      "Open the lead",
 }
 
 // States are the lead states the actions set; Release sets lead.New.
@@ -56,6 +61,7 @@ var States = map[string]string{
 	NotALead:  lead.NotALead,
 	Spam:      lead.Spam,
 	Release:   lead.New,
+	Open:      "", // moves nothing
 }
 
 // LeadActions are the actions of a coordinator's email, in order.
@@ -70,6 +76,8 @@ var Buttons = map[string][]string{
 	lead.Reminder:      LeadActions,
 	lead.Escalation:    LeadActions,
 	lead.FollowUp:      {Booked, Closed, NotALead},
+	lead.Attempt:       {Open},
+	lead.Again:         {Open},
 	lead.DigestOverdue: LeadActions,
 	lead.DigestHeld:    {Release},
 }

@@ -12,8 +12,10 @@ import (
 
 // Composer composes each message that the store holds planned, when it
 // is sent, from what the store holds then: the lead it is about, read
-// again (a lead released from spam is no longer marked), the data the
-// clock stored with it (the digest's), and the buttons signed for its
+// again (a lead released from spam is no longer marked), with where it
+// stands; for a patient who wrote again, the open lead they joined; the
+// data the clock stored with it (the digest's, whose overdue leads' first
+// names and phone numbers are read now); and the buttons signed for its
 // recipient. Its Compose is what Options.Compose takes.
 type Composer struct {
 	// Leads reads the lead a message is about (an *outbox.Store).
@@ -40,8 +42,15 @@ func (c Composer) Compose(ctx context.Context, m outbox.Msg) (mail.Message, erro
 		if err != nil {
 			return mail.Message{}, fmt.Errorf("compose %s: read lead: %w", m.ID, err)
 		}
-		l.Lead, l.ContactedAt = t.Lead, t.ContactedAt
-		l.Links = c.links(m.Kind, m.LeadID, l.To)
+		if open, _, joined := t.Joined(); joined { // a patient wrote again: the email is about the lead they joined
+			again := t.Lead
+			if t, err = c.Leads.Lead(ctx, open); err != nil {
+				return mail.Message{}, fmt.Errorf("compose %s: read the lead it joined: %w", m.ID, err)
+			}
+			l.Again = &again
+		}
+		l.Lead, l.Status = t.Lead, t.Status
+		l.Links = c.links(m.Kind, t.Lead.ID, l.To)
 	}
 	if len(m.Data) > 0 {
 		var d mail.DigestData
@@ -49,7 +58,13 @@ func (c Composer) Compose(ctx context.Context, m outbox.Msg) (mail.Message, erro
 			return mail.Message{}, fmt.Errorf("%w: %s: its data: %w", ErrCompose, m.ID, err)
 		}
 		for i := range d.Overdue {
-			d.Overdue[i].Links = c.links(lead.DigestOverdue, d.Overdue[i].ID, l.To)
+			o := &d.Overdue[i]
+			o.Links = c.links(lead.DigestOverdue, o.ID, l.To)
+			// The first name and the phone are read now, never kept with
+			// the digest: a lead purged since shows neither.
+			if t, err := c.Leads.Lead(ctx, o.ID); err == nil {
+				o.FirstName, o.Phone = t.Lead.FirstName, t.Lead.Phone
+			}
 		}
 		for i := range d.Held {
 			d.Held[i].Links = c.links(lead.DigestHeld, d.Held[i].ID, l.To)

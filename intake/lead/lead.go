@@ -1,13 +1,32 @@
 // Package lead is the intake's domain: a consultation request as the
-// service keeps it (Lead), where it stands (Status), and its lifecycle:
-// the states it moves through, which moves are allowed, and the response
-// clock's policy (the due time, the reminder and escalation, the
-// follow-up, waiting while the practice is closed), as pure functions of
-// a lead, an event and the time (lifecycle.go, clock.go).
+// service keeps it (Lead), where it stands (Status), what happened to it
+// (History), and its lifecycle: the states it moves through, which moves
+// are allowed, the calls to the patient and their outcomes, undo, a
+// patient writing again, and the response clock's policy (the due time,
+// the reminder and escalation, the planned call attempts, the follow-up,
+// waiting while the practice is closed), as pure functions of a lead, an
+// event and the time (lifecycle.go, calls.go, history.go, again.go,
+// clock.go).
 //
 // The domain decides; the store keeps what it decided (package outbox),
-// the composer writes its emails (package mail). It imports nothing of
+// the composer writes its emails (package mail), and the lead's page
+// (package intake) offers what the domain allows. It imports nothing of
 // Consulta's but the practice's hours (internal/hours).
+//
+// Extension points, for what builds on a lead (later steps of a
+// patient's care):
+//
+//   - a new kind of scheduled step is one row of the steps table
+//     (clock.go): its kind, the states it is taken in, and what it sends
+//     and schedules next. A Step is a kind, a due time and a Payload, kept
+//     by the store as they are; a lead has one step of a kind, so a kind
+//     that recurs names each occurrence ("check_in.7").
+//   - a new kind of email is a const of kinds.go, a template pair in
+//     package mail, and its buttons in package action.
+//   - a new action by hand is a function of (Tracked, …, by Person, now,
+//     Policy) returning a Change whose Event carries Before (so that Undo
+//     takes it back) and a note; the history shows every Event.
+//   - who may act is Policy.Staff, by today's settings alone.
 package lead
 
 import "time"

@@ -18,8 +18,9 @@ func at(month time.Month, day, h, m int) time.Time {
 }
 
 // policy is a practice open Monday to Friday, 09:00 to 18:00 in Dublin,
-// that promises a reply within two open hours, escalates to two people
-// and follows up after three working days.
+// that promises a reply within two open hours, escalates to two people,
+// follows up after three working days, and calls by the default plan.
+// Its staff list names Cat, and Dan and Eve, who share the desk's mailbox.
 func policy(t testing.TB) Policy {
 	t.Helper()
 	w, _, err := hours.ParseWeek(map[string]string{"mon-fri": "09:00-18:00"})
@@ -30,6 +31,7 @@ func policy(t testing.TB) Policy {
 		Clock: hours.Clock{Schedule: hours.Schedule{Location: dublin, Week: w}, RespondWithin: 2 * time.Hour,
 			EscalateTo: []string{"manager@harbour.example", "owner@harbour.example"}, FollowUpAfter: 3},
 		Coordinator: func(category string) string { return category + "@harbour.example" },
+		People:      []Person{cat, {Name: "Dan Walsh", Email: "desk@harbour.example"}, {Name: "Eve Kelly", Email: "desk@harbour.example"}},
 	}
 }
 
@@ -41,8 +43,23 @@ func received(p Policy) Tracked {
 }
 
 // forward is the rule Act must keep, written out: a lead moves by hand
-// only forward, New → Claimed → Contacted → the final states.
-var forward = map[string]int{New: 0, Claimed: 1, Contacted: 2, Booked: 3, Closed: 3, Spam: 3, NotALead: 3}
+// only forward, New → Claimed → NotReached → Contacted → the final
+// states; nobody moves a lead by hand to New, NotReached or Attached.
+var forward = map[string]int{New: 0, Claimed: 1, NotReached: 2, Contacted: 3, Booked: 4, Closed: 4, Spam: 4, NotALead: 4, Attached: 4}
+
+// byHand are the states Act may move a lead to.
+func byHand(state string) bool { return state != New && state != NotReached && state != Attached }
+
+// cat is the member of staff who acts in the tests.
+var cat = Person{Name: "Cat Byrne", Email: "cat@harbour.example"}
+
+// sameEvent reports whether got is want, with got's Before the status
+// before (nil for none).
+func sameEvent(got, want Event, before *Status) bool {
+	b := got.Before
+	got.Before, want.Before = nil, nil
+	return got == want && (b == nil) == (before == nil) && (b == nil || fmt.Sprint(*b) == fmt.Sprint(*before))
+}
 
 // TestActEveryTransition moves a lead from every state to every state.
 func TestActEveryTransition(t *testing.T) {
@@ -59,10 +76,10 @@ func TestActEveryTransition(t *testing.T) {
 				if from != New {
 					before.ClaimedAt, before.ClaimedBy, before.ActedAt = at(11, 30, 10, 5), "ann@harbour.example", at(11, 30, 10, 5)
 				}
-				c, ok, err := Act(before, to, "cat@harbour.example", now, p)
+				c, ok, err := Act(before, to, cat, now, p)
 				rank, known := forward[to]
 				switch {
-				case !known || to == New:
+				case !known || !byHand(to):
 					if err == nil || ok {
 						t.Fatalf("Act to %q: %v, %v; want an error", to, ok, err)
 					}
@@ -76,22 +93,27 @@ func TestActEveryTransition(t *testing.T) {
 				}
 				a := c.After
 				if a.State != to || a.StateBy != "cat@harbour.example" || !a.StateAt.Equal(now) || c.Release ||
-					c.Event != (Event{Kind: "state", State: to, By: "cat@harbour.example", At: now}) {
+					!sameEvent(c.Event, Event{Kind: KindState, State: to, By: cat, At: now}, &before.Status) {
 					t.Errorf("after: %+v, event %+v", a.Status, c.Event)
 				}
 				if wantActed := before.ActedAt; wantActed.IsZero() && !a.ActedAt.Equal(now) || !wantActed.IsZero() && !a.ActedAt.Equal(wantActed) {
 					t.Errorf("acted at %s", a.ActedAt)
 				}
 				claimedNow := from == New && to != Spam && to != NotALead
-				if claimedNow != (a.ClaimedBy == "cat@harbour.example") || claimedNow != a.ClaimedAt.Equal(now) {
+				if claimedNow != (a.ClaimedBy == "cat@harbour.example") || claimedNow != a.ClaimedAt.Equal(now) ||
+					claimedNow != (a.ClaimedName == "Cat Byrne") {
 					t.Errorf("claimed by %q at %s; claimed now: %v", a.ClaimedBy, a.ClaimedAt, claimedNow)
 				}
-				if (to == Contacted) != (a.ContactedBy == "cat@harbour.example") {
-					t.Errorf("contacted by %q", a.ContactedBy)
+				if reachedNow := (to == Contacted || to == Booked) && from != Contacted; reachedNow != (a.ContactedBy == "cat@harbour.example") ||
+					reachedNow != a.ContactedAt.Equal(now) {
+					t.Errorf("reached by %q at %s", a.ContactedBy, a.ContactedAt)
 				}
 				want := []Step(nil)
-				if to == Contacted {
+				switch to {
+				case Contacted:
 					want = []Step{{Kind: FollowUp, At: at(12, 3, 10, 30)}} // three working days later
+				case Claimed: // the clock runs until the patient is reached
+					want = before.Steps
 				}
 				if fmt.Sprint(a.Steps) != fmt.Sprint(want) {
 					t.Errorf("steps %v, want %v", a.Steps, want)
@@ -111,7 +133,7 @@ func TestReleaseEveryState(t *testing.T) {
 			t.Run(fmt.Sprintf("%s held=%v", from, held), func(t *testing.T) {
 				before := received(p)
 				before.State, before.Lead.Spam, before.Steps = from, held, nil
-				c, ok := Release(before, "manager@harbour.example", now, p)
+				c, ok := Release(before, Person{Email: "manager@harbour.example"}, now, p)
 				if want := from == Spam && held; ok != want {
 					t.Fatalf("Release = %v, want %v", ok, want)
 				}
@@ -120,8 +142,8 @@ func TestReleaseEveryState(t *testing.T) {
 				}
 				due := at(12, 1, 10, 0)
 				if a := c.After; a.State != New || a.Lead.Spam || !a.Lead.Due.Equal(due) || a.StateBy != "manager@harbour.example" ||
-					!c.Release || fmt.Sprint(a.Steps) != fmt.Sprint([]Step{{Reminder, due}}) ||
-					c.Event != (Event{Kind: "released", State: New, By: "manager@harbour.example", At: now}) {
+					!c.Release || fmt.Sprint(a.Steps) != fmt.Sprint([]Step{st(Reminder, due)}) ||
+					!sameEvent(c.Event, Event{Kind: KindReleased, State: New, By: Person{Email: "manager@harbour.example"}, At: now}, nil) {
 					t.Errorf("released: %+v %+v, event %+v", a.Lead, a.Status, c.Event)
 				}
 			})
@@ -134,7 +156,7 @@ func TestReleaseEveryState(t *testing.T) {
 func TestStart(t *testing.T) {
 	p := policy(t)
 	l := received(p)
-	if l.State != New || fmt.Sprint(l.Steps) != fmt.Sprint([]Step{{Reminder, at(11, 30, 12, 0)}}) || l.Source != "direct" {
+	if l.State != New || fmt.Sprint(l.Steps) != fmt.Sprint([]Step{st(Reminder, at(11, 30, 12, 0))}) || l.Source != "direct" {
 		t.Errorf("new lead: %+v", l.Status)
 	}
 	l.Lead.Spam = true
@@ -147,6 +169,9 @@ func TestStart(t *testing.T) {
 	}
 }
 
+// st is a step of kind at at.
+func st(kind string, at time.Time) Step { return Step{Kind: kind, At: at} }
+
 // TestTick takes each kind of step, in each state, open and closed.
 func TestTick(t *testing.T) {
 	p := policy(t)
@@ -155,10 +180,24 @@ func TestTick(t *testing.T) {
 	contacted := func(by string) func(*Tracked) {
 		return func(l *Tracked) {
 			l.State, l.ContactedAt, l.ContactedBy = Contacted, at(11, 30, 10, 20), by
-			l.Steps = []Step{{FollowUp, at(12, 3, 10, 20)}}
+			l.Steps = []Step{st(FollowUp, at(12, 3, 10, 20))}
 		}
 	}
-	reminded := func(l *Tracked) { l.Step, l.Steps = Reminder, []Step{{Escalation, at(11, 30, 13, 0)}} }
+	claimedBy := func(by string) func(*Tracked) {
+		return func(l *Tracked) { l.State, l.ClaimedAt, l.ClaimedBy = Claimed, at(11, 30, 10, 5), by }
+	}
+	reminded := func(l *Tracked) { l.Step, l.Steps = Reminder, []Step{st(Escalation, at(11, 30, 13, 0))} }
+	calling := func(calls int) func(*Tracked) {
+		return func(l *Tracked) {
+			claimedBy("cat@harbour.example")(l)
+			l.Calls, l.Steps = calls, []Step{st(Attempt, at(11, 30, 12, 5)), st(Escalation, at(11, 30, 13, 0))}
+		}
+	}
+	notReached := func(email string) func(*Tracked) {
+		return func(l *Tracked) {
+			l.State, l.Lead.Email, l.Steps = NotReached, email, []Step{st(Unreached, at(11, 30, 11, 40))}
+		}
+	}
 	tests := []struct {
 		name  string
 		p     Policy
@@ -169,32 +208,51 @@ func TestTick(t *testing.T) {
 		step  string // the last step after
 		steps []Step
 	}{
-		{"not yet due", p, nil, at(11, 30, 11, 59), false, nil, "", []Step{{Reminder, at(11, 30, 12, 0)}}},
+		{"not yet due", p, nil, at(11, 30, 11, 59), false, nil, "", []Step{st(Reminder, at(11, 30, 12, 0))}},
 		{"reminder, then the escalation", p, nil, at(11, 30, 12, 0), true,
-			[]Send{{Reminder, "ld_1.reminder", "face@harbour.example"}}, Reminder, []Step{{Escalation, at(11, 30, 13, 0)}}},
+			[]Send{{Reminder, "ld_1.reminder", "face@harbour.example"}}, Reminder, []Step{st(Escalation, at(11, 30, 13, 0))}},
 		{"reminder taken late: the escalation a minute on", p, nil, at(11, 30, 15, 0), true,
-			[]Send{{Reminder, "ld_1.reminder", "face@harbour.example"}}, Reminder, []Step{{Escalation, at(11, 30, 15, 1)}}},
+			[]Send{{Reminder, "ld_1.reminder", "face@harbour.example"}}, Reminder, []Step{st(Escalation, at(11, 30, 15, 1))}},
 		{"reminder, nobody to escalate to", noEscalation, nil, at(11, 30, 12, 0), true,
 			[]Send{{Reminder, "ld_1.reminder", "face@harbour.example"}}, Reminder, nil},
-		{"reminder while closed waits for the opening", p, nil, at(11, 30, 19, 0), true, nil, "", []Step{{Reminder, at(12, 1, 9, 0)}}},
-		{"reminder of a claimed lead is dropped", p, func(l *Tracked) { l.State = Claimed }, at(11, 30, 12, 0), true, nil, "", nil},
+		{"reminder while closed waits for the opening", p, nil, at(11, 30, 19, 0), true, nil, "", []Step{st(Reminder, at(12, 1, 9, 0))}},
+		{"reminder of a claimed lead not reached: to its owner", p, claimedBy("cat@harbour.example"), at(11, 30, 12, 0), true,
+			[]Send{{Reminder, "ld_1.reminder", "cat@harbour.example"}}, Reminder, []Step{st(Escalation, at(11, 30, 13, 0))}},
+		{"reminder of a lead claimed by someone who left: to its coordinator", p, claimedBy("left@harbour.example"),
+			at(11, 30, 12, 0), true, []Send{{Reminder, "ld_1.reminder", "face@harbour.example"}}, Reminder,
+			[]Step{st(Escalation, at(11, 30, 13, 0))}},
+		{"reminder of a reached lead is dropped", p, func(l *Tracked) { l.State = Contacted }, at(11, 30, 12, 0), true, nil, "", nil},
 		{"escalation, one each", p, reminded, at(11, 30, 13, 0), true, []Send{
 			{Escalation, "ld_1.escalation.0", "manager@harbour.example"}, {Escalation, "ld_1.escalation.1", "owner@harbour.example"}},
 			Escalation, nil},
+		{"escalation of a claimed lead not reached", p, func(l *Tracked) { reminded(l); claimedBy("cat@harbour.example")(l) },
+			at(11, 30, 13, 0), true, []Send{
+				{Escalation, "ld_1.escalation.0", "manager@harbour.example"}, {Escalation, "ld_1.escalation.1", "owner@harbour.example"}},
+			Escalation, nil},
 		{"escalation, nobody to escalate to any more", noEscalation, reminded, at(11, 30, 13, 0), true, nil, Reminder, nil},
-		{"follow-up, to whoever marked it contacted", p, contacted("manager@harbour.example"), at(12, 3, 10, 20), true,
+		{"the next call, to the owner, numbered", p, calling(1), at(11, 30, 12, 5), true,
+			[]Send{{Attempt, "ld_1.attempt.2", "cat@harbour.example"}}, Attempt, []Step{st(Escalation, at(11, 30, 13, 0))}},
+		{"the next call of a lead reached meanwhile is dropped", p, func(l *Tracked) { calling(1)(l); l.State = Contacted },
+			at(11, 30, 12, 5), true, nil, "", []Step{st(Escalation, at(11, 30, 13, 0))}},
+		{"not reached: the patient is told", p, notReached("aoife@mail.example"), at(11, 30, 11, 40), true,
+			[]Send{{Unreached, "ld_1.unreached", "aoife@mail.example"}}, Unreached, nil},
+		{"not reached, purged: nobody to tell", p, notReached(""), at(11, 30, 11, 40), true, nil, "", nil},
+		{"follow-up, to whoever marked it reached", p, contacted("manager@harbour.example"), at(12, 3, 10, 20), true,
 			[]Send{{FollowUp, "ld_1.follow_up", "manager@harbour.example"}}, FollowUp, nil},
-		{"follow-up, to the coordinator when whoever marked it no longer gets leads", p, contacted("bob@harbour.example"),
+		{"follow-up, to the coordinator when whoever reached it no longer gets leads", p, contacted("bob@harbour.example"),
 			at(12, 3, 10, 20), true, []Send{{FollowUp, "ld_1.follow_up", "face@harbour.example"}}, FollowUp, nil},
 		{"follow-up, else to the coordinator", p, contacted(""), at(12, 3, 10, 20), true,
 			[]Send{{FollowUp, "ld_1.follow_up", "face@harbour.example"}}, FollowUp, nil},
 		{"follow-up of a booked lead is dropped", p, func(l *Tracked) { contacted("b@x.example")(l); l.State = Booked },
 			at(12, 3, 10, 20), true, nil, "", nil},
-		{"the earliest of two steps", p, func(l *Tracked) { l.Steps = append(l.Steps, Step{"call_back", at(12, 7, 9, 0)}) },
+		{"the earliest of two steps", p, func(l *Tracked) { l.Steps = append(l.Steps, st("check_in", at(12, 7, 9, 0))) },
 			at(11, 30, 12, 0), true, []Send{{Reminder, "ld_1.reminder", "face@harbour.example"}}, Reminder,
-			[]Step{{Escalation, at(11, 30, 13, 0)}, {"call_back", at(12, 7, 9, 0)}}},
-		{"a kind of step this program does not know is dropped", p, func(l *Tracked) { l.Steps = []Step{{"postcard", at(11, 30, 11, 0)}} },
+			[]Step{st(Escalation, at(11, 30, 13, 0)), st("check_in", at(12, 7, 9, 0))}},
+		{"a kind of step this program does not know is dropped", p, func(l *Tracked) { l.Steps = []Step{st("postcard", at(11, 30, 11, 0))} },
 			at(11, 30, 12, 0), true, nil, "", nil},
+		{"a step waiting for the opening keeps its payload", p,
+			func(l *Tracked) { l.Steps = []Step{{Kind: Attempt, At: at(11, 30, 18, 30), Payload: "x"}} },
+			at(11, 30, 18, 30), true, nil, "", []Step{{Kind: Attempt, At: at(12, 1, 9, 0), Payload: "x"}}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -227,20 +285,21 @@ func TestTick(t *testing.T) {
 func TestMoves(t *testing.T) {
 	for _, from := range States {
 		for _, to := range States {
-			if got, want := CanMove(from, to), forward[to] > forward[from]; got != want {
+			if got, want := CanMove(from, to), forward[to] > forward[from] && byHand(to) && !Final(from); got != want {
 				t.Errorf("CanMove(%s, %s) = %v, want %v", from, to, got, want)
 			}
 		}
-		if got, want := Final(from), forward[from] == 3; got != want {
+		if got, want := Final(from), forward[from] == 4; got != want {
 			t.Errorf("Final(%s) = %v, want %v", from, got, want)
 		}
 	}
-	if !slices.Equal(States, []string{New, Claimed, Contacted, Booked, Closed, Spam, NotALead}) {
+	if !slices.Equal(States, []string{New, Claimed, NotReached, Contacted, Booked, Closed, Spam, NotALead, Attached}) {
 		t.Errorf("States = %v", States)
 	}
 }
 
-// TestStaff: who may act on a lead is decided by today's settings alone:
+// TestStaff: who may act on a lead is decided by today's settings alone
+// (the coordinators, the escalation and digest lists, the staff list):
 // whoever marked it contacted, claimed it or set its state before counts
 // for nothing once the settings no longer name them.
 func TestStaff(t *testing.T) {
@@ -256,6 +315,8 @@ func TestStaff(t *testing.T) {
 		"digest@harbour.example":  true, // the digest
 		"left@harbour.example":    false,
 		"skin@harbour.example":    false, // another category's coordinator
+		"cat@harbour.example":     true,  // the staff list
+		"DESK@harbour.example":    true,  // a mailbox the staff list's people share
 		"":                        false,
 	} {
 		if got := p.Staff(l, addr); got != want {

@@ -29,7 +29,7 @@ type Practice struct {
 	TimeZone        *time.Location       // for times shown in the emails; nil means UTC
 	Region          string               // the practice's country, ISO 3166 ("IE"): its phone numbers are shown in national format
 	Colours         Colours              // the site's palette; zero fields keep the emails' own colours
-	Procedures      map[string]Procedure // procedure slug → its page and fees, to link from the coordinator's email
+	Procedures      map[string]Procedure // procedure slug → its title, page and fees
 	Logo            Logo                 // shown at the top of the HTML emails; zero shows the name as text
 }
 
@@ -56,8 +56,9 @@ func (l Logo) Mark() bool { return l.Width <= 2*l.Height }
 
 // Procedure is what the coordinator's email shows of a procedure's page.
 type Procedure struct {
-	URL  string // absolute, e.g. "https://harley.example/procedures/rhinoplasty/"
-	Fees string // the fee range as the site writes it, e.g. "€6,000 – €9,000"; "" when not published
+	Title string // "Rhinoplasty"
+	URL   string // absolute, e.g. "https://harley.example/procedures/rhinoplasty/"
+	Fees  string // the fee range as the site writes it, e.g. "€6,000 – €9,000"; "" when not published
 }
 
 // To returns the coordinator's address for a procedure category.
@@ -153,8 +154,11 @@ var kinds = map[string]kind{
 	Patient:     {prepare: prepareLead, auto: true},
 	Reminder:    {prepare: prepareNotice, auto: true, layout: "notice"},
 	Escalation:  {prepare: prepareNotice, auto: true, layout: "notice"},
+	Attempt:     {prepare: prepareNotice, auto: true, layout: "notice"},
 	FollowUp:    {prepare: prepareNotice, auto: true, layout: "notice"},
+	Again:       {prepare: prepareNotice, auto: true, layout: "notice"},
 	Digest:      {prepare: prepareNotice, auto: true, layout: "notice"},
+	Unreached:   {prepare: prepareLead, auto: true},
 }
 
 // fromDomain returns the domain of the practice's From address.
@@ -167,9 +171,11 @@ func fromDomain(id string, p Practice) (string, error) {
 }
 
 // prepareLead prepares the coordinator's email of a lead (To the
-// coordinator of its category, Reply-To the patient) or the patient's
-// confirmation (To the patient, with no display name: the submitter chose
-// it; Reply-To the coordinator).
+// coordinator of its category, Reply-To the patient) or an email to the
+// patient, the confirmation or the one that says every planned call went
+// unanswered (To the patient, with no display name: the submitter chose
+// it; Reply-To the coordinator). The patient's own emails are dated when
+// they are sent; the coordinator's by the lead's receipt.
 func prepareLead(l Letter, p Practice, _ string, h *header) (any, Colours, error) {
 	if err := checkLead(l.Lead, p); err != nil {
 		return nil, Colours{}, err
@@ -180,17 +186,20 @@ func prepareLead(l Letter, p Practice, _ string, h *header) (any, Colours, error
 		return nil, Colours{}, err
 	}
 	h.date = l.Lead.Received
+	if l.Kind == Unreached {
+		h.date = l.Date
+	}
 	if l.Kind == Coordinator {
 		h.envelopeTo = cmp.Or(l.To, p.To(l.Lead.Category))
 		h.to, err = address("coordinator", p.Name, h.envelopeTo)
 		h.replyTo = patient
-	} else {
+	} else { // the confirmation, or the email to a patient not reached
 		h.envelopeTo = l.Lead.Email
 		h.to, err = address("email", "", l.Lead.Email)
 		if err == nil {
 			h.replyTo, err = address("coordinator", p.CoordinatorName, p.To(l.Lead.Category))
 		}
-		h.lang = pickLanguage(l.Lead.Language, p.Language)
+		h.lang = pickLanguage(l.Kind, l.Lead.Language, p.Language)
 	}
 	return &v, v.C, err
 }
@@ -248,14 +257,14 @@ func Envelope(kind, id, to string, p Practice) (Message, error) {
 }
 
 // pickLanguage returns the first of want (BCP 47, e.g. "fr-CA") and
-// fallback whose base language has templates, else "en".
-func pickLanguage(want, fallback string) string {
+// fallback whose base language has templates of kind, else "en".
+func pickLanguage(kind, want, fallback string) string {
 	for _, tag := range []string{want, fallback} {
 		base, _, _ := strings.Cut(strings.ToLower(tag), "-")
 		if base == "" || strings.ContainsAny(base, "./") {
 			continue
 		}
-		if _, err := fs.Stat(templateFS, "templates/"+base+"/"+Patient+".txt"); err == nil {
+		if _, err := fs.Stat(templateFS, "templates/"+base+"/"+kind+".txt"); err == nil {
 			return base
 		}
 	}

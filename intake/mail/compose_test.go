@@ -32,7 +32,7 @@ func practice() cmail.Practice {
 		CoordinatorName: "Sarah", ReplyWithin: "one working day", SiteURL: "https://harley.example",
 		Language: "en", TimeZone: london, Region: "GB",
 		Colours: cmail.Colours{Ink: "#1f2528", Paper: "#fbf9f6", Accent: "#6e4a32", Muted: "#5a6165"},
-		Procedures: map[string]cmail.Procedure{"rhinoplasty": {
+		Procedures: map[string]cmail.Procedure{"rhinoplasty": {Title: "Rhinoplasty",
 			URL: "https://harley.example/procedures/rhinoplasty/", Fees: "£6,000 – £9,000"}},
 		Logo: cmail.Logo{URL: "https://harley.example/brand/logo-email.png", Width: 120, Height: 40},
 	}
@@ -42,7 +42,7 @@ func practice() cmail.Practice {
 // service gives them (its links are signed; these are shown whole).
 func buttons(l lead.Lead, recipient string) []cmail.Link {
 	var out []cmail.Link
-	for _, b := range []struct{ action, label string }{{"claim", "I'm handling it"}, {"contacted", "Contacted"},
+	for _, b := range []struct{ action, label string }{{"claim", "I'm handling it"}, {"contacted", "Reached"},
 		{"booked", "Consultation booked"}, {"not_a_lead", "Not a lead"}} {
 		out = append(out, cmail.Link{Label: b.label, URL: "https://harley.example/v1/actions/" + l.ID + "." + b.action + "." + recipient + ".sig"})
 	}

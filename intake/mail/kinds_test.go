@@ -21,15 +21,15 @@ func notices() map[string]cmail.Letter {
 	l := anna()
 	step := time.Date(2026, 11, 30, 11, 0, 0, 0, time.UTC) // when Anna's reply was due
 	link := func(id, to string, actions ...string) []cmail.Link {
-		labels := map[string]string{"claim": "I'm handling it", "contacted": "Contacted", "booked": "Consultation booked",
-			"closed": "Closed, no booking", "not_a_lead": "Not a lead", "release": "Release"}
+		labels := map[string]string{"claim": "I'm handling it", "contacted": "Reached", "booked": "Consultation booked",
+			"closed": "Closed, no booking", "not_a_lead": "Not a lead", "release": "Release", "open": "Open the lead"}
 		var out []cmail.Link
 		for _, a := range actions {
 			out = append(out, cmail.Link{Label: labels[a], URL: "https://harley.example/v1/actions/" + id + "." + a + "." + to + ".sig"})
 		}
 		return out
 	}
-	lead := []string{"claim", "contacted", "booked", "not_a_lead"}
+	acts := []string{"claim", "contacted", "booked", "not_a_lead"}
 	day := func(h, m int) time.Time { return time.Date(2026, 11, 30, h, m, 0, 0, time.UTC) }
 	week := &cmail.DigestData{
 		Since: time.Date(2026, 11, 30, 8, 30, 0, 0, time.UTC), Until: time.Date(2026, 12, 1, 8, 30, 0, 0, time.UTC),
@@ -40,8 +40,8 @@ func notices() map[string]cmail.Letter {
 			{ID: "ld_C", Ref: "HAR-1130-CCCC", Procedure: "breast-augmentation", State: "new"},
 			{ID: "ld_D", Ref: "HAR-1130-DDDD", Procedure: "not-sure", State: "spam"},
 		},
-		Overdue: []cmail.DigestLead{{ID: "ld_C", Ref: "HAR-1130-CCCC", Procedure: "breast-augmentation", Due: day(13, 0),
-			Links: link("ld_C", "manager@harley.example", lead...)}},
+		Overdue: []cmail.DigestLead{{ID: "ld_C", Ref: "HAR-1130-CCCC", Procedure: "breast-augmentation", State: "new", Due: day(13, 0),
+			FirstName: "Cara", Phone: "+447700900456", Links: link("ld_C", "manager@harley.example", acts...)}},
 		Held: []cmail.DigestLead{{ID: "ld_D", Ref: "HAR-1130-DDDD", Procedure: "not-sure", Received: day(12, 0),
 			Signals: []string{"honeypot"}, EmailDomain: "mail.example", Links: link("ld_D", "manager@harley.example", "release")}},
 		ByProcedure: []cmail.Count{{Key: "breast-augmentation", Leads: 1}, {Key: "not-sure", Leads: 1}, {Key: "rhinoplasty", Leads: 1}},
@@ -50,13 +50,33 @@ func notices() map[string]cmail.Letter {
 	quiet := &cmail.DigestData{Since: week.Since, Until: week.Until, Figures: []cmail.Figure{{Label: "Leads", Value: "0"},
 		{Label: "Median time to claim", Value: "-"}, {Label: "90th percentile time to claim", Value: "-"},
 		{Label: "Answered within the promise", Value: "-"}}}
+	claimed := lead.Status{State: lead.Claimed, ClaimedAt: day(10, 5), ClaimedBy: "desk@harley.example", ClaimedName: "Niamh Byrne"}
+	calling := claimed
+	calling.Calls, calling.FirstCallAt, calling.LastCall = 1, day(10, 6), lead.NoAnswer
+	back := claimed
+	back.Calls, back.FirstCallAt, back.LastCall = 2, day(10, 6), lead.CallBack
+	again := l
+	again.ID, again.Ref, again.Received = "ld_01JAGAIN", "HAR-1130-0077", day(9, 40)
+	again.LastName, again.Message = "O'Brien-Smith", "Me again: could you call after five?\nMy mobile is off during the day."
 	return map[string]cmail.Letter{
 		"anna.reminder": {Kind: cmail.Reminder, To: "face@harley.example", Date: step, Lead: l,
-			Links: link(l.ID, "face@harley.example", lead...)},
+			Links: link(l.ID, "face@harley.example", acts...)},
+		"claimed.reminder": {Kind: cmail.Reminder, ID: l.ID + ".reminder", To: "desk@harley.example", Date: step.Add(25 * time.Minute),
+			Lead: l, Status: claimed, Links: link(l.ID, "desk@harley.example", acts...)},
 		"anna.escalation": {Kind: cmail.Escalation, ID: l.ID + ".escalation.0", To: "manager@harley.example",
-			Date: step.Add(time.Hour), Lead: l, Links: link(l.ID, "manager@harley.example", lead...)},
+			Date: step.Add(time.Hour), Lead: l, Links: link(l.ID, "manager@harley.example", acts...)},
+		"claimed.escalation": {Kind: cmail.Escalation, ID: l.ID + ".escalation.0", To: "manager@harley.example",
+			Date: step.Add(65 * time.Minute), Lead: l, Status: claimed, Links: link(l.ID, "manager@harley.example", acts...)},
+		"anna.attempt": {Kind: cmail.Attempt, ID: l.ID + ".attempt.2", To: "desk@harley.example", Date: day(12, 6),
+			Lead: l, Status: calling, Links: link(l.ID, "desk@harley.example", "open")},
+		"back.attempt": {Kind: cmail.Attempt, ID: l.ID + ".attempt.3", To: "desk@harley.example", Date: day(16, 0),
+			Lead: l, Status: back, Links: link(l.ID, "desk@harley.example", "open")},
+		"anna.again": {Kind: cmail.Again, ID: again.ID + ".again", To: "desk@harley.example", Date: again.Received,
+			Lead: l, Status: claimed, Again: &again, Links: link(l.ID, "desk@harley.example", "open")},
+		"anna.unreached": {Kind: cmail.Unreached, To: l.Email, Date: day(10, 30).AddDate(0, 0, 2), Lead: l},
 		"anna.follow_up": {Kind: cmail.FollowUp, To: "manager@harley.example", Date: day(12, 20).AddDate(0, 0, 3),
-			Lead: l, ContactedAt: day(12, 20), Links: link(l.ID, "manager@harley.example", "booked", "closed", "not_a_lead")},
+			Lead: l, Status: lead.Status{State: lead.Contacted, ContactedAt: day(12, 20)},
+			Links: link(l.ID, "manager@harley.example", "booked", "closed", "not_a_lead")},
 		"week.digest":  {Kind: cmail.Digest, ID: "digest.2026-12-01.0", To: "manager@harley.example", Date: week.Until, Digest: week},
 		"quiet.digest": {Kind: cmail.Digest, ID: "digest.2026-12-01.0", To: "manager@harley.example", Date: week.Until, Digest: quiet},
 	}
@@ -157,7 +177,8 @@ func TestEmailsPassAxe(t *testing.T) {
 	for _, m := range msgs {
 		kinds = append(kinds, m.Kind)
 	}
-	for _, k := range []string{lead.Coordinator, lead.Patient, lead.Reminder, lead.Escalation, lead.FollowUp, lead.Digest} {
+	for _, k := range []string{lead.Coordinator, lead.Patient, lead.Reminder, lead.Escalation, lead.FollowUp, lead.Digest,
+		lead.Attempt, lead.Again, lead.Unreached} {
 		if !strings.Contains(strings.Join(kinds, " "), k) {
 			t.Errorf("no email of kind %s was looked at", k)
 		}

@@ -18,8 +18,12 @@ type Letter struct {
 
 	// Lead is the lead the email is about, as stored; zero for the digest.
 	Lead lead.Lead
-	// ContactedAt is when the lead was marked contacted, for its follow-up.
-	ContactedAt time.Time
+	// Status is where the lead stands: its owner, its calls, when it was
+	// reached, for the notices about it.
+	Status lead.Status
+	// Again is the request that joined Lead, for an email of kind Again;
+	// nil for every other kind.
+	Again *lead.Lead
 
 	// Links are the email's action buttons, in order, each signed for To.
 	Links []Link
@@ -45,7 +49,7 @@ type DigestData struct {
 	Figures []Figure `json:"figures"`
 
 	Leads   []DigestLead `json:"leads"`   // received in the period
-	Overdue []DigestLead `json:"overdue"` // still new after their due time
+	Overdue []DigestLead `json:"overdue"` // not reached after their due time
 	Held    []DigestLead `json:"held"`    // held as suspected spam
 
 	ByProcedure []Count `json:"by_procedure"`
@@ -62,6 +66,8 @@ type Figure struct {
 type DigestLead struct {
 	ID          string    `json:"id"`
 	Ref         string    `json:"ref"`          // the id for leads kept before references
+	FirstName   string    `json:"-"`            // overdue leads: read when the digest is sent, never kept with it
+	Phone       string    `json:"-"`            // overdue leads: E.164, read when the digest is sent
 	Procedure   string    `json:"procedure"`    // a slug; "" for none
 	State       string    `json:"state"`        // lead.New, …
 	FirstAction string    `json:"first_action"` // how long until someone first acted, in words; "" for none yet

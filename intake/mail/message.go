@@ -3,7 +3,9 @@
 //
 // One composer (Compose) writes every kind: the coordinator's email of a
 // lead and the patient's confirmation, the response clock's reminder,
-// escalation and follow-up, and the daily digest. Each kind has its own
+// escalation, call attempt and follow-up, the patient's email once every
+// planned call went unanswered, a patient writing again, and the daily
+// digest. Each kind has its own
 // embedded templates (templates/<language>/<kind>.txt and .html), and each
 // is composed when it is sent, from a Letter: what the store holds and
 // the links the caller signed. The package knows neither storage nor
@@ -20,10 +22,13 @@ import (
 const (
 	Coordinator = lead.Coordinator // the lead, to the practice's coordinator
 	Patient     = lead.Patient     // the confirmation, to the patient
-	Reminder    = lead.Reminder    // a lead unclaimed at its due time, to its coordinator
-	Escalation  = lead.Escalation  // a lead still unclaimed after its reminder, to the escalation list
-	FollowUp    = lead.FollowUp    // a lead contacted but not booked or closed, to whoever contacted it
+	Reminder    = lead.Reminder    // a lead not reached at its due time, to its coordinator or owner
+	Escalation  = lead.Escalation  // a lead still not reached after its reminder, to the escalation list
+	FollowUp    = lead.FollowUp    // a lead reached but not booked or closed, to whoever reached it
 	Digest      = lead.Digest      // the daily digest, to the digest list; of no one lead
+	Attempt     = lead.Attempt     // the next planned call, or a call back, to the lead's owner
+	Unreached   = lead.Unreached   // to the patient not reached: how to reach the practice
+	Again       = lead.Again       // the patient of an open lead wrote again, to its owner
 )
 
 // Message is one composed email, ready to send as it is.

@@ -9,13 +9,16 @@ import (
 	"time"
 
 	"github.com/consultahq/consulta/intake/lead"
+	"github.com/consultahq/consulta/internal/form"
 )
 
-// noticeView is the data of the notices to staff that the response clock
-// sends: a reminder, an escalation, a follow-up and the digest. Each kind's
-// templates word its subject, title and introduction; the layout they
-// share (notice.txt, notice.html) shows the facts, the buttons and the
-// digest's sections, in the site's colours and a phone-width layout.
+// noticeView is the data of the notices to staff: a reminder, an
+// escalation, a call attempt, a follow-up, a patient writing again, and
+// the digest. Each kind's templates word its subject, title and
+// introduction; the layout they share (notice.txt, notice.html) shows the
+// tap-to-call line, what the patient wrote again, the facts, the buttons
+// and the digest's sections, in the site's colours and a phone-width
+// layout.
 type noticeView struct {
 	Subject  string // set once the subject is rendered, for the HTML's title
 	Practice string
@@ -23,17 +26,49 @@ type noticeView struct {
 
 	Ref       string // the lead's reference, or its id for leads kept before references
 	Who       string // the lead as a notice names it: "Niamh (Rhinoplasty)"
+	Name      string // the patient's first and last name, for a patient who wrote again
+	Received  string // when the lead was received, in staff time
 	Due       string // when the reply was due, in staff time
-	Contacted string // when the lead was marked contacted, in staff time
+	Overdue   string // how late the reply is when the notice is sent ("25 min"); "" when it is not
+	Owner     string // who claimed the lead, by name; "" while nobody has
+	Contacted string // when the lead was marked reached, in staff time
+	Attempt   int    // the call an attempt asks for: 2 for the second
+	At        string // when the step was due: the call asked for, in staff time
+	CallBack  bool   // the patient asked for the call at At
 
-	Facts    []Figure
-	Links    []noticeLink
+	Call  *callLink // tap to call the patient; nil without a phone number
+	Quote string    // what the patient wrote again
+	Facts []Figure
+	Links []noticeLink
+
 	Sections []section
 
 	// The digest's: its day ("Tue 1 Dec", and "Tuesday 1 December"), its
 	// period, and what it counts.
 	Day, Date, Since, Until string
-	New, Overdue, Held      int
+	New, Overdues, Held     int
+}
+
+// callLink is the tap-to-call line of a notice: "Call Niamh", the number
+// as the practice dials it, and its tel: link.
+type callLink struct {
+	Label string
+	Phone string
+	Tel   htmltemplate.URL
+}
+
+// callOf returns the tap-to-call line of l's patient, with the number in
+// the national format of the practice's country (region); nil when l has
+// no phone number that can be dialled.
+func callOf(l lead.Lead, region string) *callLink {
+	if !e164.MatchString(l.Phone) {
+		return nil
+	}
+	label := "Call the patient"
+	if name := strings.TrimSpace(l.FirstName); name != "" {
+		label = "Call " + name
+	}
+	return &callLink{Label: label, Phone: NationalPhone(l.Phone, region), Tel: htmltemplate.URL("tel:" + l.Phone)}
 }
 
 // noticeLink is a button of a notice.
@@ -49,9 +84,11 @@ type section struct {
 	Rows  []row
 }
 
-// row is one line of a digest section: a few cells, and its buttons.
+// row is one line of a digest section: a few cells, the patient's
+// tap-to-call line, and its buttons.
 type row struct {
 	Cells []string
+	Call  *callLink
 	Links []noticeLink
 }
 
@@ -75,26 +112,70 @@ func prepareNotice(l Letter, p Practice, domain string, h *header) (any, Colours
 		if l.Digest == nil {
 			return nil, Colours{}, fmt.Errorf("a digest without its data")
 		}
-		v.digest(l.Digest, loc, when)
+		v.digest(l.Digest, loc, when, p)
 		return v, v.C, nil
 	}
 	h.inReplyTo = "<" + l.Lead.ID + "." + Coordinator + "@" + domain + ">"
-	v.Ref, v.Who, v.Contacted = cmp.Or(l.Lead.Ref, l.Lead.ID), who(l.Lead), when(l.ContactedAt)
-	v.Due = when(l.Lead.Due)
-	v.Facts = []Figure{{"Reference", v.Ref}, {"Received", when(l.Lead.Received)}}
+	st := l.Status
+	v.Ref, v.Who, v.Contacted = cmp.Or(l.Lead.Ref, l.Lead.ID), who(l.Lead), when(st.ContactedAt)
+	v.Due, v.At, v.Call = when(l.Lead.Due), when(l.Date), callOf(l.Lead, p.Region)
+	if st.State == lead.Claimed || st.State == lead.NotReached {
+		v.Owner = cmp.Or(st.ClaimedName, st.ClaimedBy)
+	}
+	if late := l.Date.Sub(l.Lead.Due); !l.Lead.Due.IsZero() && late >= time.Minute && l.Kind != FollowUp {
+		v.Overdue = Lateness(late)
+	}
+	v.Attempt, v.CallBack = st.Calls+1, st.LastCall == lead.CallBack
+	v.Received = when(l.Lead.Received)
+	v.Facts = []Figure{{"Reference", v.Ref}, {"Received", v.Received}}
 	if !l.Lead.Due.IsZero() {
 		v.Facts = append(v.Facts, Figure{"Reply was due", v.Due})
 	}
-	if l.Kind == Escalation {
+	switch l.Kind {
+	case Escalation:
 		v.Facts = append(v.Facts, Figure{"Coordinator", p.To(l.Lead.Category)})
-		if l.Lead.Phone != "" {
-			v.Facts = append(v.Facts, Figure{"Phone", l.Lead.Phone})
+		if v.Owner != "" {
+			v.Facts = append(v.Facts, Figure{"Claimed by", v.Owner})
 		}
 		if l.Lead.Email != "" {
 			v.Facts = append(v.Facts, Figure{"Email", l.Lead.Email})
 		}
+	case Attempt:
+		v.Facts = append(v.Facts, Figure{"Calls so far", strconv.Itoa(st.Calls) + ", the last: " + lead.OutcomeLabel(st.LastCall)})
+	case Again:
+		if l.Again == nil {
+			return nil, Colours{}, fmt.Errorf("a patient writing again without what they wrote")
+		}
+		a := *l.Again
+		v.Name = strings.TrimSpace(a.FirstName + " " + a.LastName)
+		v.Quote, v.Call = a.Message, callOf(a, p.Region)
+		v.Facts = append(v.Facts[:1], Figure{"First request", when(l.Lead.Received)}, Figure{"Wrote again", when(a.Received)})
+		if v.Owner != "" {
+			v.Facts = append(v.Facts, Figure{"Claimed by", v.Owner})
+		}
+		v.Facts = append(v.Facts, Figure{"State", lead.Label(st.State)})
+		if patient, err := address("email", "", a.Email); err == nil {
+			h.replyTo = patient
+			v.Facts = append(v.Facts, Figure{"Email", a.Email})
+		}
 	}
 	return v, v.C, nil
+}
+
+// Lateness says how late something is, for staff: "25 min", "2 h 5 min",
+// "3 days".
+func Lateness(d time.Duration) string {
+	d = d.Truncate(time.Minute)
+	switch h, m := int(d.Hours()), int(d.Minutes())%60; {
+	case d < time.Hour:
+		return strconv.Itoa(m) + " min"
+	case h >= 48:
+		return strconv.Itoa(h/24) + " days"
+	case m == 0:
+		return strconv.Itoa(h) + " h"
+	default:
+		return strconv.Itoa(h) + " h " + strconv.Itoa(m) + " min"
+	}
 }
 
 // who is the lead as the notices name it: the first name and the
@@ -114,10 +195,10 @@ func who(l lead.Lead) string {
 }
 
 // digest fills v with the digest d.
-func (v *noticeView) digest(d *DigestData, loc *time.Location, when func(time.Time) string) {
+func (v *noticeView) digest(d *DigestData, loc *time.Location, when func(time.Time) string, p Practice) {
 	v.Day, v.Date = d.Until.In(loc).Format("Mon 2 Jan"), d.Until.In(loc).Format("Monday 2 January")
 	v.Since, v.Until = when(d.Since), when(d.Until)
-	v.New, v.Overdue, v.Held = len(d.Leads), len(d.Overdue), len(d.Held)
+	v.New, v.Overdues, v.Held = len(d.Leads), len(d.Overdue), len(d.Held)
 	v.Facts = d.Figures
 	leads := section{Title: "Leads", Empty: "No leads in this period."}
 	for _, l := range d.Leads {
@@ -125,22 +206,26 @@ func (v *noticeView) digest(d *DigestData, loc *time.Location, when func(time.Ti
 		if l.FirstAction != "" {
 			first = "first action after " + l.FirstAction
 		}
-		leads.Rows = append(leads.Rows, row{Cells: []string{l.Ref, procedureName(l.Procedure), stateWords[l.State], first}})
+		leads.Rows = append(leads.Rows, row{Cells: []string{l.Ref, p.procedureName(l.Procedure), lead.Label(l.State), first}})
 	}
-	late := section{Title: "Overdue, nobody has claimed them", Empty: "None: every lead is claimed or not yet due."}
+	late := section{Title: "Overdue: not reached yet", Empty: "None: every lead due is reached."}
 	for _, l := range d.Overdue {
-		late.Rows = append(late.Rows, row{Cells: []string{l.Ref, procedureName(l.Procedure), "was due " + when(l.Due)},
-			Links: noticeLinks(l.Links)})
+		cells := []string{l.Ref, p.procedureName(l.Procedure)}
+		if name := strings.TrimSpace(l.FirstName); name != "" {
+			cells = append([]string{name}, cells...)
+		}
+		late.Rows = append(late.Rows, row{Cells: append(cells, lead.Label(l.State), "was due "+when(l.Due)),
+			Call: callOf(lead.Lead{FirstName: l.FirstName, Phone: l.Phone}, p.Region), Links: noticeLinks(l.Links)})
 	}
 	hold := section{Title: "Held as suspected spam", Empty: "None."}
 	for _, l := range d.Held {
 		hold.Rows = append(hold.Rows, row{
-			Cells: []string{l.Ref, procedureName(l.Procedure), "received " + when(l.Received),
+			Cells: []string{l.Ref, p.procedureName(l.Procedure), "received " + when(l.Received),
 				"why: " + strings.Join(l.Signals, ", "), "from @" + l.EmailDomain},
 			Links: noticeLinks(l.Links),
 		})
 	}
-	v.Sections = []section{leads, late, hold, counts("By procedure", d.ByProcedure, procedureName),
+	v.Sections = []section{leads, late, hold, counts("By procedure", d.ByProcedure, p.procedureName),
 		counts("By source", d.BySource, func(s string) string { return s })}
 }
 
@@ -163,17 +248,17 @@ func noticeLinks(links []Link) []noticeLink {
 	return out
 }
 
-// procedureName writes a slug for people: "breast-augmentation" →
-// "breast augmentation".
-func procedureName(slug string) string {
-	if slug == "" {
+// procedureName is a procedure as staff read it: its title on the site,
+// "Not sure yet" for a patient who did not choose, else the slug in words
+// ("breast-augmentation" → "breast augmentation").
+func (p Practice) procedureName(slug string) string {
+	switch pr, ok := p.Procedures[slug]; {
+	case slug == "":
 		return "(none)"
+	case ok && pr.Title != "":
+		return pr.Title
+	case slug == lead.NotSure:
+		return form.Must("procedure").StaffChoice(form.NotSure)
 	}
 	return strings.ReplaceAll(slug, "-", " ")
-}
-
-// stateWords are the states as the digest says them.
-var stateWords = map[string]string{
-	lead.New: "new", lead.Claimed: "claimed", lead.Contacted: "contacted", lead.Booked: "booked",
-	lead.Closed: "closed", lead.Spam: "held as spam", lead.NotALead: "not a lead",
 }

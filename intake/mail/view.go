@@ -156,7 +156,7 @@ func newView(letter Letter, p Practice) view {
 	}
 	if e164.MatchString(l.Phone) {
 		v.Tel = htmltemplate.URL("tel:" + l.Phone)
-		v.Phone = nationalPhone(l.Phone, p.Region)
+		v.Phone = NationalPhone(l.Phone, p.Region)
 	}
 	v.PracticeTel = TelURL(p.Phone)
 	// A lead held as spam is mailed only once someone releases it: it is
@@ -224,10 +224,10 @@ func consentLine(c *lead.OptIn, loc *time.Location, site string) string {
 	return s
 }
 
-// nationalPhone writes an E.164 number the way the practice dials it: in
+// NationalPhone writes an E.164 number the way the practice dials it: in
 // its country's national format when the number is of the practice's
 // country (region, ISO 3166), else in international format.
-func nationalPhone(e164, region string) string {
+func NationalPhone(e164, region string) string {
 	n, err := phonenumbers.Parse(e164, "")
 	if err != nil {
 		return e164

@@ -31,8 +31,9 @@ func (t table) names() string {
 var (
 	leadsTable = table{{"id", "text[]"}, {"idem_key", "text[]"}, {"received", "bigint[]"}, {"spam", "boolean[]"},
 		{"signals", "text[]"}, {"procedure", "text[]"}, {"email_domain", "text[]"}, {"data", "text[]"}, {"ref", "text[]"},
-		{"source", "text[]"}, {"state", "text[]"}, {"state_at", "bigint[]"}, {"due", "bigint[]"}}
-	stepsTable    = table{{"lead_id", "text[]"}, {"kind", "text[]"}, {"due_at", "bigint[]"}}
+		{"source", "text[]"}, {"state", "text[]"}, {"state_at", "bigint[]"}, {"due", "bigint[]"},
+		{"attached_to", "text[]"}, {"email_key", "text[]"}, {"phone_key", "text[]"}}
+	stepsTable    = table{{"lead_id", "text[]"}, {"kind", "text[]"}, {"due_at", "bigint[]"}, {"payload", "text[]"}}
 	messagesTable = table{{"id", "text[]"}, {"lead_id", "text[]"}, {"kind", "text[]"}, {"env_from", "text[]"},
 		{"env_to", "text[]"}, {"raw", "bytea[]"}, {"message_id", "text[]"}, {"state", "text[]"},
 		{"next_attempt_at", "bigint[]"}, {"created_at", "bigint[]"}, {"updated_at", "bigint[]"}, {"data", "text[]"}}

@@ -10,7 +10,8 @@ import (
 	"github.com/consultahq/consulta/intake/lead"
 )
 
-// Enqueue stores lead t as it starts its lifecycle (lead.Start), with its
+// Enqueue stores lead t as it starts its lifecycle (lead.Start, or
+// lead.Attach, whose event the open lead's history then keeps), with its
 // steps and its messages, in one transaction, and returns after the
 // commit. A key already stored returns the first lead's id with dup set,
 // and stores nothing. The messages of a lead marked as spam are held, not
@@ -86,7 +87,12 @@ func (s *Store) insertBatch(ctx context.Context, batch []*enqueueReq) ([]enqueue
 					msgs = append(msgs, msgRow{lead: l.ID, m: m, state: state})
 				}
 				for _, st := range r.lead.Steps {
-					steps = append(steps, l.ID, st.Kind, ms(st.At))
+					steps = append(steps, l.ID, st.Kind, ms(st.At), st.Payload)
+				}
+				if to, ev, ok := r.lead.Joined(); ok {
+					if err := insertEvent(ctx, tx, to, ev); err != nil {
+						return fmt.Errorf("the history of %s: %w", to, err)
+					}
 				}
 			}
 		}
@@ -134,8 +140,10 @@ func leadRow(r *enqueueReq) ([]any, error) {
 	if r.key != "" {
 		key = r.key
 	}
+	email, phone := lead.Contact(l)
 	return []any{l.ID, key, ms(l.Received), l.Spam, strings.Join(l.Signals, ","), l.Procedure,
-		emailDomain(l.Email), string(data), l.Ref, t.Source, t.State, ms(t.StateAt), nullMS(l.Due)}, nil
+		emailDomain(l.Email), string(data), l.Ref, t.Source, t.State, ms(t.StateAt), nullMS(l.Due),
+		t.AttachedTo, email, phone}, nil
 }
 
 // readKeys adds to byKey the lead stored under each of keys.

@@ -20,24 +20,25 @@ import (
 
 // trackedCols are the columns scanTracked reads, after the lead's data.
 const trackedCols = `id, ref, received, due, procedure, spam, source, state, state_at, state_by,
-	acted_at, claimed_at, claimed_by, contacted_at, contacted_by, step`
+	acted_at, claimed_at, claimed_by, contacted_at, contacted_by, step,
+	claimed_name, first_call_at, calls, last_call, attached_to`
 
 type scanner interface{ Scan(...any) error }
 
 // scanTracked reads trackedCols into t.
 func scanTracked(row scanner, t *lead.Tracked, extra ...any) error {
 	var received int64
-	var due, stateAt, acted, claimed, contacted sql.NullInt64
+	var due, stateAt, acted, claimed, contacted, firstCall sql.NullInt64
 	dest := append(extra, &t.Lead.ID, &t.Lead.Ref, &received, &due, &t.Lead.Procedure, &t.Lead.Spam,
 		&t.Source, &t.State, &stateAt, &t.StateBy, &acted, &claimed, &t.ClaimedBy,
-		&contacted, &t.ContactedBy, &t.Step)
+		&contacted, &t.ContactedBy, &t.Step, &t.ClaimedName, &firstCall, &t.Calls, &t.LastCall, &t.AttachedTo)
 	if err := row.Scan(dest...); err != nil {
 		return err
 	}
 	t.Lead.Received = time.UnixMilli(received).UTC()
 	t.Lead.Due = fromMS(due)
 	t.StateAt, t.ActedAt, t.ClaimedAt = fromMS(stateAt), fromMS(acted), fromMS(claimed)
-	t.ContactedAt = fromMS(contacted)
+	t.ContactedAt, t.FirstCallAt = fromMS(contacted), fromMS(firstCall)
 	return nil
 }
 
@@ -47,8 +48,8 @@ type querier interface {
 	QueryContext(context.Context, string, ...any) (*sql.Rows, error)
 }
 
-// readLead reads lead id with its stored data and its steps through q,
-// with the flavour's row lock (lock) when a write will follow.
+// readLead reads lead id with its stored data, its steps and its history
+// through q, with the flavour's row lock (lock) when a write will follow.
 func readLead(ctx context.Context, q querier, id, lock string) (lead.Tracked, error) {
 	var t lead.Tracked
 	var data string
@@ -62,7 +63,7 @@ func readLead(ctx context.Context, q querier, id, lock string) (lead.Tracked, er
 	if err := decodeStored(&t, data); err != nil {
 		return lead.Tracked{}, err
 	}
-	rows, err := q.QueryContext(ctx, `SELECT kind, due_at FROM steps WHERE lead_id = $1 ORDER BY due_at, kind`, id)
+	rows, err := q.QueryContext(ctx, `SELECT kind, due_at, payload FROM steps WHERE lead_id = $1 ORDER BY due_at, kind`, id)
 	if err != nil {
 		return lead.Tracked{}, fmt.Errorf("steps: %w", err)
 	}
@@ -70,13 +71,19 @@ func readLead(ctx context.Context, q querier, id, lock string) (lead.Tracked, er
 	for rows.Next() {
 		var s lead.Step
 		var at int64
-		if err := rows.Scan(&s.Kind, &at); err != nil {
+		if err := rows.Scan(&s.Kind, &at, &s.Payload); err != nil {
 			return lead.Tracked{}, fmt.Errorf("steps: %w", err)
 		}
 		s.At = time.UnixMilli(at).UTC()
 		t.Steps = append(t.Steps, s)
 	}
-	return t, rows.Err()
+	if err := rows.Err(); err != nil {
+		return lead.Tracked{}, fmt.Errorf("steps: %w", err)
+	}
+	if t.History, err = readHistory(ctx, q, id); err != nil {
+		return lead.Tracked{}, fmt.Errorf("history: %w", err)
+	}
+	return t, nil
 }
 
 // decodeStored fills t.Lead from its stored JSON, keeping the columns
@@ -155,18 +162,20 @@ func (s *Store) write(ctx context.Context, tx *sql.Tx, c lead.Change, msgs []Mes
 	if _, err := tx.ExecContext(ctx, `UPDATE leads SET spam = $1, due = $2,
 		data = CASE WHEN data = '' THEN '' ELSE $3 END,
 		state = $4, state_at = $5, state_by = $6, acted_at = $7, claimed_at = $8, claimed_by = $9,
-		contacted_at = $10, contacted_by = $11, step = $12
-		WHERE id = $13`,
+		contacted_at = $10, contacted_by = $11, step = $12,
+		claimed_name = $13, first_call_at = $14, calls = $15, last_call = $16
+		WHERE id = $17`,
 		t.Lead.Spam, nullMS(t.Lead.Due), string(data), t.State, nullMS(t.StateAt), t.StateBy, nullMS(t.ActedAt),
-		nullMS(t.ClaimedAt), t.ClaimedBy, nullMS(t.ContactedAt), t.ContactedBy, t.Step, id); err != nil {
+		nullMS(t.ClaimedAt), t.ClaimedBy, nullMS(t.ContactedAt), t.ContactedBy, t.Step,
+		t.ClaimedName, nullMS(t.FirstCallAt), t.Calls, t.LastCall, id); err != nil {
 		return err
 	}
 	if _, err := tx.ExecContext(ctx, `DELETE FROM steps WHERE lead_id = $1`, id); err != nil {
 		return err
 	}
-	steps := make([]any, 0, 3*len(t.Steps))
+	steps := make([]any, 0, len(stepsTable)*len(t.Steps))
 	for _, st := range t.Steps {
-		steps = append(steps, id, st.Kind, ms(st.At))
+		steps = append(steps, id, st.Kind, ms(st.At), st.Payload)
 	}
 	if err := s.insertSteps(ctx, tx, steps); err != nil {
 		return err
@@ -188,12 +197,16 @@ func (s *Store) write(ctx context.Context, tx *sql.Tx, c lead.Change, msgs []Mes
 			return err
 		}
 	}
+	if c.Undoes != 0 {
+		if _, err := tx.ExecContext(ctx, `UPDATE lead_events SET undone_at = $1 WHERE id = $2 AND lead_id = $3`,
+			at, c.Undoes, id); err != nil {
+			return err
+		}
+	}
 	if c.Event.Kind == "" {
 		return nil
 	}
-	_, err = tx.ExecContext(ctx, `INSERT INTO lead_events (lead_id, at, kind, state, actor)
-		VALUES ($1, $2, $3, $4, $5)`, id, at, c.Event.Kind, c.Event.State, c.Event.By)
-	return err
+	return insertEvent(ctx, tx, id, c.Event)
 }
 
 // insertSteps schedules steps, the values of stepsTable one row after
@@ -207,53 +220,4 @@ func (s *Store) insertSteps(ctx context.Context, tx *sql.Tx, steps []any) error 
 		return fmt.Errorf("insert steps: %w", err)
 	}
 	return nil
-}
-
-// List returns the leads received in [from, to), oldest first, without
-// their personal data, for reports and the digest: it fills ID, Ref,
-// Received, Due and Procedure of the lead, and Source, State, ActedAt,
-// ClaimedAt and ClaimedBy. It reads only the columns a report needs, and
-// sizes its answer first: it must read 100,000 leads well within a second.
-func (s *Store) List(ctx context.Context, from, to time.Time) ([]lead.Tracked, error) {
-	var n int
-	if err := s.r.QueryRowContext(ctx, `SELECT count(*) FROM leads WHERE received >= $1 AND received < $2`,
-		ms(from), ms(to)).Scan(&n); err != nil {
-		return nil, fmt.Errorf("list leads: %w", err)
-	}
-	rows, err := s.r.QueryContext(ctx, `SELECT id, ref, received, due, procedure, source, state,
-		acted_at, claimed_at, claimed_by FROM leads
-		WHERE received >= $1 AND received < $2 ORDER BY received, id`, ms(from), ms(to))
-	if err != nil {
-		return nil, fmt.Errorf("list leads: %w", err)
-	}
-	defer rows.Close()
-	out := make([]lead.Tracked, 0, n)
-	for rows.Next() {
-		out = append(out, lead.Tracked{})
-		t := &out[len(out)-1]
-		var received int64
-		var due, acted, claimed sql.NullInt64
-		if err := rows.Scan(&t.Lead.ID, &t.Lead.Ref, &received, &due, &t.Lead.Procedure, &t.Source, &t.State,
-			&acted, &claimed, &t.ClaimedBy); err != nil {
-			return nil, fmt.Errorf("list leads: %w", err)
-		}
-		t.Lead.Received, t.Lead.Due = time.UnixMilli(received).UTC(), fromMS(due)
-		t.ActedAt, t.ClaimedAt = fromMS(acted), fromMS(claimed)
-		t.Lead.Spam = t.State == lead.Spam
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("list leads: %w", err)
-	}
-	return out, nil
-}
-
-// Overdue counts the leads still new after their due time.
-func (s *Store) Overdue(ctx context.Context, now time.Time) (int, error) {
-	var n int
-	err := s.r.QueryRowContext(ctx, `SELECT count(*) FROM leads
-		WHERE state = 'new' AND due IS NOT NULL AND due < $1`, ms(now)).Scan(&n)
-	if err != nil {
-		return 0, fmt.Errorf("count overdue leads: %w", err)
-	}
-	return n, nil
 }

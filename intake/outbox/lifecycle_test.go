@@ -36,7 +36,7 @@ var policy = lead.Policy{Clock: hours.Clock{EscalateTo: []string{"manager@exampl
 // decides it (lead.Act).
 func setState(s store, id, state, by string, at time.Time) (lead.Tracked, bool, error) {
 	return s.Update(context.Background(), id, func(t lead.Tracked) (lead.Change, []outbox.Message, bool, error) {
-		c, ok, err := lead.Act(t, state, by, at, policy)
+		c, ok, err := lead.Act(t, state, lead.Person{Email: by}, at, policy)
 		return c, nil, ok, err
 	})
 }
@@ -140,12 +140,13 @@ func testRecordStepOnce(t *testing.T, open opener) {
 	if ok, err := tick(s, due[0].Lead.ID, at); ok || err != nil {
 		t.Errorf("tick again = %v, %v; want false", ok, err)
 	}
-	// A colleague claims ld_b after the clock read it: its step is not taken.
-	if _, _, err := setState(s, "ld_b", lead.Claimed, "ann@example.org", at); err != nil {
+	// A colleague marks ld_b reached after the clock read it: its step is
+	// not taken. (A claim alone keeps the clock running.)
+	if _, _, err := setState(s, "ld_b", lead.Contacted, "ann@example.org", at); err != nil {
 		t.Fatal(err)
 	}
 	if ok, err := tick(s, due[1].Lead.ID, at); ok || err != nil {
-		t.Errorf("tick of a claimed lead = %v, %v; want false", ok, err)
+		t.Errorf("tick of a lead reached = %v, %v; want false", ok, err)
 	}
 	var n int
 	db.QueryRow(`SELECT count(*) FROM messages WHERE kind = 'reminder'`).Scan(&n)
@@ -162,7 +163,7 @@ func testRecordStepOnce(t *testing.T, open opener) {
 		t.Errorf("%d reminders in the history, want 1", events)
 	}
 	if n, err := s.Overdue(ctx, at.Add(time.Minute)); err != nil || n != 1 {
-		t.Errorf("Overdue = %d, %v; want 1 (ld_b is claimed)", n, err)
+		t.Errorf("Overdue = %d, %v; want 1 (ld_b is reached)", n, err)
 	}
 	msgs, err := s.Claim(ctx, at, 10)
 	if err != nil || len(msgs) != 5 {
@@ -204,7 +205,7 @@ func testReleaseLead(t *testing.T, open opener) {
 // release delivers lead id, held as spam, as by asked at at (lead.Release).
 func release(s store, id, by string, at time.Time) (lead.Tracked, bool, error) {
 	return s.Update(context.Background(), id, func(t lead.Tracked) (lead.Change, []outbox.Message, bool, error) {
-		c, ok := lead.Release(t, by, at, policy)
+		c, ok := lead.Release(t, lead.Person{Email: by}, at, policy)
 		return c, nil, ok, nil
 	})
 }

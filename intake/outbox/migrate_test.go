@@ -246,6 +246,7 @@ func TestMigrateSources(t *testing.T) {
 		s.Close()
 		db := rawDB(t, path)
 		insert(t, db)
+		downgradeLeadPage(t, db)
 		if _, err := db.Exec(`PRAGMA user_version = 4`); err != nil {
 			t.Fatal(err)
 		}
@@ -269,6 +270,7 @@ func TestMigrateSources(t *testing.T) {
 		}
 		defer db.Close()
 		insert(t, db)
+		downgradeLeadPage(t, db)
 		if _, err := db.Exec(`UPDATE consulta_schema SET version = 3`); err != nil {
 			t.Fatal(err)
 		}
@@ -279,4 +281,23 @@ func TestMigrateSources(t *testing.T) {
 		again.Close()
 		check(t, db)
 	})
+}
+
+// downgradeLeadPage takes db, made by this program, back to the schema
+// before the lead page's step (SQLite 6, PostgreSQL 5), so that a test
+// may run the steps from an earlier version again.
+func downgradeLeadPage(t *testing.T, db *sql.DB) {
+	t.Helper()
+	stmts := []string{`DROP INDEX leads_email_key`, `DROP INDEX leads_phone_key`, `ALTER TABLE steps DROP COLUMN payload`}
+	for _, col := range []string{"claimed_name", "first_call_at", "calls", "last_call", "attached_to", "email_key", "phone_key"} {
+		stmts = append(stmts, `ALTER TABLE leads DROP COLUMN `+col)
+	}
+	for _, col := range []string{"name", "note", "detail", "prior", "undone_at"} {
+		stmts = append(stmts, `ALTER TABLE lead_events DROP COLUMN `+col)
+	}
+	for _, q := range stmts {
+		if _, err := db.Exec(q); err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+	}
 }

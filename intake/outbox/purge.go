@@ -103,20 +103,21 @@ func (s *Store) PurgeSpam(ctx context.Context, before time.Time) (int, error) {
 // cutoff whose coordinator's email has been delivered, whatever became of
 // the others (a confirmation refused for good must not keep a lead's
 // health data forever): the lead's JSON (every field the patient filled
-// in), its email domain and its idempotency key (a client may send any)
-// are blanked, so that a retry of it thirty days on is a new lead; its
-// sent messages' bytes, recipients and last errors are
+// in), its email domain, its contact keys (lead.Contact) and its
+// idempotency key (a client may send any) are blanked, so that a retry of
+// it thirty days on is a new lead; the notes of its history are blanked;
+// its sent messages' bytes, recipients and last errors are
 // blanked, its messages never sent are deleted, and its clock's steps are
 // dropped. What is left is what the report shows: its id, reference,
-// times, state, procedure and source category (lead.SourceOf), with the
-// delivery history. A lead with a message being sent waits
+// times, state, calls, procedure and source category (lead.SourceOf),
+// with the delivery history. A lead with a message being sent waits
 // for the next purge. It returns how many leads it purged; what it removes
 // is overwritten in the database's files (see wipe).
 func (s *Store) PurgeDelivered(ctx context.Context, before time.Time) (int, error) {
 	now := ms(s.opt.now())
 	var n int64
 	err := s.tx(ctx, "purge delivered", func(tx *sql.Tx) error {
-		r, err := tx.ExecContext(ctx, `UPDATE leads SET data = '', email_domain = '', idem_key = NULL, purged_at = $1
+		r, err := tx.ExecContext(ctx, `UPDATE leads SET data = '', email_domain = '', email_key = '', phone_key = '', idem_key = NULL, purged_at = $1
 			WHERE purged_at IS NULL AND spam = $2 AND received < $3
 			AND EXISTS (SELECT 1 FROM messages m WHERE m.lead_id = leads.id AND m.kind = 'coordinator' AND m.state = 'sent')
 			AND NOT EXISTS (SELECT 1 FROM messages m WHERE m.lead_id = leads.id
@@ -134,6 +135,10 @@ func (s *Store) PurgeDelivered(ctx context.Context, before time.Time) (int, erro
 		}
 		if _, err := tx.ExecContext(ctx, `DELETE FROM steps
 			WHERE lead_id IN (SELECT id FROM leads WHERE purged_at = $1)`, now); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE lead_events SET note = ''
+			WHERE lead_id IN (SELECT id FROM leads WHERE purged_at = $1) AND note <> ''`, now); err != nil {
 			return err
 		}
 		// Every message kept, composed at delivery or not: its recipients

@@ -54,15 +54,19 @@ const baseline = `CREATE TABLE leads (
 	claimed_by   TEXT NOT NULL DEFAULT '',
 	contacted_at {{.Int}},
 	contacted_by TEXT NOT NULL DEFAULT '',
-	step         TEXT NOT NULL DEFAULT ''               -- the clock's last step taken
+	step         TEXT NOT NULL DEFAULT '',              -- the clock's last step taken
+` + leadPageLeads + `
 ){{.Strict}};
 CREATE INDEX leads_spam_received ON leads(spam, received);
 CREATE INDEX leads_state_due ON leads(state, due);
 CREATE INDEX leads_received ON leads(received, id);
+CREATE INDEX leads_email_key ON leads(email_key);
+CREATE INDEX leads_phone_key ON leads(phone_key);
 CREATE TABLE steps (
 	lead_id TEXT NOT NULL REFERENCES leads(id),
 	kind    TEXT NOT NULL,                              -- reminder, escalation, follow_up, …
 	due_at  {{.Int}} NOT NULL,
+	payload TEXT NOT NULL DEFAULT '',                   -- what the step needs besides the lead
 	PRIMARY KEY (lead_id, kind)
 ){{.Strict}};
 CREATE INDEX steps_due ON steps(due_at);
@@ -70,9 +74,10 @@ CREATE TABLE lead_events (
 	id      {{.Serial}},
 	lead_id TEXT NOT NULL REFERENCES leads(id),
 	at      {{.Int}} NOT NULL,
-	kind    TEXT NOT NULL,                              -- 'state', 'released', or a clock step
+	kind    TEXT NOT NULL,                              -- 'state', 'released', 'call', 'undo', 'again', or a clock step
 	state   TEXT NOT NULL DEFAULT '',                   -- the state set
-	actor   TEXT NOT NULL DEFAULT ''                    -- who, as the address the action was sent to; '' for the clock
+	actor   TEXT NOT NULL DEFAULT '',                   -- who, as the address the action was sent to; '' for the clock
+` + leadPageEvents + `
 ){{.Strict}};
 CREATE INDEX lead_events_lead ON lead_events(lead_id, at);
 CREATE TABLE messages (
@@ -233,6 +238,55 @@ const upgradeSources = `UPDATE leads SET source = CASE
 	WHEN CASE WHEN data = '' THEN false ELSE {{.NoAttribution}} END THEN 'other'
 	WHEN {{.Token}} THEN lower(source)
 	ELSE 'other' END;`
+
+// The lead's page: who owns a lead by name, its calls, the lead a later
+// request joined, the keys by which the patient is known again (personal
+// data: blanked by a purge), each step's payload, and a history that
+// keeps each action's person, note and detail, the status before it (for
+// undo), and when it was undone.
+const (
+	leadPageLeads = `	claimed_name  TEXT NOT NULL DEFAULT '',
+	first_call_at {{.Int}},
+	calls         {{.Int32}} NOT NULL DEFAULT 0,
+	last_call     TEXT NOT NULL DEFAULT '',             -- the outcome of the last call
+	attached_to   TEXT NOT NULL DEFAULT '',             -- an attached lead's open lead
+	email_key     TEXT NOT NULL DEFAULT '',             -- the patient's address, normalised; '' once purged
+	phone_key     TEXT NOT NULL DEFAULT ''              -- the patient's phone, E.164; '' once purged`
+	leadPageEvents = `	name    TEXT NOT NULL DEFAULT '',                   -- the person's name, when the staff list gives it
+	note    TEXT NOT NULL DEFAULT '',                   -- what they wrote with it; '' once purged
+	detail  TEXT NOT NULL DEFAULT '',                   -- a call's outcome, the entry undone, the lead that joined
+	prior   TEXT NOT NULL DEFAULT '',                   -- the status before an action by hand, as JSON, for undo
+	undone_at {{.Int}}`
+)
+
+// upgradeLeadPage adds the lead page's columns (leadPageLeads,
+// leadPageEvents) and the step's payload; the flavour's own statement
+// then fills the keys of the leads kept so far.
+var upgradeLeadPage = addColumns("leads", leadPageLeads) + addColumns("lead_events", leadPageEvents) +
+	`ALTER TABLE steps ADD COLUMN payload TEXT NOT NULL DEFAULT '';
+CREATE INDEX leads_email_key ON leads(email_key);
+CREATE INDEX leads_phone_key ON leads(phone_key);
+`
+
+// Each flavour reads the patient's keys out of the stored JSON its own way.
+const (
+	sqliteContactKeys = `UPDATE leads SET email_key = lower(trim(coalesce(json_extract(data, '$.email'), ''))),
+	phone_key = coalesce(json_extract(data, '$.phone'), '') WHERE data <> '';`
+	postgresContactKeys = `UPDATE leads SET email_key = lower(trim(coalesce(data::json->>'email', ''))),
+	phone_key = coalesce(data::json->>'phone', '') WHERE data <> '';`
+)
+
+// addColumns turns the column definitions cols, one a line, into ALTER
+// TABLE statements on table.
+func addColumns(table, cols string) string {
+	var b strings.Builder
+	for line := range strings.Lines(cols) {
+		def, _, _ := strings.Cut(line, "--")
+		def = strings.TrimSuffix(strings.TrimSpace(def), ",")
+		b.WriteString("ALTER TABLE " + table + " ADD COLUMN " + def + ";\n")
+	}
+	return b.String()
+}
 
 // migrate brings the database's schema to the flavour's version, in one
 // transaction: a new database gets baseline, an older one its upgrades.

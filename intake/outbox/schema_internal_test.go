@@ -59,8 +59,8 @@ func TestUpgradeStepsFromSQLite3(t *testing.T) {
 	}
 	at := next.Format("2006-01-02 15:04:05 +0000 UTC")
 	for id, want := range map[string]string{
-		"ld_due": "[{reminder " + at + "}]", "ld_reminded": "[{escalation " + at + "}]",
-		"ld_contacted": "[{follow_up " + at + "}]", "ld_followed": "[]", "ld_pending": "[]",
+		"ld_due": "[{reminder " + at + " }]", "ld_reminded": "[{escalation " + at + " }]",
+		"ld_contacted": "[{follow_up " + at + " }]", "ld_followed": "[]", "ld_pending": "[]",
 	} {
 		if got[id] != want {
 			t.Errorf("%s: steps %s, want %s", id, got[id], want)

@@ -106,8 +106,9 @@ func digest(ctx context.Context, store Store, cfg Config, since, until, now time
 	refs := map[string]string{}
 	for _, t := range recent {
 		refs[t.Lead.ID] = ref(t)
-		if t.State == lead.New && !t.Lead.Due.IsZero() && t.Lead.Due.Before(now) {
-			d.Overdue = append(d.Overdue, mail.DigestLead{ID: t.Lead.ID, Ref: ref(t), Procedure: t.Lead.Procedure, Due: t.Lead.Due})
+		if (t.State == lead.New || t.State == lead.Claimed) && !t.Lead.Due.IsZero() && t.Lead.Due.Before(now) {
+			d.Overdue = append(d.Overdue, mail.DigestLead{ID: t.Lead.ID, Ref: ref(t), Procedure: t.Lead.Procedure, State: t.State,
+				Due: t.Lead.Due})
 		}
 	}
 	for _, h := range held {

@@ -20,10 +20,10 @@ func planned(cfg Config, kind, id, to string) (outbox.Message, error) {
 	return outbox.Message(m), err
 }
 
-// policy is the lifecycle's policy of the practice: its clock, and its
-// coordinators.
+// policy is the lifecycle's policy of the practice: its clock, its
+// coordinators and its staff.
 func policy(cfg Config) lead.Policy {
-	return lead.Policy{Clock: cfg.Clock, Coordinator: cfg.Practice.To}
+	return lead.Policy{Clock: cfg.Clock, Coordinator: cfg.Practice.To, People: cfg.People}
 }
 
 // take decides, as the store reads lead t in its transaction, what the

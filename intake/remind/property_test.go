@@ -1,12 +1,13 @@
 package remind_test
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"fmt"
 	"math/rand/v2"
 	"path/filepath"
-	"strings"
+	"slices"
 	"testing"
 	"time"
 
@@ -20,12 +21,13 @@ import (
 )
 
 // TestClockProperties drives a real store, on each flavour, through random
-// sequences of leads received (some held as spam), buttons pressed,
-// releases, ticks of the clock and restarts (the store closed and opened
-// again), and checks after each event what the pure lifecycle's property
-// test checks (package lead), as the store keeps it: states move only as
-// the table allows, steps are those the state allows, no email is queued
-// twice, and none is lost.
+// sequences of leads received (some held as spam), buttons pressed, calls
+// recorded, undos, releases, ticks of the clock and restarts (the store
+// closed and opened again), and checks after each event what the pure
+// lifecycle's property test checks (package lead), as the store keeps it:
+// states move only as the table allows (an undo back to where the lead
+// stood), steps are those the state allows, no email is queued twice, and
+// none is lost.
 func TestClockProperties(t *testing.T) {
 	runs := map[string]int{"sqlite": 12, "postgres": 4}
 	if testing.Short() {
@@ -75,7 +77,7 @@ func (p *prop) open() {
 }
 
 func (p *prop) policy() lead.Policy {
-	return lead.Policy{Clock: p.cfg.Clock, Coordinator: p.cfg.Practice.To}
+	return lead.Policy{Clock: p.cfg.Clock, Coordinator: p.cfg.Practice.To, People: p.cfg.People}
 }
 
 func (p *prop) run(n int) {
@@ -121,23 +123,45 @@ func (p *prop) run(n int) {
 			if due, err := p.store.DueSteps(ctx, p.now, 10); err != nil || len(due) > 0 {
 				t.Fatalf("event %d: after a tick at %s, %d leads have a step due (%v)", i, p.now, len(due), err)
 			}
-		case k < 65:
+		case k < 58:
 			id, to := p.leads[p.r.IntN(len(p.leads))], lead.States[1+p.r.IntN(len(lead.States)-1)]
-			if p.r.IntN(3) == 0 { // often enough for follow-ups to fall due
+			if p.r.IntN(3) == 0 || to == lead.NotReached || to == lead.Attached { // often enough for follow-ups to fall due
 				to = lead.Contacted
 			}
 			what = "act " + id + " " + to
 			if _, _, err := p.store.Update(ctx, id, func(t lead.Tracked) (lead.Change, []outbox.Message, bool, error) {
-				c, ok, err := lead.Act(t, to, manager, p.now, p.policy())
+				c, ok, err := lead.Act(t, to, lead.Person{Email: manager}, p.now, p.policy())
+				return c, nil, ok, err
+			}); err != nil {
+				t.Fatalf("%s: %v", what, err)
+			}
+		case k < 68:
+			id, outcome := p.leads[p.r.IntN(len(p.leads))], lead.Outcomes[p.r.IntN(len(lead.Outcomes))]
+			what = "call " + id + " " + outcome
+			back := p.now.Add(time.Duration(1+p.r.IntN(24*60)) * time.Minute)
+			if _, _, err := p.store.Update(ctx, id, func(t lead.Tracked) (lead.Change, []outbox.Message, bool, error) {
+				c, ok, err := lead.Call(t, outcome, back, lead.Person{Email: coordinator}, p.now, p.policy())
+				c.Event.Note = "called from the desk"
 				return c, nil, ok, err
 			}); err != nil {
 				t.Fatalf("%s: %v", what, err)
 			}
 		case k < 72:
 			id := p.leads[p.r.IntN(len(p.leads))]
+			what = "undo " + id
+			for _, by := range []string{coordinator, manager} {
+				if _, _, err := p.store.Update(ctx, id, func(t lead.Tracked) (lead.Change, []outbox.Message, bool, error) {
+					c, ok := lead.Undo(t, lead.Person{Email: by}, p.now)
+					return c, nil, ok, nil
+				}); err != nil {
+					t.Fatalf("%s: %v", what, err)
+				}
+			}
+		case k < 76:
+			id := p.leads[p.r.IntN(len(p.leads))]
 			what = "release " + id
 			if _, _, err := p.store.Update(ctx, id, func(t lead.Tracked) (lead.Change, []outbox.Message, bool, error) {
-				c, ok := lead.Release(t, manager, p.now, p.policy())
+				c, ok := lead.Release(t, lead.Person{Email: manager}, p.now, p.policy())
 				return c, nil, ok, nil
 			}); err != nil {
 				t.Fatalf("%s: %v", what, err)
@@ -146,6 +170,9 @@ func (p *prop) run(n int) {
 			what = "restart"
 			p.store.Close()
 			p.open()
+		case k < 88:
+			what = "wait a moment"
+			p.now = p.now.Add(time.Duration(1+p.r.IntN(12)) * time.Minute)
 		default:
 			what = "wait"
 			p.now = p.now.Add(time.Duration(1+p.r.IntN(2*24*60)) * time.Minute)
@@ -165,99 +192,116 @@ func (p *prop) holds(ctx context.Context, id string) error {
 	if err != nil {
 		return err
 	}
-	// Its history: moves the table allows, from where it started.
+	// Its history: moves the table allows, from where it started; an undo
+	// back to where it stood before the entry it undid.
 	events, err := p.events(ctx, id)
 	if err != nil {
 		return err
 	}
-	state, held := lead.New, len(events) > 0 && events[0] == "held"
+	state, held := lead.New, p.held[id]
 	if held {
 		state = lead.Spam
 	}
-	sent := map[string]int{}
-	for _, e := range events[1:] {
-		var kind, to string
-		fmt.Sscan(e, &kind, &to)
-		switch kind {
-		case "state":
-			if !lead.CanMove(state, to) {
-				return fmt.Errorf("history moves %s → %s: %v", state, to, events)
+	before := map[int64]string{} // entry → the state before it
+	sent, undone := map[string]int{}, false
+	for _, e := range events {
+		before[e.id] = state
+		switch e.kind {
+		case lead.KindState:
+			if !lead.CanMove(state, e.state) {
+				return fmt.Errorf("history moves %s → %s: %v", state, e.state, events)
 			}
-			state = to
-		case "released":
+			state = e.state
+		case lead.KindCall:
+			if !lead.CanCall(state) || e.state != "" && e.state != lead.Claimed && e.state != lead.NotReached && e.state != lead.Contacted {
+				return fmt.Errorf("a call moves %s → %s: %v", state, e.state, events)
+			}
+			if e.note != "called from the desk" {
+				return fmt.Errorf("the call's note is %q", e.note)
+			}
+			state = cmp.Or(e.state, state)
+		case lead.KindUndo:
+			var target int64
+			fmt.Sscan(e.detail, &target)
+			was, ok := before[target]
+			if !ok || e.state != was {
+				return fmt.Errorf("undo of entry %d goes to %s, the entry started from %q: %v", target, e.state, was, events)
+			}
+			state, undone = was, true
+		case lead.KindReleased:
 			if state != lead.Spam || !held {
 				return fmt.Errorf("history releases a lead in %s: %v", state, events)
 			}
 			state, held = lead.New, false
 		default:
-			sent[kind]++
+			sent[e.kind]++
 		}
 	}
 	if state != l.State || held != l.Lead.Spam {
 		return fmt.Errorf("stands %s (held %v), history says %s (held %v)", l.State, l.Lead.Spam, state, held)
 	}
 	// No step doubled: each taken once, with its emails, and each email
-	// with its step.
+	// with its step; an attempt's email once a call.
 	queued, err := p.queued(ctx, id)
 	if err != nil {
 		return err
 	}
-	for _, k := range []string{lead.Reminder, lead.Escalation, lead.FollowUp} {
-		want := 0
-		if sent[k] > 0 {
-			want = 1
-			if k == lead.Escalation {
-				want = len(p.cfg.Clock.EscalateTo)
-			}
+	for _, k := range []string{lead.Reminder, lead.Escalation, lead.FollowUp, lead.Unreached, lead.Attempt} {
+		want := min(sent[k], 1)
+		switch k {
+		case lead.Escalation:
+			want *= len(p.cfg.Clock.EscalateTo)
+		case lead.Attempt:
+			want = sent[k]
 		}
-		if sent[k] > 1 || len(queued[k]) != want {
+		if k != lead.Attempt && sent[k] > 1 || len(queued[k]) != want {
 			return fmt.Errorf("%d %s steps taken, %d emails queued %v", sent[k], k, len(queued[k]), queued[k])
 		}
 	}
-	// Steps only where the state allows them.
+	// Steps only where the state allows them (an undo may bring back a
+	// step its state has left since; the clock drops it when it is due).
 	for _, s := range l.Steps {
-		if want := map[string]string{lead.Reminder: lead.New, lead.Escalation: lead.New, lead.FollowUp: lead.Contacted}[s.Kind]; want != l.State {
+		if states, _ := lead.StepStates(s.Kind); !slices.Contains(states, l.State) && !undone {
 			return fmt.Errorf("a %s step in state %s", s.Kind, l.State)
 		}
 	}
-	// Nothing lost.
+	// Nothing lost: no step left behind by a tick while open.
+	for _, s := range l.Steps {
+		if !s.At.After(p.lastOpenTick) {
+			return fmt.Errorf("a %s step due %s, the clock ticked open at %s", s.Kind, s.At, p.lastOpenTick)
+		}
+	}
 	clk := p.cfg.Clock
 	switch {
-	case l.State == lead.New && !l.Lead.Spam && !l.Lead.Due.After(p.lastOpenTick) && len(queued[lead.Reminder]) == 0:
-		return fmt.Errorf("new, due %s, the clock ticked open at %s, and no reminder", l.Lead.Due, p.lastOpenTick)
+	case undone || l.LastCall == lead.CallBack || sent[lead.Reminder] > 0 && l.Calls > 0:
+	case (l.State == lead.New || l.State == lead.Claimed) && !l.Lead.Spam && !l.Lead.Due.After(p.lastOpenTick) && len(queued[lead.Reminder]) == 0:
+		return fmt.Errorf("%s, due %s, the clock ticked open at %s, and no reminder", l.State, l.Lead.Due, p.lastOpenTick)
 	case l.State == lead.Contacted && !clk.FollowUp(l.ContactedAt).After(p.lastOpenTick) && len(queued[lead.FollowUp]) == 0:
 		return fmt.Errorf("contacted at %s, the clock ticked open at %s, and no follow-up", l.ContactedAt, p.lastOpenTick)
-	case l.State == lead.New && len(queued[lead.Reminder]) > 0 && len(queued[lead.Escalation]) == 0:
-		reminded := queued[lead.Reminder][0]
-		escalation := clk.Escalation(l.Lead.Due)
-		if !escalation.After(reminded) {
-			escalation = reminded.Add(time.Minute)
-		}
-		if !escalation.After(p.lastOpenTick) {
-			return fmt.Errorf("reminded at %s, escalation due %s, the clock ticked open at %s, and no escalation", reminded, escalation, p.lastOpenTick)
-		}
 	}
 	return nil
 }
 
-// events returns the history of lead id: "held" or "new" for how it
-// started, then "state <state>", "released" and the steps taken, in order.
-func (p *prop) events(ctx context.Context, id string) ([]string, error) {
-	out := []string{"new"}
-	if p.held[id] {
-		out[0] = "held"
-	}
-	rows, err := p.raw().QueryContext(ctx, `SELECT kind, state FROM lead_events WHERE lead_id = $1 ORDER BY at, id`, id)
+// event is an entry of a lead's history as the store wrote it.
+type event struct {
+	id                        int64
+	kind, state, detail, note string
+}
+
+// events returns the history of lead id, oldest first.
+func (p *prop) events(ctx context.Context, id string) ([]event, error) {
+	rows, err := p.raw().QueryContext(ctx, `SELECT id, kind, state, detail, note FROM lead_events WHERE lead_id = $1 ORDER BY at, id`, id)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
+	var out []event
 	for rows.Next() {
-		var kind, state string
-		if err := rows.Scan(&kind, &state); err != nil {
+		var e event
+		if err := rows.Scan(&e.id, &e.kind, &e.state, &e.detail, &e.note); err != nil {
 			return nil, err
 		}
-		out = append(out, strings.TrimSpace(kind+" "+state))
+		out = append(out, e)
 	}
 	return out, rows.Err()
 }
@@ -266,7 +310,7 @@ func (p *prop) events(ctx context.Context, id string) ([]string, error) {
 // by kind.
 func (p *prop) queued(ctx context.Context, id string) (map[string][]time.Time, error) {
 	rows, err := p.raw().QueryContext(ctx, `SELECT kind, created_at FROM messages
-		WHERE lead_id = $1 AND kind IN ('reminder', 'escalation', 'follow_up') ORDER BY created_at, id`, id)
+		WHERE lead_id = $1 AND kind IN ('reminder', 'escalation', 'follow_up', 'attempt', 'unreached') ORDER BY created_at, id`, id)
 	if err != nil {
 		return nil, err
 	}

@@ -40,6 +40,7 @@ type Store interface {
 type Config struct {
 	Clock    hours.Clock
 	Practice mail.Practice // the sender and the coordinators
+	People   []lead.Person // the staff list: a lead's owner is reminded while listed
 	Logger   *slog.Logger  // nil discards
 	// Poll is the longest Run waits between two ticks; default 1 minute.
 	Poll time.Duration
@@ -100,9 +101,16 @@ func Tick(ctx context.Context, store Store, cfg Config, now time.Time) (time.Tim
 			return time.Time{}, err
 		}
 		for _, t := range due {
-			_, _, err := store.Update(ctx, t.Lead.ID, take(cfg, now))
-			if err != nil && !errors.Is(err, outbox.ErrNotFound) { // not a lead purged since it was read
-				return time.Time{}, err
+			// A lead may have several steps due (a call and its reminder):
+			// each Update takes the earliest, until none is due.
+			for range len(t.Steps) {
+				_, changed, err := store.Update(ctx, t.Lead.ID, take(cfg, now))
+				if err != nil && !errors.Is(err, outbox.ErrNotFound) { // not a lead purged since it was read
+					return time.Time{}, err
+				}
+				if !changed {
+					break
+				}
 			}
 		}
 		if len(due) < batch {

@@ -216,7 +216,7 @@ func (r *rig) setState(id, state, by string, when time.Time) {
 	r.now = when
 	p := lead.Policy{Clock: r.cfg.Clock, Coordinator: r.cfg.Practice.To}
 	if _, _, err := r.store.Update(context.Background(), id, func(t lead.Tracked) (lead.Change, []outbox.Message, bool, error) {
-		c, ok, err := lead.Act(t, state, by, when, p)
+		c, ok, err := lead.Act(t, state, lead.Person{Email: by}, when, p)
 		return c, nil, ok, err
 	}); err != nil {
 		r.t.Fatal(err)
@@ -336,8 +336,8 @@ func testDigest(t *testing.T, newRig func(*testing.T) *rig) {
 	r := newRig(t)
 	ctx := context.Background()
 	// Monday 30 November, by hand:
-	//   A 09:00 rhinoplasty, own words, claimed 09:20 (20m, due 11:00: within)
-	//   B 10:00 facelift,    direct, claimed 13:00 (3h, due 12:00: late)
+	//   A 09:00 rhinoplasty, own words, claimed 09:20 (20m, due 11:00: within), reached 09:25
+	//   B 10:00 facelift,    direct, claimed 13:00 (3h, due 12:00: late), not reached: overdue
 	//   C 11:00 rhinoplasty, direct, never claimed (due 13:00: overdue)
 	//   D 12:00 facelift,    direct, held as spam
 	//   E 14:00 not-sure,    direct, not a lead at 14:05
@@ -346,11 +346,12 @@ func testDigest(t *testing.T, newRig func(*testing.T) *rig) {
 	// A's answer to "How did you hear of us?" is the patient's own words:
 	// the digest counts it as "other", and never shows them.
 	r.receive("ld_A", "rhinoplasty", "my friend Siobhan, who had her nose done with you", at(11, 30, 9, 0), false)
-	r.receive("ld_B", "facelift", "", at(11, 30, 10, 0), false)
+	b := r.receive("ld_B", "facelift", "", at(11, 30, 10, 0), false)
 	c := r.receive("ld_C", "rhinoplasty", "", at(11, 30, 11, 0), false)
 	d := r.receive("ld_D", "facelift", "", at(11, 30, 12, 0), true)
 	r.receive("ld_E", "not-sure", "", at(11, 30, 14, 0), false)
 	r.setState("ld_A", lead.Claimed, coordinator, at(11, 30, 9, 20))
+	r.setState("ld_A", lead.Contacted, coordinator, at(11, 30, 9, 25))
 	r.setState("ld_B", lead.Claimed, coordinator, at(11, 30, 13, 0))
 	r.setState("ld_E", lead.NotALead, coordinator, at(11, 30, 14, 5))
 
@@ -372,18 +373,20 @@ func testDigest(t *testing.T, newRig func(*testing.T) *rig) {
 	text := dg.Text
 	t.Logf("digest:\n%s", text)
 	for _, want := range []string{
-		"Leads digest Tue 1 Dec: 5 new, 1 overdue, 1 held",
+		"Leads digest Tue 1 Dec: 5 new, 2 overdue, 1 held",
 		"Leads received from Mon 30 Nov, 08:30 to Tue 1 Dec, 08:30.",
 		"Leads: 5\n",
 		"Median time to claim: 1h 40m\n",
 		"90th percentile time to claim: 3h 00m\n",
 		"Answered within the promise: 33.3%\n",
-		"  " + c.Ref + " · rhinoplasty · new · no action yet\n",
-		"  " + c.Ref + " · rhinoplasty · was due Mon 30 Nov, 13:00\n    I'm handling it: https://www.harbour.example/v1/actions/",
+		"  " + c.Ref + " · rhinoplasty · New · no action yet\n",
+		"Overdue: not reached yet\n  Niamh · " + b.Ref + " · facelift · Claimed · was due Mon 30 Nov, 12:00\n",
+		"  Niamh · " + c.Ref + " · rhinoplasty · New · was due Mon 30 Nov, 13:00\n" +
+			"    Call Niamh: +353 87 123 4567 (tel:+353871234567)\n    I'm handling it: https://www.harbour.example/v1/actions/",
 		"  " + d.Ref + " · facelift · received Mon 30 Nov, 12:00 · why: honeypot · from @patient.example\n    Release: https://www.harbour.example/v1/actions/",
-		"By procedure\n  facelift · 2\n  rhinoplasty · 2\n  not sure · 1\n",
+		"By procedure\n  facelift · 2\n  rhinoplasty · 2\n  Not sure yet · 1\n",
 		"By source\n  direct · 4\n  other · 1\n",
-		"not a lead · first action after 5m",
+		"Not a lead · first action after 5m",
 	} {
 		if !strings.Contains(dg.Subject+"\n"+text, want) {
 			t.Errorf("the digest has no %q", want)
@@ -392,10 +395,14 @@ func testDigest(t *testing.T, newRig func(*testing.T) *rig) {
 	if dg.To[0].Address != manager {
 		t.Errorf("digest to %v", dg.To)
 	}
-	for _, secret := range []string{"Secretld_", "niamh@", "871234567", "Siobhan"} {
+	for _, secret := range []string{"Secretld_", "niamh@", "Siobhan"} {
 		if strings.Contains(text, secret) || strings.Contains(dg.HTML, secret) {
 			t.Errorf("the digest shows %q", secret)
 		}
+	}
+	// Only the overdue leads' first names and phones, to call at once.
+	if n := strings.Count(text, "871234567"); n != 2 {
+		t.Errorf("the digest shows a phone number %d times, want twice, for the leads overdue", n)
 	}
 	// The Release link is signed for the digest's recipient and lead D.
 	i := strings.Index(text, "Release: https://www.harbour.example/v1/actions/")

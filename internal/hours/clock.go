@@ -21,6 +21,10 @@ type Clock struct {
 	// midnight, practice time; 0 means DefaultDigestAt (midnight itself is
 	// not offered).
 	DigestAt int
+	// Attempts is the plan of calls after one nobody answered: the n-th
+	// step says when to call again after the n-th unanswered call; after
+	// the last, the patient is not reached. Nil means DefaultAttempts.
+	Attempts []Retry
 }
 
 // The defaults of Clock.
@@ -38,7 +42,15 @@ func (c Clock) WithDefaults() Clock {
 	c.RespondWithin = c.respondWithin()
 	c.FollowUpAfter = c.followUpAfter()
 	c.DigestAt = c.digestAt()
+	c.Attempts = c.attempts()
 	return c
+}
+
+func (c Clock) attempts() []Retry {
+	if c.Attempts == nil {
+		return DefaultAttempts
+	}
+	return c.Attempts
 }
 
 func (c Clock) respondWithin() time.Duration {
@@ -84,4 +96,19 @@ func (c Clock) FollowUp(t time.Time) time.Time {
 // NextDigest returns when the first digest after t is due.
 func (c Clock) NextDigest(t time.Time) time.Time {
 	return c.NextAt(t, c.digestAt())
+}
+
+// Calls is how many calls the plan makes in all: the first, and one a
+// step of Attempts.
+func (c Clock) Calls() int { return 1 + len(c.attempts()) }
+
+// NextCall returns when to call a patient again after the n-th call
+// (from 1) went unanswered at last, the first having been at first; false
+// when the plan has no call after the n-th.
+func (c Clock) NextCall(n int, first, last time.Time) (time.Time, bool) {
+	plan := c.attempts()
+	if n < 1 || n > len(plan) {
+		return time.Time{}, false
+	}
+	return c.Retry(plan[n-1], first, last), true
 }

@@ -157,3 +157,39 @@ func TestOpen(t *testing.T) {
 		t.Error("the zero Schedule is closed; want always open")
 	}
 }
+
+// TestNextCall: the default plan of call attempts, in open hours: two
+// open hours after the first unanswered call, the next morning, then the
+// morning of day 3 counting the first call's day as day 1.
+func TestNextCall(t *testing.T) {
+	c := Clock{Schedule: weekdays(t, "09:00-18:00")}
+	first := at(2026, 11, 30, 10, 5) // Monday
+	tests := []struct {
+		name string
+		c    Clock
+		n    int
+		last time.Time
+		want time.Time
+		ok   bool
+	}{
+		{"after the first: two open hours", c, 1, first, at(2026, 11, 30, 12, 5), true},
+		{"after the first, late: into the next morning", c, 1, at(2026, 11, 30, 17, 0), at(2026, 12, 1, 10, 0), true},
+		{"after the second: the next morning", c, 2, at(2026, 11, 30, 12, 10), at(2026, 12, 1, 9, 0), true},
+		{"after the second, on a Friday: Monday morning", c, 2, at(2026, 12, 4, 12, 0), at(2026, 12, 7, 9, 0), true},
+		{"after the third: day 3", c, 3, at(2026, 12, 1, 9, 5), at(2026, 12, 2, 9, 0), true},
+		{"after the third, already day 3: the next morning", c, 3, at(2026, 12, 2, 9, 5), at(2026, 12, 3, 9, 0), true},
+		{"after the fourth: none", c, 4, at(2026, 12, 2, 9, 5), time.Time{}, false},
+		{"a plan of its own", Clock{Schedule: c.Schedule, Attempts: []Retry{{After: 30 * time.Minute}}}, 1, first, at(2026, 11, 30, 10, 35), true},
+		{"always open: day 3 is two days on", Clock{}, 3, time.Date(2026, 11, 30, 15, 0, 0, 0, time.UTC),
+			time.Date(2026, 12, 2, 0, 0, 0, 0, time.UTC), true},
+	}
+	for _, tt := range tests {
+		got, ok := tt.c.NextCall(tt.n, first, tt.last)
+		if ok != tt.ok || !got.Equal(tt.want) {
+			t.Errorf("%s: NextCall(%d, %s) = %s, %v; want %s", tt.name, tt.n, tt.last, got.In(dublin), ok, tt.want)
+		}
+	}
+	if n := c.Calls(); n != 4 {
+		t.Errorf("Calls() = %d, want 4", n)
+	}
+}

@@ -101,3 +101,26 @@ func TestParseAmounts(t *testing.T) {
 		}
 	}
 }
+
+func TestParseRetry(t *testing.T) {
+	for in, want := range map[string]Retry{
+		"2h": {After: 2 * time.Hour}, "90m": {After: 90 * time.Minute}, "next morning": {NextMorning: true},
+		"Next  Morning": {NextMorning: true}, "day 3": {Day: 3}, "day 30": {Day: 30},
+	} {
+		got, err := ParseRetry(in)
+		if err != nil || got != want {
+			t.Errorf("ParseRetry(%q) = %+v, %v; want %+v", in, got, err, want)
+		}
+	}
+	for _, r := range DefaultAttempts {
+		if back, err := ParseRetry(r.String()); err != nil || back != r {
+			t.Errorf("ParseRetry(%q) = %+v, %v; want %+v", r.String(), back, err, r)
+		}
+	}
+	for bad, words := range map[string]string{"day 1": "day 2 to day 30", "day three": "day 2 to day 30",
+		"tomorrow": `"next morning"`, "2 hours": `"next morning"`, "": "open time"} {
+		if _, err := ParseRetry(bad); err == nil || !strings.Contains(err.Error(), words) {
+			t.Errorf("ParseRetry(%q) error = %v, want one saying %s", bad, err, words)
+		}
+	}
+}
