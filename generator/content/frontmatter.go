@@ -61,6 +61,9 @@ func isFence(line []byte) bool {
 // a message for staff.
 func parseYAML(src []byte, offset int) (*yaml.Node, *yamlError) {
 	src = loneCRToSpace(src)
+	if doc, ok := readFrontMatter(src); ok {
+		return doc, nil
+	}
 	var doc yaml.Node
 	err := yaml.Unmarshal(src, &doc)
 	if err == nil {
