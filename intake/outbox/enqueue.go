@@ -22,10 +22,11 @@ func (s *Store) Enqueue(ctx context.Context, t lead.Tracked, key string, msgs []
 
 // insertBatch writes batch in one transaction, for the group's writer: the
 // leads in one INSERT, the steps and the messages of the leads it stored
-// in one each, and the announcement that they are due. A key stored before, or by another
-// instance at the same moment, makes its lead a duplicate of that one: the
-// INSERT skips it (on PostgreSQL, after waiting for the other
-// transaction), and the lead stored under the key is read back.
+// in one each, and the announcement that they are due. A key stored
+// before, or by another instance at the same moment, makes its lead a
+// duplicate of that one: the INSERT skips it (on PostgreSQL, after waiting
+// for the other transaction), and the lead stored under the key is read
+// back.
 func (s *Store) insertBatch(ctx context.Context, batch []*enqueueReq) ([]enqueueRes, error) {
 	firstOf := make([]int, len(batch)) // for a key seen before in this batch, its first request; else -1
 	seen := make(map[string]int, len(batch))
