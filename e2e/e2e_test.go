@@ -41,5 +41,8 @@ func TestSite(t *testing.T) {
 	t.Run("book with a surgeon", func(t *testing.T) { testBookWithSurgeon(t, b, patient) })
 	t.Run("book from a case", func(t *testing.T) { testBookFromCase(t, b, patient) })
 	t.Run("reveal a case, hide it", func(t *testing.T) { testRevealCase(t, b, patient) })
+	// Four requests and corrections from one client: a service of their own.
+	thanks := startServe(t, bin, copySite(t), "CONSULTA_SMTP_URL=smtp://"+mp.SMTP+"?tls=none")
+	t.Run("thank you, and a correction", func(t *testing.T) { testThankYou(t, b, thanks, mp) })
 	t.Run("targets of 44 px", func(t *testing.T) { testTargetSize(t, b, patient) })
 }

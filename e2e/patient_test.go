@@ -1,13 +1,16 @@
 package e2e
 
 import (
+	"context"
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/chromedp/chromedp"
 
 	"github.com/consultahq/consulta/internal/browser"
+	"github.com/consultahq/consulta/internal/mailpit"
 )
 
 // phone is the viewport of the patient's path tests: a small phone.
@@ -206,4 +209,101 @@ func testRevealCase(t *testing.T, b *browser.Browser, base string) {
 	if n := browser.Eval[int](t, tab, photos); n != 0 {
 		t.Errorf("%s after %s was hidden: %d photos, want none", gated[1], gated[0], n)
 	}
+}
+
+// correctionEmail waits for the coordinator's email of a correction sent
+// from Reply-To address to, and returns it.
+func correctionEmail(t *testing.T, mp *mailpit.Server, to string) mailpit.Message {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	for {
+		msgs, err := mp.Messages(ctx)
+		if err != nil {
+			t.Fatalf("the correction's email did not arrive: %v", err)
+		}
+		for _, m := range msgs {
+			if strings.HasPrefix(m.Subject, "Correction: ") && len(m.ReplyTo) > 0 && m.ReplyTo[0].Address == to {
+				return m
+			}
+		}
+		select {
+		case <-ctx.Done():
+			t.Fatalf("after 30s, no correction email with Reply-To %s", to)
+		case <-time.After(200 * time.Millisecond):
+		}
+	}
+}
+
+// testThankYou: after sending, the thank-you state says back the phone
+// and email the patient typed, offers to correct them, and the correction
+// reaches the coordinator as an email answering the lead's own; with
+// JavaScript and without. While the practice is closed it says when it
+// opens instead of "call us now" (an answer of a closed practice, given
+// to the page's script).
+func testThankYou(t *testing.T, b *browser.Browser, base string, mp *mailpit.Server) {
+	for _, js := range []bool{true, false} {
+		email := "grace." + onOff(js) + "@example.org"
+		tab := b.Tab(t, browser.TabOptions{Width: phone.Width, Height: phone.Height, NoScript: !js})
+		tab.Go(t, base+"/consultation/rhinoplasty/")
+		fillRequest(t, tab, email) // with the phone 087 123 4567
+		tab.Do(t, "ask for a call", chromedp.Click(chromedp.ID("preferred_contact")))
+		send := chromedp.Click(chromedp.CSS(`form.consult-form button[type=submit]`))
+		if js {
+			tab.Do(t, "send the form", send, chromedp.WaitVisible(chromedp.CSS(".thanks-contact")))
+		} else if status := tab.Follow(t, "send the form", send); status != 200 {
+			t.Fatalf("the form leads to a page answering %d", status)
+		}
+		said := browser.Eval[string](t, tab, `document.querySelector(".thanks-contact").textContent.replace(/\u00a0/g, " ")`)
+		if want := "We will call you on 087 123 4567, and have your email as " + email + "."; said != want {
+			t.Errorf("JavaScript %v: the thank-you state says %q, want %q", js, said, want)
+		}
+		if next := browser.Eval[bool](t, tab, `!!document.querySelector("main .cta, main a.button[href*='#request']")`); next {
+			t.Errorf("JavaScript %v: the thank-you state ends with another Book a consultation", js)
+		}
+		tab.Screenshot(t, "thanks-js-"+onOff(js), "")
+		tab.Do(t, "open the correction", chromedp.Click(chromedp.CSS(".thanks-correct summary")),
+			chromedp.WaitVisible(chromedp.ID("correct-phone")),
+			chromedp.Evaluate[chromedp.Void](`document.getElementById("correct-phone").value = ""`),
+			chromedp.SendKeys(chromedp.ID("correct-phone"), "087 123 4568"))
+		fix := chromedp.Click(chromedp.CSS(`.correct-form button[type=submit]`))
+		if js {
+			tab.Do(t, "send the correction", fix, chromedp.WaitVisible(chromedp.CSS(".thanks-corrected")))
+		} else if status := tab.Follow(t, "send the correction", fix); status != 200 {
+			t.Fatalf("the correction leads to a page answering %d", status)
+		}
+		said = browser.Eval[string](t, tab, `document.querySelector(".thanks-contact").textContent.replace(/\u00a0/g, " ")`)
+		if !strings.Contains(said, "087 123 4568") {
+			t.Errorf("JavaScript %v: after the correction the page says %q, want the corrected number", js, said)
+		}
+		tab.Screenshot(t, "thanks-corrected-js-"+onOff(js), "")
+		m := correctionEmail(t, mp, email)
+		if !strings.Contains(m.Text, "Phone: 087 123 4568 (+353871234568), was 087 123 4567 (+353871234567)") {
+			t.Errorf("JavaScript %v: the correction's email says:\n%s", js, m.Text)
+		}
+		headers, err := mp.Headers(context.Background(), m.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if irt := headers["In-Reply-To"]; len(irt) != 1 || !strings.HasSuffix(irt[0], ".coordinator@harbour-aesthetic.example>") {
+			t.Errorf("JavaScript %v: the correction answers %v, want the lead's own email", js, irt)
+		}
+	}
+
+	// Closed: the script says when the practice opens, and no "talk now".
+	tab := b.Tab(t, phone)
+	tab.Go(t, base+"/consultation/")
+	tab.Do(t, "answer as a closed practice", chromedp.Evaluate[chromedp.Void](`window.fetch = (url, opts) => opts && opts.method === "POST"
+	? Promise.resolve(new Response(JSON.stringify({id: "ld_X", ref: "HAS-1205-XXXX", due_text: "10:30 on Monday 7 December",
+		confirmation: false, correction: "/v1/consultations/correction/x", opens_text: "08:30 on Monday 7 December"}), {status: 202}))
+	: Promise.resolve(new Response("{}", {status: 200}))`))
+	fillRequest(t, tab, "aoife.closed@example.org")
+	tab.Do(t, "send the form", chromedp.SetValue(chromedp.ID("procedure"), "not-sure"),
+		chromedp.Click(chromedp.CSS(`form.consult-form button[type=submit]`)), chromedp.WaitVisible(chromedp.CSS(".thanks")))
+	closed := browser.Eval[[]string](t, tab, `[document.querySelector(".thanks-closed").hidden ? "" : document.querySelector(".thanks-closed").textContent.replace(/\u00a0/g, " "),
+	document.querySelector(".thanks-call").hidden ? "" : "call now"]`)
+	if closed[0] != "We are closed now and open at 08:30 on Monday 7 December: you can call us then on +353 1 555 0142." || closed[1] != "" {
+		t.Errorf("closed: the thank-you state says %q and %q, want when the practice opens and no \"talk now\"", closed[0], closed[1])
+	}
+	tab.Screenshot(t, "thanks-closed", "")
 }

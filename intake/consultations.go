@@ -109,7 +109,7 @@ func (s *server) handleConsultation() http.Handler {
 			writeJSON(w, http.StatusAccepted, a)
 			return
 		}
-		http.Redirect(w, r, s.thanksURL(a.Ref, l.Due), http.StatusSeeOther)
+		http.Redirect(w, r, s.thanksURL(a.Ref, l.Due, s.correctionToken(id, now)), http.StatusSeeOther)
 	})
 }
 

@@ -8,6 +8,7 @@
 //	POST /v1/consultations        a request, as a form or JSON
 //	GET  /v1/consultations/token  a signed form token, fetched by the page's script
 //	GET  /v1/consultations/thanks the thank-you page of a form sent without JavaScript
+//	POST /v1/consultations/correction/{token}  the patient's correction of her phone and email
 //	GET  /v1/actions/{token}      an action link's page: the lead's state, and a button
 //	POST /v1/actions/{token}      the button: claim, contacted, booked, not a lead, release
 //	GET  /healthz                 alive
@@ -30,10 +31,13 @@
 // utm_campaign, utm_term, utm_content, utm_id, gclid, fbclid and msclkid.
 // A value out of bounds is dropped, never a reason to refuse the request.
 //
-// Answers: JSON gets 202 {"id", "ref", "due", "due_text", "confirmation"}
-// (due in RFC 3339 and due_text as "11:00 on Monday 1 December", both in
-// practice time, by the response clock; confirmation whether an email to
-// the patient is queued, which needs a fresh form token: see confirm.go)
+// Answers: JSON gets 202 {"id", "ref", "due", "due_text", "confirmation",
+// "correction", "opens_text"} (due in RFC 3339 and due_text as "11:00 on
+// Monday 1 December", both in practice time, by the response clock;
+// confirmation whether an email to the patient is queued, which needs a
+// fresh form token: see confirm.go; correction where the patient may
+// correct her phone and email, see correction.go; opens_text when the
+// practice opens, while it is closed)
 // or 422 {"errors": {"field": "message"}}; a form gets
 // 303 to the thank-you page (GET /v1/consultations/thanks, which says the
 // same) or 422 with the form shown again, values kept and each error

@@ -25,6 +25,7 @@ func (s *server) routes() []route {
 		{form.DefaultAction, []string{http.MethodPost}, s.handleConsultation()}, // /v1/consultations
 		{form.DefaultAction + "/token", []string{http.MethodGet}, s.handleToken()},
 		{thanksPath, []string{http.MethodGet, http.MethodHead}, s.handleThanks()},
+		{correctionPath + "{token}", []string{http.MethodPost}, s.handleCorrection()},
 		{action.Path + "{token}", []string{http.MethodGet, http.MethodPost}, s.handleAction()},
 		{"/healthz", []string{http.MethodGet, http.MethodHead}, handleHealthz()},
 		{"/readyz", []string{http.MethodGet, http.MethodHead}, s.handleReadyz()},

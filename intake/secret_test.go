@@ -121,7 +121,7 @@ func TestPreviousSecret(t *testing.T) {
 	if sig := f.server().tokens.judge(oldTok, f.clock.now()); sig != "" {
 		t.Errorf("a form token signed with the previous key: %q, want none", sig)
 	}
-	thanks := (&server{tokens: tokens{secret: old}}).thanksURL("HAS-0302-AAAA", f.clock.now())
+	thanks := (&server{tokens: tokens{secret: old}}).thanksURL("HAS-0302-AAAA", f.clock.now(), "")
 	if page := f.get(thanks).Body.String(); !strings.Contains(page, "HAS-0302-AAAA") {
 		t.Error("a thank-you page signed with the previous key does not show its reference")
 	}

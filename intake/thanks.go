@@ -15,10 +15,12 @@ import (
 )
 
 // What a patient is told once a request is taken: when the practice will
-// be in touch, by the response clock, and the request's reference. A
-// request sent with JavaScript gets them in the JSON answer; one sent as a
-// plain form is sent (303) to the thank-you page, GET
-// /v1/consultations/thanks, which shows them.
+// be in touch, by the response clock, the request's reference, and, while
+// the practice is closed, when it opens; with a token that lets her
+// correct the phone and email she gave (correction.go). A request sent
+// with JavaScript gets them in the JSON answer; one sent as a plain form
+// is sent (303) to the thank-you page, GET /v1/consultations/thanks,
+// which shows them and says her phone and email back to her.
 
 // thanksPath is the thank-you page of requests sent as a plain form.
 const thanksPath = form.DefaultAction + "/thanks" // /v1/consultations/thanks
@@ -32,6 +34,12 @@ type answer struct {
 	// Confirmation says whether a confirmation to the patient is queued,
 	// so that the page never promises an email that will not come.
 	Confirmation bool `json:"confirmation"`
+	// Correction is where the patient may post a correction of her phone
+	// and email (POST, fields phone and email) for a day.
+	Correction string `json:"correction"`
+	// OpensText is when the practice opens, "08:30 on Monday 7
+	// December", while it is closed; "" while it is open.
+	OpensText string `json:"opens_text,omitempty"`
 }
 
 // answerFor returns the answer to a request stored as lead id: l is the
@@ -43,7 +51,17 @@ func (s *server) answerFor(id string, l lead.Lead) answer {
 		ref = lead.Ref(lead.RefPrefix(s.cfg.Practice.Name), id, l.Received, s.cfg.Practice.TimeZone)
 	}
 	return answer{ID: id, Ref: ref, Due: l.Due.In(s.location()).Format(time.RFC3339),
-		DueText: mail.DueText(l.Due, s.location())}
+		DueText: mail.DueText(l.Due, s.location()), Correction: correctionPath + s.correctionToken(id, l.Received),
+		OpensText: s.opens(l.Received)}
+}
+
+// opens says when the practice opens, as the thank-you page says it,
+// when it is closed at now; "" when it is open.
+func (s *server) opens(now time.Time) string {
+	if s.cfg.Clock.Open(now) {
+		return ""
+	}
+	return mail.DueText(s.cfg.Clock.NextOpen(now), s.location())
 }
 
 // location is the practice's time zone.
@@ -55,46 +73,86 @@ func (s *server) location() *time.Location {
 }
 
 // thanksURL returns the address of the thank-you page that gives ref and
-// the due time, signed so that the page says only what the service said.
-func (s *server) thanksURL(ref string, due time.Time) string {
+// the due time, signed so that the page says only what the service said,
+// and the request's correction token (correctionToken), with which the
+// page says the patient's phone and email back to her.
+func (s *server) thanksURL(ref string, due time.Time, correction string) string {
 	sec := strconv.FormatInt(due.Unix(), 10)
-	q := url.Values{"ref": {ref}, "due": {sec}, "sig": {s.tokens.mac("thanks." + ref + "." + sec)}}
+	q := url.Values{"ref": {ref}, "due": {sec}, "sig": {s.tokens.mac("thanks." + ref + "." + sec)}, "c": {correction}}
 	return thanksPath + "?" + q.Encode()
 }
 
 // handleThanks shows the thank-you page: GET /v1/consultations/thanks. A
 // link without a good signature shows the page without a time or a
-// reference.
+// reference, and one without a good correction token without the
+// patient's phone and email.
 func (s *server) handleThanks() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		q := r.URL.Query()
-		p := s.cfg.Practice
-		page := form.Thanks{Practice: p.Name, Lang: s.cfg.Language, Phone: p.Phone, Tel: mail.TelURL(p.Phone),
-			Next: s.cfg.ThankYouURL}
+		now := s.cfg.Now()
+		page := s.thanksPage(lead.Lead{}, "", now)
 		ref, due := q.Get("ref"), q.Get("due")
 		if sec, err := strconv.ParseInt(due, 10, 64); err == nil && len(ref) <= 40 &&
 			mail.HeaderSafe(ref) && s.tokens.signed("thanks."+ref+"."+due, q.Get("sig")) {
 			page.Ref, page.Due = ref, mail.DueText(time.Unix(sec, 0), s.location())
 		}
-		var buf bytes.Buffer
-		if t := s.form.thanks; t != nil {
-			if err := t.Execute(&buf, page); err != nil {
-				s.log.Error("render the site's thank-you page; using the built-in one", slog.String("err", err.Error()))
-				buf.Reset()
+		if token := q.Get("c"); token != "" {
+			if id, ok := s.correctionLead(token, now); ok {
+				info(r).lead = id
+				if t, err := s.store.Lead(r.Context(), id); err == nil {
+					with := s.thanksPage(t.Lead, token, now)
+					page.Contact, page.Correct, page.Corrected = with.Contact, with.Correct, q.Get("corrected") == "1"
+				}
 			}
 		}
-		if buf.Len() == 0 {
-			if err := builtinThanks.Execute(&buf, page); err != nil {
-				s.log.Error("render the built-in thank-you page", "err", err)
-				httpError(w, http.StatusInternalServerError, "Thank you: your request has reached us.")
-				return
-			}
-		}
-		w.Header().Set("Content-Security-Policy", s.form.csp)
-		w.Header().Set("Cache-Control", "no-store")
-		w.Header().Set("Content-Type", "text/html; charset=utf-8")
-		w.Write(buf.Bytes())
+		s.showThanks(w, http.StatusOK, page)
 	})
+}
+
+// thanksPage returns the thank-you page of lead l, corrected with token,
+// at now: the practice's phone and when it opens, and, for a lead with
+// personal data, her phone and email and the form that corrects them.
+func (s *server) thanksPage(l lead.Lead, token string, now time.Time) form.Thanks {
+	p := s.cfg.Practice
+	page := form.Thanks{Practice: p.Name, Lang: s.cfg.Language, Phone: p.Phone, Tel: mail.TelURL(p.Phone),
+		Next: s.cfg.ThankYouURL, Opens: s.opens(now)}
+	if l.Email == "" || token == "" {
+		return page
+	}
+	phone := ""
+	if l.Phone != "" {
+		phone = mail.NationalPhone(l.Phone, s.cfg.Region)
+	}
+	page.Contact = form.Contact{Way: l.PreferredContact, Phone: phone, Email: l.Email}
+	page.Correct = form.Page{Values: form.Values{Phone: phone, Email: l.Email},
+		CountryCode: form.CountryCode(p.Phone, s.cfg.Region)}.Correction(correctionPath + token)
+	return page
+}
+
+// showThanks answers with the thank-you page: the site's, else the
+// built-in one.
+func (s *server) showThanks(w http.ResponseWriter, code int, page form.Thanks) {
+	var buf bytes.Buffer
+	if t := s.form.thanks; t != nil {
+		if err := t.Execute(&buf, page); err != nil {
+			s.log.Error("render the site's thank-you page; using the built-in one", slog.String("err", err.Error()))
+			buf.Reset()
+		}
+	}
+	if buf.Len() == 0 {
+		if err := builtinThanks.Execute(&buf, page); err != nil {
+			s.log.Error("render the built-in thank-you page", "err", err)
+			httpError(w, http.StatusInternalServerError, "Thank you: your request has reached us.")
+			return
+		}
+	}
+	w.Header().Set("Content-Security-Policy", s.form.csp)
+	w.Header().Set("Cache-Control", "no-store")
+	// The correction form on this page posts back here: see showForm.
+	w.Header().Set("Referrer-Policy", "same-origin")
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.WriteHeader(code)
+	w.Write(buf.Bytes())
 }
 
 // builtinThanks is the plain thank-you page, for a site whose theme has no
@@ -114,7 +172,8 @@ var builtinThanks = template.Must(template.New("thanks").Parse(`<!doctype html>
 {{with .Due}}<p class="due">We will be in touch by {{.}}.</p>{{end}}
 <p>Our patient coordinator will get in touch the way you asked.</p>
 {{with .Ref}}<p>Your reference: <strong>{{.}}</strong></p>{{end}}
-{{with .Tel}}<p>If you would rather talk now, call us on <a href="{{.}}">{{$.Phone}}</a>.</p>{{end}}
+{{with .Contact.Email}}<p>We have your email address as <strong>{{.}}</strong>{{with $.Contact.Phone}} and your phone number as <strong>{{.}}</strong>{{end}}.</p>{{end}}
+{{with .Tel}}{{if $.Opens}}<p>We are closed now, and open at {{$.Opens}}: you can call us then on <a href="{{.}}">{{$.Phone}}</a>.</p>{{else}}<p>If you would rather talk now, call us on <a href="{{.}}">{{$.Phone}}</a>.</p>{{end}}{{end}}
 {{with .Next}}<p><a href="{{.}}">What happens next</a></p>{{end}}
 </main>
 </body>

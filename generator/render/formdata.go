@@ -39,6 +39,19 @@ func (v *View) Form() form.Page {
 	return f
 }
 
+// Thanks returns the data of the form's thank-you state, which the form's
+// script fills in from the service's answer: the practice's phone, the
+// page on what happens next, and the form that corrects the patient's
+// phone and email (its address comes with the answer).
+func (v *View) Thanks() form.Thanks {
+	t := form.Thanks{Practice: v.Config.Name, Lang: v.Config.Language, Phone: v.Config.Phone, Tel: v.Tel,
+		Correct: form.Page{CountryCode: form.CountryCode(v.Config.Phone, v.Config.Intake.Region)}.Correction("")}
+	if p := v.PageAt(v.Config.Form.ThankYou); p != nil {
+		t.Next = p.URL
+	}
+	return t
+}
+
 // FormTemplate returns the theme's "consultation-form-page" template: a
 // whole page with the consultation form, which the intake service executes
 // with a form.Page to show the form again after errors. siteFS is the

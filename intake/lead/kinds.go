@@ -13,6 +13,7 @@ const (
 	Attempt     = "attempt"     // the next planned call, or the call back the patient asked for, to the lead's owner
 	Unreached   = "unreached"   // to the patient, once every planned call went unanswered: how to reach the practice
 	Again       = "again"       // the patient of an open lead wrote again, to its owner
+	Correction  = "correction"  // the phone or email the patient corrected after sending, to the lead's coordinator
 )
 
 // The digest's lists of leads, named as the kinds are: each offers buttons

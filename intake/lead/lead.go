@@ -63,12 +63,23 @@ type Lead struct {
 
 	Attribution *Attribution `json:"attribution,omitempty"` // where the visit came from; nil when unknown
 
+	Corrections []Corrected `json:"corrections,omitempty"` // what the patient corrected after sending, oldest first
+
 	Spam    bool     `json:"spam"`              // held as spam: stored, not mailed
 	Signals []string `json:"signals,omitempty"` // why it looks like spam, e.g. "honeypot", "too-fast"; a lead with only weak signals is delivered as possible spam
 }
 
 // NotSure is the Procedure of a patient who has not chosen one yet.
 const NotSure = "not-sure"
+
+// Corrected is a correction of the lead's phone and email that the
+// patient sent from the thank-you page: when, and what they were before
+// it. The lead holds the corrected ones.
+type Corrected struct {
+	At    time.Time `json:"at"`
+	Phone string    `json:"phone"` // the phone before the correction, E.164 or ""
+	Email string    `json:"email"` // the email before the correction
+}
 
 // OptIn records a consent given on the form.
 type OptIn struct {

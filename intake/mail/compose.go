@@ -159,6 +159,7 @@ var kinds = map[string]kind{
 	Again:       {prepare: prepareNotice, auto: true, layout: "notice"},
 	Digest:      {prepare: prepareNotice, auto: true, layout: "notice"},
 	Unreached:   {prepare: prepareLead, auto: true},
+	Correction:  {prepare: prepareNotice, auto: true, layout: "notice"},
 }
 
 // fromDomain returns the domain of the practice's From address.

@@ -77,9 +77,19 @@ func notices() map[string]cmail.Letter {
 		"anna.follow_up": {Kind: cmail.FollowUp, To: "manager@harley.example", Date: day(12, 20).AddDate(0, 0, 3),
 			Lead: l, Status: lead.Status{State: lead.Contacted, ContactedAt: day(12, 20)},
 			Links: link(l.ID, "manager@harley.example", "booked", "closed", "not_a_lead")},
+		"anna.correction": {Kind: cmail.Correction, ID: l.ID + ".correction.1", To: "face@harley.example",
+			Date: l.Received.Add(2 * time.Minute), Lead: corrected(l, l.Received.Add(2*time.Minute))},
 		"week.digest":  {Kind: cmail.Digest, ID: "digest.2026-12-01.0", To: "manager@harley.example", Date: week.Until, Digest: week},
 		"quiet.digest": {Kind: cmail.Digest, ID: "digest.2026-12-01.0", To: "manager@harley.example", Date: week.Until, Digest: quiet},
 	}
+}
+
+// corrected is l after its patient corrected its phone at at, keeping its
+// email.
+func corrected(l lead.Lead, at time.Time) lead.Lead {
+	l.Corrections = []lead.Corrected{{At: at, Phone: l.Phone, Email: l.Email}}
+	l.Phone = "+447700900456"
+	return l
 }
 
 // TestComposeNoticesGolden: the reminder, the escalation, the follow-up

@@ -29,6 +29,7 @@ const (
 	Attempt     = lead.Attempt     // the next planned call, or a call back, to the lead's owner
 	Unreached   = lead.Unreached   // to the patient not reached: how to reach the practice
 	Again       = lead.Again       // the patient of an open lead wrote again, to its owner
+	Correction  = lead.Correction  // the phone or email the patient corrected after sending, to the lead's coordinator
 )
 
 // Message is one composed email, ready to send as it is.

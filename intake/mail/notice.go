@@ -132,6 +132,10 @@ func prepareNotice(l Letter, p Practice, domain string, h *header) (any, Colours
 		v.Facts = append(v.Facts, Figure{"Reply was due", v.Due})
 	}
 	switch l.Kind {
+	case Correction:
+		if err := v.correction(l.Lead, p, h); err != nil {
+			return nil, Colours{}, err
+		}
 	case Escalation:
 		v.Facts = append(v.Facts, Figure{"Coordinator", p.To(l.Lead.Category)})
 		if v.Owner != "" {
@@ -176,6 +180,35 @@ func Lateness(d time.Duration) string {
 	default:
 		return strconv.Itoa(h) + " h " + strconv.Itoa(m) + " min"
 	}
+}
+
+// correction adds to a correction's notice the phone and email the
+// patient corrected, now and before (the lead's last correction), and
+// makes the patient, at the corrected address, the one a reply goes to.
+func (v *noticeView) correction(l lead.Lead, p Practice, h *header) error {
+	if len(l.Corrections) == 0 {
+		return fmt.Errorf("a correction of a lead that has none")
+	}
+	was := l.Corrections[len(l.Corrections)-1]
+	phone := func(n string) string {
+		switch {
+		case n == "":
+			return "none given"
+		case e164.MatchString(n):
+			return NationalPhone(n, p.Region) + " (" + n + ")"
+		}
+		return n
+	}
+	fact := func(label, now, before string) Figure {
+		if now == before {
+			return Figure{label, now + ", as before"}
+		}
+		return Figure{label, now + ", was " + before}
+	}
+	v.Facts = append(v.Facts, fact("Phone", phone(l.Phone), phone(was.Phone)), fact("Email", l.Email, was.Email))
+	var err error
+	h.replyTo, err = address("email", strings.TrimSpace(l.FirstName+" "+l.LastName), l.Email)
+	return err
 }
 
 // who is the lead as the notices name it: the first name and the

@@ -143,4 +143,45 @@ type Thanks struct {
 	Phone    string       // the practice's phone, as written; "" when none
 	Tel      template.URL // Phone as a tel: URL
 	Next     string       // the site's page on what happens next; "" when none
+	Opens    string       // when the practice opens, while it is closed: "08:30 on Monday 7 December"; "" while it is open
+
+	Contact   Contact    // the phone and email the patient gave, said back to her; zero when not known
+	Correct   Correction // the form that corrects them; its Action is "" when it is not offered
+	Corrected bool       // a correction was taken just now
+}
+
+// Contact is how the practice will be in touch, as the thank-you page
+// says it back to the patient: "We will call you on 087 123 4567."
+type Contact struct {
+	Way   string // the request's preferred_contact: "phone", "email" or "text"
+	Phone string // as the patient reads it, e.g. "087 123 4567"; "" when none was given
+	Email string
+}
+
+// Correction is the form on the thank-you page that corrects the phone
+// and the email of the request just sent; the intake service passes the
+// correction to the coordinator as part of the same lead.
+type Correction struct {
+	Action  string       // where it posts, with the request's signed token; on the site, "" until the form's script sets it
+	Phone   Input        // the phone field, with the value to correct and its error
+	Email   Input        // the email field, likewise
+	Summary []FieldError // the fields' errors, in order
+}
+
+// Fields returns the correction's fields in their order: the phone, then
+// the email.
+func (c Correction) Fields() []Input { return []Input{c.Phone, c.Email} }
+
+// Correction returns the correction form posting to action, with the
+// page's phone and email values and errors.
+func (p Page) Correction(action string) Correction {
+	c := Correction{Action: action}
+	c.Phone, _ = p.Field("phone")
+	c.Email, _ = p.Field("email")
+	for _, in := range []Input{c.Phone, c.Email} {
+		if in.Error != "" {
+			c.Summary = append(c.Summary, FieldError{Field: in.Name, Message: in.Error})
+		}
+	}
+	return c
 }

@@ -123,18 +123,41 @@
     summary.focus();
   }
 
+  // contactSentence says back how the practice will be in touch, as the
+  // theme's "consultation-contact" does.
+  function contactSentence(p, way, phone, email) {
+    p.textContent = "";
+    function strong(text) { var s = document.createElement("strong"); s.textContent = text; return s; }
+    function add() {
+      Array.prototype.forEach.call(arguments, function (x) { p.append(typeof x === "string" ? document.createTextNode(x) : x); });
+    }
+    var nbsp = phone.replace(/ /g, "\u00a0");
+    if (phone && (way === "phone" || way === "text")) {
+      add(way === "phone" ? "We will call you on " : "We will text you on ", strong(nbsp), ", and have your email as ", strong(email), ".");
+    } else {
+      add("We will write to you at ", strong(email));
+      if (phone) add(", and have your phone number as ", strong(nbsp));
+      add(".");
+    }
+    p.hidden = false;
+  }
+
   // thank shows the thank-you state; body is the service's answer, whose
-  // due_text says when the practice will be in touch and confirmation
-  // whether an email to confirm is on its way.
-  function thank(body) {
+  // due_text says when the practice will be in touch, confirmation whether
+  // an email to confirm is on its way, correction where to correct the
+  // phone and email, and opens_text when the practice opens if it is
+  // closed. sent is what the patient sent.
+  function thank(body, sent) {
     var tpl = document.getElementById("consult-thanks");
     var section = form.closest(".consult") || form.parentNode;
     var thanks = tpl.content.firstElementChild.cloneNode(true);
     var due = thanks.querySelector(".thanks-due");
     if (due && body.due_text) {
-      due.textContent = "We will be in touch by " + body.due_text + ".";
+      due.querySelector("span").textContent = body.due_text;
       due.hidden = false;
     }
+    var contact = thanks.querySelector(".thanks-contact");
+    if (contact && sent.email) contactSentence(contact, sent.preferred_contact, sent.phone, sent.email);
     // Only a request with a form token gets a confirmation, and not every
     // one: say so only when the service queued one.
     var confirmation = thanks.querySelector(".thanks-confirmation");
@@ -146,8 +169,71 @@
       ref.querySelector("strong").textContent = body.ref;
       ref.hidden = false;
     }
+    var closed = thanks.querySelector(".thanks-closed");
+    if (closed && body.opens_text) {
+      closed.querySelector("span").textContent = body.opens_text;
+      closed.hidden = false;
+      thanks.querySelector(".thanks-call").hidden = true;
+    }
+    var fix = thanks.querySelector(".correct-form");
+    if (fix && body.correction) {
+      fix.action = new URL(body.correction, form.action).href;
+      fix.elements.phone.value = sent.phone;
+      fix.elements.email.value = sent.email;
+      correct(fix, thanks, sent);
+    } else if (fix) {
+      fix.closest("details").hidden = true;
+    }
     section.replaceWith(thanks);
     thanks.focus();
+  }
+
+  // correct sends the correction form of the thank-you state, and says
+  // the corrected details back, or its errors beside their fields.
+  function correct(fix, thanks, sent) {
+    var fixStatus = fix.querySelector(".form-status");
+    var busy = false;
+    fix.addEventListener("submit", function (e) {
+      e.preventDefault();
+      if (busy) return;
+      busy = true;
+      fixStatus.textContent = "Sending your correction…";
+      var data = { phone: fix.elements.phone.value.trim(), email: fix.elements.email.value.trim() };
+      fetch(fix.action, {
+        method: "POST",
+        headers: { "Content-Type": "application/json", Accept: "application/json" },
+        body: JSON.stringify(data),
+        credentials: "omit"
+      }).then(function (r) {
+        return r.json().catch(function () { return {}; }).then(function (body) {
+          fixStatus.textContent = "";
+          ["phone", "email"].forEach(function (name) {
+            var input = fix.elements[name], slot = document.getElementById("correct-" + name + "-error");
+            input.removeAttribute("aria-invalid");
+            input.removeAttribute("aria-describedby");
+            slot.hidden = true;
+            var msg = r.status === 422 && body.errors && body.errors[name];
+            if (msg) {
+              slot.textContent = msg;
+              slot.hidden = false;
+              input.setAttribute("aria-invalid", "true");
+              input.setAttribute("aria-describedby", slot.id);
+            }
+          });
+          if (r.status === 200) {
+            contactSentence(thanks.querySelector(".thanks-contact"), sent.preferred_contact, body.phone || "", body.email || data.email);
+            thanks.querySelector(".thanks-corrected").hidden = false;
+            fix.closest("details").open = false;
+          } else if (r.status === 422) {
+            fix.querySelector("[aria-invalid]").focus();
+          } else {
+            fixStatus.textContent = body.error || "Your correction could not be sent. Please call us.";
+          }
+        });
+      }).catch(function () {
+        fixStatus.textContent = "Your correction could not be sent: the connection failed. Please try again, or call us.";
+      }).then(function () { busy = false; });
+    });
   }
 
   summary.addEventListener("click", function (e) {
@@ -182,7 +268,7 @@
     }).then(function (r) {
       return r.json().catch(function () { return {}; }).then(function (body) {
         clearErrors();
-        if (r.status === 202 || r.status === 200) return thank(body);
+        if (r.status === 202 || r.status === 200) return thank(body, data);
         status.textContent = "";
         if (r.status === 422 && body.errors) return showErrors(body.errors);
         if (r.status === 429) return showProblem("We have had many requests from your connection. Please wait a minute and send the form again.");
