@@ -246,8 +246,11 @@ func testThankYou(t *testing.T, b *browser.Browser, base string, mp *mailpit.Ser
 		email := "grace." + onOff(js) + "@example.org"
 		tab := b.Tab(t, browser.TabOptions{Width: phone.Width, Height: phone.Height, NoScript: !js})
 		tab.Go(t, base+"/consultation/rhinoplasty/")
-		fillRequest(t, tab, email) // with the phone 087 123 4567
+		fillRequest(t, tab, email) // with a number of the address's own
 		tab.Do(t, "ask for a call", chromedp.Click(chromedp.ID("preferred_contact")))
+		typed := browser.Eval[string](t, tab, `document.getElementById("phone").value`)
+		last := typed[len(typed)-1]
+		fixed := typed[:len(typed)-1] + string('0'+(last-'0'+1)%10)
 		send := chromedp.Click(chromedp.CSS(`form.consult-form button[type=submit]`))
 		if js {
 			tab.Do(t, "send the form", send, chromedp.WaitVisible(chromedp.CSS(".thanks-contact")))
@@ -255,7 +258,7 @@ func testThankYou(t *testing.T, b *browser.Browser, base string, mp *mailpit.Ser
 			t.Fatalf("the form leads to a page answering %d", status)
 		}
 		said := browser.Eval[string](t, tab, `document.querySelector(".thanks-contact").textContent.replace(/\u00a0/g, " ")`)
-		if want := "We will call you on 087 123 4567, and have your email as " + email + "."; said != want {
+		if want := "We will call you on " + typed + ", and have your email as " + email + "."; said != want {
 			t.Errorf("JavaScript %v: the thank-you state says %q, want %q", js, said, want)
 		}
 		if next := browser.Eval[bool](t, tab, `!!document.querySelector("main .cta, main a.button[href*='#request']")`); next {
@@ -265,7 +268,7 @@ func testThankYou(t *testing.T, b *browser.Browser, base string, mp *mailpit.Ser
 		tab.Do(t, "open the correction", chromedp.Click(chromedp.CSS(".thanks-correct summary")),
 			chromedp.WaitVisible(chromedp.ID("correct-phone")),
 			chromedp.Evaluate[chromedp.Void](`document.getElementById("correct-phone").value = ""`),
-			chromedp.SendKeys(chromedp.ID("correct-phone"), "087 123 4568"))
+			chromedp.SendKeys(chromedp.ID("correct-phone"), fixed))
 		fix := chromedp.Click(chromedp.CSS(`.correct-form button[type=submit]`))
 		if js {
 			tab.Do(t, "send the correction", fix, chromedp.WaitVisible(chromedp.CSS(".thanks-corrected")))
@@ -273,12 +276,13 @@ func testThankYou(t *testing.T, b *browser.Browser, base string, mp *mailpit.Ser
 			t.Fatalf("the correction leads to a page answering %d", status)
 		}
 		said = browser.Eval[string](t, tab, `document.querySelector(".thanks-contact").textContent.replace(/\u00a0/g, " ")`)
-		if !strings.Contains(said, "087 123 4568") {
+		if !strings.Contains(said, fixed) {
 			t.Errorf("JavaScript %v: after the correction the page says %q, want the corrected number", js, said)
 		}
 		tab.Screenshot(t, "thanks-corrected-js-"+onOff(js), "")
 		m := correctionEmail(t, mp, email)
-		if !strings.Contains(m.Text, "Phone: 087 123 4568 (+353871234568), was 087 123 4567 (+353871234567)") {
+		if e164 := func(n string) string { return "+353" + strings.ReplaceAll(n, " ", "")[1:] }; !strings.Contains(m.Text,
+			"Phone: "+fixed+" ("+e164(fixed)+"), was "+typed+" ("+e164(typed)+")") {
 			t.Errorf("JavaScript %v: the correction's email says:\n%s", js, m.Text)
 		}
 		headers, err := mp.Headers(context.Background(), m.ID)
