@@ -124,9 +124,11 @@ func Compose(l Letter, p Practice) (Message, error) {
 		e.Headers.Set("In-Reply-To", h.inReplyTo)
 		e.Headers.Set("References", h.inReplyTo)
 	}
-	if m.Raw, err = e.Bytes(); err != nil {
+	raw, err := e.Bytes()
+	if err != nil {
 		return Message{}, fmt.Errorf("compose %s: %w", l.ID, err)
 	}
+	m.Raw = foldHeaders(raw)
 	return m, nil
 }
 

@@ -1,6 +1,7 @@
 package mail
 
 import (
+	"bytes"
 	"encoding/base64"
 	"errors"
 	"fmt"
@@ -110,4 +111,51 @@ func MailtoURL(addr string) string {
 		b = append(b, '%', hex[c>>4], hex[c&15])
 	}
 	return string(b)
+}
+
+// foldHeaders folds each line of raw's header longer than 78 octets at its
+// spaces (RFC 5322 §2.2.3): the email library writes each header on one
+// line, and a long name in a script of several bytes a character makes
+// one of well over the 998 octets a strict server refuses. The spaces it
+// folds at lie between encoded words, which RFC 2047 §6.2 ignores when
+// decoding, or between the words of a plain value, which unfolding gives
+// back as they were; each encoded word is at most 75 octets (mime's
+// encoder and encodedWords keep them so), so every line fits.
+func foldHeaders(raw []byte) []byte {
+	head, body, ok := bytes.Cut(raw, []byte("\r\n\r\n"))
+	if !ok {
+		return raw
+	}
+	var b bytes.Buffer
+	b.Grow(len(raw) + len(raw)/20)
+	for i, line := range bytes.Split(head, []byte("\r\n")) {
+		if i > 0 {
+			b.WriteString("\r\n")
+		}
+		foldLine(&b, line)
+	}
+	b.WriteString("\r\n\r\n")
+	b.Write(body)
+	return b.Bytes()
+}
+
+// foldLine writes line to b, folded before a space wherever it would
+// otherwise run past 78 octets; never before the value has begun.
+func foldLine(b *bytes.Buffer, line []byte) {
+	const width = 78
+	first := bytes.IndexByte(line, ':') + 1 // a fold only after "Field: " and the value's first word
+	for len(line) > width {
+		cut := bytes.LastIndexByte(line[:width+1], ' ')
+		if cut <= first {
+			next := bytes.IndexByte(line[width+1:], ' ')
+			if next < 0 {
+				break // no space left to fold at: a word longer than a line
+			}
+			cut = width + 1 + next
+		}
+		b.Write(line[:cut])
+		b.WriteString("\r\n")
+		line, first = line[cut:], 0 // the rest begins with the space: folding white space
+	}
+	b.Write(line)
 }
