@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/consultahq/consulta/intake/lead"
 	"github.com/consultahq/consulta/intake/mail"
 	"github.com/consultahq/consulta/intake/outbox"
 	"github.com/consultahq/consulta/internal/syncbuf"
@@ -143,6 +144,19 @@ func (f *fixture) post(contentType, body, ip string, header ...string) *httptest
 	w := httptest.NewRecorder()
 	f.h.ServeHTTP(w, r)
 	return w
+}
+
+// accept posts lead l as JSON, fails the test unless it is accepted, and
+// returns the lead as the store keeps it.
+func (f *fixture) accept(t *testing.T, l map[string]any) lead.Tracked {
+	t.Helper()
+	w := f.post(ctJSON, asJSON(l), "")
+	if w.Code != http.StatusAccepted {
+		t.Fatalf("%d %s, want 202", w.Code, w.Body)
+	}
+	var a answer
+	json.Unmarshal(w.Body.Bytes(), &a)
+	return f.lead(t, a.ID)
 }
 
 // metrics returns what the service's metrics address serves.

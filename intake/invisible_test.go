@@ -80,13 +80,7 @@ func TestAttributionStripsInvisible(t *testing.T) {
 	l["utm_term"] = "\u2066nose\u2069"
 	l["landing_page"] = "/procedures/\u200brhinoplasty/"
 	f.clock.advance(10 * time.Second)
-	w := f.post(ctJSON, asJSON(l), "")
-	if w.Code != http.StatusAccepted {
-		t.Fatalf("%d %s", w.Code, w.Body)
-	}
-	var a answer
-	json.Unmarshal(w.Body.Bytes(), &a)
-	got := f.lead(t, a.ID).Lead.Attribution
+	got := f.accept(t, l).Lead.Attribution
 	if got == nil || got.UTMSource != "newsletter" || got.UTMCampaign != "gnp.exe" || got.UTMTerm != "nose" ||
 		got.Landing != "/procedures/rhinoplasty/" {
 		t.Errorf("attribution %+v, want the invisible characters taken out", got)
