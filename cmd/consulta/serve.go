@@ -15,7 +15,7 @@ import (
 )
 
 func runServe(ctx context.Context, e env, args []string) error {
-	fs := newFlagSet(e, "serve", "serve [-s SITE_DIR] [-addr 127.0.0.1:1313] [-min-fill 3s]",
+	fs := newFlagSet(e, "serve", "serve [-s SITE_DIR] [-addr 127.0.0.1:1313] [-min-fill 3s] [-rate-burst 5]",
 		`Serve builds the site in SITE_DIR into memory and serves it at addr, with
 the intake service mounted on the same address. It watches content/,
 themes/ and static/, rebuilds only the pages an edit affects, and reloads
@@ -25,8 +25,10 @@ next good edit brings the site back.`)
 	site := fs.String("s", ".", "the site's `folder`, holding content/")
 	addr := fs.String("addr", "127.0.0.1:1313", "`address` to listen on")
 	cfg := envIntakeConfig(e)
-	cfg.MinFill = cfg.WithDefaults().MinFill
+	def := cfg.WithDefaults()
+	cfg.MinFill, cfg.RateBurst = def.MinFill, def.RateBurst
 	fs.DurationVar(&cfg.MinFill, "min-fill", cfg.MinFill, "the least `time` a person takes to fill in the form; faster is suspected spam")
+	fs.IntVar(&cfg.RateBurst, "rate-burst", cfg.RateBurst, "how `many` requests a client may send at once (on this machine, every request is from one client)")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
