@@ -194,10 +194,9 @@ type MailData struct {
 // JourneyChange is what an event does to a journey: the journey after (its
 // Pending all it then has), the emails it sends, and its history's entry.
 type JourneyChange struct {
-	After  Journey
-	Mails  []Mail
-	Event  Event  // zero when the history keeps nothing
-	Detail string // the history's words for it: "Thu 10 Dec 10:00, video, dr-amelia-hart"
+	After Journey
+	Mails []Mail
+	Event Event // zero when the history keeps nothing; its Detail says what: "Thu 10 Dec 2026 10:00, video, dr-amelia-hart"
 }
 
 // Current returns the journey's appointment of kind that is not cancelled,
@@ -269,7 +268,7 @@ func (p CarePolicy) loc() *time.Location {
 // (Schedule), are planned again. A surgery inside the cooling-off period
 // of p.Care is refused (*ErrCoolingOff) unless a.Override gives the
 // surgeon's agreement and its reason.
-func Book(j Journey, l Lead, a Appointment, by string, now time.Time, p CarePolicy) (JourneyChange, error) {
+func Book(j Journey, l Lead, a Appointment, by Person, now time.Time, p CarePolicy) (JourneyChange, error) {
 	switch {
 	case !a.At.After(now):
 		return JourneyChange{}, ErrPast
@@ -289,7 +288,7 @@ func Book(j Journey, l Lead, a Appointment, by string, now time.Time, p CarePoli
 	}
 	j = j.clone()
 	a.At = a.At.UTC()
-	a.ChangedAt, a.BookedBy, a.Cancelled = now, by, false
+	a.ChangedAt, a.BookedBy, a.Cancelled = now, by.String(), false
 	verb := "booked"
 	if cur, ok := j.Current(a.Kind); ok { // a change of the one booked
 		verb = "moved"
@@ -307,7 +306,7 @@ func Book(j Journey, l Lead, a Appointment, by string, now time.Time, p CarePoli
 		}
 		j.Appointments = append(j.Appointments, a)
 	}
-	c := JourneyChange{Event: Event{Kind: a.Kind + "." + verb, By: by, At: now}, Detail: describe(a, p.loc())}
+	c := JourneyChange{Event: Event{Kind: a.Kind + "." + verb, By: by, At: now, Detail: describe(a, p.loc())}}
 	if a.Kind == Consultation {
 		if j.First.IsZero() || j.First.After(now) { // not yet held: it follows the date
 			j.First = a.At
@@ -319,8 +318,8 @@ func Book(j Journey, l Lead, a Appointment, by string, now time.Time, p CarePoli
 	} else {
 		c.Mails = append(c.Mails, j.plan(l, a, now, p)...)
 	}
-	if a.Override != "" && a.Kind == Surgery {
-		c.Detail += "; inside the cooling-off period, with the surgeon's agreement: " + a.Override
+	if a.Override != "" && a.Kind == Surgery { // the reason is kept with the journey, and purged with it
+		c.Event.Detail += "; inside the cooling-off period, with the surgeon's agreement"
 	}
 	c.Mails = append(c.Mails, appointmentMail(l, a))
 	sortPending(j.Pending)
@@ -400,13 +399,13 @@ func (j Journey) tasked(step string, since time.Time) bool {
 // Cancel cancels the journey's appointment of kind, by by at now: the
 // patient's email cancels it in their calendar, and its reminders, or its
 // care plan, stop.
-func Cancel(j Journey, l Lead, kind, by string, now time.Time, p CarePolicy) (JourneyChange, error) {
+func Cancel(j Journey, l Lead, kind string, by Person, now time.Time, p CarePolicy) (JourneyChange, error) {
 	a, ok := j.Current(kind)
 	if !ok {
 		return JourneyChange{}, ErrNothingBooked
 	}
 	j = j.clone()
-	a.Cancelled, a.Sequence, a.ChangedAt, a.CancelledAt, a.BookedBy = true, a.Sequence+1, now, now, by
+	a.Cancelled, a.Sequence, a.ChangedAt, a.CancelledAt, a.BookedBy = true, a.Sequence+1, now, now, by.String()
 	j.Appointments[j.last(kind)] = a
 	if kind == Consultation {
 		j.Pending = withoutKind(j.Pending, PendingReminder)
@@ -416,8 +415,8 @@ func Cancel(j Journey, l Lead, kind, by string, now time.Time, p CarePolicy) (Jo
 	} else {
 		j.Pending = slices.DeleteFunc(j.Pending, func(pd Pending) bool { return pd.Kind == PendingCare || pd.Kind == PendingAck })
 	}
-	return JourneyChange{After: j, Mails: []Mail{appointmentMail(l, a)}, Event: Event{Kind: kind + ".cancelled", By: by, At: now},
-		Detail: describe(a, p.loc())}, nil
+	return JourneyChange{After: j, Mails: []Mail{appointmentMail(l, a)}, Event: Event{Kind: kind + ".cancelled", By: by, At: now,
+		Detail: describe(a, p.loc())}}, nil
 }
 
 // JourneyTick takes the journey's earliest step if it is due at now: a
@@ -449,7 +448,7 @@ func JourneyTick(j Journey, l Lead, now time.Time, p CarePolicy) (JourneyChange,
 			surgery := s
 			c.Mails = []Mail{{Send: Send{Kind: CareStepMail, ID: id, To: l.Email}, Data: MailData{Step: st.Slug, Surgery: &surgery}}}
 		}
-		c.Event, c.Detail = Event{Kind: "care.sent", At: now}, st.Title
+		c.Event = Event{Kind: "care.sent", At: now, Detail: st.Title}
 	case PendingReminder:
 		a, ok := j.Current(Consultation)
 		if !ok || l.Email == "" {
@@ -464,7 +463,7 @@ func JourneyTick(j Journey, l Lead, now time.Time, p CarePolicy) (JourneyChange,
 		}
 		t := j.newTask(TaskAcknowledge, pd.Name, "", now, p.Clock.Due(now))
 		c.Mails = []Mail{j.taskMail(l, t, p)}
-		c.Event, c.Detail = Event{Kind: "care.unacknowledged", At: now}, pd.Name
+		c.Event = Event{Kind: "care.unacknowledged", At: now, Detail: pd.Name}
 	case PendingTask:
 		i := slices.IndexFunc(j.Tasks, func(t Task) bool { return t.ID == pd.Name })
 		if i < 0 || !j.Tasks[i].Open() {
@@ -476,7 +475,7 @@ func JourneyTick(j Journey, l Lead, now time.Time, p CarePolicy) (JourneyChange,
 			id := l.ID + ".task." + t.ID + ".escalation." + strconv.Itoa(n)
 			c.Mails = append(c.Mails, Mail{Send: Send{Kind: CareEscalation, ID: id, To: to}, Data: MailData{Task: &t}})
 		}
-		c.Event, c.Detail = Event{Kind: "task.escalated", At: now}, t.Kind
+		c.Event = Event{Kind: "task.escalated", At: now, Detail: t.Kind}
 	}
 	sortPending(j.Pending)
 	c.After = j
@@ -515,7 +514,7 @@ func Acknowledge(j Journey, step string, now time.Time) (JourneyChange, bool) {
 			j.Pending = slices.DeleteFunc(j.Pending, func(pd Pending) bool { return pd.Kind == PendingTask && pd.Name == t.ID })
 		}
 	}
-	return JourneyChange{After: j, Event: Event{Kind: "care.acknowledged", At: now}, Detail: step}, true
+	return JourneyChange{After: j, Event: Event{Kind: "care.acknowledged", At: now, Detail: step}}, true
 }
 
 // CheckIn records the patient's answer to a check-in step: doing well, a
@@ -533,7 +532,7 @@ func CheckIn(j Journey, l Lead, step, answer, text string, now time.Time, p Care
 	}
 	j = j.clone()
 	j.Answers = append(j.Answers, Answer{Step: step, Surgery: s.N, Kind: answer, At: now})
-	c := JourneyChange{Event: Event{Kind: "checkin." + answer, At: now}, Detail: step}
+	c := JourneyChange{Event: Event{Kind: "checkin." + answer, At: now, Detail: step}}
 	switch answer {
 	case Question:
 		within := p.Care.QuestionWithin
@@ -570,12 +569,12 @@ func RequestChange(j Journey, l Lead, kind, text string, now time.Time, p CarePo
 	j = j.clone()
 	t := j.newTask(TaskChange, kind, text, now, p.Clock.Due(now))
 	sortPending(j.Pending)
-	return JourneyChange{After: j, Mails: []Mail{j.taskMail(l, t, p)}, Event: Event{Kind: "change.requested", At: now}, Detail: kind}, true
+	return JourneyChange{After: j, Mails: []Mail{j.taskMail(l, t, p)}, Event: Event{Kind: "change.requested", At: now, Detail: kind}}, true
 }
 
 // DoneTask marks task id done by staff member by, at now; false when it
 // is done already.
-func DoneTask(j Journey, id, by string, now time.Time) (JourneyChange, bool, error) {
+func DoneTask(j Journey, id string, by Person, now time.Time) (JourneyChange, bool, error) {
 	i := slices.IndexFunc(j.Tasks, func(t Task) bool { return t.ID == id })
 	if i < 0 {
 		return JourneyChange{}, false, ErrNoTask
@@ -584,9 +583,9 @@ func DoneTask(j Journey, id, by string, now time.Time) (JourneyChange, bool, err
 		return JourneyChange{}, false, nil
 	}
 	j = j.clone()
-	j.Tasks[i].Done, j.Tasks[i].DoneBy = now, by
+	j.Tasks[i].Done, j.Tasks[i].DoneBy = now, by.String()
 	j.Pending = slices.DeleteFunc(j.Pending, func(pd Pending) bool { return pd.Kind == PendingTask && pd.Name == id })
-	return JourneyChange{After: j, Event: Event{Kind: "task.done", By: by, At: now}, Detail: j.Tasks[i].Kind}, true, nil
+	return JourneyChange{After: j, Event: Event{Kind: "task.done", By: by, At: now, Detail: j.Tasks[i].Kind}}, true, nil
 }
 
 // appointmentMail is the patient's email of a booking, move or
@@ -640,6 +639,27 @@ func (j Journey) LastStep() time.Time {
 		later(a.At)
 	}
 	return last
+}
+
+// Stripped returns the journey without what identifies the patient or
+// what they said: the places and video links of its appointments, the
+// reasons given for a surgery inside the cooling-off period (whose fact
+// is kept), and what the patient wrote. What is left is what the report
+// counts.
+func (j Journey) Stripped() Journey {
+	j = j.clone()
+	for i := range j.Appointments {
+		a := &j.Appointments[i]
+		a.Place, a.BookedBy = "", ""
+		if a.Override != "" {
+			a.Override = "recorded"
+		}
+	}
+	for i := range j.Tasks {
+		j.Tasks[i].Text, j.Tasks[i].DoneBy = "", ""
+	}
+	j.Pending = nil
+	return j
 }
 
 func withoutKind(ps []Pending, kind string) []Pending {

@@ -23,11 +23,13 @@ func carePolicy(t testing.TB) CarePolicy {
 	}
 }
 
+var niamh = Person{Name: "Niamh Byrne", Email: "niamh@harbour.example"}
+
 var aoife = Lead{ID: "ld_j", Email: "aoife@example.org", FirstName: "Aoife", Category: "face"}
 
 func book(t *testing.T, j Journey, a Appointment, now time.Time, p CarePolicy) JourneyChange {
 	t.Helper()
-	c, err := Book(j, aoife, a, "niamh@harbour.example", now, p)
+	c, err := Book(j, aoife, a, niamh, now, p)
 	if err != nil {
 		t.Fatalf("book %s at %s: %v", a.Kind, a.At, err)
 	}
@@ -65,23 +67,23 @@ func TestJourney(t *testing.T) {
 	if got := pendings(c.After); got != "reminder:1@8 Dec 09:00 reminder:2@10 Dec 08:00" {
 		t.Errorf("reminders: %s", got)
 	}
-	if c.Event.Kind != "consultation.booked" || c.Detail != "Thu 10 Dec 2026 10:00, video, dr-hart" {
-		t.Errorf("history: %+v %q", c.Event, c.Detail)
+	if c.Event.Kind != "consultation.booked" || c.Event.Detail != "Thu 10 Dec 2026 10:00, video, dr-hart" || c.Event.By != niamh {
+		t.Errorf("history: %+v", c.Event)
 	}
 	j := c.After
 
 	// Surgery 10 days after the consultation: refused, then allowed with
 	// the surgeon's agreement; 20 days after: booked.
 	surgery := Appointment{Kind: Surgery, At: at(12, 20, 8, 0), Surgeon: "dr-hart", Procedure: "rhinoplasty", Place: "7 Linden Quay"}
-	_, err := Book(j, aoife, surgery, "niamh@harbour.example", now, p)
+	_, err := Book(j, aoife, surgery, niamh, now, p)
 	var co *ErrCoolingOff
 	if !errors.As(err, &co) || !co.Earliest.Equal(at(12, 24, 0, 0)) {
 		t.Fatalf("a surgery 10 days after the consultation: %v", err)
 	}
 	over := surgery
 	over.Override = "Dr Hart agrees: the patient had a consultation elsewhere in October"
-	if c, err := Book(j, aoife, over, "niamh@harbour.example", now, p); err != nil || !strings.Contains(c.Detail, "with the surgeon's agreement") {
-		t.Errorf("with an override: %v, %q", err, c.Detail)
+	if c, err := Book(j, aoife, over, niamh, now, p); err != nil || !strings.Contains(c.Event.Detail, "with the surgeon's agreement") {
+		t.Errorf("with an override: %v, %q", err, c.Event.Detail)
 	}
 	surgery.At = at(12, 30, 8, 0) // 20 days after
 	c = book(t, j, surgery, now, p)
@@ -139,7 +141,7 @@ func TestJourney(t *testing.T) {
 	if c = tick(at(12, 29, 11, 0)); sends(c) != "care_escalation ld_j.task.1.escalation.0 → manager@harbour.example\ncare_escalation ld_j.task.1.escalation.1 → owner@harbour.example" {
 		t.Errorf("escalation: %s", sends(c))
 	}
-	if c, ok, err := DoneTask(j, "2", "niamh@harbour.example", at(12, 29, 10, 0)); err != nil || !ok || strings.Contains(pendings(c.After), "task:2") {
+	if c, ok, err := DoneTask(j, "2", niamh, at(12, 29, 10, 0)); err != nil || !ok || strings.Contains(pendings(c.After), "task:2") {
 		t.Errorf("done: %v %v %s", ok, err, pendings(c.After))
 	} else {
 		j = c.After
@@ -181,7 +183,7 @@ func TestJourney(t *testing.T) {
 	}
 
 	// Cancelled: nothing more is sent.
-	c, err = Cancel(j, aoife, Surgery, "niamh@harbour.example", sunday, p)
+	c, err = Cancel(j, aoife, Surgery, niamh, sunday, p)
 	if err != nil || sends(c) != "appointment ld_j.surgery.1.2 → aoife@example.org" || strings.Contains(pendings(c.After), "care:") {
 		t.Errorf("cancel: %v %s %s", err, sends(c), pendings(c.After))
 	}
@@ -204,11 +206,11 @@ func TestBookRefuses(t *testing.T) {
 		{Appointment{Kind: Surgery, At: at(12, 30, 10, 0)}, ErrNoProcedure},
 		{Appointment{Kind: Surgery, At: at(12, 30, 10, 0), Procedure: "rhinoplasty"}, ErrNoConsultation},
 	} {
-		if _, err := Book(Journey{}, aoife, tc.a, "x@harbour.example", now, p); !errors.Is(err, tc.want) {
+		if _, err := Book(Journey{}, aoife, tc.a, Person{Email: "x@harbour.example"}, now, p); !errors.Is(err, tc.want) {
 			t.Errorf("%+v: %v, want %v", tc.a, err, tc.want)
 		}
 	}
-	if _, err := Cancel(Journey{}, aoife, Surgery, "x", now, p); !errors.Is(err, ErrNothingBooked) {
+	if _, err := Cancel(Journey{}, aoife, Surgery, Person{}, now, p); !errors.Is(err, ErrNothingBooked) {
 		t.Errorf("cancel nothing: %v", err)
 	}
 }
@@ -245,16 +247,16 @@ func journeyRun(r *rand.Rand, p CarePolicy, n int) error {
 		switch k := r.IntN(12); {
 		case k < 2:
 			what = "consultation"
-			c, err = Book(j, aoife, Appointment{Kind: Consultation, At: now.Add(time.Duration(1+r.IntN(20*24*60)) * time.Minute), Mode: InPerson}, "s", now, p)
+			c, err = Book(j, aoife, Appointment{Kind: Consultation, At: now.Add(time.Duration(1+r.IntN(20*24*60)) * time.Minute), Mode: InPerson}, Person{Name: "Niamh"}, now, p)
 		case k < 5:
 			what = "surgery"
-			c, err = Book(j, aoife, Appointment{Kind: Surgery, At: now.Add(time.Duration(1+r.IntN(40*24*60)) * time.Minute), Procedure: "rhinoplasty"}, "s", now, p)
+			c, err = Book(j, aoife, Appointment{Kind: Surgery, At: now.Add(time.Duration(1+r.IntN(40*24*60)) * time.Minute), Procedure: "rhinoplasty"}, Person{Name: "Niamh"}, now, p)
 			if err == nil {
 				setAt = now
 			}
 		case k < 6:
 			what = "cancel"
-			c, err = Cancel(j, aoife, Surgery, "s", now, p)
+			c, err = Cancel(j, aoife, Surgery, Person{Name: "Niamh"}, now, p)
 		case k < 7:
 			what = "acknowledge"
 			if len(j.Sent) > 0 {

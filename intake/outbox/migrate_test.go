@@ -246,6 +246,7 @@ func TestMigrateSources(t *testing.T) {
 		s.Close()
 		db := rawDB(t, path)
 		insert(t, db)
+		withoutJourneys(t, db)
 		downgradeLeadPage(t, db)
 		if _, err := db.Exec(`PRAGMA user_version = 4`); err != nil {
 			t.Fatal(err)
@@ -270,6 +271,7 @@ func TestMigrateSources(t *testing.T) {
 		}
 		defer db.Close()
 		insert(t, db)
+		withoutJourneys(t, db)
 		downgradeLeadPage(t, db)
 		if _, err := db.Exec(`UPDATE consulta_schema SET version = 3`); err != nil {
 			t.Fatal(err)
@@ -298,6 +300,17 @@ func downgradeLeadPage(t *testing.T, db *sql.DB) {
 	for _, q := range stmts {
 		if _, err := db.Exec(q); err != nil {
 			t.Fatalf("%s: %v", q, err)
+		}
+	}
+}
+
+// withoutJourneys takes a database of the current schema back to the
+// schema before the journeys' upgrade, for a test of an earlier upgrade.
+func withoutJourneys(t *testing.T, db *sql.DB) {
+	t.Helper()
+	for _, q := range []string{`DROP TABLE journey_steps`, `DROP TABLE journeys`} {
+		if _, err := db.Exec(q); err != nil {
+			t.Fatal(err)
 		}
 	}
 }

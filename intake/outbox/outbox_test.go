@@ -319,8 +319,8 @@ func TestReopenKeepsSchema(t *testing.T) {
 	db := rawDB(t, path)
 	db.QueryRow(`PRAGMA user_version`).Scan(&version)
 	db.QueryRow(`PRAGMA journal_mode`).Scan(&journal)
-	if version != 6 || journal != "wal" {
-		t.Errorf("user_version %d, journal_mode %q; want 6, wal", version, journal)
+	if version != 7 || journal != "wal" {
+		t.Errorf("user_version %d, journal_mode %q; want 7, wal", version, journal)
 	}
 	// A file from a newer program is left alone.
 	s2.Close()

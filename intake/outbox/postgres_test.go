@@ -153,8 +153,8 @@ func TestPostgresSchema(t *testing.T) {
 	}
 	defer conn.Close(ctx)
 	var version int
-	if err := conn.QueryRow(ctx, `SELECT version FROM consulta_schema`).Scan(&version); err != nil || version != 5 {
-		t.Errorf("schema version %d, %v; want 5", version, err)
+	if err := conn.QueryRow(ctx, `SELECT version FROM consulta_schema`).Scan(&version); err != nil || version != 6 {
+		t.Errorf("schema version %d, %v; want 6", version, err)
 	}
 	if _, err := conn.Exec(ctx, `UPDATE consulta_schema SET version = 99`); err != nil {
 		t.Fatal(err)

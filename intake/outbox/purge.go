@@ -108,9 +108,11 @@ func (s *Store) PurgeSpam(ctx context.Context, before time.Time) (int, error) {
 // it thirty days on is a new lead; the notes of its history are blanked;
 // its sent messages' bytes, recipients and last errors are
 // blanked, its messages never sent are deleted, and its clock's steps are
-// dropped. What is left is what the report shows: its id, reference,
-// times, state, calls, procedure and source category (lead.SourceOf),
-// with the delivery history. A lead with a message being sent waits
+// dropped; its journey, kept until a retention period after its last
+// step, is stripped (lead.Journey.Stripped). What is left is what the
+// report shows: its id, reference, times, state, calls, procedure and
+// source category (lead.SourceOf), with the delivery history. A lead
+// with a message being sent waits
 // for the next purge. It returns how many leads it purged; what it removes
 // is overwritten in the database's files (see wipe).
 func (s *Store) PurgeDelivered(ctx context.Context, before time.Time) (int, error) {
@@ -121,7 +123,8 @@ func (s *Store) PurgeDelivered(ctx context.Context, before time.Time) (int, erro
 			WHERE purged_at IS NULL AND spam = $2 AND received < $3
 			AND EXISTS (SELECT 1 FROM messages m WHERE m.lead_id = leads.id AND m.kind = 'coordinator' AND m.state = 'sent')
 			AND NOT EXISTS (SELECT 1 FROM messages m WHERE m.lead_id = leads.id
-				AND (m.state = 'sending' OR (m.kind = 'coordinator' AND m.state <> 'sent')))`,
+				AND (m.state = 'sending' OR (m.kind = 'coordinator' AND m.state <> 'sent')))
+			AND NOT EXISTS (SELECT 1 FROM journeys j WHERE j.lead_id = leads.id AND j.last_step >= $3)`,
 			now, false, ms(before))
 		if err != nil {
 			return err
@@ -141,10 +144,14 @@ func (s *Store) PurgeDelivered(ctx context.Context, before time.Time) (int, erro
 			WHERE lead_id IN (SELECT id FROM leads WHERE purged_at = $1) AND note <> ''`, now); err != nil {
 			return err
 		}
+		if err := purgeJourneys(ctx, tx, now); err != nil {
+			return err
+		}
 		// Every message kept, composed at delivery or not: its recipients
-		// (the patient's address), and its last error, which a mail server
-		// may have written with the address in it.
-		_, err = tx.ExecContext(ctx, `UPDATE messages SET raw = $1, env_to = '', last_error = '', updated_at = $2
+		// (the patient's address), its last error, which a mail server
+		// may have written with the address in it, and what it said
+		// besides the lead (a journey's email: what the patient wrote).
+		_, err = tx.ExecContext(ctx, `UPDATE messages SET raw = $1, env_to = '', last_error = '', data = '', updated_at = $2
 			WHERE lead_id IN (SELECT id FROM leads WHERE purged_at = $2)`, []byte{}, now)
 		return err
 	})

@@ -98,7 +98,35 @@ CREATE TABLE messages (
 	data            TEXT NOT NULL DEFAULT ''            -- what the composer needs besides the lead, as JSON: the digest's
 ){{.Strict}};
 CREATE INDEX messages_due ON messages(state, next_attempt_at);
-CREATE INDEX messages_lead ON messages(lead_id);`
+CREATE INDEX messages_lead ON messages(lead_id);
+` + journeyTables
+
+// journeyTables keep each lead's journey after booking (package lead's
+// Journey): its appointments, steps, answers and tasks as JSON, with the
+// dates the digest and the purge look for as columns, and the journey's
+// clock, a row a step, so that a tick reads only what is due.
+const journeyTables = `CREATE TABLE journeys (
+	lead_id         TEXT PRIMARY KEY REFERENCES leads(id),
+	data            TEXT NOT NULL,                      -- the journey as JSON; without what identifies the patient once purged
+	consultation_at {{.Int}},                           -- the consultation booked, not cancelled
+	surgery_at      {{.Int}},                           -- the surgery booked, not cancelled
+	last_step       {{.Int}} NOT NULL,                  -- the journey's last step, to come or past: retention counts from it
+	updated_at      {{.Int}} NOT NULL,
+	purged_at       {{.Int}}
+){{.Strict}};
+CREATE INDEX journeys_consultation ON journeys(consultation_at);
+CREATE INDEX journeys_surgery ON journeys(surgery_at);
+CREATE TABLE journey_steps (
+	lead_id TEXT NOT NULL REFERENCES leads(id),
+	kind    TEXT NOT NULL,                              -- care, reminder, ack, task
+	name    TEXT NOT NULL,                              -- the step's slug, the reminder's or the task's number
+	due_at  {{.Int}} NOT NULL,
+	PRIMARY KEY (lead_id, kind, name)
+){{.Strict}};
+CREATE INDEX journey_steps_due ON journey_steps(due_at);`
+
+// upgradeJourneys adds the journeys' tables. Both flavours take it as it is.
+const upgradeJourneys = journeyTables
 
 // inTypes returns the schema step sql in the column types t.
 func inTypes(sql string, t schemaTypes) string {

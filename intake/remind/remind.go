@@ -21,6 +21,7 @@ import (
 	"github.com/consultahq/consulta/intake/lead"
 	"github.com/consultahq/consulta/intake/mail"
 	"github.com/consultahq/consulta/intake/outbox"
+	"github.com/consultahq/consulta/internal/care"
 	"github.com/consultahq/consulta/internal/hours"
 )
 
@@ -33,6 +34,11 @@ type Store interface {
 	LastDigest(ctx context.Context) (time.Time, bool, error)
 	List(ctx context.Context, from, to time.Time) ([]lead.Tracked, error)
 	Spam(ctx context.Context) ([]outbox.SpamLead, error)
+
+	DueJourneys(ctx context.Context, now time.Time, n int) ([]string, error)
+	NextJourneyStep(ctx context.Context) (time.Time, bool, error)
+	UpdateJourney(ctx context.Context, id string, decide outbox.JourneyDecide) (lead.Journey, bool, error)
+	Journeys(ctx context.Context, from, to time.Time) ([]outbox.JourneyOf, error)
 }
 
 // Config is what the clock needs to know. Clock and Practice are required;
@@ -41,7 +47,13 @@ type Config struct {
 	Clock    hours.Clock
 	Practice mail.Practice // the sender and the coordinators
 	People   []lead.Person // the staff list: a lead's owner is reminded while listed
-	Logger   *slog.Logger  // nil discards
+	// Care is the practice's care settings (site.yaml's care keys and the
+	// cooling-off period), and CarePlans each procedure's care steps (nil
+	// plans none); Surgeons are the practice's surgeons' names by slug.
+	Care      care.Settings
+	CarePlans func(procedure string) []lead.CareStep
+	Surgeons  map[string]string
+	Logger    *slog.Logger // nil discards
 	// Poll is the longest Run waits between two ticks; default 1 minute.
 	Poll time.Duration
 	Now  func() time.Time // default time.Now
@@ -117,12 +129,20 @@ func Tick(ctx context.Context, store Store, cfg Config, now time.Time) (time.Tim
 			break
 		}
 	}
+	if err := tickJourneys(ctx, store, cfg, now); err != nil {
+		return time.Time{}, err
+	}
 	if err := digestIfDue(ctx, store, cfg, now); err != nil {
 		return time.Time{}, err
 	}
 	next, ok, err := store.NextStep(ctx)
 	if err != nil {
 		return time.Time{}, err
+	}
+	if j, jok, err := store.NextJourneyStep(ctx); err != nil {
+		return time.Time{}, err
+	} else if jok && (!ok || j.Before(next)) {
+		next, ok = j, true
 	}
 	if len(cfg.Clock.DigestTo) > 0 {
 		if d := cfg.Clock.NextDigest(now); !ok || d.Before(next) {

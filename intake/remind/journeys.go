@@ -1,0 +1,80 @@
+package remind
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/consultahq/consulta/intake/lead"
+	"github.com/consultahq/consulta/intake/mail"
+	"github.com/consultahq/consulta/intake/outbox"
+)
+
+// Each journey's clock runs beside the leads': its care steps and
+// consultation reminders go to the patient at their time, at any hour;
+// an acknowledgement not given by its deadline becomes a coordinator's
+// task, and a task not done by its due time is escalated. The domain
+// decides each (lead.JourneyTick) as the store reads the journey in its
+// transaction.
+
+// CarePolicy is the practice's policy of journeys, as the clock and the
+// intake's handlers apply it.
+func CarePolicy(cfg Config) lead.CarePolicy {
+	return lead.CarePolicy{Policy: policy(cfg), Care: cfg.Care, Steps: cfg.CarePlans, Surgeons: cfg.Surgeons}
+}
+
+// PlanMails plans the emails of a journey's change as the outbox keeps
+// them until they are sent: an envelope each, composed when it is sent.
+func PlanMails(c lead.JourneyChange, p mail.Practice) ([]outbox.Message, error) {
+	msgs := make([]outbox.Message, len(c.Mails))
+	for i, m := range c.Mails {
+		env, err := mail.Envelope(m.Kind, m.ID, m.To, p)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", m.Kind, err)
+		}
+		msgs[i] = outbox.Message(env)
+	}
+	return msgs, nil
+}
+
+// tickJourneys takes every journey step due at now.
+func tickJourneys(ctx context.Context, store Store, cfg Config, now time.Time) error {
+	p := CarePolicy(cfg)
+	decide := func(t lead.Tracked, j lead.Journey) (lead.JourneyChange, []outbox.Message, bool, error) {
+		c, ok := lead.JourneyTick(j, t.Lead, now, p)
+		if !ok {
+			return c, nil, false, nil
+		}
+		msgs, err := PlanMails(c, cfg.Practice)
+		if err != nil {
+			return c, nil, false, fmt.Errorf("journey of %s: %w", t.Lead.ID, err)
+		}
+		return c, msgs, true, nil
+	}
+	for {
+		due, err := store.DueJourneys(ctx, now, batch)
+		if err != nil {
+			return err
+		}
+		for _, id := range due {
+			// A journey takes one step a transaction: one due several times
+			// over is read again until nothing of it is due.
+			for {
+				_, ok, err := store.UpdateJourney(ctx, id, decide)
+				if errors.Is(err, outbox.ErrNotFound) {
+					break
+				}
+				if err != nil {
+					return err
+				}
+				if !ok {
+					break
+				}
+			}
+		}
+		if len(due) < batch {
+			return nil
+		}
+	}
+}
