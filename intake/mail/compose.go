@@ -31,6 +31,7 @@ type Practice struct {
 	Colours         Colours              // the site's palette; zero fields keep the emails' own colours
 	Procedures      map[string]Procedure // procedure slug → its title, page and fees
 	Logo            Logo                 // shown at the top of the HTML emails; zero shows the name as text
+	Address         string               // the practice's address: where an appointment is, unless it names its own place
 }
 
 // Colours are the practice's colours as CSS "#rrggbb" values.
@@ -124,6 +125,11 @@ func Compose(l Letter, p Practice) (Message, error) {
 		e.Headers.Set("In-Reply-To", h.inReplyTo)
 		e.Headers.Set("References", h.inReplyTo)
 	}
+	if l.Kind == Appointment {
+		if err := attachCalendar(e, l, p, domain); err != nil {
+			return Message{}, fmt.Errorf("compose %s: %w", l.ID, err)
+		}
+	}
 	raw, err := e.Bytes()
 	if err != nil {
 		return Message{}, fmt.Errorf("compose %s: %w", l.ID, err)
@@ -162,6 +168,13 @@ var kinds = map[string]kind{
 	Digest:      {prepare: prepareNotice, auto: true, layout: "notice"},
 	Unreached:   {prepare: prepareLead, auto: true},
 	Correction:  {prepare: prepareNotice, auto: true, layout: "notice"},
+
+	Appointment:          {prepare: preparePatientJourney, auto: true, layout: "letter"},
+	ConsultationReminder: {prepare: preparePatientJourney, auto: true, layout: "letter"},
+	CareStep:             {prepare: preparePatientJourney, auto: true, layout: "letter"},
+	CareTask:             {prepare: prepareCareNotice, auto: true, layout: "notice"},
+	CareEscalation:       {prepare: prepareCareNotice, auto: true, layout: "notice"},
+	CareWorry:            {prepare: prepareCareNotice, auto: true, layout: "notice"},
 }
 
 // fromDomain returns the domain of the practice's From address.

@@ -29,6 +29,9 @@ type Letter struct {
 	Links []Link
 	// Digest is what the digest says; nil for every other kind.
 	Digest *DigestData
+	// Journey is what a journey's email says besides the lead; nil for
+	// every other kind.
+	Journey *JourneyLetter
 }
 
 // Link is an action's button in an email.

@@ -41,6 +41,8 @@ type noticeView struct {
 	Facts []Figure
 	Links []noticeLink
 
+	Task string // a journey's task: its kind (lead.TaskAcknowledge, …)
+
 	Sections []section
 
 	// The digest's: its day ("Tue 1 Dec", and "Tuesday 1 December"), its
