@@ -351,6 +351,13 @@ type Handoff struct {
 	// draws it. It is zero without a logo, or with one the build cannot
 	// draw, which the build warns about.
 	EmailLogo EmailLogo
+	// Care is the text of each care file (content/care/), by file,
+	// rendered by the site's Markdown, for the intake's emails and pages.
+	Care map[string]template.HTML
+	// CoolingOffDays is the longest cooling-off period of the site's
+	// advertising rules (compliance.CoolingOff): a surgery sooner after
+	// the first consultation needs the surgeon's agreement.
+	CoolingOffDays int
 }
 
 // EmailLogo is where the email logo is published, and the size emails
@@ -366,5 +373,7 @@ func MakeHandoff(fsys fs.FS, site *content.Site) Handoff {
 	var h Handoff
 	h.Form, h.FormErr = formPage(fsys, site.Config.Theme)
 	h.EmailLogo = emailLogoOf(fsys, site.Config)
+	h.Care = careHTML(site)
+	h.CoolingOffDays, _ = compliance.CoolingOff(site.Config.Compliance)
 	return h
 }

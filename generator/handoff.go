@@ -5,7 +5,10 @@ import (
 	"html/template"
 	"io"
 	"io/fs"
+	"strings"
 
+	"github.com/consultahq/consulta/generator/content"
+	"github.com/consultahq/consulta/generator/markdown"
 	"github.com/consultahq/consulta/generator/render"
 	"github.com/consultahq/consulta/internal/form"
 )
@@ -32,4 +35,35 @@ func formPage(fsys fs.FS, theme string) (*template.Template, error) {
 		return nil, err
 	}
 	return t, nil
+}
+
+// careHTML renders the text of every care file of the site with the
+// site's Markdown. A link written as a path of the site ("/financing/")
+// is made absolute against base_url: it is read in an email.
+func careHTML(site *content.Site) map[string]template.HTML {
+	if site.Care == nil {
+		return nil
+	}
+	md := markdown.New(markdown.Options{UnsafeHTML: site.Config.Markdown.UnsafeHTML})
+	base := strings.TrimSuffix(site.Config.BaseURL, "/")
+	out := map[string]template.HTML{}
+	add := func(pg *content.Page) {
+		if pg == nil {
+			return
+		}
+		res, err := md.Render(markdown.Source{Body: pg.Body, BodyLine: pg.BodyLine})
+		if err != nil {
+			return // checked when the site was built
+		}
+		out[pg.File] = template.HTML(strings.ReplaceAll(res.HTML, `href="/`, `href="`+base+`/`))
+	}
+	for _, pages := range site.Care.Procedures {
+		for _, pg := range pages {
+			add(pg)
+		}
+	}
+	for _, pg := range site.Care.Defaults {
+		add(pg)
+	}
+	return out
 }

@@ -260,7 +260,5 @@ func (s *server) policy() lead.Policy {
 }
 
 // remindConfig is what the response clock needs: the same clock, practice,
-// staff and action links as the handlers.
-func (s *server) remindConfig() remind.Config {
-	return remind.Config{Clock: s.cfg.Clock, Practice: s.cfg.Practice, People: s.cfg.Staff, Logger: s.log, Now: s.cfg.Now}
-}
+// staff, care plans and action links as the handlers.
+func (s *server) remindConfig() remind.Config { return remindConfigOf(s.cfg, s) }

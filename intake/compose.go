@@ -12,7 +12,7 @@ import (
 // for the delivery worker, off the patient's path. The buttons are signed
 // for each recipient with the service's secret.
 func (s *server) composer() delivery.Composer {
-	return delivery.Composer{Leads: s.store, Practice: s.cfg.Practice, Links: s.links}
+	return delivery.Composer{Leads: s.store, Practice: s.cfg.Practice, Links: s.links, JourneyLinks: s.journeyLinks}
 }
 
 // links returns the buttons of an email of kind about lead leadID, signed

@@ -51,7 +51,9 @@
 package intake
 
 import (
+	"cmp"
 	"html/template"
+	"maps"
 	"net/netip"
 	"time"
 
@@ -59,6 +61,7 @@ import (
 	"github.com/consultahq/consulta/intake/lead"
 	"github.com/consultahq/consulta/intake/mail"
 	"github.com/consultahq/consulta/intake/outbox"
+	"github.com/consultahq/consulta/internal/care"
 	"github.com/consultahq/consulta/internal/form"
 	"github.com/consultahq/consulta/internal/hours"
 	"golang.org/x/time/rate"
@@ -206,6 +209,12 @@ type Config struct {
 	// lead, as long as they are listed; nil lets the addresses act alone.
 	Staff []lead.Person
 
+	// Care is the practice's care settings: site.yaml's care keys, and
+	// the cooling-off period of its advertising rules. Its zero fields
+	// are their defaults (care.Settings); the care plans themselves are
+	// the Practice's.
+	Care care.Settings
+
 	// Now is the clock; default time.Now.
 	Now func() time.Time
 }
@@ -273,6 +282,17 @@ func (c Config) WithDefaults() Config {
 		c.Now = time.Now
 	}
 	c.Clock = c.Clock.WithDefaults()
+	c.Care = c.Care.WithDefaults(c.Region)
+	if len(c.Procedures) > 0 { // the emails name a procedure by its title
+		procs := make(map[string]mail.Procedure, len(c.Procedures))
+		maps.Copy(procs, c.Practice.Procedures)
+		for _, pr := range c.Procedures {
+			page := procs[pr.Slug]
+			page.Title = cmp.Or(page.Title, pr.Title)
+			procs[pr.Slug] = page
+		}
+		c.Practice.Procedures = procs
+	}
 	if c.Practice.TimeZone == nil {
 		c.Practice.TimeZone = c.Clock.Location
 	}

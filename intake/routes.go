@@ -27,6 +27,8 @@ func (s *server) routes() []route {
 		{thanksPath, []string{http.MethodGet, http.MethodHead}, s.handleThanks()},
 		{correctionPath + "{token}", []string{http.MethodPost}, s.handleCorrection()},
 		{action.Path + "{token}", []string{http.MethodGet, http.MethodPost}, s.handleAction()},
+		{action.CarePath + "{token}", []string{http.MethodGet, http.MethodPost}, s.handleCare()},
+		{action.TaskPath + "{token}", []string{http.MethodGet, http.MethodPost}, s.handleTask()},
 		{"/healthz", []string{http.MethodGet, http.MethodHead}, handleHealthz()},
 		{"/readyz", []string{http.MethodGet, http.MethodHead}, s.handleReadyz()},
 	}

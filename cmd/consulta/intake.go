@@ -56,6 +56,8 @@ Other commands:
 	consulta intake report [-s SITE_DIR] [--data DIR] [--since 30d] [--format text|csv|json]
 		how fast leads were answered: per lead, median and p90 time
 		to claim, share within the promise, by coordinator and week
+	consulta intake schedule REF [-s SITE_DIR] --consultation "2026-12-10 10:00" [--surgery …] [--cancel consultation|surgery]
+		book, move or cancel a lead's consultation and surgery
 	consulta intake healthcheck [--addr ADDR]
 		exit 0 if the service at ADDR answers GET /healthz
 
@@ -78,6 +80,8 @@ func runIntake(ctx context.Context, e env, args []string) error {
 			return runIntakeHealthcheck(ctx, e, args[1:])
 		case "report":
 			return runIntakeReport(ctx, e, args[1:])
+		case "schedule":
+			return runIntakeSchedule(ctx, e, args[1:])
 		}
 	}
 	fs := newFlagSet(e, "intake", "intake [-s SITE_DIR] [--addr 127.0.0.1:8081] [--data DIR] [flags]", intakeHelp)

@@ -46,20 +46,26 @@ func envIntakeConfig(e env) intake.Config {
 // cfg completed by it (intakeConfig). sameOrigin says that the service
 // shares the site's address (consulta serve).
 func openIntake(ctx context.Context, e env, logger *slog.Logger, siteDir string, cfg intake.Config, sameOrigin bool) (*intake.Service, error) {
+	cfg, err := siteIntakeConfig(ctx, e, logger, siteDir, cfg, sameOrigin)
+	if err != nil {
+		return nil, err
+	}
+	return intake.Open(ctx, logger, cfg)
+}
+
+// siteIntakeConfig loads the site in siteDir and returns cfg completed by
+// it (intakeConfig).
+func siteIntakeConfig(ctx context.Context, e env, logger *slog.Logger, siteDir string, cfg intake.Config, sameOrigin bool) (intake.Config, error) {
 	fsys := os.DirFS(siteDir)
 	site, probs := content.Load(ctx, fsys)
 	if err := probs.Err(); err != nil {
-		return nil, reportProblems(e.stderr, err)
+		return cfg, reportProblems(e.stderr, err)
 	}
 	made := generator.MakeHandoff(fsys, site)
 	if made.FormErr != nil {
 		logger.Info("the theme has no form page that renders a form.Page; the intake shows its built-in form", "theme", site.Config.Theme, "err", made.FormErr)
 	}
-	cfg, err := intakeConfig(site, made, cfg, sameOrigin)
-	if err != nil {
-		return nil, err
-	}
-	return intake.Open(ctx, logger, cfg)
+	return intakeConfig(site, made, cfg, sameOrigin)
 }
 
 // intakeConfig is the one place where a site becomes the intake service's
@@ -86,6 +92,9 @@ func intakeConfig(site *content.Site, made generator.Handoff, cfg intake.Config,
 		Colours:         mail.Colours{Ink: c.Palette.Ink, Paper: c.Palette.Paper, Accent: c.Palette.Accent, Muted: c.Palette.Muted},
 		Procedures:      make(map[string]mail.Procedure, len(site.Procedures)),
 		Logo:            mail.Logo(made.EmailLogo),
+		Address:         c.Address,
+		Surgeons:        map[string]string{},
+		Care:            careOf(site, made),
 	}
 	cfg.Procedures = nil
 	for _, pg := range site.Procedures {
@@ -102,14 +111,18 @@ func intakeConfig(site *content.Site, made generator.Handoff, cfg intake.Config,
 	}
 	cfg.Surgeons = nil
 	for _, m := range site.Members {
-		if m.Member != nil && strings.EqualFold(m.Member.Role, "surgeon") {
-			cfg.Surgeons = append(cfg.Surgeons, intake.Surgeon{Slug: path.Base(strings.TrimSuffix(m.URL, "/")), Name: m.Title})
+		if m.Member != nil && m.Member.Surgeon() {
+			sg := intake.Surgeon{Slug: path.Base(strings.TrimSuffix(m.URL, "/")), Name: m.Title}
+			cfg.Surgeons = append(cfg.Surgeons, sg)
+			p.Surgeons[sg.Slug] = sg.Name // the names a journey's emails give
 		}
 	}
 	cfg.BestTimes = c.BestTimes()
 	cfg.Consultation = site.Consultation()
 	cfg.Practice = p
 	cfg.Clock = c.Clock() // its Location, time_zone, is the emails' too
+	cfg.Care = c.CareSettings()
+	cfg.Care.CoolingOffDays = made.CoolingOffDays
 	cfg.Form = made.Form
 	if cfg.PublicURL == "" { // action links go where the form posts
 		if u, err := url.Parse(c.Form.Endpoint); err == nil && u.IsAbs() {
@@ -164,4 +177,32 @@ func checkPractice(p mail.Practice) error {
 		return errors.New("content/site.yaml: name, or the coordinator's page title: remove the line break or control character — it goes into email headers")
 	}
 	return nil
+}
+
+// careOf is the site's care plans (content/care/) as the intake's emails
+// and pages show them: each procedure's steps, its own and the defaults,
+// and its consultation note, with their text rendered by the build.
+func careOf(site *content.Site, made generator.Handoff) mail.Care {
+	c := mail.Care{Plans: map[string][]mail.CareText{}, Consultations: map[string]mail.CareText{}}
+	if site.Care == nil {
+		return c
+	}
+	text := func(pg *content.Page) mail.CareText {
+		s := pg.Care
+		return mail.CareText{Slug: pg.CareSlug(), Send: s.Offset, Title: pg.Title, HTML: made.Care[pg.File],
+			Text: strings.TrimSpace(string(pg.Body)), WhatToBring: s.WhatToBring, Acknowledge: s.Acknowledge, CheckIn: s.CheckIn}
+	}
+	procedures := []string{""}
+	for slug := range site.Care.Procedures {
+		procedures = append(procedures, slug)
+	}
+	for _, proc := range procedures {
+		for _, pg := range site.Care.Steps(proc) {
+			c.Plans[proc] = append(c.Plans[proc], text(pg))
+		}
+		if pg := site.Care.Consultation(proc); pg != nil {
+			c.Consultations[proc] = text(pg)
+		}
+	}
+	return c
 }

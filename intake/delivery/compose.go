@@ -4,6 +4,8 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"slices"
+	"strings"
 
 	"github.com/consultahq/consulta/intake/lead"
 	"github.com/consultahq/consulta/intake/mail"
@@ -27,6 +29,9 @@ type Composer struct {
 	// signed for recipient (kinds as action.Buttons names them); nil
 	// means none.
 	Links func(kind, leadID, recipient string) []mail.Link
+	// JourneyLinks returns the links of a journey's email of kind about
+	// lead leadID, what it says (d), signed for recipient; nil means none.
+	JourneyLinks func(kind, leadID string, d lead.MailData, recipient string) mail.JourneyLinks
 }
 
 // Compose composes m. A lead that cannot be read is tried again; a message
@@ -52,7 +57,13 @@ func (c Composer) Compose(ctx context.Context, m outbox.Msg) (mail.Message, erro
 		l.Lead, l.Status = t.Lead, t.Status
 		l.Links = c.links(m.Kind, t.Lead.ID, l.To)
 	}
-	if len(m.Data) > 0 {
+	if journeyKinds[m.Kind] {
+		j, err := c.journey(m, l)
+		if err != nil {
+			return mail.Message{}, err
+		}
+		l.Journey = j
+	} else if len(m.Data) > 0 {
 		var d mail.DigestData
 		if err := json.Unmarshal(m.Data, &d); err != nil {
 			return mail.Message{}, fmt.Errorf("%w: %s: its data: %w", ErrCompose, m.ID, err)
@@ -83,4 +94,91 @@ func (c Composer) links(kind, leadID, recipient string) []mail.Link {
 		return nil
 	}
 	return c.Links(kind, leadID, recipient)
+}
+
+// journeyKinds are the kinds of a journey's emails, whose data is what
+// they say (lead.MailData).
+var journeyKinds = map[string]bool{mail.Appointment: true, mail.ConsultationReminder: true, mail.CareStep: true,
+	mail.CareTask: true, mail.CareEscalation: true, mail.CareWorry: true}
+
+// journey reads what a journey's email says: its data as stored, the
+// site's care text of its step, the names of its surgeon and procedure,
+// and its links, signed.
+func (c Composer) journey(m outbox.Msg, l mail.Letter) (*mail.JourneyLetter, error) {
+	var d lead.MailData
+	if err := json.Unmarshal(m.Data, &d); err != nil || len(m.Data) == 0 {
+		return nil, fmt.Errorf("%w: %s: its data: %v", ErrCompose, m.ID, err)
+	}
+	p := c.Practice
+	j := &mail.JourneyLetter{MailData: d}
+	procedure := l.Lead.Procedure
+	a := d.Appointment
+	if d.Surgery != nil {
+		a = d.Surgery
+	}
+	if a != nil {
+		j.Surgeon = p.Surgeons[a.Surgeon]
+		if a.Procedure != "" {
+			procedure = a.Procedure
+		}
+	}
+	if a != nil && a.Kind == lead.Surgery {
+		j.Procedure = procedureTitle(p, procedure)
+	}
+	switch {
+	case d.Step != "":
+		t, ok := p.Care.Step(procedure, d.Step)
+		if !ok {
+			return nil, fmt.Errorf("%w: %s: the site has no care step %q of %s now", ErrCompose, m.ID, d.Step, procedure)
+		}
+		j.Care = &t
+	case a != nil && a.Kind == lead.Consultation:
+		if t, ok := p.Care.Consultation(procedure); ok {
+			j.Care = &t
+		}
+	case a != nil && a.Kind == lead.Surgery:
+		j.Care = surgeryBring(p.Care, procedure)
+	}
+	if t := d.Task; t != nil {
+		if st, ok := p.Care.Step(procedure, t.Step); ok {
+			j.StepTitle = st.Title
+		}
+		for _, slug := range d.Missed {
+			title := slug
+			if st, ok := p.Care.Step(procedure, slug); ok {
+				title = st.Title
+			}
+			j.Missed = append(j.Missed, title)
+		}
+	}
+	if c.JourneyLinks != nil {
+		j.Links = c.JourneyLinks(m.Kind, m.LeadID, d, l.To)
+	}
+	return j, nil
+}
+
+// surgeryBring is what a surgery's booking tells the patient to bring: what
+// its plan's steps ask for on the day, each once.
+func surgeryBring(c mail.Care, procedure string) *mail.CareText {
+	var bring []string
+	for _, st := range c.Plans[procedure] {
+		for _, b := range st.WhatToBring {
+			if !slices.Contains(bring, b) {
+				bring = append(bring, b)
+			}
+		}
+	}
+	if bring == nil {
+		return nil
+	}
+	return &mail.CareText{WhatToBring: bring}
+}
+
+// procedureTitle is a procedure's title as the practice's emails know
+// it, else its slug in words.
+func procedureTitle(p mail.Practice, slug string) string {
+	if pr, ok := p.Procedures[slug]; ok && pr.Title != "" {
+		return pr.Title
+	}
+	return strings.ReplaceAll(slug, "-", " ")
 }

@@ -77,6 +77,7 @@ type Journey struct {
 	Missed       []Sent        `json:"missed,omitempty"`            // steps whose time had passed when their surgery was set: listed for the coordinator, never sent
 	Answers      []Answer      `json:"answers,omitempty"`           // the patient's acknowledgements and check-ins
 	Tasks        []Task        `json:"tasks,omitempty"`             // the coordinator's tasks
+	Overrides    []Override    `json:"overrides,omitempty"`         // surgeries booked inside the cooling-off period
 	Pending      []Pending     `json:"-"`                           // the journey's clock: what is to come, earliest first
 }
 
@@ -85,6 +86,15 @@ type Sent struct {
 	Step    string    `json:"step"`
 	Surgery int       `json:"surgery"`
 	At      time.Time `json:"at"`
+}
+
+// Override is a surgery date set inside the cooling-off period with the
+// surgeon's agreement: who recorded it, and when (the reason is the
+// appointment's).
+type Override struct {
+	Surgery int       `json:"surgery"`
+	At      time.Time `json:"at"`
+	By      string    `json:"by,omitempty"`
 }
 
 // The patient's answers.
@@ -224,7 +234,7 @@ func (j Journey) last(kind string) int {
 func (j Journey) clone() Journey {
 	j.Appointments = slices.Clone(j.Appointments)
 	j.Sent, j.Missed = slices.Clone(j.Sent), slices.Clone(j.Missed)
-	j.Answers, j.Tasks = slices.Clone(j.Answers), slices.Clone(j.Tasks)
+	j.Answers, j.Tasks, j.Overrides = slices.Clone(j.Answers), slices.Clone(j.Tasks), slices.Clone(j.Overrides)
 	j.Pending = slices.Clone(j.Pending)
 	return j
 }
@@ -318,7 +328,9 @@ func Book(j Journey, l Lead, a Appointment, by Person, now time.Time, p CarePoli
 	} else {
 		c.Mails = append(c.Mails, j.plan(l, a, now, p)...)
 	}
-	if a.Override != "" && a.Kind == Surgery { // the reason is kept with the journey, and purged with it
+	if a.Override != "" && a.Kind == Surgery && coolingOff(j, Appointment{Kind: Surgery, At: a.At}, now, p) != nil {
+		// the reason is kept with the appointment, and purged with it
+		j.Overrides = append(j.Overrides, Override{Surgery: a.N, At: now, By: by.String()})
 		c.Event.Detail += "; inside the cooling-off period, with the surgeon's agreement"
 	}
 	c.Mails = append(c.Mails, appointmentMail(l, a))
@@ -657,6 +669,9 @@ func (j Journey) Stripped() Journey {
 	}
 	for i := range j.Tasks {
 		j.Tasks[i].Text, j.Tasks[i].DoneBy = "", ""
+	}
+	for i := range j.Overrides {
+		j.Overrides[i].By = ""
 	}
 	j.Pending = nil
 	return j

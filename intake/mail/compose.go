@@ -32,6 +32,8 @@ type Practice struct {
 	Procedures      map[string]Procedure // procedure slug → its title, page and fees
 	Logo            Logo                 // shown at the top of the HTML emails; zero shows the name as text
 	Address         string               // the practice's address: where an appointment is, unless it names its own place
+	Care            Care                 // the care plans, content/care/, for a journey's emails
+	Surgeons        map[string]string    // the surgeons' names by team slug: "dr-amelia-hart" → "Dr Amelia Hart"
 }
 
 // Colours are the practice's colours as CSS "#rrggbb" values.

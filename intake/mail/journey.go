@@ -11,6 +11,7 @@ import (
 	"github.com/jordan-wright/email"
 
 	"github.com/consultahq/consulta/intake/lead"
+	"github.com/consultahq/consulta/internal/care"
 )
 
 // The emails of a patient's journey after booking: to the patient, a
@@ -45,6 +46,8 @@ type JourneyLetter struct {
 // CareText is a care step (or the consultation's note) as staff wrote
 // it in content/care/.
 type CareText struct {
+	Slug        string      // the file's name: "medicines-and-smoking"
+	Send        care.Offset // from the surgery
 	Title       string
 	HTML        htmltemplate.HTML // its text, rendered by the site's Markdown
 	Text        string            // its text as written: Markdown reads as plain text

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/consultahq/consulta/intake/lead"
@@ -292,4 +293,18 @@ func purgeJourneys(ctx context.Context, tx *sql.Tx, now int64) error {
 		}
 	}
 	return nil
+}
+
+// LeadByRef returns the id of the lead whose reference is ref, as staff
+// read it ("HAS-1129-7K2Q", any case); ErrNotFound when none has it.
+func (s *Store) LeadByRef(ctx context.Context, ref string) (string, error) {
+	var id string
+	err := s.r.QueryRowContext(ctx, `SELECT id FROM leads WHERE ref = $1 ORDER BY received DESC LIMIT 1`, strings.ToUpper(strings.TrimSpace(ref))).Scan(&id)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", ErrNotFound
+	}
+	if err != nil {
+		return "", fmt.Errorf("find lead %s: %w", ref, err)
+	}
+	return id, nil
 }
