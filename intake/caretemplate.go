@@ -19,6 +19,7 @@ p.practice { color: {{.C.Muted}}; margin: 0 0 .5rem; }
 h1 { font-size: 1.6rem; line-height: 1.25; margin: 0 0 1rem; }
 h2 { font-size: 1.25rem; line-height: 1.3; margin: 1.75rem 0 .5rem; }
 a { color: {{.C.Accent}}; }
+a[href^="tel:"] { white-space: nowrap; }
 .care ul, .bring ul { padding-left: 1.4rem; }
 .box { border-left: 4px solid {{.C.Accent}}; background: #fff; padding: .75rem 1rem; margin: 1.25rem 0; }
 .box.urgent { border-left-color: #9b1c1c; }
@@ -96,7 +97,7 @@ dd { margin: 0; }
 <button type="submit">Send to the team</button>
 </form>
 {{end}}
-{{template "help" .}}
+{{if ne .Sent "worried"}}{{template "help" .}}{{end}}
 {{- end}}
 {{- end}}
 </main>
