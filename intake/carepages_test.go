@@ -45,7 +45,7 @@ func journeyFixture(t *testing.T) (*fixture, string) {
 	now := f.clock.now()
 	for _, ap := range []lead.Appointment{{Kind: lead.Consultation, At: now.Add(48 * time.Hour), Mode: lead.InPerson},
 		{Kind: lead.Surgery, At: now.AddDate(0, 0, 20), Procedure: "rhinoplasty"}} {
-		if _, err := Schedule(context.Background(), f.store, f.cfg, a.ID, Scheduling{Appointment: ap, By: "coordinator@harbour.example"}, now); err != nil {
+		if _, err := Schedule(context.Background(), f.store, f.cfg, a.ID, Scheduling{Appointment: ap, By: lead.Person{Email: "coordinator@harbour.example"}}, now); err != nil {
 			t.Fatal(err)
 		}
 	}
