@@ -32,6 +32,7 @@ const pages = [
   ["team member", "/team/dr-amelia-hart/"],
   ["gallery", "/gallery/"],
   ["case", "/gallery/rhinoplasty-8b8b/"],
+  ["reviews", "/reviews/"],
   ["consultation", "/consultation/"],
 ];
 const types = {

@@ -115,7 +115,7 @@ var fields = []Field{
 		Rules: "singleline", Empty: "Any time",
 		Choices: choices("Morning (09:00–12:00)", "Afternoon (12:00–17:00)", "Early evening (17:00–19:00)")},
 	{Name: "preferred_days", Kind: Text, Label: "Days that suit you", Noun: "choice of days", Staff: "Best days", Max: 100,
-		Hint: "Optional. For example: Tuesdays, or any day but Monday.", Rules: "singleline", Autocomplete: "off"},
+		Hint: "For example: Tuesdays, or any day but Monday.", Rules: "singleline", Autocomplete: "off"},
 	{Name: "message", Kind: TextArea, Label: "Anything you would like to ask or tell us", Noun: "message", Max: 2000,
 		Hint:  "For example, when you would like to have treatment. No medical details, please. At most 2,000 characters.",
 		Rules: "text"},
