@@ -75,21 +75,30 @@ func send(t *testing.T, tab *browser.Tab) {
 // replyTo (its Reply-To) and returns it.
 func coordinatorEmail(t *testing.T, mp *mailpit.Server, replyTo string) mailpit.Message {
 	t.Helper()
+	return waitEmail(t, mp, "the coordinator's email for "+replyTo, func(m mailpit.Message) bool {
+		return len(m.ReplyTo) > 0 && m.ReplyTo[0].Address == replyTo
+	})
+}
+
+// waitEmail waits up to 30s for an email that match keeps, and returns it;
+// what names it in a failure.
+func waitEmail(t *testing.T, mp *mailpit.Server, what string, match func(mailpit.Message) bool) mailpit.Message {
+	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	for {
 		msgs, err := mp.Messages(ctx)
 		if err != nil {
-			t.Fatalf("the coordinator's email for %s did not arrive: %v", replyTo, err)
+			t.Fatalf("%s did not arrive: %v", what, err)
 		}
 		for _, m := range msgs {
-			if len(m.ReplyTo) > 0 && m.ReplyTo[0].Address == replyTo {
+			if match(m) {
 				return m
 			}
 		}
 		select {
 		case <-ctx.Done():
-			t.Fatalf("after 30s, no coordinator's email for %s", replyTo)
+			t.Fatalf("after 30s, no %s", what)
 		case <-time.After(100 * time.Millisecond):
 		}
 	}

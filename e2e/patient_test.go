@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/chromedp/chromedp"
 
@@ -215,24 +214,9 @@ func testRevealCase(t *testing.T, b *browser.Browser, base string) {
 // from Reply-To address to, and returns it.
 func correctionEmail(t *testing.T, mp *mailpit.Server, to string) mailpit.Message {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	defer cancel()
-	for {
-		msgs, err := mp.Messages(ctx)
-		if err != nil {
-			t.Fatalf("the correction's email did not arrive: %v", err)
-		}
-		for _, m := range msgs {
-			if strings.HasPrefix(m.Subject, "Correction: ") && len(m.ReplyTo) > 0 && m.ReplyTo[0].Address == to {
-				return m
-			}
-		}
-		select {
-		case <-ctx.Done():
-			t.Fatalf("after 30s, no correction email with Reply-To %s", to)
-		case <-time.After(200 * time.Millisecond):
-		}
-	}
+	return waitEmail(t, mp, "correction's email from "+to, func(m mailpit.Message) bool {
+		return strings.HasPrefix(m.Subject, "Correction: ") && len(m.ReplyTo) > 0 && m.ReplyTo[0].Address == to
+	})
 }
 
 // testThankYou: after sending, the thank-you state says back the phone

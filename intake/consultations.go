@@ -21,19 +21,8 @@ import (
 func (s *server) handleConsultation() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		ri := info(r)
-		kind, kindErr := bodyKind(r.Header.Get("Content-Type"))
-		if ok, wait := s.limit.allow(s.limit.client(r), s.cfg.Now()); !ok {
-			w.Header().Set("Retry-After", strconv.Itoa(int(math.Ceil(wait.Seconds()))))
-			s.fail(w, r, kind, http.StatusTooManyRequests, outcomeRateLimited,
-				"Too many requests from your connection. Please wait a little and try again.")
-			return
-		}
-		if kindErr != nil {
-			s.fail(w, r, kind, http.StatusUnsupportedMediaType, outcomeBadRequest, "Send the request as application/json or application/x-www-form-urlencoded.")
-			return
-		}
-		if origin := r.Header.Get("Origin"); origin != "" && !s.originAllowed(origin, r) {
-			s.fail(w, r, kind, http.StatusForbidden, outcomeForbidden, "This site may not send requests here.")
+		kind, ok := s.admit(w, r, "request")
+		if !ok {
 			return
 		}
 		sub, err := readSubmission(r, kind)
@@ -136,6 +125,29 @@ func (s *server) attach(r *http.Request, l lead.Lead, msgs []mail.Message) (lead
 		return lead.Start(l, s.heard...), msgs, false
 	}
 	return t, append([]mail.Message{again}, msgs[1:]...), true
+}
+
+// admit answers a post of the form's (a request, a correction: what) that
+// may not go on: over its client's rate limit, of a kind the service does
+// not read, or from an origin not allowed. It returns the body's kind,
+// and false when it answered.
+func (s *server) admit(w http.ResponseWriter, r *http.Request, what string) (string, bool) {
+	kind, kindErr := bodyKind(r.Header.Get("Content-Type"))
+	if ok, wait := s.limit.allow(s.limit.client(r), s.cfg.Now()); !ok {
+		w.Header().Set("Retry-After", strconv.Itoa(int(math.Ceil(wait.Seconds()))))
+		s.fail(w, r, kind, http.StatusTooManyRequests, outcomeRateLimited,
+			"Too many requests from your connection. Please wait a little and try again.")
+		return kind, false
+	}
+	if kindErr != nil {
+		s.fail(w, r, kind, http.StatusUnsupportedMediaType, outcomeBadRequest, "Send the "+what+" as application/json or application/x-www-form-urlencoded.")
+		return kind, false
+	}
+	if origin := r.Header.Get("Origin"); origin != "" && !s.originAllowed(origin, r) {
+		s.fail(w, r, kind, http.StatusForbidden, outcomeForbidden, "This site may not send requests here.")
+		return kind, false
+	}
+	return kind, true
 }
 
 // countConfirmation counts a lead stored with a confirmation, or without

@@ -2,7 +2,6 @@ package intake
 
 import (
 	"errors"
-	"math"
 	"net/http"
 	"strconv"
 	"strings"
@@ -55,22 +54,11 @@ func (s *server) correctionLead(token string, now time.Time) (string, bool) {
 // correction was taken, or 422 with the page and the errors.
 func (s *server) handleCorrection() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		kind, kindErr := bodyKind(r.Header.Get("Content-Type"))
+		kind, ok := s.admit(w, r, "correction")
+		if !ok {
+			return
+		}
 		now := s.cfg.Now()
-		if ok, wait := s.limit.allow(s.limit.client(r), now); !ok {
-			w.Header().Set("Retry-After", strconv.Itoa(int(math.Ceil(wait.Seconds()))))
-			s.fail(w, r, kind, http.StatusTooManyRequests, outcomeRateLimited,
-				"Too many requests from your connection. Please wait a little and try again.")
-			return
-		}
-		if kindErr != nil {
-			s.fail(w, r, kind, http.StatusUnsupportedMediaType, outcomeBadRequest, "Send the correction as application/json or application/x-www-form-urlencoded.")
-			return
-		}
-		if origin := r.Header.Get("Origin"); origin != "" && !s.originAllowed(origin, r) {
-			s.fail(w, r, kind, http.StatusForbidden, outcomeForbidden, "This site may not send requests here.")
-			return
-		}
 		token := mux.Vars(r)["token"]
 		id, ok := s.correctionLead(token, now)
 		if !ok {

@@ -65,28 +65,44 @@ func (s *server) showForm(w http.ResponseWriter, r *http.Request, sub submission
 			page.Summary = append(page.Summary, form.FieldError{Field: f.Name, Message: msg})
 		}
 	}
+	body := s.execute(s.form.site, s.form.builtin, page, "form")
+	if body == nil {
+		httpError(w, http.StatusUnprocessableEntity, "Some fields need correcting. Please go back and check the form.")
+		return
+	}
+	s.writePage(w, http.StatusUnprocessableEntity, body)
+}
+
+// execute renders data with the site's template site, else, when it has
+// none or it fails, with builtin (what the page is, for the log); nil
+// when both fail.
+func (s *server) execute(site, builtin *template.Template, data any, what string) []byte {
 	var buf bytes.Buffer
-	if t := s.form.site; t != nil {
-		if err := t.Execute(&buf, page); err != nil {
-			s.log.Error("render the site's form template; using the built-in one", slog.String("err", err.Error()))
+	if site != nil {
+		if err := site.Execute(&buf, data); err != nil {
+			s.log.Error("render the site's "+what+" page; using the built-in one", slog.String("err", err.Error()))
 			buf.Reset()
 		}
 	}
 	if buf.Len() == 0 {
-		if err := s.form.builtin.Execute(&buf, page); err != nil {
-			s.log.Error("render the built-in form", "err", err)
-			httpError(w, http.StatusUnprocessableEntity, "Some fields need correcting. Please go back and check the form.")
-			return
+		if err := builtin.Execute(&buf, data); err != nil {
+			s.log.Error("render the built-in "+what+" page", "err", err)
+			return nil
 		}
 	}
+	return buf.Bytes()
+}
+
+// writePage answers with code and an HTML page of the service's own,
+// under its content security policy. A form on the page posts back here:
+// with no-referrer (the middleware's default) Chrome would send "Origin:
+// null" and the post would be refused as cross-origin.
+func (s *server) writePage(w http.ResponseWriter, code int, body []byte) {
 	w.Header().Set("Content-Security-Policy", s.form.csp)
-	// The form on this page posts back here: with no-referrer (the
-	// middleware's default) Chrome sends "Origin: null" and the post is
-	// refused as cross-origin.
 	w.Header().Set("Referrer-Policy", "same-origin")
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
-	w.WriteHeader(http.StatusUnprocessableEntity)
-	w.Write(buf.Bytes())
+	w.WriteHeader(code)
+	w.Write(body)
 }
 
 // groups returns procs by category, categories in order of first appearance.

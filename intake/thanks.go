@@ -1,9 +1,7 @@
 package intake
 
 import (
-	"bytes"
 	"html/template"
-	"log/slog"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -132,27 +130,13 @@ func (s *server) thanksPage(l lead.Lead, token string, now time.Time) form.Thank
 // showThanks answers with the thank-you page: the site's, else the
 // built-in one.
 func (s *server) showThanks(w http.ResponseWriter, code int, page form.Thanks) {
-	var buf bytes.Buffer
-	if t := s.form.thanks; t != nil {
-		if err := t.Execute(&buf, page); err != nil {
-			s.log.Error("render the site's thank-you page; using the built-in one", slog.String("err", err.Error()))
-			buf.Reset()
-		}
+	body := s.execute(s.form.thanks, builtinThanks, page, "thank-you")
+	if body == nil {
+		httpError(w, http.StatusInternalServerError, "Thank you: your request has reached us.")
+		return
 	}
-	if buf.Len() == 0 {
-		if err := builtinThanks.Execute(&buf, page); err != nil {
-			s.log.Error("render the built-in thank-you page", "err", err)
-			httpError(w, http.StatusInternalServerError, "Thank you: your request has reached us.")
-			return
-		}
-	}
-	w.Header().Set("Content-Security-Policy", s.form.csp)
 	w.Header().Set("Cache-Control", "no-store")
-	// The correction form on this page posts back here: see showForm.
-	w.Header().Set("Referrer-Policy", "same-origin")
-	w.Header().Set("Content-Type", "text/html; charset=utf-8")
-	w.WriteHeader(code)
-	w.Write(buf.Bytes())
+	s.writePage(w, code, body)
 }
 
 // builtinThanks is the plain thank-you page, for a site whose theme has no
