@@ -154,6 +154,9 @@ func (s *server) post(w http.ResponseWriter, r *http.Request, pg *page) bool {
 	if do == "" { // a button of the earlier one-button page: the link's own action
 		do = pg.tok.Action
 	}
+	if strings.HasPrefix(do, doDate) || strings.HasPrefix(do, doCancel) {
+		return s.postDates(w, r, pg, do)
+	}
 	var back time.Time
 	if do == doCall+lead.CallBack {
 		var fix string

@@ -57,6 +57,7 @@ type leadView struct {
 	Zone    string   // "Europe/Dublin time"
 	Undo    string   // the action that Undo takes back, in words; "" when none
 	History []historyRow
+	Dates   *datesView // the consultation's and the surgery's, once a consultation is booked
 }
 
 type contactLink struct {
@@ -140,6 +141,7 @@ func (s *server) leadView(r *http.Request, pg page) leadView {
 		if e, ok := t.Undoable(pg.person, now); ok {
 			v.Undo = s.entryWords(e) + " (until " + e.At.Add(lead.UndoWindow).In(s.location()).Format("15:04") + ")"
 		}
+		s.dates(r.Context(), &v, t)
 	}
 	v.BackMin = now.In(s.location()).Add(time.Minute).Format("2006-01-02T15:04")
 	v.History = s.history(r, t)
@@ -329,6 +331,9 @@ var stepWords = map[string]string{
 
 // entryWords says what an entry of the history did: "Call: No answer".
 func (s *server) entryWords(e lead.Entry) string {
+	if w, ok := journeyEntry(e); ok {
+		return w
+	}
 	switch e.Kind {
 	case lead.KindState:
 		return lead.Label(e.State)

@@ -244,6 +244,24 @@ func (s *Server) Message(ctx context.Context, id string) (Message, error) {
 	return m, err
 }
 
+// Raw returns a message by Mailpit id as it was received (RFC 5322).
+func (s *Server) Raw(ctx context.Context, id string) ([]byte, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, s.API+"/api/v1/message/"+url.PathEscape(id)+"/raw", nil)
+	if err != nil {
+		return nil, err
+	}
+	resp, err := s.client.Do(req)
+	if err != nil {
+		return nil, fmt.Errorf("mailpit raw %s: %w", id, err)
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	if err == nil && resp.StatusCode != http.StatusOK {
+		err = fmt.Errorf("mailpit raw %s: %s", id, resp.Status)
+	}
+	return b, err
+}
+
 // Headers returns the headers of a message by Mailpit id.
 func (s *Server) Headers(ctx context.Context, id string) (map[string][]string, error) {
 	var h map[string][]string
