@@ -24,8 +24,8 @@ import (
 
 	"github.com/consultahq/consulta/intake/action"
 	"github.com/consultahq/consulta/intake/delivery"
-	cmail "github.com/consultahq/consulta/intake/mail"
 	"github.com/consultahq/consulta/intake/lead"
+	cmail "github.com/consultahq/consulta/intake/mail"
 	"github.com/consultahq/consulta/intake/remind"
 	"github.com/consultahq/consulta/internal/browser"
 	"github.com/consultahq/consulta/internal/care"
