@@ -77,7 +77,7 @@ func TestMakeRunLoop(t *testing.T) {
 		}
 	}
 	tap("tap I'm handling it", `button[value=claim]`)
-	says("Claimed by coordinator@harbour-aesthetic.example", "Next step: record a call")
+	says("Claimed by Niamh Byrne", "Next step: record a call")
 	tab.CheckAxe(t, "lead page, claimed")
 	tab.Screenshot(t, "lead-claimed-390", "")
 	tap("tap No answer", `button[value="call:no_answer"]`)

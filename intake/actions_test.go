@@ -21,7 +21,7 @@ const (
 
 // clockFixture is a handler whose practice keeps office hours in Dublin,
 // with a lead already taken.
-func clockFixture(t *testing.T) (*fixture, action.Signer, string) {
+func clockFixture(t *testing.T, edits ...func(*Config)) (*fixture, action.Signer, string) {
 	t.Helper()
 	f := newFixture(t, func(c *Config) {
 		dublin, err := time.LoadLocation("Europe/Dublin")
@@ -35,6 +35,9 @@ func clockFixture(t *testing.T) (*fixture, action.Signer, string) {
 		c.Clock = hours.Clock{Schedule: hours.Schedule{Location: dublin, Week: w},
 			EscalateTo: []string{manager}, DigestTo: []string{manager}}
 		c.PublicURL = "https://www.harbour.example"
+		for _, edit := range edits {
+			edit(c)
+		}
 	})
 	w := f.post(ctJSON, asJSON(validLead()), "192.0.2.1")
 	if w.Code != http.StatusAccepted {

@@ -44,6 +44,7 @@ type leadView struct {
 	Language string
 
 	Person  string   // who is acting, by name
+	Named   bool     // the staff list names who is acting
 	Shared  bool     // a mailbox several people share: "Not you?"
 	Choose  []choice // the people to choose from, while nobody is chosen
 	Fix     string   // what to correct, from the last POST
@@ -136,7 +137,7 @@ func (s *server) leadView(r *http.Request, pg page) leadView {
 			v.Choose = append(v.Choose, choice{Index: i, Name: p.People[i].Name})
 		}
 	default:
-		v.Person, v.Shared = pg.person.String(), len(p.Sharing(pg.tok.Recipient)) > 1
+		v.Person, v.Named, v.Shared = pg.person.String(), pg.person.Name != "", len(p.Sharing(pg.tok.Recipient)) > 1
 		s.buttons(&v, pg.tok.Action, t)
 		if e, ok := t.Undoable(pg.person, now); ok {
 			v.Undo = s.entryWords(e) + " (until " + e.At.Add(lead.UndoWindow).In(s.location()).Format("15:04") + ")"

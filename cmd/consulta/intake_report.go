@@ -5,27 +5,39 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/consultahq/consulta/generator/content"
 	"github.com/consultahq/consulta/intake"
 	"github.com/consultahq/consulta/intake/figures"
+	"github.com/consultahq/consulta/intake/lead"
 	"github.com/consultahq/consulta/intake/outbox"
 	leadreport "github.com/consultahq/consulta/intake/report"
+	"github.com/consultahq/consulta/internal/form"
 )
 
-const intakeReportHelp = `Report prints how fast the practice answered its leads over a period: each
-lead with its reference, state, due time and claim; the median and 90th
-percentile time to claim; the share claimed within the promise; and the
-same figures by coordinator, by week, by procedure and by source. Times
-are in the site's time_zone. No patient data is printed.
+const intakeReportHelp = `Report prints how fast the practice reached the patients who wrote to it
+over a period: each lead with its reference, state, due time, claim, first
+call, when the patient was reached, its calls and its outcome; the median
+and 90th percentile time to claim, to the first call and to reach the
+patient; the share claimed and the share reached within the promise; calls
+per lead; the share booked; the leads not reached; and the same figures by
+coordinator, by week, by procedure and by source. Times are in the site's
+time_zone, with their offset; text and CSV name states, outcomes and
+procedures by their labels. No patient data is printed.
 
 --format json prints one object: "leads" (ref, id, state, received, due,
-claimed_at, claimed_by, procedure, source), "summary" (leads,
-median_seconds_to_claim, p90_seconds_to_claim, within_promise_percent),
-and by_coordinator, by_week, by_procedure and by_source, each a list of
-{"key", and the summary's fields}.`
+claimed_at, claimed_by, first_attempt_at, reached_at, attempts, booked_at,
+closed_at, outcome, procedure, source), "summary" (leads,
+median_seconds_to_claim, p90_seconds_to_claim, within_promise_percent,
+median_seconds_to_first_attempt, p90_seconds_to_first_attempt,
+median_seconds_to_reach, p90_seconds_to_reach,
+reached_within_promise_percent, attempts_per_lead, booked_percent,
+not_reached), and by_coordinator, by_week, by_procedure and by_source, each
+a list of {"key", and the summary's fields}.`
 
 // runIntakeReport prints the report of the leads received in the period.
 func runIntakeReport(ctx context.Context, e env, args []string) error {
@@ -50,8 +62,13 @@ func runIntakeReport(ctx context.Context, e env, args []string) error {
 	if *data == "" {
 		*data = filepath.Join(*site, ".data")
 	}
-	loc := time.UTC
-	if cfg, probs := content.LoadConfig(os.DirFS(*site)); !probs.HasErrors() {
+	loc, titles := time.UTC, map[string]string{lead.NotSure: form.Must("procedure").StaffChoice(form.NotSure)}
+	if s, probs := content.Load(ctx, os.DirFS(*site)); !probs.HasErrors() {
+		loc = s.Config.Location()
+		for _, pg := range s.Procedures {
+			titles[path.Base(strings.TrimSuffix(pg.URL, "/"))] = pg.Title
+		}
+	} else if cfg, probs := content.LoadConfig(os.DirFS(*site)); !probs.HasErrors() {
 		loc = cfg.Location()
 	}
 	var store *outbox.Store
@@ -78,6 +95,7 @@ func runIntakeReport(ctx context.Context, e env, args []string) error {
 	if err != nil {
 		return err
 	}
+	r.Procedures = titles
 	return write(e.stdout, r)
 }
 

@@ -15,6 +15,7 @@ import (
 	"github.com/consultahq/consulta/generator"
 	"github.com/consultahq/consulta/generator/content"
 	"github.com/consultahq/consulta/intake"
+	"github.com/consultahq/consulta/intake/lead"
 	"github.com/consultahq/consulta/intake/mail"
 	"github.com/consultahq/consulta/internal/mailaddr"
 )
@@ -72,8 +73,8 @@ func siteIntakeConfig(ctx context.Context, e env, logger *slog.Logger, siteDir s
 // settings: it returns cfg, as the environment and the flags set it,
 // completed with the loaded site and what the build makes of it (made):
 // the practice as the emails present it, its procedures and their pages,
-// the response clock, the form's wording and address, the thank-you page
-// and the allowed origins. The site's settings, and their defaults, were
+// the response clock and the plan of calls, the staff, the form's wording
+// and address, the thank-you page and the allowed origins. The site's settings, and their defaults, were
 // checked and applied when it was loaded; what is checked here is what
 // only the intake service needs.
 func intakeConfig(site *content.Site, made generator.Handoff, cfg intake.Config, sameOrigin bool) (intake.Config, error) {
@@ -99,7 +100,7 @@ func intakeConfig(site *content.Site, made generator.Handoff, cfg intake.Config,
 	cfg.Procedures = nil
 	for _, pg := range site.Procedures {
 		proc := intake.Procedure{Slug: path.Base(strings.TrimSuffix(pg.URL, "/")), Title: pg.Title}
-		page := mail.Procedure{URL: p.SiteURL + pg.URL}
+		page := mail.Procedure{Title: pg.Title, URL: p.SiteURL + pg.URL}
 		if pr := pg.Procedure; pr != nil {
 			proc.Category, page.Fees = pr.Category, pr.Fees.String()
 			if pr.CategoryInfo != nil {
@@ -120,7 +121,11 @@ func intakeConfig(site *content.Site, made generator.Handoff, cfg intake.Config,
 	cfg.BestTimes = c.BestTimes()
 	cfg.Consultation = site.Consultation()
 	cfg.Practice = p
-	cfg.Clock = c.Clock() // its Location, time_zone, is the emails' too
+	cfg.Clock = c.Clock() // its Location, time_zone, is the emails' too; its Attempts, intake.attempts
+	cfg.Staff = nil
+	for _, m := range c.Intake.Staff {
+		cfg.Staff = append(cfg.Staff, lead.Person{Name: strings.TrimSpace(m.Name), Email: m.Email})
+	}
 	cfg.Care = c.CareSettings()
 	cfg.Care.CoolingOffDays = made.CoolingOffDays
 	cfg.Form = made.Form

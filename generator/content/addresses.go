@@ -40,6 +40,11 @@ func (c *configFile) checkAddresses() {
 			check("intake.coordinators."+slug, to, "write one address, e.g. "+slug+"@your-practice.example")
 		}
 	}
+	for i, m := range cfg.Intake.Staff {
+		if m.Email != "" { // checkStaff says it is missing
+			check(fmt.Sprintf("intake.staff[%d].email", i), m.Email, "write the address this person's links go to, e.g. niamh@your-practice.example")
+		}
+	}
 	for _, list := range []struct {
 		key   string
 		addrs []string

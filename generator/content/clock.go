@@ -1,6 +1,7 @@
 package content
 
 import (
+	"fmt"
 	"maps"
 	"slices"
 	"time"
@@ -87,8 +88,27 @@ func (c *configFile) checkClock() {
 			clk.DigestAt = m
 		}
 	}
+	if _, set := c.lines["intake.attempts"]; set {
+		clk.Attempts = []hours.Retry{} // written, if empty: one call, then not reached
+	}
+	for i, a := range in.Attempts {
+		field := fmt.Sprintf("intake.attempts[%d]", i)
+		r, err := hours.ParseRetry(a)
+		if err != nil {
+			errf(field, "%v", err)
+			continue
+		}
+		clk.Attempts = append(clk.Attempts, r)
+	}
+	if n := len(in.Attempts); n > maxAttempts {
+		errf("intake.attempts", "%d calls after the first is more than a patient should get — plan at most %d, e.g. [2h, next morning, day 3]",
+			n, maxAttempts)
+	}
 	cfg.clock = clk.WithDefaults()
 }
+
+// maxAttempts is the most calls intake.attempts may plan after the first.
+const maxAttempts = 6
 
 // Location returns the practice's time zone; UTC when time_zone is unset
 // or wrong (check reports it).

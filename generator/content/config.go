@@ -176,6 +176,7 @@ func (c *configFile) check() {
 	c.checkClock()
 	c.checkCare()
 	c.checkAddresses()
+	c.checkStaff()
 	c.checkPhone()
 }
 

@@ -167,6 +167,19 @@ type Intake struct {
 	FollowUpAfter string      `yaml:"follow_up_after"` // working days after "contacted" before a follow-up reminder, e.g. "3d"; default 3d
 	DigestTo      []string    `yaml:"digest_to"`       // addresses of the daily digest; none sends no digest
 	DigestAt      string      `yaml:"digest_at"`       // practice time of the digest on open days, e.g. "08:30"; default 08:30
+	Attempts      []string    `yaml:"attempts"`        // when to call again after a call nobody answered, e.g. [2h, next morning, day 3] (the default)
+
+	// Staff are the people who act on leads, by name and address: the
+	// lead's page records each action as theirs, and a link sent to an
+	// address several of them share asks which of them is acting.
+	Staff []StaffMember `yaml:"staff"`
+}
+
+// StaffMember is one person of intake.staff: their name, and the address
+// their links go to, their own or a mailbox they share.
+type StaffMember struct {
+	Name  string `yaml:"name"`
+	Email string `yaml:"email"`
 }
 
 // Photos holds the photo pipeline's settings.

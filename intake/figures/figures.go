@@ -1,14 +1,18 @@
-// Package figures computes how fast a practice answers its leads: for any
-// period, each lead with its state and time to claim, the median and 90th
-// percentile time to claim, the share answered within the promise, and the
-// same figures by coordinator, by week, by procedure and by source, with
-// the words that say them. It is the one place they are computed: `consulta
-// intake report` prints them (package report), and the daily digest
-// (package remind) tells them.
+// Package figures computes how fast a practice reaches the patients who
+// write to it: for any period, each lead with its state, claim, first
+// call, when the patient was reached, calls, booking and outcome; the
+// median and 90th percentile time to claim, to the first call and to
+// reach the patient; the share claimed and the share reached within the
+// promise; calls per lead; the share booked; the leads not reached; and
+// the same figures by coordinator, by week, by procedure and by source,
+// with the words that say them. It is the one place they are computed:
+// `consulta intake report` prints them (package report), and the daily
+// digest (package remind) tells them.
 //
-// Times to claim are real (wall-clock) time from receipt to claim; "within
-// the promise" means claimed by the lead's due time, which the response
-// clock counted in open hours.
+// Times are real (wall-clock) time from receipt; "within the promise"
+// means by the lead's due time, which the response clock counted in open
+// hours. The promise is kept when the patient is reached (a call recorded
+// as reached, or a consultation booked), not when someone claims the lead.
 package figures
 
 import (
@@ -28,34 +32,111 @@ type Report struct {
 	Until         time.Time `json:"until"`
 	Leads         []Lead    `json:"leads"`
 	Summary       Summary   `json:"summary"`
-	ByCoordinator []Group   `json:"by_coordinator"` // by who claimed; "" for leads not claimed
+	ByCoordinator []Group   `json:"by_coordinator"` // by who claimed, by name when the staff list gives one; "" for leads not claimed
 	ByWeek        []Group   `json:"by_week"`        // by ISO week received, e.g. "2026-W48"
 	ByProcedure   []Group   `json:"by_procedure"`
 	BySource      []Group   `json:"by_source"`
+
+	// Procedures names the procedures by their slugs, for people: the
+	// caller sets it from the site; a slug it does not name is shown as
+	// it is.
+	Procedures map[string]string `json:"-"`
+}
+
+// ProcedureTitle returns a procedure as people read it: "Rhinoplasty".
+func (r Report) ProcedureTitle(slug string) string {
+	if t, ok := r.Procedures[slug]; ok && t != "" {
+		return t
+	}
+	return slug
 }
 
 // Lead is one lead of a report: no patient data.
 type Lead struct {
-	Ref       string     `json:"ref"`
-	ID        string     `json:"id"`
-	State     string     `json:"state"`
-	Received  time.Time  `json:"received"`
-	Due       *time.Time `json:"due"`        // null for leads kept before the clock
-	ClaimedAt *time.Time `json:"claimed_at"` // null until claimed
-	ClaimedBy string     `json:"claimed_by"`
-	Procedure string     `json:"procedure"`
-	Source    string     `json:"source"`
+	Ref            string     `json:"ref"`
+	ID             string     `json:"id"`
+	State          string     `json:"state"`
+	Received       time.Time  `json:"received"`
+	Due            *time.Time `json:"due"`        // null for leads kept before the clock
+	ClaimedAt      *time.Time `json:"claimed_at"` // null until claimed
+	ClaimedBy      string     `json:"claimed_by"`
+	FirstAttemptAt *time.Time `json:"first_attempt_at"` // the first call recorded; null until then
+	ReachedAt      *time.Time `json:"reached_at"`       // a call that reached the patient, or the booking; null until then
+	Attempts       int        `json:"attempts"`         // the calls recorded
+	BookedAt       *time.Time `json:"booked_at"`
+	ClosedAt       *time.Time `json:"closed_at"` // closed without a booking
+	Outcome        string     `json:"outcome"`   // see Outcomes
+	Procedure      string     `json:"procedure"`
+	Source         string     `json:"source"`
 
 	actedAt time.Time
+	owner   string // who claimed it, by name when the staff list gives one
+}
+
+// The outcomes of a lead, as a report's "outcome" names them.
+const (
+	Waiting    = "waiting"     // nobody has called yet
+	Calling    = "calling"     // called, not reached yet
+	Reached    = "reached"     // reached, neither booked nor closed yet
+	Booked     = "booked"      // a consultation is booked
+	Closed     = "closed"      // reached, and no consultation came of it
+	NotReached = "not_reached" // every planned call went unanswered
+	NotALead   = "not_a_lead"
+	Spam       = "spam"
+)
+
+// OutcomeOf returns the outcome of a lead as it stands.
+func OutcomeOf(t lead.Tracked) string {
+	switch t.State {
+	case lead.Booked:
+		return Booked
+	case lead.Closed:
+		return Closed
+	case lead.Contacted:
+		return Reached
+	case lead.NotReached:
+		return NotReached
+	case lead.NotALead:
+		return NotALead
+	case lead.Spam:
+		return Spam
+	}
+	if t.Calls > 0 {
+		return Calling
+	}
+	return Waiting
+}
+
+// outcomeWords are the outcomes as people read them.
+var outcomeWords = map[string]string{
+	Waiting: "Not called yet", Calling: "Called, not reached yet", Reached: "Reached", Booked: "Consultation booked",
+	Closed: "Closed, no booking", NotReached: "Not reached", NotALead: "Not a lead", Spam: "Spam",
+}
+
+// OutcomeWords returns an outcome as people read it.
+func OutcomeWords(outcome string) string {
+	if w, ok := outcomeWords[outcome]; ok {
+		return w
+	}
+	return outcome
 }
 
 // Summary is the figures of a set of leads. A figure with nothing to
-// measure (no lead claimed, no promise yet due) is null.
+// measure (no lead claimed, no promise yet due) is null. The shares and
+// the calls per lead count patients only: spam and "not a lead" aside.
 type Summary struct {
-	Leads                int      `json:"leads"`
-	MedianSecondsToClaim *float64 `json:"median_seconds_to_claim"`
-	P90SecondsToClaim    *float64 `json:"p90_seconds_to_claim"`
-	WithinPromisePercent *float64 `json:"within_promise_percent"`
+	Leads                       int      `json:"leads"`
+	MedianSecondsToClaim        *float64 `json:"median_seconds_to_claim"`
+	P90SecondsToClaim           *float64 `json:"p90_seconds_to_claim"`
+	WithinPromisePercent        *float64 `json:"within_promise_percent"` // claimed by the due time
+	MedianSecondsToFirstAttempt *float64 `json:"median_seconds_to_first_attempt"`
+	P90SecondsToFirstAttempt    *float64 `json:"p90_seconds_to_first_attempt"`
+	MedianSecondsToReach        *float64 `json:"median_seconds_to_reach"`
+	P90SecondsToReach           *float64 `json:"p90_seconds_to_reach"`
+	ReachedWithinPromisePercent *float64 `json:"reached_within_promise_percent"` // reached by the due time: the promise kept
+	AttemptsPerLead             *float64 `json:"attempts_per_lead"`
+	BookedPercent               *float64 `json:"booked_percent"`
+	NotReached                  int      `json:"not_reached"`
 }
 
 // Group is the summary of the leads that share a key.
@@ -78,7 +159,15 @@ func Compute(leads []lead.Tracked, since, until, now time.Time, loc *time.Locati
 		l := &r.Leads[i]
 		*l = Lead{Ref: t.Lead.Ref, ID: t.Lead.ID, State: t.State, Received: t.Lead.Received.In(loc),
 			Due: timePtr(t.Lead.Due, loc), ClaimedAt: timePtr(t.ClaimedAt, loc), ClaimedBy: t.ClaimedBy,
-			Procedure: t.Lead.Procedure, Source: t.Source, actedAt: t.ActedAt}
+			FirstAttemptAt: timePtr(t.FirstCallAt, loc), ReachedAt: timePtr(t.ContactedAt, loc), Attempts: t.Calls,
+			Outcome: OutcomeOf(t), Procedure: t.Lead.Procedure, Source: t.Source, actedAt: t.ActedAt,
+			owner: cmp.Or(t.ClaimedName, t.ClaimedBy)}
+		switch t.State {
+		case lead.Booked:
+			l.BookedAt = timePtr(t.StateAt, loc)
+		case lead.Closed:
+			l.ClosedAt = timePtr(t.StateAt, loc)
+		}
 		y, m, d := l.Received.Date()
 		week, ok := weeks[[3]int{y, int(m), d}]
 		if !ok {
@@ -87,7 +176,7 @@ func Compute(leads []lead.Tracked, since, until, now time.Time, loc *time.Locati
 			weeks[[3]int{y, int(m), d}] = week
 		}
 		total.add(l, now)
-		for g, key := range [4]string{l.ClaimedBy, week, l.Procedure, l.Source} {
+		for g, key := range [4]string{l.owner, week, l.Procedure, l.Source} {
 			a := groups[g][key]
 			if a == nil {
 				a = &acc{}
@@ -120,9 +209,12 @@ func Summarize(leads []Lead, now time.Time) Summary {
 
 // acc gathers the figures of a set of leads, one lead at a time.
 type acc struct {
-	leads            int
-	toClaim          []float64 // seconds
-	within, promised int
+	leads                      int
+	toClaim, toFirst, toReach  []float64 // seconds
+	within, promised           int       // claimed by the due time, of those due
+	reachedWithin, toBeReached int       // reached by the due time, of those due or reached
+	patients, calls, booked    int       // spam and not a lead aside
+	notReached                 int
 }
 
 func (a *acc) add(l *Lead, now time.Time) {
@@ -130,8 +222,25 @@ func (a *acc) add(l *Lead, now time.Time) {
 	if l.ClaimedAt != nil {
 		a.toClaim = append(a.toClaim, l.ClaimedAt.Sub(l.Received).Seconds())
 	}
-	if l.Due == nil || l.State == lead.Spam || l.State == lead.NotALead {
-		return // no promise, or not a patient
+	if l.FirstAttemptAt != nil {
+		a.toFirst = append(a.toFirst, l.FirstAttemptAt.Sub(l.Received).Seconds())
+	}
+	if l.ReachedAt != nil {
+		a.toReach = append(a.toReach, l.ReachedAt.Sub(l.Received).Seconds())
+	}
+	if l.State == lead.Spam || l.State == lead.NotALead {
+		return // not a patient
+	}
+	a.patients++
+	a.calls += l.Attempts
+	if l.State == lead.Booked {
+		a.booked++
+	}
+	if l.State == lead.NotReached {
+		a.notReached++
+	}
+	if l.Due == nil {
+		return // no promise
 	}
 	switch {
 	case l.ClaimedAt != nil:
@@ -142,19 +251,49 @@ func (a *acc) add(l *Lead, now time.Time) {
 	case now.After(*l.Due):
 		a.promised++ // due, and still nobody has it
 	}
+	switch {
+	case l.ReachedAt != nil:
+		a.toBeReached++
+		if !l.ReachedAt.After(*l.Due) {
+			a.reachedWithin++
+		}
+	case now.After(*l.Due):
+		a.toBeReached++ // due, and not reached yet
+	}
 }
 
 func (a *acc) summary() Summary {
-	s := Summary{Leads: a.leads}
-	if n := len(a.toClaim); n > 0 {
-		slices.Sort(a.toClaim)
-		s.MedianSecondsToClaim = ptr(median(a.toClaim))
-		s.P90SecondsToClaim = ptr(a.toClaim[int(math.Ceil(0.9*float64(n)))-1])
-	}
-	if a.promised > 0 {
-		s.WithinPromisePercent = ptr(math.Round(1000*float64(a.within)/float64(a.promised)) / 10)
+	s := Summary{Leads: a.leads, NotReached: a.notReached}
+	s.MedianSecondsToClaim, s.P90SecondsToClaim = spread(a.toClaim)
+	s.MedianSecondsToFirstAttempt, s.P90SecondsToFirstAttempt = spread(a.toFirst)
+	s.MedianSecondsToReach, s.P90SecondsToReach = spread(a.toReach)
+	s.WithinPromisePercent = percent(a.within, a.promised)
+	s.ReachedWithinPromisePercent = percent(a.reachedWithin, a.toBeReached)
+	s.BookedPercent = percent(a.booked, a.patients)
+	if a.patients > 0 {
+		s.AttemptsPerLead = ptr(math.Round(100*float64(a.calls)/float64(a.patients)) / 100)
 	}
 	return s
+}
+
+// spread returns the median and the 90th percentile of xs, which it
+// sorts; nil for none.
+func spread(xs []float64) (*float64, *float64) {
+	n := len(xs)
+	if n == 0 {
+		return nil, nil
+	}
+	slices.Sort(xs)
+	return ptr(median(xs)), ptr(xs[int(math.Ceil(0.9*float64(n)))-1])
+}
+
+// percent returns part of whole in percent, to a tenth; nil for a whole
+// of none.
+func percent(part, whole int) *float64 {
+	if whole == 0 {
+		return nil
+	}
+	return ptr(math.Round(1000*float64(part)/float64(whole)) / 10)
 }
 
 // median of sorted xs, which is not empty.

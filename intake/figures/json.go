@@ -2,6 +2,7 @@ package figures
 
 import (
 	"encoding/json"
+	"strconv"
 	"time"
 )
 
@@ -40,6 +41,14 @@ func (l Lead) AppendJSON(b []byte) []byte {
 	tm("due", l.Due)
 	tm("claimed_at", l.ClaimedAt)
 	str("claimed_by", l.ClaimedBy)
+	tm("first_attempt_at", l.FirstAttemptAt)
+	tm("reached_at", l.ReachedAt)
+	b = append(b, `"attempts":`...)
+	b = strconv.AppendInt(b, int64(l.Attempts), 10)
+	b = append(b, ',')
+	tm("booked_at", l.BookedAt)
+	tm("closed_at", l.ClosedAt)
+	str("outcome", l.Outcome)
 	str("procedure", l.Procedure)
 	str("source", l.Source)
 	b[len(b)-1] = '}'

@@ -2,6 +2,7 @@ package figures
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -33,4 +34,63 @@ func Percent(p *float64) string {
 		return "-"
 	}
 	return strings.TrimSuffix(fmt.Sprintf("%.1f", *p), ".0") + "%"
+}
+
+// Number writes a figure to two decimals at most, "1.33"; "-" for null.
+func Number(v *float64) string {
+	if v == nil {
+		return "-"
+	}
+	return strconv.FormatFloat(*v, 'f', -1, 64)
+}
+
+// Words are the summary's figures in words, in order, as the text report
+// and the digest say them: "Leads" "5", "Median time to reach" "1h 40m", …
+func (s Summary) Words() [][2]string {
+	return [][2]string{
+		{"Leads", strconv.Itoa(s.Leads)},
+		{"Median time to claim", Seconds(s.MedianSecondsToClaim)},
+		{"90th percentile time to claim", Seconds(s.P90SecondsToClaim)},
+		{"Claimed within the promise", Percent(s.WithinPromisePercent)},
+		{"Median time to first call", Seconds(s.MedianSecondsToFirstAttempt)},
+		{"90th percentile time to first call", Seconds(s.P90SecondsToFirstAttempt)},
+		{"Median time to reach", Seconds(s.MedianSecondsToReach)},
+		{"90th percentile time to reach", Seconds(s.P90SecondsToReach)},
+		{"Reached within the promise", Percent(s.ReachedWithinPromisePercent)},
+		{"Calls per lead", Number(s.AttemptsPerLead)},
+		{"Booked", Percent(s.BookedPercent)},
+		{"Not reached", strconv.Itoa(s.NotReached)},
+	}
+}
+
+// Line says a group's figures in one line, for the digest: "3 leads,
+// reached within the promise 67%, median to reach 40m, 1.5 calls a lead,
+// booked 33%, 1 not reached"; a figure with nothing to measure is left
+// out.
+func (s Summary) Line() string {
+	parts := []string{plural(s.Leads, "lead")}
+	if p := s.ReachedWithinPromisePercent; p != nil {
+		parts = append(parts, "reached within the promise "+Percent(p))
+	}
+	if m := s.MedianSecondsToReach; m != nil {
+		parts = append(parts, "median to reach "+Seconds(m))
+	}
+	if c := s.AttemptsPerLead; c != nil {
+		parts = append(parts, Number(c)+" calls a lead")
+	}
+	if b := s.BookedPercent; b != nil {
+		parts = append(parts, "booked "+Percent(b))
+	}
+	if s.NotReached > 0 {
+		parts = append(parts, strconv.Itoa(s.NotReached)+" not reached")
+	}
+	return strings.Join(parts, ", ")
+}
+
+// plural writes n things: "1 lead", "3 leads".
+func plural(n int, thing string) string {
+	if n == 1 {
+		return "1 " + thing
+	}
+	return strconv.Itoa(n) + " " + thing + "s"
 }

@@ -44,6 +44,8 @@ func notices() map[string]cmail.Letter {
 			FirstName: "Cara", Phone: "+447700900456", Links: link("ld_C", "manager@harley.example", acts...)}},
 		Held: []cmail.DigestLead{{ID: "ld_D", Ref: "HAR-1130-DDDD", Procedure: "not-sure", Received: day(12, 0),
 			Signals: []string{"honeypot"}, EmailDomain: "mail.example", Links: link("ld_D", "manager@harley.example", "release")}},
+		ByCoordinator: []cmail.Count{{Key: "", Leads: 2, Says: "2 leads, reached within the promise 0%, 0 calls a lead, booked 0%"},
+			{Key: "Niamh Byrne", Leads: 1, Says: "1 lead, reached within the promise 100%, median to reach 25m, 2 calls a lead, booked 0%"}},
 		ByProcedure: []cmail.Count{{Key: "breast-augmentation", Leads: 1}, {Key: "not-sure", Leads: 1}, {Key: "rhinoplasty", Leads: 1}},
 		BySource:    []cmail.Count{{Key: "direct", Leads: 2}, {Key: "google", Leads: 1}},
 	}

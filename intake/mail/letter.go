@@ -55,8 +55,9 @@ type DigestData struct {
 	Overdue []DigestLead `json:"overdue"` // not reached after their due time
 	Held    []DigestLead `json:"held"`    // held as suspected spam
 
-	ByProcedure []Count `json:"by_procedure"`
-	BySource    []Count `json:"by_source"`
+	ByCoordinator []Count `json:"by_coordinator"`
+	ByProcedure   []Count `json:"by_procedure"`
+	BySource      []Count `json:"by_source"`
 }
 
 // Figure is one labelled figure of the digest.
@@ -81,8 +82,9 @@ type DigestLead struct {
 	Links       []Link    `json:"-"`            // signed when the digest is sent
 }
 
-// Count is how many leads share a key.
+// Count is how many leads share a key, and their figures in words.
 type Count struct {
 	Key   string `json:"key"`
 	Leads int    `json:"leads"`
+	Says  string `json:"says"` // "3 leads, reached within the promise 67%, …"; "" in digests queued before it was said
 }

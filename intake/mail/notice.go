@@ -260,15 +260,16 @@ func (v *noticeView) digest(d *DigestData, loc *time.Location, when func(time.Ti
 			Links: noticeLinks(l.Links),
 		})
 	}
-	v.Sections = []section{leads, late, hold, counts("By procedure", d.ByProcedure, p.procedureName),
-		counts("By source", d.BySource, func(s string) string { return s })}
+	same := func(s string) string { return cmp.Or(s, "Not claimed") }
+	v.Sections = []section{leads, late, hold, counts("By coordinator", d.ByCoordinator, same),
+		counts("By procedure", d.ByProcedure, p.procedureName), counts("By source", d.BySource, same)}
 }
 
 // counts is a section of lead counts by some key.
 func counts(title string, groups []Count, name func(string) string) section {
 	s := section{Title: title, Empty: "No leads."}
 	for _, g := range groups {
-		s.Rows = append(s.Rows, row{Cells: []string{name(g.Key), strconv.Itoa(g.Leads)}})
+		s.Rows = append(s.Rows, row{Cells: []string{name(g.Key), cmp.Or(g.Says, strconv.Itoa(g.Leads))}})
 	}
 	return s
 }

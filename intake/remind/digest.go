@@ -90,12 +90,10 @@ func digest(ctx context.Context, store Store, cfg Config, since, until, now time
 	if err != nil {
 		return nil, nil, false, err
 	}
-	d := mail.DigestData{Since: since, Until: until, Figures: []mail.Figure{
-		{Label: "Leads", Value: strconv.Itoa(rep.Summary.Leads)},
-		{Label: "Median time to claim", Value: figures.Seconds(rep.Summary.MedianSecondsToClaim)},
-		{Label: "90th percentile time to claim", Value: figures.Seconds(rep.Summary.P90SecondsToClaim)},
-		{Label: "Answered within the promise", Value: figures.Percent(rep.Summary.WithinPromisePercent)},
-	}}
+	d := mail.DigestData{Since: since, Until: until}
+	for _, w := range rep.Summary.Words() {
+		d.Figures = append(d.Figures, mail.Figure{Label: w[0], Value: w[1]})
+	}
 	for _, l := range rep.Leads {
 		row := mail.DigestLead{ID: l.ID, Ref: l.Ref, Procedure: l.Procedure, State: l.State}
 		if first, ok := l.FirstAction(); ok {
@@ -115,7 +113,7 @@ func digest(ctx context.Context, store Store, cfg Config, since, until, now time
 		d.Held = append(d.Held, mail.DigestLead{ID: h.ID, Ref: cmp.Or(refs[h.ID], h.ID), Procedure: h.Procedure,
 			Received: h.Received, Signals: h.Signals, EmailDomain: h.EmailDomain})
 	}
-	d.ByProcedure, d.BySource = counts(rep.ByProcedure), counts(rep.BySource)
+	d.ByCoordinator, d.ByProcedure, d.BySource = counts(rep.ByCoordinator), counts(rep.ByProcedure), counts(rep.BySource)
 	empty = len(period) == 0 && len(d.Overdue) == 0 && len(held) == 0
 	if data, err = json.Marshal(d); err != nil {
 		return nil, nil, false, err
@@ -131,11 +129,11 @@ func digest(ctx context.Context, store Store, cfg Config, since, until, now time
 	return msgs, data, empty, nil
 }
 
-// counts are the leads of each group.
+// counts are the leads of each group, and its figures in words.
 func counts(groups []figures.Group) []mail.Count {
 	out := make([]mail.Count, len(groups))
 	for i, g := range groups {
-		out[i] = mail.Count{Key: g.Key, Leads: g.Leads}
+		out[i] = mail.Count{Key: g.Key, Leads: g.Leads, Says: g.Line()}
 	}
 	return out
 }

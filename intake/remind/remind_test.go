@@ -378,14 +378,19 @@ func testDigest(t *testing.T, newRig func(*testing.T) *rig) {
 		"Leads: 5\n",
 		"Median time to claim: 1h 40m\n",
 		"90th percentile time to claim: 3h 00m\n",
-		"Answered within the promise: 33.3%\n",
+		"Claimed within the promise: 33.3%\n",
+		"Median time to reach: 25m\n",
+		"Reached within the promise: 33.3%\n",
 		"  " + c.Ref + " · rhinoplasty · New · no action yet\n",
 		"Overdue: not reached yet\n  Niamh · " + b.Ref + " · facelift · Claimed · was due Mon 30 Nov, 12:00\n",
 		"  Niamh · " + c.Ref + " · rhinoplasty · New · was due Mon 30 Nov, 13:00\n" +
 			"    Call Niamh: +353 87 123 4567 (tel:+353871234567)\n    I'm handling it: https://www.harbour.example/v1/actions/",
 		"  " + d.Ref + " · facelift · received Mon 30 Nov, 12:00 · why: honeypot · from @patient.example\n    Release: https://www.harbour.example/v1/actions/",
-		"By procedure\n  facelift · 2\n  rhinoplasty · 2\n  Not sure yet · 1\n",
-		"By source\n  direct · 4\n  other · 1\n",
+		"By coordinator\n  Not claimed · 3 leads, reached within the promise 0%, 0 calls a lead, booked 0%\n",
+		"By procedure\n  facelift · 2 leads, reached within the promise 0%, 0 calls a lead, booked 0%\n",
+		"  Not sure yet · 1 lead\n",
+		"By source\n  direct · 4 leads,",
+		"  other · 1 lead, reached within the promise 100%, median to reach 25m",
 		"Not a lead · first action after 5m",
 	} {
 		if !strings.Contains(dg.Subject+"\n"+text, want) {

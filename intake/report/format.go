@@ -8,11 +8,13 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strconv"
 	"strings"
 	"text/tabwriter"
 	"time"
 
 	"github.com/consultahq/consulta/intake/figures"
+	"github.com/consultahq/consulta/intake/lead"
 )
 
 // WriteJSON writes r as one JSON object, on one line: as encoding/json
@@ -50,14 +52,18 @@ func WriteJSON(w io.Writer, r figures.Report) error {
 	return bw.Flush()
 }
 
-// WriteCSV writes one row per lead, with a header row. Every cell is
-// text to a spreadsheet (see csvCell).
+// WriteCSV writes one row per lead, with a header row: times in practice
+// time with their offset, states, outcomes and procedures by their labels.
+// Every cell is text to a spreadsheet (see csvCell).
 func WriteCSV(w io.Writer, r figures.Report) error {
 	bw := bufio.NewWriter(w)
-	writeCSVRow(bw, "ref", "id", "state", "received", "due", "claimed_at", "claimed_by", "procedure", "source")
+	writeCSVRow(bw, "ref", "id", "state", "received", "due", "claimed_at", "claimed_by", "first_attempt_at", "reached_at",
+		"attempts", "booked_at", "closed_at", "outcome", "procedure", "source")
 	for _, l := range r.Leads {
-		writeCSVRow(bw, l.Ref, l.ID, l.State, l.Received.Format(time.RFC3339), timeText(l.Due, time.RFC3339),
-			timeText(l.ClaimedAt, time.RFC3339), l.ClaimedBy, l.Procedure, l.Source)
+		writeCSVRow(bw, l.Ref, l.ID, lead.Label(l.State), l.Received.Format(time.RFC3339), timeText(l.Due, time.RFC3339),
+			timeText(l.ClaimedAt, time.RFC3339), l.ClaimedBy, timeText(l.FirstAttemptAt, time.RFC3339),
+			timeText(l.ReachedAt, time.RFC3339), strconv.Itoa(l.Attempts), timeText(l.BookedAt, time.RFC3339),
+			timeText(l.ClosedAt, time.RFC3339), figures.OutcomeWords(l.Outcome), r.ProcedureTitle(l.Procedure), l.Source)
 	}
 	return bw.Flush()
 }
@@ -94,32 +100,41 @@ func csvCell(v string) string {
 	return `"` + strings.ReplaceAll(v, `"`, `""`) + `"`
 }
 
-// WriteText writes r for people: the summary, the groups, then the leads.
+// WriteText writes r for people: the summary, the groups, then the leads,
+// with states, outcomes and procedures by their labels.
 func WriteText(w io.Writer, r figures.Report) error {
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 	fmt.Fprintf(tw, "Leads received %s to %s\n\n", r.Since.Format("Mon 2 Jan 2006 15:04"), r.Until.Format("Mon 2 Jan 2006 15:04"))
-	fmt.Fprintf(tw, "Leads\t%d\n", r.Summary.Leads)
-	fmt.Fprintf(tw, "Median time to claim\t%s\n", figures.Seconds(r.Summary.MedianSecondsToClaim))
-	fmt.Fprintf(tw, "90th percentile time to claim\t%s\n", figures.Seconds(r.Summary.P90SecondsToClaim))
-	fmt.Fprintf(tw, "Answered within the promise\t%s\n", figures.Percent(r.Summary.WithinPromisePercent))
+	for _, f := range r.Summary.Words() {
+		fmt.Fprintf(tw, "%s\t%s\n", f[0], f[1])
+	}
 	for _, g := range []struct {
 		title  string
 		groups []figures.Group
-	}{{"By coordinator", r.ByCoordinator}, {"By week", r.ByWeek}, {"By procedure", r.ByProcedure}, {"By source", r.BySource}} {
-		fmt.Fprintf(tw, "\n%s\tleads\tmedian to claim\tp90 to claim\twithin promise\n", g.title)
+		name   func(string) string
+	}{{"By coordinator", r.ByCoordinator, nil}, {"By week", r.ByWeek, nil}, {"By procedure", r.ByProcedure, r.ProcedureTitle},
+		{"By source", r.BySource, nil}} {
+		fmt.Fprintf(tw, "\n%s\tleads\tmedian to claim\tmedian to first call\tmedian to reach\tp90 to reach\t"+
+			"reached within promise\tcalls per lead\tbooked\tnot reached\n", g.title)
 		for _, x := range g.groups {
 			key := x.Key
-			if key == "" {
-				key = "(none)"
+			if g.name != nil {
+				key = g.name(key)
 			}
-			fmt.Fprintf(tw, "  %s\t%d\t%s\t%s\t%s\n", key, x.Leads, figures.Seconds(x.MedianSecondsToClaim),
-				figures.Seconds(x.P90SecondsToClaim), figures.Percent(x.WithinPromisePercent))
+			fmt.Fprintf(tw, "  %s\t%d\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%d\n", cmpOr(key, "(none)"), x.Leads,
+				figures.Seconds(x.MedianSecondsToClaim), figures.Seconds(x.MedianSecondsToFirstAttempt),
+				figures.Seconds(x.MedianSecondsToReach), figures.Seconds(x.P90SecondsToReach),
+				figures.Percent(x.ReachedWithinPromisePercent), figures.Number(x.AttemptsPerLead),
+				figures.Percent(x.BookedPercent), x.NotReached)
 		}
 	}
-	fmt.Fprintf(tw, "\nReference\tState\tReceived\tDue\tClaimed\tBy\tProcedure\tSource\n")
+	const at = "2 Jan 15:04"
+	fmt.Fprintf(tw, "\nReference\tState\tReceived\tDue\tClaimed\tBy\tFirst call\tReached\tCalls\tOutcome\tProcedure\tSource\n")
 	for _, l := range r.Leads {
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", cmpOr(l.Ref, l.ID), l.State, l.Received.Format("2 Jan 15:04"),
-			timeText(l.Due, "2 Jan 15:04"), timeText(l.ClaimedAt, "2 Jan 15:04"), cmpOr(l.ClaimedBy, "-"), l.Procedure, l.Source)
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%d\t%s\t%s\t%s\n", cmpOr(l.Ref, l.ID), lead.Label(l.State),
+			l.Received.Format(at), timeText(l.Due, at), timeText(l.ClaimedAt, at), cmpOr(l.ClaimedBy, "-"),
+			timeText(l.FirstAttemptAt, at), timeText(l.ReachedAt, at), l.Attempts, figures.OutcomeWords(l.Outcome),
+			r.ProcedureTitle(l.Procedure), l.Source)
 	}
 	return tw.Flush()
 }
