@@ -98,9 +98,39 @@ func TestMakeRunLoop(t *testing.T) {
 
 	// The report sees the lead reached, with its times.
 	out, err := runConsulta(bin, "intake", "report", "-s", site, "--format", "json")
-	if err != nil || !regexp.MustCompile(`"claimed_by": ?"coordinator@harbour-aesthetic.example"`).MatchString(out) {
-		t.Errorf("consulta intake report: %v\n%s", err, out)
+	var rep struct {
+		Leads   []map[string]any `json:"leads"`
+		Summary struct {
+			MedianSecondsToReach        *float64 `json:"median_seconds_to_reach"`
+			ReachedWithinPromisePercent *float64 `json:"reached_within_promise_percent"`
+		} `json:"summary"`
+		ByCoordinator []struct{ Key string } `json:"by_coordinator"`
 	}
+	if err == nil {
+		err = json.Unmarshal([]byte(out), &rep)
+	}
+	if err != nil || len(rep.Leads) != 1 {
+		t.Fatalf("consulta intake report: %v\n%s", err, out)
+	}
+	l := rep.Leads[0]
+	if l["state"] != "contacted" || l["outcome"] != "reached" || l["attempts"] != 2.0 || l["claimed_by"] != "coordinator@harbour-aesthetic.example" {
+		t.Errorf("the report's lead: %v", l)
+	}
+	for _, field := range []string{"received", "first_attempt_at", "reached_at"} {
+		if at, _ := l[field].(string); !strings.HasPrefix(at, "20") {
+			t.Errorf("the report's lead has no %s time: %v", field, l)
+		}
+	}
+	if s := rep.Summary; s.MedianSecondsToReach == nil || s.ReachedWithinPromisePercent == nil || *s.ReachedWithinPromisePercent != 100 ||
+		len(rep.ByCoordinator) != 1 || rep.ByCoordinator[0].Key != "Niamh Byrne" {
+		t.Errorf("the report's figures: %s", out)
+	}
+	report, err := runConsulta(bin, "intake", "report", "-s", site)
+	if err != nil || !regexp.MustCompile(`Reached within the promise +100%`).MatchString(report) ||
+		!regexp.MustCompile(`Reached +6 Dec|Reached +\d+ \w+ \d\d:\d\d`).MatchString(report) || !strings.Contains(report, "Niamh Byrne") {
+		t.Errorf("consulta intake report, as text: %v\n%s", err, report)
+	}
+	t.Logf("consulta intake report:\n%s", report)
 }
 
 // sendLead sends a consultation request to base as the form's script does,

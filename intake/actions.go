@@ -147,8 +147,8 @@ func (s *server) post(w http.ResponseWriter, r *http.Request, pg *page) bool {
 	}
 	pg.note = strings.TrimSpace(r.PostForm.Get("note"))
 	if n := utf8.RuneCountInString(pg.note); n > lead.MaxNote {
-		pg.status, pg.fix = http.StatusUnprocessableEntity, "The note is "+strconv.Itoa(n)+" characters long: keep it under "+
-			strconv.Itoa(lead.MaxNote)+", and nothing was recorded."
+		pg.status, pg.fix = http.StatusUnprocessableEntity, "The note is "+strconv.Itoa(n)+" characters long: keep it to "+
+			strconv.Itoa(lead.MaxNote)+" at most. Nothing was recorded."
 		return false
 	}
 	if do == "" { // a button of the earlier one-button page: the link's own action

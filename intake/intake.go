@@ -9,8 +9,10 @@
 //	GET  /v1/consultations/token  a signed form token, fetched by the page's script
 //	GET  /v1/consultations/thanks the thank-you page of a form sent without JavaScript
 //	POST /v1/consultations/correction/{token}  the patient's correction of her phone and email
-//	GET  /v1/actions/{token}      an action link's page: the lead's state, and a button
-//	POST /v1/actions/{token}      the button: claim, contacted, booked, not a lead, release
+//	GET  /v1/actions/{token}      the lead's page, from any action link: the lead, one-tap contact,
+//	                              the next step, the call form, undo and the history (actions.go)
+//	POST /v1/actions/{token}      its buttons: claim, a call's outcome, booked, closed, not a lead,
+//	                              spam, release, undo, and who of a shared mailbox is acting
 //	GET  /healthz                 alive
 //	GET  /readyz                  the store is reachable; age of the oldest undelivered email
 //

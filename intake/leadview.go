@@ -65,6 +65,7 @@ type contactLink struct {
 	Label string           // "Call Aoife"
 	Shown string           // "087 123 4567"
 	URL   htmltemplate.URL // tel:, sms: or mailto:
+	Wide  bool             // a row of its own: an address is long
 }
 
 type choice struct {
@@ -123,7 +124,9 @@ func (s *server) leadView(r *http.Request, pg page) leadView {
 	v.Headline = cmp.Or(v.Name, "Lead "+v.Ref)
 	v.Procedure = procedureLine(l, s.cfg.Practice)
 	s.clockLines(&v, t, now)
-	v.Contact = contactLinks(l, v.Ref, s.cfg.Practice)
+	if t.State != lead.Spam { // nobody calls a request held as spam before it is released
+		v.Contact = contactLinks(l, v.Ref, s.cfg.Practice)
+	}
 	if l.PreferredContact != "" {
 		v.Prefers = form.Must("preferred_contact").StaffChoice(l.PreferredContact)
 		if l.PreferredTime != "" {
@@ -191,10 +194,15 @@ func (s *server) clockLines(v *leadView, t lead.Tracked, now time.Time) {
 	case v.State != "":
 	case t.State == lead.Spam && t.Lead.Spam:
 		v.State = "Held as suspected spam"
+		if len(t.Lead.Signals) > 0 {
+			v.State += " (" + strings.Join(t.Lead.Signals, ", ") + "): release it to deliver it as a lead"
+		}
 	case t.State == lead.Claimed:
 		v.State = "Claimed by " + owner
+	case t.State == lead.New:
+		v.State = "New: nobody has claimed it yet"
 	case owner != "" && !lead.Final(t.State):
-		v.State = lead.Label(t.State) + ", claimed by " + owner
+		v.State = lead.Label(t.State) + " · claimed by " + owner
 	default:
 		v.State = lead.Label(t.State)
 	}
@@ -231,7 +239,7 @@ func contactLinks(l lead.Lead, ref string, p mail.Practice) []contactLink {
 	}
 	if l.Email != "" {
 		subject := "Your consultation request (" + ref + ")"
-		out = append(out, contactLink{Label: "Email " + first, Shown: l.Email,
+		out = append(out, contactLink{Label: "Email " + first, Shown: l.Email, Wide: true,
 			URL: htmltemplate.URL(mail.MailtoURL(l.Email) + "?subject=" + url.PathEscape(subject))})
 	}
 	return out

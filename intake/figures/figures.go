@@ -319,6 +319,10 @@ func sorted(by map[string]*acc) []Group {
 	return out
 }
 
+// Owner returns who claimed l, by name when the staff list gives one; ""
+// while nobody has.
+func (l Lead) Owner() string { return l.owner }
+
 // FirstAction returns how long after receipt lead l was first acted on by
 // hand (claimed, or marked), and false if it has not been.
 func (l Lead) FirstAction() (time.Duration, bool) {

@@ -132,7 +132,7 @@ func WriteText(w io.Writer, r figures.Report) error {
 	fmt.Fprintf(tw, "\nReference\tState\tReceived\tDue\tClaimed\tBy\tFirst call\tReached\tCalls\tOutcome\tProcedure\tSource\n")
 	for _, l := range r.Leads {
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%d\t%s\t%s\t%s\n", cmpOr(l.Ref, l.ID), lead.Label(l.State),
-			l.Received.Format(at), timeText(l.Due, at), timeText(l.ClaimedAt, at), cmpOr(l.ClaimedBy, "-"),
+			l.Received.Format(at), timeText(l.Due, at), timeText(l.ClaimedAt, at), cmpOr(l.Owner(), "-"),
 			timeText(l.FirstAttemptAt, at), timeText(l.ReachedAt, at), l.Attempts, figures.OutcomeWords(l.Outcome),
 			r.ProcedureTitle(l.Procedure), l.Source)
 	}
