@@ -308,6 +308,8 @@ func (s *server) history(r *http.Request, t lead.Tracked) []historyRow {
 			}
 			a := again[e.Detail]
 			row.Who, row.Quote = cmp.Or(strings.TrimSpace(a.FirstName+" "+a.LastName), "The patient"), a.Message
+		case e.Kind == lead.Correction:
+			row.Who = cmp.Or(strings.TrimSpace(t.Lead.FirstName+" "+t.Lead.LastName), "The patient")
 		case row.Who == "":
 			row.Who = "The practice's service"
 		}
@@ -336,6 +338,7 @@ var stepWords = map[string]string{
 	lead.Attempt:    "Reminder to call again sent",
 	lead.FollowUp:   "Follow-up reminder sent",
 	lead.Unreached:  "Emailed the patient: we tried to call, and how to reach us",
+	lead.Correction: "Corrected her phone or email after sending the form",
 }
 
 // entryWords says what an entry of the history did: "Call: No answer".

@@ -8,11 +8,14 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/consultahq/consulta/generator"
 	"github.com/consultahq/consulta/generator/content"
 	"github.com/consultahq/consulta/intake"
+	"github.com/consultahq/consulta/intake/lead"
 	"github.com/consultahq/consulta/intake/mail"
+	"github.com/consultahq/consulta/internal/hours"
 )
 
 // intakeTestSite is the generator's test site with yaml added to its
@@ -46,6 +49,9 @@ const intakeYAML = `palette: {ink: "#1f2528", accent: "#6e4a32"}
 intake:
   region: IE
   allowed_origins: ["https://book.harbour.example"]
+  attempts: [1h, day 2]
+  staff:
+    - {name: " Sofia Lind ", email: coordinator@example.org}
 `
 
 func TestIntakeConfigFromSite(t *testing.T) {
@@ -53,6 +59,12 @@ func TestIntakeConfigFromSite(t *testing.T) {
 	cfg, err := intakeConfig(site, made, intake.Config{AllowedOrigins: []string{"https://extra.example"}}, false)
 	if err != nil {
 		t.Fatal(err)
+	}
+	if want := []lead.Person{{Name: "Sofia Lind", Email: "coordinator@example.org"}}; !slices.Equal(cfg.Staff, want) {
+		t.Errorf("staff %+v, want %+v", cfg.Staff, want)
+	}
+	if want := []hours.Retry{{After: time.Hour}, {Day: 2}}; !slices.Equal(cfg.Clock.Attempts, want) {
+		t.Errorf("the plan of calls %v, want %v", cfg.Clock.Attempts, want)
 	}
 	i := slices.IndexFunc(cfg.Procedures, func(p intake.Procedure) bool { return p.Slug == "rhinoplasty" })
 	if i < 0 || cfg.Procedures[i].CategoryTitle != "Face" || cfg.Procedures[i].Category != "face" {
@@ -67,7 +79,7 @@ func TestIntakeConfigFromSite(t *testing.T) {
 		t.Errorf("alone, thank-you URL %q, want the default on the site", cfg.ThankYouURL)
 	}
 	// What the coordinator's email shows of the practice.
-	wantPage := mail.Procedure{URL: "https://www.example.org/procedures/rhinoplasty/", Fees: "€6,000 – €9,000"}
+	wantPage := mail.Procedure{Title: "Rhinoplasty", URL: "https://www.example.org/procedures/rhinoplasty/", Fees: "€6,000 – €9,000"}
 	if pr := cfg.Practice; pr.Region != "IE" || pr.Colours.Accent != "#6e4a32" || pr.Procedures["rhinoplasty"] != wantPage {
 		t.Errorf("practice: region %q, colours %+v, procedures %+v; want IE, the palette and %+v", pr.Region, pr.Colours, pr.Procedures, wantPage)
 	}

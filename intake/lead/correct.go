@@ -11,7 +11,8 @@ const MaxCorrections = 3
 
 // Correct changes t's phone and email to those the patient corrected at
 // now, keeping what they were (Lead.Corrections), and sends the lead's
-// coordinator an email of the correction, which answers the lead's own.
+// owner (Policy.Owner: whoever claimed it, else its coordinator) an
+// email of the correction, which answers the lead's own.
 // A lead held as suspected spam is corrected without an email: the
 // coordinator's email of it, sent if someone releases it, holds the
 // corrected details. It returns false when nothing changes: the same
@@ -26,7 +27,7 @@ func Correct(t Tracked, phone, email string, now time.Time, p Policy) (Change, b
 	l.Phone, l.Email = phone, email
 	t.Lead = l
 	c := Change{After: t, Event: Event{Kind: Correction, At: now}}
-	if to := p.coordinator(l.Category); to != "" && !l.Spam {
+	if to := p.Owner(t); to != "" && !l.Spam {
 		id := l.ID + "." + Correction + "." + strconv.Itoa(len(l.Corrections))
 		c.Sends = []Send{{Kind: Correction, ID: id, To: to}}
 	}

@@ -159,15 +159,17 @@ func (s *Store) write(ctx context.Context, tx *sql.Tx, c lead.Change, msgs []Mes
 	if err != nil {
 		return fmt.Errorf("encode: %w", err)
 	}
+	email, phone := lead.Contact(t.Lead) // a corrected lead is known by its corrected details
 	if _, err := tx.ExecContext(ctx, `UPDATE leads SET spam = $1, due = $2,
 		data = CASE WHEN data = '' THEN '' ELSE $3 END,
 		state = $4, state_at = $5, state_by = $6, acted_at = $7, claimed_at = $8, claimed_by = $9,
 		contacted_at = $10, contacted_by = $11, step = $12,
-		claimed_name = $13, first_call_at = $14, calls = $15, last_call = $16
-		WHERE id = $17`,
+		claimed_name = $13, first_call_at = $14, calls = $15, last_call = $16,
+		email_key = CASE WHEN data = '' THEN '' ELSE $17 END, phone_key = CASE WHEN data = '' THEN '' ELSE $18 END
+		WHERE id = $19`,
 		t.Lead.Spam, nullMS(t.Lead.Due), string(data), t.State, nullMS(t.StateAt), t.StateBy, nullMS(t.ActedAt),
 		nullMS(t.ClaimedAt), t.ClaimedBy, nullMS(t.ContactedAt), t.ContactedBy, t.Step,
-		t.ClaimedName, nullMS(t.FirstCallAt), t.Calls, t.LastCall, id); err != nil {
+		t.ClaimedName, nullMS(t.FirstCallAt), t.Calls, t.LastCall, email, phone, id); err != nil {
 		return err
 	}
 	if _, err := tx.ExecContext(ctx, `DELETE FROM steps WHERE lead_id = $1`, id); err != nil {

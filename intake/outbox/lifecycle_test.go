@@ -239,3 +239,77 @@ func testQueueDigestOnce(t *testing.T, open opener) {
 		t.Error(err)
 	}
 }
+
+func TestMatchAndHistory(t *testing.T) { eachStore(t, testMatchAndHistory) }
+
+// testMatchAndHistory: the store finds the open lead of a patient by her
+// address or number as they stand (a correction included), keeps each
+// step's person, note, detail and the status before it, and marks the
+// step an undo undid; a purge blanks the notes and the keys.
+func testMatchAndHistory(t *testing.T, open opener) {
+	ctx := context.Background()
+	now := t0
+	s, db := tracked(t, open, &now, "ld_a")
+	again := lead.Lead{ID: "ld_b", Received: t0.Add(time.Hour), Email: " ANNA@example.org", Phone: "+353871112222"}
+	if got, ok, err := s.Match(ctx, again, t0.Add(-time.Hour)); err != nil || !ok || got.Lead.ID != "ld_a" {
+		t.Fatalf("Match by address = %q, %v, %v", got.Lead.ID, ok, err)
+	}
+	ann := lead.Person{Name: "Ann Doyle", Email: "ann@example.org"}
+	// The patient corrects her details: she is known by the new ones.
+	if _, _, err := s.Update(ctx, "ld_a", func(t lead.Tracked) (lead.Change, []outbox.Message, bool, error) {
+		c, ok := lead.Correct(t, "+353871112222", "anna.new@example.org", t0.Add(time.Minute), policy)
+		return c, nil, ok, nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if _, ok, _ := s.Match(ctx, lead.Lead{Email: "anna@example.org"}, t0.Add(-time.Hour)); ok {
+		t.Error("matched by the address she corrected")
+	}
+	if got, ok, _ := s.Match(ctx, lead.Lead{Phone: "+353871112222"}, t0.Add(-time.Hour)); !ok || got.Lead.ID != "ld_a" {
+		t.Error("not matched by her corrected number")
+	}
+	if _, _, err := s.Update(ctx, "ld_a", func(t lead.Tracked) (lead.Change, []outbox.Message, bool, error) {
+		c, ok, err := lead.Call(t, lead.CallBack, t0.Add(26*time.Hour), ann, t0.Add(2*time.Minute), policy)
+		c.Event.Note = "After five, on her mobile"
+		return c, nil, ok, err
+	}); err != nil {
+		t.Fatal(err)
+	}
+	got, err := s.Lead(ctx, "ld_a")
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := got.History[0]
+	if back, ok := h.CallBackAt(); h.Kind != lead.KindCall || h.By != ann || h.Note != "After five, on her mobile" || !ok ||
+		!back.Equal(t0.Add(26*time.Hour)) || h.Before == nil || h.Before.State != lead.New || got.ClaimedName != "Ann Doyle" ||
+		fmt.Sprint(got.Steps) != fmt.Sprint([]lead.Step{{Kind: lead.Attempt, At: t0.Add(26 * time.Hour)}}) {
+		t.Fatalf("after a call back: %+v, steps %v, entry %+v", got.Status, got.Steps, h)
+	}
+	if _, changed, err := s.Update(ctx, "ld_a", func(t lead.Tracked) (lead.Change, []outbox.Message, bool, error) {
+		c, ok := lead.Undo(t, ann, t0.Add(5*time.Minute))
+		return c, nil, ok, nil
+	}); err != nil || !changed {
+		t.Fatalf("undo: %v, %v", changed, err)
+	}
+	got, _ = s.Lead(ctx, "ld_a")
+	if got.State != lead.New || got.Calls != 0 || got.History[0].Kind != lead.KindUndo || got.History[1].Undone.IsZero() ||
+		fmt.Sprint(got.Steps) != fmt.Sprint([]lead.Step{{Kind: lead.Reminder, At: t0.Add(time.Hour)}}) {
+		t.Errorf("undone: %+v, steps %v, history %+v", got.Status, got.Steps, got.History)
+	}
+	// The purge leaves no note and no key.
+	if _, err := db.Exec(`UPDATE messages SET state = 'sent' WHERE kind = 'coordinator'`); err != nil {
+		t.Fatal(err)
+	}
+	if n, err := s.PurgeDelivered(ctx, t0.Add(48*time.Hour)); err != nil || n != 1 {
+		t.Fatalf("PurgeDelivered = %d, %v", n, err)
+	}
+	var notes, keys int
+	db.QueryRow(`SELECT count(*) FROM lead_events WHERE note <> ''`).Scan(&notes)
+	db.QueryRow(`SELECT count(*) FROM leads WHERE email_key <> '' OR phone_key <> ''`).Scan(&keys)
+	if notes != 0 || keys != 0 {
+		t.Errorf("after the purge: %d notes, %d leads with keys", notes, keys)
+	}
+	if _, ok, _ := s.Match(ctx, lead.Lead{Phone: "+353871112222"}, t0.Add(-time.Hour)); ok {
+		t.Error("a purged lead matched")
+	}
+}
