@@ -28,7 +28,7 @@ func (d Dir) Send(ctx context.Context, m Message) error {
 	if err := os.MkdirAll(d.Path, 0o700); err != nil {
 		return fmt.Errorf("write message %s: %w", m.ID, err)
 	}
-	f, err := os.CreateTemp(d.Path, ".tmp-*.eml")
+	f, err := os.CreateTemp(d.Path, tmpPrefix+"*.eml")
 	if err != nil {
 		return fmt.Errorf("write message %s: %w", m.ID, err)
 	}
@@ -61,9 +61,18 @@ func syncDir(path string) error {
 	return dir.Sync()
 }
 
+// tmpPrefix begins the name of a message while Send writes it.
+const tmpPrefix = ".tmp-"
+
+// writing is how long a message being written is left alone by Purge: a
+// temporary file older than that was left by a crash, and is removed.
+const writing = time.Minute
+
 // Purge removes the messages written before cutoff, and returns how many:
 // they hold personal data, kept no longer than the leads they came from.
-// Files that are not messages are left alone.
+// Files that are not messages are left alone, and so is a message Send is
+// writing at the moment (a short retention must not pull it from under
+// the rename).
 func (d Dir) Purge(ctx context.Context, before time.Time) (int, error) {
 	entries, err := os.ReadDir(d.Path)
 	if errors.Is(err, fs.ErrNotExist) {
@@ -83,6 +92,9 @@ func (d Dir) Purge(ctx context.Context, before time.Time) (int, error) {
 		info, err := e.Info()
 		if err != nil || !info.ModTime().Before(before) {
 			continue
+		}
+		if strings.HasPrefix(e.Name(), tmpPrefix) && time.Since(info.ModTime()) < writing {
+			continue // a message being written: Send renames it, or removes it when it fails
 		}
 		if err := os.Remove(filepath.Join(d.Path, e.Name())); err != nil && !errors.Is(err, fs.ErrNotExist) {
 			return n, fmt.Errorf("purge messages: %w", err)

@@ -262,4 +262,19 @@ func TestDirPurge(t *testing.T) {
 	if n, err := (cmail.Dir{Path: filepath.Join(t.TempDir(), "none")}).Purge(context.Background(), time.Now()); err != nil || n != 0 {
 		t.Errorf("Purge of a folder not made yet = %d, %v; want 0, nil", n, err)
 	}
+	// A message being written is left to its writer, however short the
+	// retention; one a crash left behind goes.
+	writing, crashed := filepath.Join(dir.Path, ".tmp-1.eml"), filepath.Join(dir.Path, ".tmp-2.eml")
+	os.WriteFile(writing, []byte("Subject: x"), 0o600)
+	os.WriteFile(crashed, []byte("Subject: x"), 0o600)
+	os.Chtimes(crashed, old, old)
+	if n, err := dir.Purge(context.Background(), time.Now().Add(time.Second)); err != nil || n != 2 {
+		t.Errorf("Purge with a message being written = %d, %v; want 2 (the patient's and the one left by a crash)", n, err)
+	}
+	if _, err := os.Stat(writing); err != nil {
+		t.Errorf("the message being written was removed: %v", err)
+	}
+	if _, err := os.Stat(crashed); err == nil {
+		t.Error("the message a crash left behind was kept")
+	}
 }
