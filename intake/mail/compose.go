@@ -168,7 +168,7 @@ var kinds = map[string]kind{
 	FollowUp:    {prepare: prepareNotice, auto: true, layout: "notice"},
 	Again:       {prepare: prepareNotice, auto: true, layout: "notice"},
 	Digest:      {prepare: prepareNotice, auto: true, layout: "notice"},
-	Unreached:   {prepare: prepareLead, auto: true},
+	Unreached:   {prepare: prepareUnreached, auto: true, layout: "letter"},
 	Correction:  {prepare: prepareNotice, auto: true, layout: "notice"},
 
 	Appointment:          {prepare: preparePatientJourney, auto: true, layout: "letter"},
@@ -189,11 +189,9 @@ func fromDomain(id string, p Practice) (string, error) {
 }
 
 // prepareLead prepares the coordinator's email of a lead (To the
-// coordinator of its category, Reply-To the patient) or an email to the
-// patient, the confirmation or the one that says every planned call went
-// unanswered (To the patient, with no display name: the submitter chose
-// it; Reply-To the coordinator). The patient's own emails are dated when
-// they are sent; the coordinator's by the lead's receipt.
+// coordinator of its category, Reply-To the patient) or the patient's
+// confirmation (To the patient, with no display name: the submitter chose
+// it; Reply-To the coordinator).
 func prepareLead(l Letter, p Practice, _ string, h *header) (any, Colours, error) {
 	if err := checkLead(l.Lead, p); err != nil {
 		return nil, Colours{}, err
@@ -204,14 +202,11 @@ func prepareLead(l Letter, p Practice, _ string, h *header) (any, Colours, error
 		return nil, Colours{}, err
 	}
 	h.date = l.Lead.Received
-	if l.Kind == Unreached {
-		h.date = l.Date
-	}
 	if l.Kind == Coordinator {
 		h.envelopeTo = cmp.Or(l.To, p.To(l.Lead.Category))
 		h.to, err = address("coordinator", p.Name, h.envelopeTo)
 		h.replyTo = patient
-	} else { // the confirmation, or the email to a patient not reached
+	} else {
 		h.envelopeTo = l.Lead.Email
 		h.to, err = address("email", "", l.Lead.Email)
 		if err == nil {

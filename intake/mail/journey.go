@@ -97,20 +97,12 @@ func preparePatientJourney(l Letter, p Practice, _ string, h *header) (any, Colo
 	if j == nil {
 		return nil, Colours{}, fmt.Errorf("a journey's email without its data")
 	}
-	if err := checkLead(l.Lead, p); err != nil {
-		return nil, Colours{}, err
-	}
-	var err error
-	h.envelopeTo = cmp.Or(l.To, l.Lead.Email)
-	if h.to, err = address("email", "", h.envelopeTo); err != nil {
-		return nil, Colours{}, err
-	}
-	if h.replyTo, err = address("coordinator", p.CoordinatorName, p.To(l.Lead.Category)); err != nil {
+	v, err := newPatientView(l, p, h)
+	if err != nil {
 		return nil, Colours{}, err
 	}
 	loc := zone(p)
-	v := &patientView{P: p, C: p.Colours.WithDefaults(), Greeting: greetingName(l.Lead.FirstName), Ref: l.Lead.Ref,
-		Care: j.Care, Links: j.Links, Tel: TelURL(p.Phone)}
+	v.Care, v.Links = j.Care, j.Links
 	v.With, v.Procedure = j.Surgeon, j.Procedure
 	a := j.Appointment
 	if l.Kind == CareStep {
@@ -131,6 +123,39 @@ func preparePatientJourney(l Letter, p Practice, _ string, h *header) (any, Colo
 			v.Where = p.Address
 		}
 	}
+	return v, v.C, nil
+}
+
+// newPatientView returns the data of a letter (the "letter" layout) to
+// the patient of l, and sets its headers: To the patient's address alone
+// (the submitter chose it), Reply-To the coordinator.
+func newPatientView(l Letter, p Practice, h *header) (*patientView, error) {
+	if err := checkLead(l.Lead, p); err != nil {
+		return nil, err
+	}
+	var err error
+	h.envelopeTo = cmp.Or(l.To, l.Lead.Email)
+	if h.to, err = address("email", "", h.envelopeTo); err != nil {
+		return nil, err
+	}
+	if h.replyTo, err = address("coordinator", p.CoordinatorName, p.To(l.Lead.Category)); err != nil {
+		return nil, err
+	}
+	return &patientView{P: p, C: p.Colours.WithDefaults(), Greeting: greetingName(l.Lead.FirstName), Ref: l.Lead.Ref,
+		Tel: TelURL(p.Phone)}, nil
+}
+
+// prepareUnreached prepares the one email to a patient every planned call
+// missed: that the practice tried to call, and how to reach it.
+func prepareUnreached(l Letter, p Practice, _ string, h *header) (any, Colours, error) {
+	v, err := newPatientView(l, p, h)
+	if err != nil {
+		return nil, Colours{}, err
+	}
+	if l.Lead.Procedure != lead.NotSure {
+		v.Procedure = cmp.Or(l.Lead.ProcedureTitle, p.procedureName(l.Lead.Procedure))
+	}
+	h.lang = pickLanguage(l.Kind, l.Lead.Language, p.Language)
 	return v, v.C, nil
 }
 

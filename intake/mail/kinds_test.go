@@ -34,7 +34,11 @@ func notices() map[string]cmail.Letter {
 	week := &cmail.DigestData{
 		Since: time.Date(2026, 11, 30, 8, 30, 0, 0, time.UTC), Until: time.Date(2026, 12, 1, 8, 30, 0, 0, time.UTC),
 		Figures: []cmail.Figure{{Label: "Leads", Value: "3"}, {Label: "Median time to claim", Value: "1h 40m"},
-			{Label: "90th percentile time to claim", Value: "3h 00m"}, {Label: "Answered within the promise", Value: "50%"}},
+			{Label: "90th percentile time to claim", Value: "3h 00m"}, {Label: "Claimed within the promise", Value: "50%"},
+			{Label: "Median time to first call", Value: "25m"}, {Label: "90th percentile time to first call", Value: "25m"},
+			{Label: "Median time to reach", Value: "1h 05m"}, {Label: "90th percentile time to reach", Value: "1h 05m"},
+			{Label: "Reached within the promise", Value: "50%"}, {Label: "Calls per lead", Value: "1"}, {Label: "Booked", Value: "0%"},
+			{Label: "Not reached", Value: "0"}},
 		Leads: []cmail.DigestLead{
 			{ID: "ld_A", Ref: "HAR-1130-AAAA", Procedure: "rhinoplasty", State: "claimed", FirstAction: "20m"},
 			{ID: "ld_C", Ref: "HAR-1130-CCCC", Procedure: "breast-augmentation", State: "new"},

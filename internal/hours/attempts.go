@@ -84,13 +84,6 @@ func (s Schedule) Morning(t time.Time, n int) time.Time {
 		return s.NextOpen(t)
 	}
 	loc := s.loc()
-	t = t.In(loc)
-	d := dayOf(t)
-	for i := 0; n > 0 && i < maxDays; i++ {
-		d = d.next()
-		if len(s.spans(d)) > 0 {
-			n--
-		}
-	}
+	d := s.openDays(dayOf(t.In(loc)), n)
 	return s.NextOpen(time.Date(d.y, d.m, d.d, 0, 0, 0, 0, loc))
 }

@@ -151,15 +151,20 @@ func (s Schedule) NextOpen(t time.Time) time.Time { return s.Add(t, 0) }
 func (s Schedule) AddDays(t time.Time, n int) time.Time {
 	loc := s.loc()
 	t = t.In(loc)
-	d := dayOf(t)
+	d := s.openDays(dayOf(t), n)
+	h, m, sec := t.Clock()
+	return s.NextOpen(time.Date(d.y, d.m, d.d, h, m, sec, t.Nanosecond(), loc))
+}
+
+// openDays returns the n-th open day after d.
+func (s Schedule) openDays(d day, n int) day {
 	for i := 0; n > 0 && i < maxDays; i++ {
 		d = d.next()
 		if len(s.spans(d)) > 0 {
 			n--
 		}
 	}
-	h, m, sec := t.Clock()
-	return s.NextOpen(time.Date(d.y, d.m, d.d, h, m, sec, t.Nanosecond(), loc))
+	return d
 }
 
 // NextAt returns the first time after t that is minute minutes past
