@@ -1,32 +1,33 @@
 #!/usr/bin/env bash
 # bench-site.sh [BENCH_DIR] — times consulta build on gencorpus corpora of 1,000
-# and 10,000 procedures, beside the raw goldmark pass (goldmarkfloor) over
-# the same corpus in the same run, and one edited page under consulta serve.
+# and 10,000 procedures beside the raw goldmark pass (goldmarkfloor -out,
+# which writes each page into its own folder as a build does) and beside
+# consulta built from the previous commit, in one run: each round runs the
+# three in turn, so that a machine whose speed drifts moves all three.
+# Then the cost of the advertising rules, and an edit under consulta serve.
 #
-# Prints, per corpus: median wall seconds over RUNS cold builds (public/
-# deleted before each), pages per second, median peak RSS (GNU time %M),
-# and the ratio to the goldmark floor's median.
+# Prints, per corpus and tool: median wall seconds over RUNS cold builds
+# (the output deleted before each), pages per second, median peak RSS (GNU
+# time %M), median CPU seconds (user + system); and the median over the
+# rounds of consulta's ratio to the floor and to the previous commit, of
+# wall and of CPU time: on a busy machine the CPU ratio is the steadier.
 #
 # BENCH_DIR is ../shared/bench from the repository root by default (it holds
 # gencorpus and goldmarkfloor). Run from the repository root.
 #
-# Then the cost of the advertising-compliance check: consulta build on the
-# 10,000-procedure corpus as it is and with every rule set on (compliance:
-# [uk, ie, us-ca]), runs alternating, with the medians of wall and CPU
-# seconds (user + system) of each and the median of the runs' ratios (on /
-# off): on a busy machine the CPU ratio is the steadier figure.
+# The compliance comparison: consulta build on the 10,000-procedure corpus as
+# it is and with every rule set on (compliance: [uk, ie, us-ca]), runs
+# alternating, with the medians of wall and CPU seconds of each and the median
+# of the runs' ratios (on / off).
 #
-# Environment: RUNS=5 (timed runs per tool), SIZES="1000 10000" (SIZES= skips
-# them), LIVE=1 (0
+# Environment: RUNS=5 (rounds), SIZES="1000 10000" (SIZES= skips them),
+# PREVIOUS=HEAD~1 (the commit to compare with; PREVIOUS= skips it), LIVE=1 (0
 # skips the serve edit benchmark), COMPLIANCE=1 (0 skips the compliance
-# comparison), TIME=/usr/bin/time, OUT=folder to build into (default: a
-# new folder under /dev/shm, else under $TMPDIR), BASELINE=path of another
-# consulta binary (e.g. one built from an older commit) to time in the same
-# run, for a before/after ratio.
+# comparison), TIME=/usr/bin/time, OUT=folder to build into (default: a new
+# folder under /dev/shm, else under $TMPDIR).
 #
-# The floor (goldmarkfloor -out, which writes each page into its own folder
-# as a build does) and consulta both write into OUT: on tmpfs, the disk is
-# out of the figures.
+# The floor and consulta write into OUT: on tmpfs, the disk is out of the
+# figures.
 set -euo pipefail
 
 BENCH=$(cd "${1:-../shared/bench}" && pwd)
@@ -45,6 +46,13 @@ OUTDIR=${OUT:-$WORK/out}
 trap 'rm -rf "$WORK" "$OUTDIR"' EXIT
 go build -o "$WORK/consulta" ./cmd/consulta
 (cd "$BENCH" && go build -o "$WORK/goldmarkfloor" ./goldmarkfloor)
+PREVIOUS=${PREVIOUS-HEAD~1}
+if [ -n "$PREVIOUS" ]; then
+	mkdir "$WORK/previous"
+	git archive "$PREVIOUS" | tar -x -C "$WORK/previous"
+	(cd "$WORK/previous" && go build -o "$WORK/consulta-previous" ./cmd/consulta)
+	PREVIOUS_NAME=$(git log -1 --format='%h %s' "$PREVIOUS" | cut -c1-60)
+fi
 
 # corpus N: the same folder the Go benchmarks use, made once.
 corpus() {
@@ -58,48 +66,58 @@ corpus() {
 	echo "$dir"
 }
 
-# timed NAME CMD...: runs CMD RUNS times, printing "median_seconds
-# peak_MB cpu_seconds" (cpu: user + system, the median).
-timed() {
-	local name=$1 i t0 t1
+# run NAME CMD...: runs CMD once, appending its wall milliseconds, peak KB
+# and CPU seconds to $WORK/NAME.s, .kb and .cpu.
+run() {
+	local name=$1 t0 t1
 	shift
-	: >"$WORK/$name.s"
-	: >"$WORK/$name.kb"
-	: >"$WORK/$name.cpu"
-	for i in $(seq "$RUNS"); do
-		rm -rf "$OUTDIR"
-		sync # let the file system settle the removal before the timed run
-		t0=$(date +%s%N)
-		"$TIME" -f '%M %U %S' -o "$WORK/mem" "$@" >/dev/null 2>"$WORK/err" || { cat "$WORK/err" >&2; exit 1; }
-		t1=$(date +%s%N)
-		echo "$(((t1 - t0) / 1000000))" >>"$WORK/$name.s"
-		tail -n 1 "$WORK/mem" | awk '{ print $1 }' >>"$WORK/$name.kb"
-		tail -n 1 "$WORK/mem" | awk '{ print $2 + $3 }' >>"$WORK/$name.cpu"
-	done
-	echo "$(sort -n "$WORK/$name.s" | awk '{ v[NR] = $1 } END { printf "%.3f", (NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2) / 1000 }')" \
-		"$(sort -n "$WORK/$name.kb" | awk '{ v[NR] = $1 } END { printf "%.0f", (NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2) / 1024 }')" \
-		"$(sort -n "$WORK/$name.cpu" | awk '{ v[NR] = $1 } END { printf "%.2f", NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }')"
+	rm -rf "$OUTDIR"
+	sync # let the file system settle the removal before the timed run
+	t0=$(date +%s%N)
+	"$TIME" -f '%M %U %S' -o "$WORK/mem" "$@" >/dev/null 2>"$WORK/err" || { cat "$WORK/err" >&2; exit 1; }
+	t1=$(date +%s%N)
+	echo "$(((t1 - t0) / 1000000))" >>"$WORK/$name.s"
+	tail -n 1 "$WORK/mem" | awk '{ print $1 }' >>"$WORK/$name.kb"
+	tail -n 1 "$WORK/mem" | awk '{ print $2 + $3 }' >>"$WORK/$name.cpu"
 }
-
-printf '%-8s %-9s %9s %10s %8s %9s %8s %8s\n' corpus tool median_s pages/s peak_MB vs_floor cpu_s cpu_vs
-for n in $SIZES; do
-	dir=$(corpus "$n")
-	pages=$(find "$dir/content" -name '*.md' | wc -l)
-	cat $(find "$dir/content" -name '*.md') >/dev/null # fill the OS file cache
-	read -r fs fm fc < <(timed floor-$n "$WORK/goldmarkfloor" -out "$OUTDIR" "$dir")
-	read -r cs cm cc < <(timed consulta-$n "$WORK/consulta" build -s "$dir" -d "$OUTDIR")
-	printf '%-8s %-9s %9s %10.0f %8s %9s %8s %8s\n' "$n" floor "$fs" "$(echo "$pages / $fs" | bc -l)" "$fm" 1.00 "$fc" 1.00
-	printf '%-8s %-9s %9s %10.0f %8s %9.2f %8s %8.2f\n' "$n" consulta "$cs" "$(echo "$pages / $cs" | bc -l)" "$cm" "$(echo "$cs / $fs" | bc -l)" "$cc" "$(echo "$cc / $fc" | bc -l)"
-	if [ -n "${BASELINE:-}" ]; then
-		read -r bs bm bcpu < <(timed baseline-$n "$BASELINE" build -s "$dir" -d "$OUTDIR")
-		printf '%-8s %-9s %9s %10.0f %8s %9.2f %8s %8.2f\n' "$n" baseline "$bs" "$(echo "$pages / $bs" | bc -l)" "$bm" "$(echo "$bs / $fs" | bc -l)" "$bcpu" "$(echo "$bcpu / $fc" | bc -l)"
-	fi
-done
 
 # median FILE: the median of the numbers in FILE, one a line.
 median() {
 	sort -n "$1" | awk '{ v[NR] = $1 } END { printf "%.3f", NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
 }
+
+# ratios A B KIND: the median over the rounds of A's KIND (s or cpu) over B's.
+ratios() {
+	paste "$WORK/$1.$3" "$WORK/$2.$3" | awk '$2 > 0 { print $1 / $2 }' >"$WORK/ratio"
+	median "$WORK/ratio"
+}
+
+tools="floor consulta"
+[ -n "$PREVIOUS" ] && tools="$tools previous"
+echo "rounds of $RUNS, each running $(echo $tools | sed 's/ /, /g') in turn${PREVIOUS:+; previous is $PREVIOUS_NAME}"
+printf '%-8s %-9s %9s %10s %8s %8s %12s %12s\n' corpus tool median_s pages/s peak_MB cpu_s "vs floor" "vs previous"
+for n in $SIZES; do
+	dir=$(corpus "$n")
+	pages=$(find "$dir/content" -name '*.md' | wc -l)
+	cat $(find "$dir/content" -name '*.md') >/dev/null # fill the OS file cache
+	for t in $tools; do : >"$WORK/$t-$n.s"; : >"$WORK/$t-$n.kb"; : >"$WORK/$t-$n.cpu"; done
+	for i in $(seq "$RUNS"); do
+		run floor-$n "$WORK/goldmarkfloor" -out "$OUTDIR" "$dir"
+		run consulta-$n "$WORK/consulta" build -s "$dir" -d "$OUTDIR"
+		[ -n "$PREVIOUS" ] && run previous-$n "$WORK/consulta-previous" build -s "$dir" -d "$OUTDIR"
+	done
+	for t in $tools; do
+		s=$(echo "$(median "$WORK/$t-$n.s") / 1000" | bc -l)
+		vf=$(printf '%.2f wall' "$(ratios "$t-$n" "floor-$n" s)")
+		vp=""
+		[ -n "$PREVIOUS" ] && vp=$(printf '%.2f wall' "$(ratios "$t-$n" "previous-$n" s)")
+		printf '%-8s %-9s %9.3f %10.0f %8.0f %8.2f %12s %12s\n' "$n" "$t" "$s" "$(echo "$pages / $s" | bc -l)" \
+			"$(echo "$(median "$WORK/$t-$n.kb") / 1024" | bc -l)" "$(median "$WORK/$t-$n.cpu")" "$vf" "$vp"
+	done
+	printf '%-8s %-9s %9s %10s %8s %8s %12s %12s\n' "$n" "consulta" "" "" "" "" \
+		"$(printf '%.2f cpu' "$(ratios "consulta-$n" "floor-$n" cpu)")" \
+		"$([ -n "$PREVIOUS" ] && printf '%.2f cpu' "$(ratios "consulta-$n" "previous-$n" cpu)")"
+done
 
 if [ "${COMPLIANCE:-1}" = 1 ]; then
 	dir=$(corpus 10000)
@@ -137,6 +155,7 @@ fi
 
 if [ "${LIVE:-1}" = 1 ]; then
 	echo
-	echo "consulta serve, one procedure edited on the 10,000-procedure corpus (read, resolve, render, ready to reload):"
-	(cd "$ROOT" && go test -run '^$' -bench 'Live.*Edit10k' -benchtime 20x ./generator/ | grep '^Benchmark')
+	echo "consulta serve on the 10,000-procedure corpus: from a procedure's save to the reload event on the"
+	echo "live-reload stream (the watcher's wait for the end of the save included), medians of 7 saves:"
+	(cd "$ROOT" && go test -run '^$' -bench 'LiveSaveToReload10k' -benchtime 7x ./generator/ | grep '^Benchmark')
 fi
