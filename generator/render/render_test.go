@@ -313,3 +313,33 @@ func TestCachedCards(t *testing.T) {
 		t.Error("another site's list shows the first site's card")
 	}
 }
+
+// TestCachedHeader: the header is rendered once for each place in the
+// navigation and each Book link, and every page gets its own: the
+// navigation shows where the page is, its Book button books what it is
+// about.
+func TestCachedHeader(t *testing.T) {
+	th, s := builtin(t), sampleSite()
+	header := func(url string) string {
+		html := renderPage(t, th, s, s.ByURL[url], Options{})
+		start := strings.Index(html, `<header class="site-header">`)
+		return html[start : start+strings.Index(html[start:], "</header>")]
+	}
+	for _, tt := range []struct{ url, want, not string }{
+		{"/", `href="/" aria-current="page"`, `aria-current="true"`},
+		{"/procedures/", `<a href="/procedures/" aria-current="page">`, `href="/" aria-current`},
+		{"/procedures/sample/", `<a href="/procedures/" aria-current="true">`, `aria-current="page"`},
+		{"/procedures/other/", `<a href="/procedures/" aria-current="true">`, `aria-current="page"`},
+		{"/team/dr-sample/", `<a href="/team/" aria-current="true">`, `<a href="/procedures/" aria-current`},
+	} {
+		if h := header(tt.url); !strings.Contains(h, tt.want) || strings.Contains(h, tt.not) {
+			t.Errorf("the header of %s lacks %q or has %q:\n%s", tt.url, tt.want, tt.not, h)
+		}
+	}
+	if a, b := header("/team/dr-sample/"), header("/team/coordinator/"); !strings.Contains(a, `href="/consultation/dr-sample/#request"`) || !strings.Contains(b, `href="/consultation/#request"`) {
+		t.Errorf("a surgeon's header, or the coordinator's, books the other's way:\n%s\n%s", a, b)
+	}
+	if a, b := header("/procedures/sample/"), header("/procedures/other/"); !strings.Contains(a, `href="/consultation/sample/#request"`) || !strings.Contains(b, `href="/consultation/other/#request"`) {
+		t.Errorf("a procedure's header does not book that procedure:\n%s\n%s", a, b)
+	}
+}

@@ -20,10 +20,11 @@ type sitewideCache struct {
 	parts map[part]template.HTML
 }
 
-// part is a template executed with data, for Theme.cached.
+// part is a template executed with data, for Theme.cached, by the data
+// or by the keys the data is known by.
 type part struct {
 	name string
-	data any
+	key  [3]any
 }
 
 // siteValues are the fields of a View that depend on the site alone.
@@ -90,8 +91,22 @@ func (t *Theme) sitewide(name string, v *View) (template.HTML, error) {
 // nothing else; of a page, only its front matter, which an edit of its
 // body leaves as it was. The cache is emptied when a page of another site
 // is rendered.
-func (t *Theme) cached(name string, data any) (template.HTML, error) {
-	key := part{name, data}
+//
+// With keys, up to three comparable values, the part is rendered once
+// for each set of keys instead: for a part of many pages that reads the
+// page (the View) only through them, such as the header, which shows the
+// page's place in the navigation and where its Book button goes:
+// {{cached "header" . .BookURL .NavCurrent}}.
+func (t *Theme) cached(name string, data any, keys ...any) (template.HTML, error) {
+	key := part{name: name}
+	switch {
+	case len(keys) == 0:
+		key.key[0] = data
+	case len(keys) <= len(key.key):
+		copy(key.key[:], keys)
+	default:
+		return "", fmt.Errorf("cached %q: %d keys, at most %d", name, len(keys), len(key.key))
+	}
 	c := &t.once
 	c.mu.Lock()
 	html, ok := c.parts[key]

@@ -223,6 +223,22 @@ func breadcrumbs(s *content.Site, p *content.Page) []Crumb {
 	return append(crumbs, Crumb{Title: p.Title, URL: p.URL, Current: true})
 }
 
+// NavCurrent is what the header shows of the page's place in the site:
+// "home" at home, else the navigation item the page is at or under and
+// how (e.g. "/procedures/ true"), else "". It is a key of the header's
+// {{cached}}.
+func (v *View) NavCurrent() string {
+	if v.Page.URL == "/" {
+		return "home"
+	}
+	for _, item := range v.Nav {
+		if item.Current != "" {
+			return item.URL + " " + item.Current
+		}
+	}
+	return ""
+}
+
 // nav lists the sections a practice site has, then the consultation page.
 func nav(s *content.Site, p *content.Page) []NavItem {
 	var items []NavItem
