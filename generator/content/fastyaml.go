@@ -241,7 +241,7 @@ func scalar(t []byte, line, col int, flow bool) (*yaml.Node, []byte, bool) {
 		n.Tag, n.Style, n.Value = "!!str", yaml.SingleQuotedStyle, v
 		return n, rest, ok
 	}
-	if !plainStart(t) {
+	if !plainStart(t, flow) {
 		return nil, nil, false
 	}
 	end := len(t)
@@ -254,7 +254,7 @@ func scalar(t []byte, line, col int, flow bool) (*yaml.Node, []byte, bool) {
 		if c == ':' && (i+1 == len(t) || t[i+1] == ' ' || flow) {
 			return nil, nil, false // a mapping here, or a mistake
 		}
-		if flow && (c == ',' || c == ']' || c == '[' || c == '{' || c == '}') {
+		if flow && (c == ',' || c == ']' || c == '[' || c == '{' || c == '}' || c == '?') { // as yaml.v3 ends them
 			end = i
 			break
 		}
@@ -269,11 +269,12 @@ func scalar(t []byte, line, col int, flow bool) (*yaml.Node, []byte, bool) {
 }
 
 // plainStart reports whether t may start a plain scalar: not with an
-// indicator, but for - ? and : before a character that is not a space.
-func plainStart(t []byte) bool {
+// indicator, but for - ? and : before a character that is not a space
+// (nor, in a flow sequence, one that ends an item).
+func plainStart(t []byte, flow bool) bool {
 	switch t[0] {
 	case '-', '?', ':':
-		return len(t) > 1 && t[1] != ' '
+		return len(t) > 1 && t[1] != ' ' && !(flow && bytes.IndexByte([]byte(",[]{}"), t[1]) >= 0)
 	case ',', '[', ']', '{', '}', '#', '&', '*', '!', '|', '>', '\'', '"', '%', '@', '`':
 		return false
 	}
