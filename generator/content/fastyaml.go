@@ -2,6 +2,7 @@ package content
 
 import (
 	"bytes"
+	"reflect"
 	"strconv"
 	"unicode/utf8"
 
@@ -38,14 +39,46 @@ func readFrontMatter(src []byte) (*yaml.Node, bool) {
 	if !ok || r.i < len(r.lines) {
 		return nil, false
 	}
-	return &yaml.Node{Kind: yaml.DocumentNode, Line: root.Line, Column: 1, Content: []*yaml.Node{root}}, true
+	return r.node(yaml.Node{Kind: yaml.DocumentNode, Line: root.Line, Column: 1, Content: []*yaml.Node{root}}), true
 }
 
 type fmReader struct {
 	lines  [][]byte
 	i      int // the next line with content, len(lines) at the end
 	indent int // its indentation
+	nodes  []yaml.Node
 }
+
+// node returns a new node: the nodes of a document are allocated a few
+// dozen at a time.
+func (r *fmReader) node(n yaml.Node) *yaml.Node {
+	if len(r.nodes) == cap(r.nodes) {
+		r.nodes = make([]yaml.Node, 0, 32)
+	}
+	r.nodes = append(r.nodes, n)
+	return &r.nodes[len(r.nodes)-1]
+}
+
+// keyString returns a key as a string, the same string for a key of the
+// content model each time.
+func keyString(b []byte) string {
+	if s, ok := modelKeys[string(b)]; ok {
+		return s
+	}
+	return string(b)
+}
+
+// modelKeys are the keys of the content model's structs, each its own string.
+var modelKeys = func() map[string]string {
+	keys := map[string]string{}
+	for _, sf := range newFieldIndex(reflect.TypeFor[Config](), reflect.TypeFor[Meta](), reflect.TypeFor[Procedure](),
+		reflect.TypeFor[Member](), reflect.TypeFor[Case](), reflect.TypeFor[PatientReview]()) {
+		for _, k := range sf.keys {
+			keys[k] = k
+		}
+	}
+	return keys
+}()
 
 // next moves to the next line that is not blank or a comment.
 func (r *fmReader) next() {
@@ -70,7 +103,7 @@ func (r *fmReader) block(ind int) (*yaml.Node, bool) {
 func item(t []byte) bool { return t[0] == '-' && (len(t) == 1 || t[1] == ' ') }
 
 func (r *fmReader) mapping(ind int) (*yaml.Node, bool) {
-	m := &yaml.Node{Kind: yaml.MappingNode, Tag: "!!map", Line: r.i + 1, Column: ind + 1}
+	m := r.node(yaml.Node{Kind: yaml.MappingNode, Tag: "!!map", Line: r.i + 1, Column: ind + 1})
 	for r.i < len(r.lines) && r.indent == ind {
 		line := r.lines[r.i]
 		t := line[ind:]
@@ -81,7 +114,7 @@ func (r *fmReader) mapping(ind int) (*yaml.Node, bool) {
 		if n == 0 {
 			return nil, false
 		}
-		key := &yaml.Node{Kind: yaml.ScalarNode, Value: string(t[:n]), Line: r.i + 1, Column: ind + 1}
+		key := r.node(yaml.Node{Kind: yaml.ScalarNode, Value: keyString(t[:n]), Line: r.i + 1, Column: ind + 1})
 		key.Tag = key.ShortTag()
 		rest := t[n+1:]
 		after := ind + n + 2 // the column after the colon
@@ -101,7 +134,7 @@ func (r *fmReader) mapping(ind int) (*yaml.Node, bool) {
 			case r.i < len(r.lines) && r.indent == ind && item(r.lines[r.i][ind:]):
 				v, ok = r.sequence(ind) // a sequence may sit at its key's indentation
 			default:
-				v, ok = &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!null", Line: keyLine + 1, Column: after}, true
+				v, ok = r.node(yaml.Node{Kind: yaml.ScalarNode, Tag: "!!null", Line: keyLine + 1, Column: after}), true
 			}
 		} else {
 			v, ok = r.inline(rest, col, ind)
@@ -128,7 +161,7 @@ func keyLength(t []byte) int {
 }
 
 func (r *fmReader) sequence(ind int) (*yaml.Node, bool) {
-	s := &yaml.Node{Kind: yaml.SequenceNode, Tag: "!!seq", Line: r.i + 1, Column: ind + 1}
+	s := r.node(yaml.Node{Kind: yaml.SequenceNode, Tag: "!!seq", Line: r.i + 1, Column: ind + 1})
 	for r.i < len(r.lines) && r.indent == ind && item(r.lines[r.i][ind:]) {
 		line := r.lines[r.i]
 		rest := line[ind+1:]
@@ -146,7 +179,7 @@ func (r *fmReader) sequence(ind int) (*yaml.Node, bool) {
 			if r.i < len(r.lines) && r.indent > ind {
 				v, ok = r.block(r.indent)
 			} else {
-				v, ok = &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!null", Line: itemLine + 1, Column: ind + 2}, true
+				v, ok = r.node(yaml.Node{Kind: yaml.ScalarNode, Tag: "!!null", Line: itemLine + 1, Column: ind + 2}), true
 			}
 		case keyLength(rest) > 0:
 			// A mapping that starts on the item's line: read the line as
@@ -175,9 +208,9 @@ func (r *fmReader) inline(t []byte, col, ind int) (*yaml.Node, bool) {
 	var rest []byte
 	var ok bool
 	if t[0] == '[' {
-		v, rest, ok = flowSequence(t, line, col)
+		v, rest, ok = r.flowSequence(t, line, col)
 	} else {
-		v, rest, ok = scalar(t, line, col, false)
+		v, rest, ok = r.scalar(t, line, col, false)
 	}
 	if !ok || !comment(rest) {
 		return nil, false
@@ -194,8 +227,8 @@ func comment(t []byte) bool {
 }
 
 // flowSequence reads [a, "b", 'c'] at the start of t.
-func flowSequence(t []byte, line, col int) (*yaml.Node, []byte, bool) {
-	s := &yaml.Node{Kind: yaml.SequenceNode, Tag: "!!seq", Style: yaml.FlowStyle, Line: line, Column: col}
+func (r *fmReader) flowSequence(t []byte, line, col int) (*yaml.Node, []byte, bool) {
+	s := r.node(yaml.Node{Kind: yaml.SequenceNode, Tag: "!!seq", Style: yaml.FlowStyle, Line: line, Column: col})
 	t, col = t[1:], col+1
 	for {
 		for len(t) > 0 && t[0] == ' ' {
@@ -207,7 +240,7 @@ func flowSequence(t []byte, line, col int) (*yaml.Node, []byte, bool) {
 		if t[0] == ']' && len(s.Content) == 0 {
 			return s, t[1:], true
 		}
-		v, rest, ok := scalar(t, line, col, true)
+		v, rest, ok := r.scalar(t, line, col, true)
 		if !ok {
 			return nil, nil, false
 		}
@@ -229,8 +262,8 @@ func flowSequence(t []byte, line, col int) (*yaml.Node, []byte, bool) {
 
 // scalar reads the quoted or plain scalar at the start of t, and returns
 // what follows it. In a flow sequence, a plain scalar ends at ',' or ']'.
-func scalar(t []byte, line, col int, flow bool) (*yaml.Node, []byte, bool) {
-	n := &yaml.Node{Kind: yaml.ScalarNode, Line: line, Column: col}
+func (r *fmReader) scalar(t []byte, line, col int, flow bool) (*yaml.Node, []byte, bool) {
+	n := r.node(yaml.Node{Kind: yaml.ScalarNode, Line: line, Column: col})
 	switch t[0] {
 	case '"':
 		v, rest, ok := doubleQuoted(t)
