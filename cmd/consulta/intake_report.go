@@ -105,5 +105,16 @@ func intakeReport(ctx context.Context, store *outbox.Store, from, to time.Time, 
 	if err != nil {
 		return figures.Report{}, err
 	}
-	return figures.Compute(leads, from, to, to, loc), nil
+	r := figures.Compute(leads, from, to, to, loc)
+	journeys, err := store.Journeys(ctx, from, to)
+	if err != nil {
+		return r, err
+	}
+	js := make([]figures.JourneyOf, len(journeys))
+	for i, jo := range journeys {
+		js[i] = figures.JourneyOf{Procedure: jo.Lead.Lead.Procedure, Journey: jo.Journey}
+	}
+	jf := figures.ComputeJourneys(js, from, to, to)
+	r.Journey = &jf
+	return r, nil
 }

@@ -41,6 +41,9 @@ type Report struct {
 	// caller sets it from the site; a slug it does not name is shown as
 	// it is.
 	Procedures map[string]string `json:"-"`
+	// Journey is the figures of patients' journeys after booking in the
+	// period (ComputeJourneys); nil when the report was made without them.
+	Journey *Journeys `json:"journey,omitempty"`
 }
 
 // ProcedureTitle returns a procedure as people read it: "Rhinoplasty".

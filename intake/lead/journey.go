@@ -86,6 +86,7 @@ type Sent struct {
 	Step    string    `json:"step"`
 	Surgery int       `json:"surgery"`
 	At      time.Time `json:"at"`
+	Ack     bool      `json:"ack,omitempty"` // it asked "I have read this"
 }
 
 // Override is a surgery date set inside the cooling-off period with the
@@ -451,7 +452,7 @@ func JourneyTick(j Journey, l Lead, now time.Time, p CarePolicy) (JourneyChange,
 		if !ok || s.N == 0 { // a step no longer in the plan, or no surgery
 			break
 		}
-		j.Sent = append(j.Sent, Sent{Step: st.Slug, Surgery: s.N, At: now})
+		j.Sent = append(j.Sent, Sent{Step: st.Slug, Surgery: s.N, At: now, Ack: st.Acknowledge})
 		if st.Acknowledge {
 			j.Pending = append(j.Pending, Pending{Kind: PendingAck, Name: st.Slug, At: care.AcknowledgeBy(now, s.At, p.loc())})
 		}

@@ -52,6 +52,10 @@ func notices() map[string]cmail.Letter {
 			{Key: "Niamh Byrne", Leads: 1, Says: "1 lead, reached within the promise 100%, median to reach 25m, 2 calls a lead, booked 0%"}},
 		ByProcedure: []cmail.Count{{Key: "breast-augmentation", Leads: 1}, {Key: "not-sure", Leads: 1}, {Key: "rhinoplasty", Leads: 1}},
 		BySource:    []cmail.Count{{Key: "direct", Leads: 2}, {Key: "google", Leads: 1}},
+		Surgeries: []cmail.DigestJourney{{ID: "ld_E", Ref: "HAR-1102-EEEE", FirstName: "Maeve", Procedure: "rhinoplasty", At: day(7, 30).AddDate(0, 0, 2),
+			Surgeon: "dr-hart", Sent: 3, Acknowledged: 2, Overdue: 1, Waiting: 1, Override: true}},
+		Consultations: []cmail.DigestJourney{{ID: "ld_F", Ref: "HAR-1120-FFFF", FirstName: "Orla", Procedure: "rhinoplasty", At: day(15, 0).AddDate(0, 0, 1),
+			Mode: "video", Surgeon: "dr-hart"}},
 	}
 	quiet := &cmail.DigestData{Since: week.Since, Until: week.Until, Figures: []cmail.Figure{{Label: "Leads", Value: "0"},
 		{Label: "Median time to claim", Value: "-"}, {Label: "90th percentile time to claim", Value: "-"},

@@ -58,6 +58,26 @@ type DigestData struct {
 	ByCoordinator []Count `json:"by_coordinator"`
 	ByProcedure   []Count `json:"by_procedure"`
 	BySource      []Count `json:"by_source"`
+
+	Surgeries     []DigestJourney `json:"surgeries"`     // this week's, Monday to Sunday
+	Consultations []DigestJourney `json:"consultations"` // today's and tomorrow's
+}
+
+// DigestJourney is a patient's appointment as the digest lists it: their
+// first name, and where their journey stands.
+type DigestJourney struct {
+	ID           string    `json:"id"`
+	Ref          string    `json:"ref"`
+	FirstName    string    `json:"first_name"`
+	Procedure    string    `json:"procedure"` // a slug
+	At           time.Time `json:"at"`
+	Mode         string    `json:"mode"`    // a consultation's: lead.InPerson or lead.Video
+	Surgeon      string    `json:"surgeon"` // a slug
+	Override     bool      `json:"override"`
+	Sent         int       `json:"sent"`         // the surgery's steps sent
+	Acknowledged int       `json:"acknowledged"` // of them, acknowledged
+	Overdue      int       `json:"overdue"`      // acknowledgements past their deadline
+	Waiting      int       `json:"waiting"`      // questions and worries not yet answered
 }
 
 // Figure is one labelled figure of the digest.

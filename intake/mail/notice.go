@@ -261,8 +261,8 @@ func (v *noticeView) digest(d *DigestData, loc *time.Location, when func(time.Ti
 		})
 	}
 	same := func(s string) string { return cmp.Or(s, "Not claimed") }
-	v.Sections = []section{leads, late, hold, counts("By coordinator", d.ByCoordinator, same),
-		counts("By procedure", d.ByProcedure, p.procedureName), counts("By source", d.BySource, same)}
+	v.Sections = []section{leads, late, hold, surgeries(d.Surgeries, when, p), consultations(d.Consultations, when, p),
+		counts("By coordinator", d.ByCoordinator, same), counts("By procedure", d.ByProcedure, p.procedureName), counts("By source", d.BySource, same)}
 }
 
 // counts is a section of lead counts by some key.
@@ -297,4 +297,41 @@ func (p Practice) procedureName(slug string) string {
 		return form.Must("procedure").StaffChoice(form.NotSure)
 	}
 	return strings.ReplaceAll(slug, "-", " ")
+}
+
+// surgeries is the digest's section of this week's surgeries: each
+// patient, and the steps of their care sent, acknowledged and overdue,
+// and their check-ins waiting for an answer.
+func surgeries(js []DigestJourney, when func(time.Time) string, p Practice) section {
+	sec := section{Title: "This week's surgeries", Empty: "None this week."}
+	for _, j := range js {
+		state := fmt.Sprintf("%d sent, %d acknowledged", j.Sent, j.Acknowledged)
+		if j.Overdue > 0 {
+			state += fmt.Sprintf(", %d overdue", j.Overdue)
+		}
+		if j.Waiting > 0 {
+			state += fmt.Sprintf(", %d check-in%s waiting", j.Waiting, map[bool]string{true: "s"}[j.Waiting > 1])
+		}
+		cells := []string{cmp.Or(j.FirstName, "a patient"), j.Ref, p.procedureName(j.Procedure), when(j.At), state}
+		if j.Override {
+			cells = append(cells, "inside the cooling-off period, with the surgeon's agreement")
+		}
+		sec.Rows = append(sec.Rows, row{Cells: cells})
+	}
+	return sec
+}
+
+// consultations is the digest's section of today's and tomorrow's
+// consultations.
+func consultations(js []DigestJourney, when func(time.Time) string, p Practice) section {
+	sec := section{Title: "Consultations today and tomorrow", Empty: "None."}
+	for _, j := range js {
+		how := map[string]string{lead.Video: "by video", lead.InPerson: "in person"}[j.Mode]
+		cells := []string{cmp.Or(j.FirstName, "a patient"), j.Ref, when(j.At), how}
+		if name := p.Surgeons[j.Surgeon]; name != "" {
+			cells = append(cells, "with "+name)
+		}
+		sec.Rows = append(sec.Rows, row{Cells: cells})
+	}
+	return sec
 }

@@ -114,7 +114,10 @@ func digest(ctx context.Context, store Store, cfg Config, since, until, now time
 			Received: h.Received, Signals: h.Signals, EmailDomain: h.EmailDomain})
 	}
 	d.ByCoordinator, d.ByProcedure, d.BySource = counts(rep.ByCoordinator), counts(rep.ByProcedure), counts(rep.BySource)
-	empty = len(period) == 0 && len(d.Overdue) == 0 && len(held) == 0
+	if d.Surgeries, d.Consultations, err = appointments(ctx, store, until, loc); err != nil {
+		return nil, nil, false, err
+	}
+	empty = len(period) == 0 && len(d.Overdue) == 0 && len(held) == 0 && len(d.Surgeries) == 0 && len(d.Consultations) == 0
 	if data, err = json.Marshal(d); err != nil {
 		return nil, nil, false, err
 	}

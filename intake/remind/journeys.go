@@ -1,11 +1,15 @@
 package remind
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
+	"slices"
+	"strings"
 	"time"
 
+	"github.com/consultahq/consulta/intake/figures"
 	"github.com/consultahq/consulta/intake/lead"
 	"github.com/consultahq/consulta/intake/mail"
 	"github.com/consultahq/consulta/intake/outbox"
@@ -77,4 +81,44 @@ func tickJourneys(ctx context.Context, store Store, cfg Config, now time.Time) e
 			return nil
 		}
 	}
+}
+
+// appointments returns the digest's lists of the day at: this week's
+// surgeries (Monday to Sunday, practice time), with where each patient's
+// journey stands, and today's and tomorrow's consultations.
+func appointments(ctx context.Context, store Store, at time.Time, loc *time.Location) (surgeries, consultations []mail.DigestJourney, err error) {
+	if loc == nil {
+		loc = time.UTC
+	}
+	y, m, d := at.In(loc).Date()
+	today := time.Date(y, m, d, 0, 0, 0, 0, loc)
+	monday := today.AddDate(0, 0, -(int(today.Weekday())+6)%7)
+	to := monday.AddDate(0, 0, 7)
+	if t := today.AddDate(0, 0, 2); t.After(to) { // Sunday: tomorrow is next week's
+		to = t
+	}
+	js, err := store.Journeys(ctx, monday, to)
+	if err != nil {
+		return nil, nil, err
+	}
+	for _, jo := range js {
+		l, j := jo.Lead.Lead, jo.Journey
+		row := mail.DigestJourney{ID: l.ID, Ref: cmp.Or(l.Ref, l.ID), FirstName: l.FirstName, Procedure: l.Procedure}
+		if s, ok := j.Current(lead.Surgery); ok && !s.At.Before(monday) && s.At.Before(monday.AddDate(0, 0, 7)) {
+			r := row
+			st := figures.StatusOf(j)
+			r.At, r.Surgeon, r.Procedure, r.Override = s.At, s.Surgeon, cmp.Or(s.Procedure, l.Procedure), s.Override != ""
+			r.Sent, r.Acknowledged, r.Overdue, r.Waiting = st.Sent, st.Acknowledged, st.Overdue, st.Waiting
+			surgeries = append(surgeries, r)
+		}
+		if c, ok := j.Current(lead.Consultation); ok && !c.At.Before(today) && c.At.Before(today.AddDate(0, 0, 2)) {
+			r := row
+			r.At, r.Mode, r.Surgeon = c.At, c.Mode, c.Surgeon
+			consultations = append(consultations, r)
+		}
+	}
+	byTime := func(a, b mail.DigestJourney) int { return cmp.Or(a.At.Compare(b.At), strings.Compare(a.Ref, b.Ref)) }
+	slices.SortFunc(surgeries, byTime)
+	slices.SortFunc(consultations, byTime)
+	return surgeries, consultations, nil
 }

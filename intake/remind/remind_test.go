@@ -69,6 +69,10 @@ func onEachStore(t *testing.T, test func(t *testing.T, newRig func(*testing.T) *
 
 // TestMain stops the PostgreSQL server the tests started.
 func TestMain(m *testing.M) {
+	if path, url := os.Getenv("JOURNEY_KILL_DB"), os.Getenv("JOURNEY_KILL_PG"); path != "" || url != "" {
+		killChild(path, url) // the child of TestJourneyKill
+		return
+	}
 	code := m.Run()
 	pgtest.Stop()
 	os.Exit(code)

@@ -48,6 +48,11 @@ func WriteJSON(w io.Writer, r figures.Report) error {
 		field(",", "by_week", r.ByWeek), field(",", "by_procedure", r.ByProcedure), field(",", "by_source", r.BySource)); err != nil {
 		return err
 	}
+	if r.Journey != nil {
+		if err := field(",", "journey", r.Journey); err != nil {
+			return err
+		}
+	}
 	bw.WriteString("}\n")
 	return bw.Flush()
 }
@@ -128,6 +133,9 @@ func WriteText(w io.Writer, r figures.Report) error {
 				figures.Percent(x.BookedPercent), x.NotReached)
 		}
 	}
+	if j := r.Journey; j != nil {
+		writeJourneyText(tw, j)
+	}
 	const at = "2 Jan 15:04"
 	fmt.Fprintf(tw, "\nReference\tState\tReceived\tDue\tClaimed\tBy\tFirst call\tReached\tCalls\tOutcome\tProcedure\tSource\n")
 	for _, l := range r.Leads {
@@ -151,4 +159,28 @@ func timeText(t *time.Time, layout string) string {
 		return ""
 	}
 	return t.Format(layout)
+}
+
+// writeJourneyText writes the journey's figures for people.
+func writeJourneyText(tw io.Writer, j *figures.Journeys) {
+	fmt.Fprintf(tw, "\nPatients' journeys\n")
+	for _, f := range []struct {
+		label string
+		n     int
+	}{{"Consultations booked", j.ConsultationsBooked}, {"Consultations held", j.ConsultationsHeld},
+		{"Surgeries booked", j.SurgeriesBooked}, {"Surgeries cancelled", j.SurgeriesCancelled},
+		{"Surgery dates moved", j.SurgeriesMoved}, {"Cooling-off overrides", j.CoolingOffOverrides},
+		{"Care steps sent", j.StepsSent}, {"Check-ins: doing well", j.CheckIns.DoingWell},
+		{"Check-ins: a question", j.CheckIns.Question}, {"Check-ins: worried", j.CheckIns.Worried}} {
+		fmt.Fprintf(tw, "%s\t%d\n", f.label, f.n)
+	}
+	fmt.Fprintf(tw, "Acknowledged\t%s of %d\n", figures.Percent(j.AcknowledgedPercent), j.AcknowledgementsAsked)
+	fmt.Fprintf(tw, "Median time to acknowledge\t%s\n", figures.Seconds(j.MedianSecondsToAcknowledge))
+	if len(j.ByStep) > 0 {
+		fmt.Fprintf(tw, "\nStep\tprocedure\tsent\tacknowledged\tmedian to acknowledge\n")
+		for _, s := range j.ByStep {
+			fmt.Fprintf(tw, "  %s\t%s\t%d\t%s\t%s\n", s.Step, cmpOr(s.Procedure, "-"), s.Sent, figures.Percent(s.AcknowledgedPercent),
+				figures.Seconds(s.MedianSecondsToAcknowledge))
+		}
+	}
 }
