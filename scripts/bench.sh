@@ -12,7 +12,8 @@
 #            by the rate limiter
 #            leads per second with the response clock's background work beside
 #            the same without (medians of RUNS, and their ratio); the lead
-#            report over 100,000 leads
+#            report over 100,000 leads; a tick of the journeys' clock over 1,000
+#            and 10,000 journeys of 8 steps each
 #
 # Environment: RUNS=5, ONLY="site photos intake", BENCH_DIR=../shared/bench.
 set -euo pipefail
@@ -100,5 +101,15 @@ case " $ONLY " in *" intake "*)
 			/^Benchmark/ { print; n++; t[n] = $3; c[n] = $5 }
 			END { printf "median %.3f s wall, %.3f CPU-s per report of 100,000 leads over %d runs\n", med(t, n) / 1e9, med(c, n), n }'
 	go test -run '^$' -bench 'Enqueue' -benchtime 3s ./intake/outbox/ | grep '^Benchmark' || true
+	echo
+	echo "== the journeys' clock: a tick over 1,000 and 10,000 journeys of 8 steps (SQLite), medians of $RUNS runs"
+	go test -run '^$' -bench 'JourneyTick' -benchtime 300x -count "$RUNS" ./intake/remind/ |
+		awk '/^Benchmark/ { k = $1; n[k]++; t[k, n[k]] = $3; h[k, n[k]] = $5; if (!(k in seen)) { seen[k] = 1; order[++o] = k } }
+		END {
+			for (i = 1; i <= o; i++) { k = order[i]; m = n[k]
+				for (a = 1; a <= m; a++) { x[a] = t[k, a]; y[a] = h[k, a] }
+				for (a = 1; a <= m; a++) for (b = a + 1; b <= m; b++) { if (x[b] < x[a]) { z = x[a]; x[a] = x[b]; x[b] = z } if (y[b] < y[a]) { z = y[a]; y[a] = y[b]; y[b] = z } }
+				mt[i] = m % 2 ? x[(m + 1) / 2] : (x[m / 2] + x[m / 2 + 1]) / 2; mh = m % 2 ? y[(m + 1) / 2] : (y[m / 2] + y[m / 2 + 1]) / 2
+				printf "%-48s median %6.2f ms a tick, heap %.1f MB", k, mt[i] / 1e6, mh; if (i > 1) printf "  (%.2fx of %s)", mt[i] / mt[1], order[1]; print "" } }'
 	;;
 esac

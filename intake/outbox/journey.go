@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -173,13 +174,15 @@ func (s *Store) writeJourney(ctx context.Context, tx *sql.Tx, id string, c lead.
 	return insertEvent(ctx, tx, id, c.Event)
 }
 
-// DueJourneys returns up to n leads whose journey has a step due at now,
-// the earliest first. Several instances may read the same one:
-// UpdateJourney lets one of them take the step, and the others find it
-// taken.
+// DueJourneys returns leads whose journey has a step due at now, the
+// earliest first: those of the n earliest steps due, each once, and none
+// when nothing is due. It reads the steps by their due time alone, so that
+// its cost is the steps due, however many journeys wait. Several
+// instances may read the same one: UpdateJourney lets one of them take
+// the step, and the others find it taken.
 func (s *Store) DueJourneys(ctx context.Context, now time.Time, n int) ([]string, error) {
 	rows, err := s.r.QueryContext(ctx, `SELECT lead_id FROM journey_steps WHERE due_at <= $1
-		GROUP BY lead_id ORDER BY min(due_at), lead_id LIMIT $2`, ms(now), n)
+		ORDER BY due_at LIMIT $2`, ms(now), n)
 	if err != nil {
 		return nil, fmt.Errorf("due journeys: %w", err)
 	}
@@ -190,7 +193,9 @@ func (s *Store) DueJourneys(ctx context.Context, now time.Time, n int) ([]string
 		if err := rows.Scan(&id); err != nil {
 			return nil, fmt.Errorf("due journeys: %w", err)
 		}
-		ids = append(ids, id)
+		if !slices.Contains(ids, id) {
+			ids = append(ids, id)
+		}
 	}
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("due journeys: %w", err)

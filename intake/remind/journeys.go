@@ -58,7 +58,7 @@ func tickJourneys(ctx context.Context, store Store, cfg Config, now time.Time) e
 	}
 	for {
 		due, err := store.DueJourneys(ctx, now, batch)
-		if err != nil {
+		if err != nil || len(due) == 0 {
 			return err
 		}
 		for _, id := range due {
@@ -76,9 +76,6 @@ func tickJourneys(ctx context.Context, store Store, cfg Config, now time.Time) e
 					break
 				}
 			}
-		}
-		if len(due) < batch {
-			return nil
 		}
 	}
 }
