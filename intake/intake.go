@@ -13,6 +13,10 @@
 //	                              the next step, the call form, undo and the history (actions.go)
 //	POST /v1/actions/{token}      its buttons: claim, a call's outcome, booked, closed, not a lead,
 //	                              spam, release, undo, and who of a shared mailbox is acting
+//	GET  /v1/care/{token}         a patient's page: a care step, its "I have read this" or check-in; or a change of date
+//	POST /v1/care/{token}         the patient's answer
+//	GET  /v1/tasks/{token}        a coordinator's task of a patient's journey, and its Done
+//	POST /v1/tasks/{token}        Done
 //	GET  /healthz                 alive
 //	GET  /readyz                  the store is reachable; age of the oldest undelivered email
 //

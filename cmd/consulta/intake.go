@@ -62,7 +62,9 @@ Other commands:
 		exit 0 if the service at ADDR answers GET /healthz
 
 Endpoints: POST /v1/consultations, GET /v1/consultations/token,
-GET and POST /v1/actions/{token} (the emails' action links), GET /healthz,
+GET and POST /v1/actions/{token} (the emails' action links), GET and POST
+/v1/care/{token} (a patient's care step and check-in, or a change of date) and
+/v1/tasks/{token} (a coordinator's task), GET /healthz,
 GET /readyz. Prometheus metrics (GET /metrics) only on --metrics-addr,
 which is off unless set: they name the practice's performance.`
 
