@@ -90,6 +90,9 @@ func testPageKinds(t *testing.T, b *browser.Browser, base string, r *report) {
 		{"procedure", "/procedures/rhinoplasty/"},
 		{"team section", "/team/"},
 		{"team member", "/team/dr-amelia-hart/"},
+		{"reviews", "/reviews/"},
+		{"reviews of a surgeon", "/reviews/surgeon/dr-amelia-hart/"},
+		{"consultation form, surgeon chosen", "/consultation/dr-amelia-hart/"},
 		{"plain page", "/financing/"},
 		{"printable instructions", "/pre-op-instructions/"},
 		{"consultation form", "/consultation/"},
@@ -105,7 +108,7 @@ func testPageKinds(t *testing.T, b *browser.Browser, base string, r *report) {
 
 	// A desktop's wider layout (columns, sticky boxes) gets its own axe pass.
 	desk := b.Tab(t, browser.TabOptions{Width: 1280, Height: 900})
-	for _, path := range []string{"/", "/procedures/rhinoplasty/", "/consultation/"} {
+	for _, path := range []string{"/", "/procedures/rhinoplasty/", "/reviews/", "/team/dr-amelia-hart/", "/consultation/"} {
 		desk.Go(t, base+path)
 		t.Logf("desktop (1280 px) %s: axe: %d violations", path, desk.CheckAxe(t, "desktop "+path))
 	}

@@ -194,11 +194,13 @@ func testRevealCase(t *testing.T, b *browser.Browser, base string) {
 		t.Errorf("%s after Show the photos: %d photos, want its pair", gated[0], n)
 	}
 	tab.Screenshot(t, "case-revealed", "")
+	tab.CheckAxe(t, "a revealed case "+gated[0])
 	tab.Do(t, "the next case", chromedp.Navigate(base+gated[1]), chromedp.WaitVisible(`[data-reveal]`))
 	if n := browser.Eval[int](t, tab, photos); n != 0 {
 		t.Errorf("%s, after %s was revealed: %d photos, want none until chosen", gated[1], gated[0], n)
 	}
 	tab.Screenshot(t, "case-hidden", "")
+	tab.CheckAxe(t, "a veiled case "+gated[1])
 	tab.Do(t, "hide the first case's photos", chromedp.Navigate(base+gated[0]), chromedp.WaitVisible(`[data-hide]`),
 		chromedp.Click(`[data-hide]`), chromedp.WaitVisible(`[data-reveal]`))
 	if n := browser.Eval[int](t, tab, photos); n != 0 {
@@ -264,6 +266,7 @@ func testThankYou(t *testing.T, b *browser.Browser, base string, mp *mailpit.Ser
 			t.Errorf("JavaScript %v: after the correction the page says %q, want the corrected number", js, said)
 		}
 		tab.Screenshot(t, "thanks-corrected-js-"+onOff(js), "")
+		tab.CheckAxe(t, "the thank-you state after a correction, JavaScript "+onOff(js))
 		m := correctionEmail(t, mp, email)
 		if e164 := func(n string) string { return "+353" + strings.ReplaceAll(n, " ", "")[1:] }; !strings.Contains(m.Text,
 			"Phone: "+fixed+" ("+e164(fixed)+"), was "+typed+" ("+e164(typed)+")") {
