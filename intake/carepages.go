@@ -70,20 +70,9 @@ func (s *server) handleCare() http.Handler {
 			s.careRefused(w, err)
 			return
 		}
-		info(r).lead = tok.Lead
-		js, ok := s.store.(JourneyStore)
+		t, j, ok := s.journeyOf(w, r, tok.Lead, func(t lead.Tracked) bool { return t.Lead.Email != "" },
+			carePage{Title: "This page is no longer kept", Message: "The practice keeps these pages only for a while after your care. " + s.callUs()})
 		if !ok {
-			httpError(w, http.StatusNotFound, "Not found.")
-			return
-		}
-		t, j, err := js.Journey(r.Context(), tok.Lead)
-		switch {
-		case errors.Is(err, outbox.ErrNotFound) || err == nil && t.Lead.Email == "":
-			s.carePageOf(w, http.StatusGone, carePage{Title: "This page is no longer kept", Message: "The practice keeps these pages only for a while after your care. " + s.callUs()})
-			return
-		case err != nil:
-			s.log.Error("read a journey", "lead", tok.Lead, "err", err)
-			httpError(w, http.StatusServiceUnavailable, "This page cannot be shown just now. Please try again in a minute.")
 			return
 		}
 		if r.Method == http.MethodPost {
@@ -99,6 +88,31 @@ func (s *server) handleCare() http.Handler {
 		v, code := s.careView(tok, t, j, r.URL.Query().Get("answer"), r.URL.Query().Get("sent"))
 		s.carePageOf(w, code, v)
 	})
+}
+
+// journeyOf reads lead id and its journey for a page of its journey,
+// and answers the request itself when it cannot be: gone (with page
+// gone) when there is no such lead or kept says it is no longer kept,
+// 404 on a store that keeps no journeys, 503 when the store cannot be
+// read.
+func (s *server) journeyOf(w http.ResponseWriter, r *http.Request, id string, kept func(lead.Tracked) bool, gone carePage) (lead.Tracked, lead.Journey, bool) {
+	info(r).lead = id
+	js, ok := s.store.(JourneyStore)
+	if !ok {
+		httpError(w, http.StatusNotFound, "Not found.")
+		return lead.Tracked{}, lead.Journey{}, false
+	}
+	t, j, err := js.Journey(r.Context(), id)
+	switch {
+	case errors.Is(err, outbox.ErrNotFound) || err == nil && !kept(t):
+		s.carePageOf(w, http.StatusGone, gone)
+		return t, j, false
+	case err != nil:
+		s.log.Error("read a journey", "lead", id, "err", err)
+		httpError(w, http.StatusServiceUnavailable, "This page cannot be shown just now. Please try again in a minute.")
+		return t, j, false
+	}
+	return t, j, true
 }
 
 // careAnswer records what the patient's form posted, as the journey

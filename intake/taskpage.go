@@ -33,20 +33,9 @@ func (s *server) handleTask() http.Handler {
 			s.careRefused(w, err)
 			return
 		}
-		info(r).lead = tok.Lead
-		js, ok := s.store.(JourneyStore)
+		t, j, ok := s.journeyOf(w, r, tok.Lead, func(lead.Tracked) bool { return true },
+			carePage{Title: "This lead is no longer kept", Message: "Nothing was changed."})
 		if !ok {
-			httpError(w, http.StatusNotFound, "Not found.")
-			return
-		}
-		t, j, err := js.Journey(r.Context(), tok.Lead)
-		if errors.Is(err, outbox.ErrNotFound) {
-			s.carePageOf(w, http.StatusGone, carePage{Title: "This lead is no longer kept", Message: "Nothing was changed."})
-			return
-		}
-		if err != nil {
-			s.log.Error("read a journey", "lead", tok.Lead, "err", err)
-			httpError(w, http.StatusServiceUnavailable, "The service cannot read this lead just now. Please try again in a minute.")
 			return
 		}
 		if !s.policy().Staff(t, tok.Recipient) {
@@ -57,7 +46,7 @@ func (s *server) handleTask() http.Handler {
 		if r.Method == http.MethodPost {
 			now := s.cfg.Now()
 			by, _ := s.actor(r, tok.Recipient) // a shared mailbox without a choice: the address
-			_, _, err := js.UpdateJourney(r.Context(), tok.Lead, func(_ lead.Tracked, j lead.Journey) (lead.JourneyChange, []outbox.Message, bool, error) {
+			_, _, err := s.store.(JourneyStore).UpdateJourney(r.Context(), tok.Lead, func(_ lead.Tracked, j lead.Journey) (lead.JourneyChange, []outbox.Message, bool, error) {
 				c, ok, err := lead.DoneTask(j, tok.Task, by, now)
 				return c, nil, ok, err
 			})

@@ -231,29 +231,25 @@ func killConfig() remind.Config {
 
 func openKillStore(t testing.TB, url, path string) *outbox.Store {
 	t.Helper()
-	var s *outbox.Store
-	var err error
-	if url != "" {
-		s, err = outbox.OpenPostgres(context.Background(), url)
-	} else {
-		s, err = outbox.Open(context.Background(), path)
-	}
+	s, err := openStoreAt(url, path)
 	if err != nil {
 		t.Fatal(err)
 	}
 	return s
 }
 
+// openStoreAt opens the PostgreSQL store at url, or else the SQLite file at path.
+func openStoreAt(url, path string) (*outbox.Store, error) {
+	if url != "" {
+		return outbox.OpenPostgres(context.Background(), url)
+	}
+	return outbox.Open(context.Background(), path)
+}
+
 // killChild is the child of TestJourneyKill: it takes the steps due at
 // killAt until it is killed.
 func killChild(path, url string) {
-	var s *outbox.Store
-	var err error
-	if url != "" {
-		s, err = outbox.OpenPostgres(context.Background(), url)
-	} else {
-		s, err = outbox.Open(context.Background(), path)
-	}
+	s, err := openStoreAt(url, path)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(2)
