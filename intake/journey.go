@@ -77,6 +77,7 @@ func (s *server) journeyLinks(kind, leadID string, d lead.MailData, recipient st
 			l.Change = s.actions.CareURL(leadID, action.CareChange, a.Kind)
 		}
 	case mail.CareTask, mail.CareWorry, mail.CareEscalation:
+		l.Lead = s.actions.URL(leadID, action.Open, recipient)
 		if d.Task != nil {
 			l.Done = s.actions.TaskURL(leadID, d.Task.ID, recipient)
 		}
