@@ -33,7 +33,7 @@ func TestJourneyPurgeLeavesNothing(t *testing.T) {
 				c.Delivery.Poll = 20 * time.Millisecond
 				c.MinFill = time.Nanosecond
 				c.Care.CoolingOffDays = 14
-				c.Clock.RespondWithin = time.Second // the change's task, due a second on, is the journey's last step
+				c.Clock.RespondWithin = time.Second                              // the change's task, due a second on, is the journey's last step
 				c.Practice.Care = mail.Care{Plans: map[string][]mail.CareText{}} // no steps: the journey ends with its surgery
 				if store == "postgres" {
 					pg := pgtest.Start(t)
